@@ -1,0 +1,160 @@
+//! The contract between a check (pure state machine) and the driver that
+//! carries out its actions in the browser.
+//!
+//! A check never awaits and never reads a clock: the driver calls
+//! [`Check::start`] once, then [`Check::handle`] for every event, passing the
+//! current time, and carries out the returned [`Action`]s until one of them is
+//! [`Action::Finish`]. After `Finish` the driver closes every socket, aborts
+//! every request and cancels every timer the check still holds.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::CheckId;
+
+/// Milliseconds on the driver's monotonic clock.
+pub type Millis = u64;
+
+/// Names one request, socket or timer of a check. Requests, sockets and
+/// timers are separate name spaces, so socket 0 and timer 0 may coexist.
+pub type Handle = u32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+    Skip,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credentials {
+    /// `credentials: "include"`: cookies go along, also cross-origin.
+    Include,
+    /// `credentials: "omit"`: no cookies at all.
+    Omit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FetchMode {
+    Cors,
+    /// An opaque request: tells "something answered" from "nothing answered"
+    /// even where CORS hides the answer.
+    NoCors,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchRequest {
+    pub url: String,
+    pub method: &'static str,
+    pub body: Option<String>,
+    pub credentials: Credentials,
+    pub mode: FetchMode,
+}
+
+impl FetchRequest {
+    pub fn get(url: impl Into<String>) -> Self {
+        FetchRequest {
+            url: url.into(),
+            method: "GET",
+            body: None,
+            credentials: Credentials::Include,
+            mode: FetchMode::Cors,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Fetch {
+        id: Handle,
+        request: FetchRequest,
+    },
+    OpenWs {
+        id: Handle,
+        url: String,
+    },
+    SendWs {
+        id: Handle,
+        text: String,
+    },
+    /// Close a socket; the driver reports the resulting [`Event::WsClosed`].
+    CloseWs {
+        id: Handle,
+        code: u16,
+    },
+    /// Start a timer; one with the same id that is still pending is replaced.
+    SetTimer {
+        id: Handle,
+        after_ms: Millis,
+    },
+    CancelTimer {
+        id: Handle,
+    },
+    Finish(Outcome),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    HttpResponse {
+        id: Handle,
+        status: u16,
+        /// Lower-cased names, as the browser exposes them.
+        headers: Vec<(String, String)>,
+        body: String,
+    },
+    /// `fetch()` rejected: a network failure, or CORS refused the answer
+    /// (the browser makes the two indistinguishable).
+    HttpFailed {
+        id: Handle,
+        message: String,
+    },
+    WsOpened {
+        id: Handle,
+    },
+    WsMessage {
+        id: Handle,
+        text: String,
+    },
+    WsBinary {
+        id: Handle,
+        len: usize,
+    },
+    WsClosed {
+        id: Handle,
+        code: u16,
+        reason: String,
+        clean: bool,
+    },
+    Timeout {
+        id: Handle,
+    },
+}
+
+/// How a check ended. A failure is an outcome with evidence, not an error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub status: Status,
+    pub summary: String,
+    /// Check-specific observed facts, as they appear in the report.
+    pub data: serde_json::Value,
+}
+
+pub trait Check {
+    fn id(&self) -> CheckId;
+    fn start(&mut self, now: Millis) -> Vec<Action>;
+    fn handle(&mut self, event: Event, now: Millis) -> Vec<Action>;
+}
+
+/// The outcome a driver records when a check outlives the driver's hard cap:
+/// a bug in the check, reported instead of a page that never finishes.
+pub fn overran(cap_ms: Millis) -> Outcome {
+    Outcome {
+        status: Status::Fail,
+        summary: format!(
+            "This check did not finish within {} s and was stopped.",
+            cap_ms / 1000
+        ),
+        data: serde_json::json!({ "error": "overran", "cap_ms": cap_ms }),
+    }
+}

@@ -1,0 +1,359 @@
+use super::*;
+use crate::config::{resolve, FileLoad};
+use crate::harness::Script;
+
+const EIO_OPEN: &str = r#"0{"sid":"SECRET-SID-1","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":100000}"#;
+
+fn config(query: &str) -> Config {
+    let page = Url::parse("http://127.0.0.1:8080/").unwrap();
+    resolve(&page, &FileLoad::NotFound, query)
+}
+
+fn start(query: &str) -> Script<WebSocketCheck> {
+    Script::start(WebSocketCheck::new(&config(query)), 100)
+}
+
+fn targets(outcome: &Outcome) -> WebSocketData {
+    serde_json::from_value(outcome.data.clone()).unwrap()
+}
+
+#[test]
+fn opens_the_engineio_websocket_url_with_a_timer() {
+    let mut s = start("");
+    assert_eq!(
+        s.drain(),
+        [
+            Action::OpenWs {
+                id: 0,
+                url: "ws://127.0.0.1:8080/socket.io/?EIO=4&transport=websocket".into()
+            },
+            Action::SetTimer {
+                id: 0,
+                after_ms: OPEN_TIMEOUT_MS
+            },
+        ]
+    );
+}
+
+#[test]
+fn healthy_engineio_endpoint_passes_and_is_closed_cleanly() {
+    let mut s = start("");
+    s.drain();
+    s.feed(Event::WsOpened { id: 0 }, 112);
+    assert_eq!(
+        s.drain(),
+        [Action::SetTimer {
+            id: 0,
+            after_ms: MESSAGE_TIMEOUT_MS
+        }]
+    );
+    s.feed(
+        Event::WsMessage {
+            id: 0,
+            text: EIO_OPEN.into(),
+        },
+        115,
+    );
+    assert_eq!(
+        s.drain(),
+        [
+            Action::CloseWs { id: 0, code: 1000 },
+            Action::SetTimer {
+                id: 0,
+                after_ms: CLOSE_TIMEOUT_MS
+            }
+        ]
+    );
+    assert!(s.outcome.is_none(), "waits for the close to report it");
+    s.feed(
+        Event::WsClosed {
+            id: 0,
+            code: 1000,
+            reason: String::new(),
+            clean: true,
+        },
+        118,
+    );
+    let outcome = s.finished().clone();
+    assert_eq!(outcome.status, Status::Pass);
+    let t = &targets(&outcome).targets[0];
+    assert_eq!(t.result, Some(TargetResult::Answered));
+    assert_eq!(t.open_ms, Some(12));
+    let first = t.first_message.as_ref().unwrap();
+    assert_eq!(
+        (first.after_open_ms, first.kind.as_str()),
+        (3, "engineio-open")
+    );
+    assert_eq!(first.engineio.as_ref().unwrap().ping_interval_ms, 25000);
+    assert_eq!(
+        t.close,
+        Some(CloseInfo {
+            code: 1000,
+            clean: true,
+            by: "client".into()
+        })
+    );
+    assert!(
+        outcome.summary.contains("opened in 12 ms"),
+        "{}",
+        outcome.summary
+    );
+    let json = serde_json::to_string(&outcome.data).unwrap();
+    assert!(
+        !json.contains("SECRET-SID-1"),
+        "the sid must never reach the report: {json}"
+    );
+}
+
+#[test]
+fn refused_or_blocked_socket_fails_with_its_close_code() {
+    let mut s = start("");
+    s.feed(
+        Event::WsClosed {
+            id: 0,
+            code: 1006,
+            reason: String::new(),
+            clean: false,
+        },
+        130,
+    );
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Fail);
+    let t = &targets(outcome).targets[0];
+    assert_eq!(t.result, Some(TargetResult::ClosedBeforeOpen));
+    assert_eq!(
+        t.close,
+        Some(CloseInfo {
+            code: 1006,
+            clean: false,
+            by: "server".into()
+        })
+    );
+    assert!(outcome
+        .summary
+        .contains("closed before it opened (close code 1006, not clean)"));
+}
+
+#[test]
+fn no_answer_times_out_then_gives_up_on_the_close() {
+    let mut s = start("");
+    s.drain();
+    s.feed(Event::Timeout { id: 0 }, 10_100);
+    assert_eq!(
+        s.drain(),
+        [
+            Action::CloseWs { id: 0, code: 1000 },
+            Action::SetTimer {
+                id: 0,
+                after_ms: CLOSE_TIMEOUT_MS
+            }
+        ]
+    );
+    s.feed(Event::Timeout { id: 0 }, 12_100);
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Fail);
+    assert_eq!(
+        targets(outcome).targets[0].result,
+        Some(TargetResult::OpenTimeout)
+    );
+    assert!(outcome.summary.contains("did not open within 10 s"));
+}
+
+#[test]
+fn engineio_endpoint_that_answers_something_else_warns() {
+    for (first, kind) in [
+        ("<html>nope</html>", "unparsable"),
+        ("4hello", "engineio-message"),
+    ] {
+        let mut s = start("");
+        s.feed(Event::WsOpened { id: 0 }, 110);
+        s.feed(
+            Event::WsMessage {
+                id: 0,
+                text: first.into(),
+            },
+            111,
+        );
+        s.feed(
+            Event::WsClosed {
+                id: 0,
+                code: 1000,
+                reason: String::new(),
+                clean: true,
+            },
+            112,
+        );
+        let outcome = s.finished();
+        assert_eq!(outcome.status, Status::Warn);
+        let t = &targets(outcome).targets[0];
+        assert_eq!(t.result, Some(TargetResult::UnexpectedMessage));
+        assert_eq!(t.first_message.as_ref().unwrap().kind, kind);
+    }
+}
+
+#[test]
+fn silent_engineio_endpoint_warns_after_the_message_timeout() {
+    let mut s = start("");
+    s.feed(Event::WsOpened { id: 0 }, 110);
+    s.feed(Event::Timeout { id: 0 }, 5_110);
+    s.feed(
+        Event::WsClosed {
+            id: 0,
+            code: 1000,
+            reason: String::new(),
+            clean: true,
+        },
+        5_111,
+    );
+    assert_eq!(s.finished().status, Status::Warn);
+}
+
+#[test]
+fn extra_ws_target_runs_beside_and_may_stay_silent() {
+    let mut s = start("ws=/live?token=abc");
+    let opened: Vec<Action> = s
+        .drain()
+        .into_iter()
+        .filter(|a| matches!(a, Action::OpenWs { .. }))
+        .collect();
+    assert_eq!(
+        opened[1],
+        Action::OpenWs {
+            id: 1,
+            url: "ws://127.0.0.1:8080/live?token=abc".into()
+        }
+    );
+    s.feed(Event::WsOpened { id: 0 }, 110);
+    s.feed(
+        Event::WsMessage {
+            id: 0,
+            text: EIO_OPEN.into(),
+        },
+        111,
+    );
+    s.feed(
+        Event::WsClosed {
+            id: 0,
+            code: 1000,
+            reason: String::new(),
+            clean: true,
+        },
+        112,
+    );
+    assert!(s.outcome.is_none(), "still waiting for the second target");
+    s.feed(Event::WsOpened { id: 1 }, 120);
+    s.feed(Event::Timeout { id: 1 }, 5_120);
+    s.feed(
+        Event::WsClosed {
+            id: 1,
+            code: 1005,
+            reason: String::new(),
+            clean: true,
+        },
+        5_121,
+    );
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Pass);
+    let data = targets(outcome);
+    assert_eq!(data.targets[1].result, Some(TargetResult::OpenedSilent));
+    assert_eq!(
+        data.targets[1].url,
+        "ws://127.0.0.1:8080/live?token=REDACTED"
+    );
+}
+
+#[test]
+fn one_failing_target_fails_the_check() {
+    let mut s = start("ws=/live");
+    s.feed(
+        Event::WsClosed {
+            id: 1,
+            code: 1006,
+            reason: String::new(),
+            clean: false,
+        },
+        110,
+    );
+    s.feed(Event::WsOpened { id: 0 }, 111);
+    s.feed(
+        Event::WsMessage {
+            id: 0,
+            text: EIO_OPEN.into(),
+        },
+        112,
+    );
+    s.feed(
+        Event::WsClosed {
+            id: 0,
+            code: 1000,
+            reason: String::new(),
+            clean: true,
+        },
+        113,
+    );
+    assert_eq!(s.finished().status, Status::Fail);
+}
+
+#[test]
+fn late_and_unknown_events_are_ignored() {
+    let mut s = start("");
+    s.drain();
+    s.feed(
+        Event::WsMessage {
+            id: 0,
+            text: EIO_OPEN.into(),
+        },
+        105,
+    ); // before open: ignored
+    s.feed(Event::WsOpened { id: 7 }, 106);
+    s.feed(
+        Event::HttpFailed {
+            id: 0,
+            message: "x".into(),
+        },
+        107,
+    );
+    assert!(s.drain().is_empty());
+    s.feed(
+        Event::WsClosed {
+            id: 0,
+            code: 1006,
+            reason: String::new(),
+            clean: false,
+        },
+        110,
+    );
+    assert_eq!(s.finished().status, Status::Fail);
+}
+
+#[test]
+fn invalid_config_skips_with_the_reason() {
+    let s = start("socketio=ftp://x/");
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Skip);
+    assert!(
+        outcome.summary.contains("endpoint is invalid"),
+        "{}",
+        outcome.summary
+    );
+}
+
+#[test]
+fn invalid_extra_url_is_noted_while_socketio_is_tested() {
+    let mut s = start("ws=nope");
+    s.feed(
+        Event::WsClosed {
+            id: 0,
+            code: 1006,
+            reason: String::new(),
+            clean: false,
+        },
+        110,
+    );
+    let outcome = s.finished();
+    assert_eq!(
+        targets(outcome).not_tested,
+        ["ws: the configured URL is invalid"]
+    );
+    assert!(outcome.summary.contains("Not tested: ws"));
+}

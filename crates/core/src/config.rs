@@ -1,0 +1,532 @@
+//! The effective configuration: the operator's `conncheck.json`, overridden
+//! by the support URL's query parameters (same keys, see DESIGN.md).
+//!
+//! Resolution never fails as a whole: every bad value becomes a
+//! [`ConfigError`] naming the key and where it came from, and that key is left
+//! unset (`None`) so the checks that need it are skipped with the reason,
+//! while the others still run.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use url::Url;
+
+use crate::privacy::redact_url;
+
+pub const DEFAULT_SOCKETIO_PATH: &str = "/socket.io/";
+pub const MAX_LIFETIME_S: u64 = 7200;
+const KNOWN_KEYS: &[&str] = &[
+    "socketio",
+    "namespace",
+    "ws",
+    "cookie",
+    "lifetime",
+    "stun",
+    "turn",
+    "livekit",
+    "allow_origins",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    File,
+    Query,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigError {
+    pub key: String,
+    pub source: Source,
+    pub message: String,
+}
+
+/// What became of the request for `conncheck.json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileLoad {
+    Loaded(String),
+    /// 404: the operator relies on the defaults.
+    NotFound,
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TurnServer {
+    pub urls: Vec<String>,
+    pub username: Option<String>,
+    pub credential: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The Socket.IO endpoint as an http(s) URL ending in `/`; `None` when the
+    /// configured value was invalid.
+    pub socketio: Option<Url>,
+    pub namespace: Option<String>,
+    /// The extra WebSocket URL (ws or wss) to test, if configured and valid.
+    pub ws: Option<Url>,
+    pub cookie_names: Vec<String>,
+    pub lifetime_s: u64,
+    pub stun: Vec<String>,
+    pub turn: Vec<TurnServer>,
+    pub livekit: Option<Url>,
+    pub allow_origins: Vec<String>,
+    pub file: FileStatus,
+    pub errors: Vec<ConfigError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileStatus {
+    Loaded,
+    NotFound,
+    Invalid,
+    Unavailable,
+}
+
+impl Config {
+    pub fn error_for(&self, key: &str) -> Option<&ConfigError> {
+        self.errors.iter().find(|e| e.key == key)
+    }
+}
+
+/// A raw value: JSON from the file, or text from the query string.
+enum Raw<'a> {
+    Json(&'a Value),
+    Text(&'a str),
+}
+
+impl Raw<'_> {
+    fn source(&self) -> Source {
+        match self {
+            Raw::Json(_) => Source::File,
+            Raw::Text(_) => Source::Query,
+        }
+    }
+
+    fn as_text(&self) -> Result<&str, String> {
+        match self {
+            Raw::Text(t) => Ok(t),
+            Raw::Json(Value::String(s)) => Ok(s),
+            Raw::Json(other) => Err(format!("must be a string, found {}", json_kind(other))),
+        }
+    }
+
+    /// A list: a JSON string or array of strings, or comma-separated text.
+    fn as_list(&self) -> Result<Vec<String>, String> {
+        let items: Vec<String> = match self {
+            Raw::Json(Value::Array(items)) => items
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s.trim().to_owned()),
+                    other => Err(format!("must list strings, found {}", json_kind(other))),
+                })
+                .collect::<Result<_, _>>()?,
+            _ => self
+                .as_text()?
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .collect(),
+        };
+        Ok(items.into_iter().filter(|s| !s.is_empty()).collect())
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+pub fn resolve(page: &Url, file: &FileLoad, query: &str) -> Config {
+    let mut errors = Vec::new();
+    let (file_status, file_map) = parse_file(file, &mut errors);
+    let allow_origins = match file_map.get("allow_origins") {
+        Some(v) => parse_allow_origins(v).unwrap_or_else(|message| {
+            errors.push(ConfigError {
+                key: "allow_origins".into(),
+                source: Source::File,
+                message,
+            });
+            Vec::new()
+        }),
+        None => Vec::new(),
+    };
+    let mut config = Config {
+        socketio: page.join(DEFAULT_SOCKETIO_PATH).ok(),
+        namespace: Some("/".into()),
+        ws: None,
+        cookie_names: Vec::new(),
+        lifetime_s: 0,
+        stun: Vec::new(),
+        turn: Vec::new(),
+        livekit: None,
+        allow_origins,
+        file: file_status,
+        errors: Vec::new(),
+    };
+    let query_pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+    let file_raws = file_map.iter().map(|(k, v)| (k.as_str(), Raw::Json(v)));
+    let query_raws = query_pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), Raw::Text(v.as_str())));
+    for (key, raw) in file_raws.chain(query_raws) {
+        let source = raw.source();
+        if let Err(message) = apply(&mut config, page, key, &raw) {
+            errors.push(ConfigError {
+                key: key.to_owned(),
+                source,
+                message,
+            });
+            invalidate(&mut config, key);
+        }
+    }
+    config.errors = errors;
+    config
+}
+
+fn parse_file(
+    file: &FileLoad,
+    errors: &mut Vec<ConfigError>,
+) -> (FileStatus, serde_json::Map<String, Value>) {
+    let mut fail = |message: String| {
+        errors.push(ConfigError {
+            key: "conncheck.json".into(),
+            source: Source::File,
+            message,
+        });
+    };
+    match file {
+        FileLoad::NotFound => (FileStatus::NotFound, Default::default()),
+        FileLoad::Failed(reason) => {
+            fail(format!(
+                "could not be loaded ({reason}); using the defaults"
+            ));
+            (FileStatus::Unavailable, Default::default())
+        }
+        FileLoad::Loaded(body) => match serde_json::from_str::<Value>(body) {
+            Ok(Value::Object(map)) => (FileStatus::Loaded, map),
+            Ok(other) => {
+                fail(format!(
+                    "must hold a JSON object, found {}; using the defaults",
+                    json_kind(&other)
+                ));
+                (FileStatus::Invalid, Default::default())
+            }
+            Err(e) => {
+                fail(format!("is not valid JSON ({e}); using the defaults"));
+                (FileStatus::Invalid, Default::default())
+            }
+        },
+    }
+}
+
+fn parse_allow_origins(v: &Value) -> Result<Vec<String>, String> {
+    Raw::Json(v)
+        .as_list()?
+        .iter()
+        .map(|o| match Url::parse(o) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.origin().is_tuple() => {
+                Ok(u.origin().ascii_serialization())
+            }
+            _ => Err(format!(
+                "{o:?} is not an origin such as https://chat.example.com"
+            )),
+        })
+        .collect()
+}
+
+fn invalidate(config: &mut Config, key: &str) {
+    match key {
+        "socketio" => config.socketio = None,
+        "namespace" => config.namespace = None,
+        "ws" => config.ws = None,
+        "livekit" => config.livekit = None,
+        _ => {}
+    }
+}
+
+fn apply(config: &mut Config, page: &Url, key: &str, raw: &Raw) -> Result<(), String> {
+    let from_query = raw.source() == Source::Query;
+    match key {
+        "socketio" => {
+            let mut url = endpoint(
+                page,
+                raw.as_text()?,
+                Scheme::Http,
+                from_query,
+                &config.allow_origins,
+            )?;
+            if !url.path().ends_with('/') {
+                let path = format!("{}/", url.path());
+                url.set_path(&path);
+            }
+            config.socketio = Some(url);
+        }
+        "ws" => {
+            config.ws = Some(endpoint(
+                page,
+                raw.as_text()?,
+                Scheme::Ws,
+                from_query,
+                &config.allow_origins,
+            )?)
+        }
+        "livekit" => {
+            let text = raw.as_text()?;
+            if text.starts_with('/') {
+                return Err("must be an absolute URL such as wss://livekit.example.com".into());
+            }
+            config.livekit = Some(endpoint(
+                page,
+                text,
+                Scheme::Http,
+                from_query,
+                &config.allow_origins,
+            )?);
+        }
+        "namespace" => config.namespace = Some(namespace(raw.as_text()?)?),
+        "cookie" => config.cookie_names = cookie_names(raw)?,
+        "lifetime" => config.lifetime_s = lifetime(raw)?,
+        "stun" => config.stun = ice_urls(raw, &["stun:", "stuns:"])?,
+        "turn" if from_query => {
+            return Err(
+                "TURN servers carry credentials, so they can only be set in conncheck.json".into(),
+            )
+        }
+        "turn" => config.turn = turn_servers(raw)?,
+        "allow_origins" if from_query => {
+            return Err("can only be set by the operator in conncheck.json".into())
+        }
+        "allow_origins" => {} // read first, before any endpoint is checked
+        other => {
+            return Err(format!(
+                "unknown key {other:?}, ignored; known keys: {}",
+                KNOWN_KEYS.join(", ")
+            ))
+        }
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scheme {
+    Http,
+    Ws,
+}
+
+/// A path (resolved on the page's origin) or an absolute URL, in the wanted
+/// scheme family. Absolute URLs from the query string must point at the
+/// page's own origin or one the operator allowed.
+fn endpoint(
+    page: &Url,
+    text: &str,
+    want: Scheme,
+    from_query: bool,
+    allowed: &[String],
+) -> Result<Url, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("is empty".into());
+    }
+    if text.starts_with('/') && !text.starts_with("//") {
+        if text.contains(['#', ' ']) {
+            return Err(format!("{} is not a valid path", quote_safely(text)));
+        }
+        let mut url = page
+            .join(text)
+            .map_err(|e| format!("{} is not a valid path ({e})", quote_safely(text)))?;
+        set_family(&mut url, want);
+        return Ok(url);
+    }
+    let mut url = Url::parse(text).map_err(|_| {
+        if !text.is_ascii() {
+            return format!("{} has non-ASCII characters: write international host names in punycode (xn--…)", quote_safely(text));
+        }
+        format!(
+            "{} is neither a path starting with / nor an absolute URL such as https://chat.example.com/socket.io/",
+            quote_safely(text)
+        )
+    })?;
+    if !matches!(url.scheme(), "http" | "https" | "ws" | "wss") || !url.has_host() {
+        return Err(format!(
+            "{} must use http, https, ws or wss",
+            quote_safely(text)
+        ));
+    }
+    set_family(&mut url, Scheme::Http);
+    let origin = url.origin().ascii_serialization();
+    if from_query && origin != page.origin().ascii_serialization() && !allowed.contains(&origin) {
+        return Err(format!(
+            "{origin} is not this page's origin and not listed in allow_origins of conncheck.json, so a link may not point checks at it"
+        ));
+    }
+    set_family(&mut url, want);
+    Ok(url)
+}
+
+/// A value quoted in an error message, which reaches the report: anything
+/// that may carry credentials or a query-string secret is redacted.
+fn quote_safely(text: &str) -> String {
+    if text.contains(['?', '@', '#']) {
+        format!("{:?}", redact_url(text))
+    } else {
+        format!("{text:?}")
+    }
+}
+
+fn set_family(url: &mut Url, want: Scheme) {
+    let scheme = match (url.scheme(), want) {
+        ("http" | "ws", Scheme::Http) => "http",
+        ("https" | "wss", Scheme::Http) => "https",
+        ("http" | "ws", Scheme::Ws) => "ws",
+        (_, _) => match want {
+            Scheme::Http => "https",
+            Scheme::Ws => "wss",
+        },
+    };
+    // Switching between these special schemes cannot fail.
+    let _ = url.set_scheme(scheme);
+}
+
+fn namespace(text: &str) -> Result<String, String> {
+    let ok = text.starts_with('/')
+        && text.len() <= 256
+        && !text
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == ',');
+    if ok {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "{text:?} is not a namespace: it must start with / and contain no spaces or commas"
+        ))
+    }
+}
+
+fn cookie_names(raw: &Raw) -> Result<Vec<String>, String> {
+    let names = raw.as_list()?;
+    // RFC 6265 cookie-name is an RFC 2616 token.
+    let is_token = |n: &str| {
+        n.chars()
+            .all(|c| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?={}".contains(c))
+    };
+    match names.iter().find(|n| !is_token(n) || n.len() > 128) {
+        Some(bad) => Err(format!("{bad:?} is not a cookie name")),
+        None => Ok(names),
+    }
+}
+
+fn lifetime(raw: &Raw) -> Result<u64, String> {
+    let seconds = match raw {
+        Raw::Json(Value::Number(n)) => n.as_u64(),
+        _ => raw.as_text()?.trim().parse::<u64>().ok(),
+    };
+    match seconds {
+        Some(s) if s <= MAX_LIFETIME_S => Ok(s),
+        _ => Err(format!(
+            "must be a whole number of seconds from 0 to {MAX_LIFETIME_S}"
+        )),
+    }
+}
+
+fn ice_urls(raw: &Raw, prefixes: &[&str]) -> Result<Vec<String>, String> {
+    let urls = raw.as_list()?;
+    match urls
+        .iter()
+        .find(|u| !prefixes.iter().any(|p| u.starts_with(p)) || u.contains(char::is_whitespace))
+    {
+        Some(bad) => Err(format!(
+            "{} is not a URL starting with {}",
+            redact_url(bad),
+            prefixes.join(" or ")
+        )),
+        None => Ok(urls),
+    }
+}
+
+fn turn_servers(raw: &Raw) -> Result<Vec<TurnServer>, String> {
+    let Raw::Json(value) = raw else {
+        return Err("TURN servers can only be set in conncheck.json".into());
+    };
+    let entries: Vec<&Value> = match value {
+        Value::Array(items) => items.iter().collect(),
+        single => vec![single],
+    };
+    entries
+        .into_iter()
+        .map(|entry| {
+            let Value::Object(map) = entry else {
+                return Err(format!(
+                    "must list objects {{\"urls\", \"username\", \"credential\"}}, found {}",
+                    json_kind(entry)
+                ));
+            };
+            let urls = map.get("urls").ok_or("a TURN server lacks \"urls\"")?;
+            let text_field = |name: &str| match map.get(name) {
+                None => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(other) => Err(format!(
+                    "\"{name}\" must be a string, found {}",
+                    json_kind(other)
+                )),
+            };
+            Ok(TurnServer {
+                urls: ice_urls(&Raw::Json(urls), &["turn:", "turns:"])?,
+                username: text_field("username")?,
+                credential: text_field("credential")?,
+            })
+        })
+        .collect()
+}
+
+/// The configuration as the report shows it: no credentials, no query values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportConfig {
+    pub socketio: Option<String>,
+    pub namespace: Option<String>,
+    pub ws: Option<String>,
+    pub cookie: Vec<String>,
+    pub lifetime: u64,
+    pub stun: Vec<String>,
+    /// TURN URLs only; usernames and credentials never leave the page.
+    pub turn: Vec<String>,
+    pub livekit: Option<String>,
+    pub allow_origins: Vec<String>,
+    pub file: FileStatus,
+    pub errors: Vec<ConfigError>,
+}
+
+impl From<&Config> for ReportConfig {
+    fn from(c: &Config) -> Self {
+        let redact = |u: &Option<Url>| u.as_ref().map(|u| redact_url(u.as_str()));
+        ReportConfig {
+            socketio: redact(&c.socketio),
+            namespace: c.namespace.clone(),
+            ws: redact(&c.ws),
+            cookie: c.cookie_names.clone(),
+            lifetime: c.lifetime_s,
+            stun: c.stun.iter().map(|u| redact_url(u)).collect(),
+            turn: c
+                .turn
+                .iter()
+                .flat_map(|t| t.urls.iter().map(|u| redact_url(u)))
+                .collect(),
+            livekit: redact(&c.livekit),
+            allow_origins: c.allow_origins.clone(),
+            file: c.file,
+            errors: c.errors.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;

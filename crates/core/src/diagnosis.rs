@@ -1,0 +1,153 @@
+//! Rules from finished checks to findings, and the one-line verdict.
+//!
+//! Rules read the checks' report `data`, so a pasted report can be diagnosed
+//! again exactly as the live run was.
+
+use serde::de::DeserializeOwned;
+
+use crate::catalog::{CheckId, FindingId};
+use crate::check::Status;
+use crate::checks::secure_context::SecureContextData;
+use crate::report::{Finding, FixBy, ReportCheck, Severity};
+
+mod texts;
+
+/// The findings for a set of checks, most severe first.
+pub fn diagnose(checks: &[ReportCheck]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some(d) = data::<SecureContextData>(checks, CheckId::SecureContext) {
+        if !d.secure_context {
+            findings.push(texts::insecure_context(&d));
+        }
+    }
+    findings.sort_by_key(|f| f.severity);
+    findings
+}
+
+fn data<T: DeserializeOwned>(checks: &[ReportCheck], id: CheckId) -> Option<T> {
+    let check = checks
+        .iter()
+        .find(|c| c.id == id && c.status != Status::Skip)?;
+    serde_json::from_value(check.data.clone()).ok()
+}
+
+/// What the page says first, in plain language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub headline: String,
+    pub fix_by: Option<FixBy>,
+    pub ok: bool,
+}
+
+pub fn verdict(checks: &[ReportCheck], findings: &[Finding]) -> Verdict {
+    if let Some(worst) = findings.iter().find(|f| f.severity != Severity::Info) {
+        return Verdict {
+            headline: format!("{} {}", worst.title, texts::who_can_fix(worst.fix_by)),
+            fix_by: Some(worst.fix_by),
+            ok: false,
+        };
+    }
+    let failed: Vec<&str> = checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| c.title.as_str())
+        .collect();
+    if failed.is_empty() {
+        Verdict {
+            headline: "Everything we tested works.".into(),
+            fix_by: None,
+            ok: true,
+        }
+    } else {
+        Verdict {
+            headline: format!(
+                "Something does not work: {}. Copy the report and send it to support.",
+                failed.join(", ")
+            ),
+            fix_by: None,
+            ok: false,
+        }
+    }
+}
+
+/// Findings by id, for tests and the support view.
+pub fn ids(findings: &[Finding]) -> Vec<FindingId> {
+    findings.iter().map(|f| f.id).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Outcome;
+
+    fn secure_context(secure: bool) -> ReportCheck {
+        let data = SecureContextData {
+            protocol: "http:".into(),
+            secure_context: secure,
+            loopback_host: false,
+        };
+        ReportCheck::new(
+            CheckId::SecureContext,
+            Outcome {
+                status: if secure { Status::Pass } else { Status::Fail },
+                summary: String::new(),
+                data: serde_json::to_value(data).unwrap(),
+            },
+            0,
+        )
+    }
+
+    #[test]
+    fn insecure_context_finding() {
+        let findings = diagnose(&[secure_context(false)]);
+        assert_eq!(ids(&findings), [FindingId::InsecureContext]);
+        let f = &findings[0];
+        assert_eq!(
+            (f.severity, f.fix_by),
+            (Severity::Critical, FixBy::Operator)
+        );
+        assert!(f.explanation.contains("camera"), "{}", f.explanation);
+        assert!(f.evidence.iter().any(|e| e.contains("http:")));
+        assert!(f.fixes.len() >= 6, "a fix per platform");
+    }
+
+    #[test]
+    fn healthy_checks_give_no_findings_and_a_good_verdict() {
+        let checks = [secure_context(true)];
+        let findings = diagnose(&checks);
+        assert!(findings.is_empty());
+        assert!(verdict(&checks, &findings).ok);
+    }
+
+    #[test]
+    fn verdict_names_the_worst_finding_and_who_fixes_it() {
+        let checks = [secure_context(false)];
+        let v = verdict(&checks, &diagnose(&checks));
+        assert!(!v.ok);
+        assert_eq!(v.fix_by, Some(FixBy::Operator));
+        assert!(v.headline.contains("service operator"), "{}", v.headline);
+    }
+
+    #[test]
+    fn failed_check_without_a_finding_still_gives_a_bad_verdict() {
+        let failed = ReportCheck::new(
+            CheckId::Websocket,
+            Outcome {
+                status: Status::Fail,
+                summary: String::new(),
+                data: serde_json::json!({}),
+            },
+            0,
+        );
+        let v = verdict(std::slice::from_ref(&failed), &[]);
+        assert!(!v.ok);
+        assert!(v.headline.contains("WebSocket connection"));
+    }
+
+    #[test]
+    fn malformed_check_data_is_ignored_not_a_panic() {
+        let mut bad = secure_context(false);
+        bad.data = serde_json::json!({"protocol": 5});
+        assert!(diagnose(&[bad]).is_empty());
+    }
+}

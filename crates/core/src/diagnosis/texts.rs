@@ -1,0 +1,48 @@
+//! The words of every finding: title for the end user, explanation and
+//! evidence for support staff, and the fix per platform.
+
+use crate::catalog::FindingId;
+use crate::checks::secure_context::SecureContextData;
+use crate::report::{Finding, Fix, FixBy, Platform, Severity};
+
+pub fn who_can_fix(fix_by: FixBy) -> &'static str {
+    match fix_by {
+        FixBy::User => "You can fix this yourself; see below.",
+        FixBy::Network => "Your network administrator or IT department can fix this.",
+        FixBy::Operator => "The service operator can fix this: send them the report.",
+    }
+}
+
+fn fix(platform: Platform, text: &str) -> Fix {
+    Fix {
+        platform,
+        text: text.to_owned(),
+    }
+}
+
+pub fn insecure_context(d: &SecureContextData) -> Finding {
+    Finding {
+        id: FindingId::InsecureContext,
+        severity: Severity::Critical,
+        title: "Camera, microphone and calls will not work: the page is not served securely.".into(),
+        explanation: "Browsers only allow camera, microphone and WebRTC on secure pages: HTTPS, or \
+            http on localhost. This page was loaded over plain HTTP from another address, so the \
+            browser refuses them outright, before asking the user. Live updates over ws:// may \
+            still work, but are unencrypted and often blocked by proxies."
+            .into(),
+        evidence: vec![
+            format!("The page was loaded over {}", d.protocol),
+            "window.isSecureContext is false".into(),
+        ],
+        fix_by: FixBy::Operator,
+        fixes: vec![
+            fix(Platform::Any, "Serve the app and this page over HTTPS and redirect http to https. If you typed the address yourself, try it with https://."),
+            fix(Platform::IngressNginx, "Add a tls: section (e.g. cert-manager annotation cert-manager.io/cluster-issuer) to the Ingress; ingress-nginx then redirects to HTTPS (nginx.ingress.kubernetes.io/ssl-redirect: \"true\")."),
+            fix(Platform::Gke, "Attach a ManagedCertificate (networking.gke.io/managed-certificates) and a FrontendConfig with redirectToHttps: {enabled: true}."),
+            fix(Platform::Traefik, "Add a websecure entrypoint with a certResolver and redirect web to websecure (entryPoints.web.http.redirections)."),
+            fix(Platform::Haproxy, "bind :443 ssl crt /etc/haproxy/certs/ and http-request redirect scheme https unless { ssl_fc }."),
+            fix(Platform::Istio, "Gateway server on port 443 with tls.mode: SIMPLE, and tls.httpsRedirect: true on the port 80 server."),
+            fix(Platform::Nginx, "listen 443 ssl; with ssl_certificate/ssl_certificate_key, and in the port 80 server: return 301 https://$host$request_uri;"),
+        ],
+    }
+}

@@ -1,0 +1,185 @@
+//! Engine.IO 4 packets as they travel over a WebSocket or inside a polling
+//! payload (`<type digit><data>`), and the open packet's parameters.
+//!
+//! The session id is parsed because later requests of a session need it, but
+//! it is kept out of every `Serialize` type: it must never reach a report.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Packet {
+    Open(OpenPacket),
+    Close,
+    Ping(String),
+    Pong(String),
+    Message(String),
+    Upgrade,
+    Noop,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenPacket {
+    pub sid: String,
+    pub params: OpenParams,
+}
+
+/// What the server negotiated, without the session id: safe for reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenParams {
+    pub upgrades: Vec<String>,
+    pub ping_interval_ms: u64,
+    pub ping_timeout_ms: u64,
+    /// Absent in Engine.IO 3 open packets.
+    pub max_payload: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PacketError {
+    #[error("empty packet")]
+    Empty,
+    #[error("unknown Engine.IO packet type {0:?}")]
+    UnknownType(char),
+    #[error("the open packet is not the JSON object Engine.IO sends: {0}")]
+    BadOpenJson(String),
+    #[error("the open packet lacks the field `{0}`")]
+    OpenFieldMissing(&'static str),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawOpen {
+    sid: Option<String>,
+    upgrades: Option<Vec<String>>,
+    ping_interval: Option<u64>,
+    ping_timeout: Option<u64>,
+    max_payload: Option<u64>,
+}
+
+impl Packet {
+    pub fn parse(text: &str) -> Result<Packet, PacketError> {
+        let mut chars = text.chars();
+        let kind = chars.next().ok_or(PacketError::Empty)?;
+        let data = chars.as_str();
+        Ok(match kind {
+            '0' => Packet::Open(OpenPacket::parse(data)?),
+            '1' => Packet::Close,
+            '2' => Packet::Ping(data.to_owned()),
+            '3' => Packet::Pong(data.to_owned()),
+            '4' => Packet::Message(data.to_owned()),
+            '5' => Packet::Upgrade,
+            '6' => Packet::Noop,
+            other => return Err(PacketError::UnknownType(other)),
+        })
+    }
+
+    /// A short name for reports and messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Packet::Open(_) => "open",
+            Packet::Close => "close",
+            Packet::Ping(_) => "ping",
+            Packet::Pong(_) => "pong",
+            Packet::Message(_) => "message",
+            Packet::Upgrade => "upgrade",
+            Packet::Noop => "noop",
+        }
+    }
+}
+
+impl OpenPacket {
+    pub fn parse(json: &str) -> Result<OpenPacket, PacketError> {
+        let raw: RawOpen =
+            serde_json::from_str(json).map_err(|e| PacketError::BadOpenJson(e.to_string()))?;
+        Ok(OpenPacket {
+            sid: raw.sid.ok_or(PacketError::OpenFieldMissing("sid"))?,
+            params: OpenParams {
+                upgrades: raw
+                    .upgrades
+                    .ok_or(PacketError::OpenFieldMissing("upgrades"))?,
+                ping_interval_ms: raw
+                    .ping_interval
+                    .ok_or(PacketError::OpenFieldMissing("pingInterval"))?,
+                ping_timeout_ms: raw
+                    .ping_timeout
+                    .ok_or(PacketError::OpenFieldMissing("pingTimeout"))?,
+                max_payload: raw.max_payload,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NODE_OPEN: &str = r#"0{"sid":"lv_VI97HAXpY6yYWAAAC","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}"#;
+
+    #[test]
+    fn open_packet_of_node_server() {
+        let Packet::Open(open) = Packet::parse(NODE_OPEN).unwrap() else {
+            panic!()
+        };
+        assert_eq!(open.sid, "lv_VI97HAXpY6yYWAAAC");
+        assert_eq!(
+            open.params,
+            OpenParams {
+                upgrades: vec!["websocket".into()],
+                ping_interval_ms: 25000,
+                ping_timeout_ms: 20000,
+                max_payload: Some(1_000_000),
+            }
+        );
+    }
+
+    #[test]
+    fn open_packet_over_websocket_has_no_upgrades() {
+        let text = r#"0{"sid":"x","upgrades":[],"pingInterval":300,"pingTimeout":200,"maxPayload":100000}"#;
+        let Packet::Open(open) = Packet::parse(text).unwrap() else {
+            panic!()
+        };
+        assert!(open.params.upgrades.is_empty());
+    }
+
+    #[test]
+    fn packet_table() {
+        let table: &[(&str, Result<Packet, PacketError>)] = &[
+            ("1", Ok(Packet::Close)),
+            ("2", Ok(Packet::Ping(String::new()))),
+            ("2probe", Ok(Packet::Ping("probe".into()))),
+            ("3probe", Ok(Packet::Pong("probe".into()))),
+            ("4hello", Ok(Packet::Message("hello".into()))),
+            ("40", Ok(Packet::Message("0".into()))),
+            ("5", Ok(Packet::Upgrade)),
+            ("6", Ok(Packet::Noop)),
+            ("", Err(PacketError::Empty)),
+            ("7", Err(PacketError::UnknownType('7'))),
+            ("<html>", Err(PacketError::UnknownType('<'))),
+            (
+                r#"0{"upgrades":[],"pingInterval":1,"pingTimeout":1}"#,
+                Err(PacketError::OpenFieldMissing("sid")),
+            ),
+        ];
+        for (wire, expected) in table {
+            assert_eq!(&Packet::parse(wire), expected, "wire {wire:?}");
+        }
+    }
+
+    #[test]
+    fn malformed_open_json_is_an_error_not_a_panic() {
+        assert!(matches!(
+            Packet::parse("0{"),
+            Err(PacketError::BadOpenJson(_))
+        ));
+        assert!(matches!(
+            Packet::parse("0[]"),
+            Err(PacketError::BadOpenJson(_))
+        ));
+        assert!(matches!(
+            Packet::parse(
+                r#"0{"sid":"a","upgrades":"websocket","pingInterval":1,"pingTimeout":1}"#
+            ),
+            Err(PacketError::BadOpenJson(_))
+        ));
+    }
+}

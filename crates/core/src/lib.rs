@@ -1,0 +1,17 @@
+//! conncheck's pure logic: no browser, no I/O, no clock.
+//!
+//! Checks are state machines ([`check::Check`]) fed events and the current
+//! time by a driver that lives in the page crate; diagnosis rules turn the
+//! finished checks into findings; [`report`] is the public report schema.
+
+pub mod catalog;
+pub mod check;
+pub mod checks;
+pub mod config;
+pub mod diagnosis;
+pub mod engineio;
+pub mod privacy;
+pub mod report;
+
+#[cfg(test)]
+pub(crate) mod harness;

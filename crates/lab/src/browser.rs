@@ -1,0 +1,169 @@
+//! Headless Chromium driven through chromedriver (WebDriver), for the
+//! end-to-end tests and benchmarks: open the page, wait for the automation
+//! hook `data-conncheck-state="done"`, read `#report-json`.
+
+use std::net::{Ipv4Addr, TcpListener as StdListener};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+use tokio::process::{Child, Command};
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+const DRIVER_START_ATTEMPTS: u32 = 100;
+const POLL_INTERVAL: Duration = Duration::from_millis(100);
+
+pub struct Browser {
+    client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts chromedriver and a fresh headless Chromium with `extra_args`
+    /// added to the standard flags.
+    pub async fn start(extra_args: &[&str]) -> Result<Browser> {
+        let port = free_port()?;
+        let mut driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .context("cannot start chromedriver (installed by scripts/setup.sh)")?;
+        wait_for_port(port, &mut driver).await?;
+
+        let profile = tempfile::tempdir()?;
+        let mut args: Vec<String> = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        if !extra_args.iter().any(|a| a.starts_with("--window-size=")) {
+            args.push("--window-size=1000,1400".into());
+        }
+        args.extend(extra_args.iter().map(|s| s.to_string()));
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
+        });
+        let Value::Object(caps) = caps else {
+            unreachable!("a JSON object literal")
+        };
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .context("chromedriver did not start a Chromium session")?;
+        Ok(Browser {
+            client,
+            driver,
+            _profile: profile,
+        })
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Opens `url` and returns the report once the automatic checks are done.
+    pub async fn run_page(&self, url: &str, timeout: Duration) -> Result<Value> {
+        self.client.goto(url).await?;
+        self.wait_for_state("done", timeout).await?;
+        self.report().await
+    }
+
+    /// Waits, bounded by `timeout`, until `<body data-conncheck-state>` is `state`.
+    pub async fn wait_for_state(&self, state: &str, timeout: Duration) -> Result<()> {
+        let attempts = (timeout.as_millis() / POLL_INTERVAL.as_millis()).max(1);
+        let mut last = Value::Null;
+        for _ in 0..attempts {
+            last = self
+                .client
+                .execute(
+                    "return document.body && document.body.getAttribute('data-conncheck-state');",
+                    vec![],
+                )
+                .await?;
+            if last == state {
+                return Ok(());
+            }
+            tokio::time::sleep(POLL_INTERVAL).await;
+        }
+        let text = self
+            .client
+            .execute(
+                "return document.body ? document.body.innerText : '';",
+                vec![],
+            )
+            .await?;
+        bail!("page state is {last} after {timeout:?}, not {state:?}; the page shows: {text}")
+    }
+
+    /// The text of `#report-json`, parsed.
+    pub async fn report(&self) -> Result<Value> {
+        let text = self
+            .client
+            .execute(
+                "return document.getElementById('report-json').textContent;",
+                vec![],
+            )
+            .await?;
+        let text = text.as_str().context("#report-json has no text")?;
+        serde_json::from_str(text).with_context(|| format!("#report-json is not JSON: {text:.200}"))
+    }
+
+    /// The visible text of the page.
+    pub async fn text(&self) -> Result<String> {
+        let text = self
+            .client
+            .execute("return document.body.innerText;", vec![])
+            .await?;
+        Ok(text.as_str().unwrap_or_default().to_owned())
+    }
+
+    pub async fn screenshot(&self, path: &std::path::Path) -> Result<()> {
+        std::fs::write(path, self.client.screenshot().await?)?;
+        Ok(())
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill().await;
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(StdListener::bind((Ipv4Addr::LOCALHOST, 0))?
+        .local_addr()?
+        .port())
+}
+
+async fn wait_for_port(port: u16, driver: &mut Child) -> Result<()> {
+    for _ in 0..DRIVER_START_ATTEMPTS {
+        if let Some(status) = driver.try_wait()? {
+            bail!("chromedriver exited at start: {status}");
+        }
+        if tokio::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port))
+            .await
+            .is_ok()
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(POLL_INTERVAL).await;
+    }
+    bail!("chromedriver did not listen on port {port} within 10 s")
+}

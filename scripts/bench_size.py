@@ -1,0 +1,49 @@
+"""Transferred size of the built page (HTML + JS + wasm + CSS + config):
+raw, gzip -9 and brotli -q 11, per file and in total. Prints the table and
+writes it between the size markers of BENCHMARKS.md."""
+
+import gzip
+import pathlib
+import subprocess
+import sys
+
+BEGIN, END = "<!-- size:begin -->", "<!-- size:end -->"
+BUDGET_BROTLI = 150 * 1000  # issue 6: everything, brotli
+
+
+def brotli_size(data: bytes) -> int:
+    out = subprocess.run(["brotli", "-c", "-q", "11"], input=data, capture_output=True, check=True)
+    return len(out.stdout)
+
+
+def main(dist: str, bench_md: str) -> None:
+    files = sorted(p for p in pathlib.Path(dist).iterdir() if p.is_file())
+    rows, totals = [], [0, 0, 0]
+    for path in files:
+        data = path.read_bytes()
+        sizes = [len(data), len(gzip.compress(data, 9)), brotli_size(data)]
+        totals = [t + s for t, s in zip(totals, sizes)]
+        kind = path.suffix.lstrip(".")
+        rows.append(f"| {kind} | {sizes[0]:,} | {sizes[1]:,} | {sizes[2]:,} |")
+    rows.append(f"| **total** | **{totals[0]:,}** | **{totals[1]:,}** | **{totals[2]:,}** |")
+    verdict = "within" if totals[2] <= BUDGET_BROTLI else "OVER"
+    table = "\n".join(
+        [
+            "Bytes of every file the page transfers (`dist/`), release build:",
+            "",
+            "| file | raw | gzip -9 | brotli -q 11 |",
+            "|---|---:|---:|---:|",
+            *rows,
+            "",
+            f"Budget: {BUDGET_BROTLI:,} bytes brotli for everything: **{verdict}** budget.",
+        ]
+    )
+    print(table)
+    md = pathlib.Path(bench_md)
+    text = md.read_text()
+    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    md.write_text(text[:start] + "\n" + table + "\n" + text[end:])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

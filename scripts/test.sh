@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: formatting and lints, native unit tests of the
+# core, browser tests of the page (wasm-bindgen-test in headless Chromium),
+# and end-to-end tests of the built page against the lab's real servers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/env.sh
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "format"
+cargo fmt --all --check
+step "lints"
+cargo clippy --quiet -p conncheck-core -p conncheck-lab --all-targets -- -D warnings
+cargo clippy --quiet -p conncheck --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "build the release page"
+scripts/build.sh
+step "native tests: core units and end-to-end against the lab"
+cargo test -p conncheck-core -p conncheck-lab
+step "browser tests of the page crate"
+cargo test --target wasm32-unknown-unknown -p conncheck

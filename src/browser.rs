@@ -1,0 +1,121 @@
+//! Facts read from the browser (location, secure context, environment, a
+//! monotonic clock) and a fetch with a timeout for the config file.
+
+use conncheck_core::report::{ConnectionInfo, Environment};
+use futures::future::{select, Either};
+use js_sys::Reflect;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, RequestCache, RequestInit, Response};
+
+pub fn window() -> web_sys::Window {
+    web_sys::window().expect("conncheck runs in a browser window")
+}
+
+/// Milliseconds on the page's monotonic clock (`performance.now()`).
+pub fn now_ms() -> f64 {
+    window()
+        .performance()
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+pub fn location_href() -> String {
+    window().location().href().unwrap_or_default()
+}
+
+pub fn location_search() -> String {
+    window().location().search().unwrap_or_default()
+}
+
+pub fn is_secure_context() -> bool {
+    window().is_secure_context()
+}
+
+/// RFC 3339 time of now, as the report's `created_at`.
+pub fn iso_now() -> String {
+    String::from(js_sys::Date::new_0().to_iso_string())
+}
+
+fn prop(target: &JsValue, name: &str) -> Option<JsValue> {
+    Reflect::get(target, &JsValue::from_str(name))
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+pub fn environment() -> Environment {
+    let nav = window().navigator();
+    let languages = nav
+        .languages()
+        .iter()
+        .filter_map(|l| l.as_string())
+        .collect();
+    // NetworkInformation exists in Chromium only; read it reflectively.
+    let connection = prop(&nav, "connection").map(|c| ConnectionInfo {
+        effective_type: prop(&c, "effectiveType").and_then(|v| v.as_string()),
+        rtt_ms: prop(&c, "rtt").and_then(|v| v.as_f64()),
+        downlink_mbps: prop(&c, "downlink").and_then(|v| v.as_f64()),
+        save_data: prop(&c, "saveData").and_then(|v| v.as_bool()),
+    });
+    Environment {
+        user_agent: nav.user_agent().unwrap_or_default(),
+        platform: nav.platform().unwrap_or_default(),
+        languages,
+        online: nav.on_line(),
+        connection,
+    }
+}
+
+/// How a text fetch ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextFetch {
+    Ok { status: u16, body: String },
+    Failed(String),
+    TimedOut,
+}
+
+/// GET `url` (relative to the page), never cached, giving up after `timeout_ms`.
+pub async fn fetch_text(url: &str, timeout_ms: u32) -> TextFetch {
+    let controller = AbortController::new().ok();
+    let init = RequestInit::new();
+    init.set_cache(RequestCache::NoStore);
+    if let Some(c) = &controller {
+        init.set_signal(Some(&c.signal()));
+    }
+    let promise = window().fetch_with_str_and_init(url, &init);
+    let request = Box::pin(async move {
+        let response: Response = JsFuture::from(promise)
+            .await
+            .map_err(js_error_text)?
+            .dyn_into()
+            .map_err(js_error_text)?;
+        let text = JsFuture::from(response.text().map_err(js_error_text)?)
+            .await
+            .map_err(js_error_text)?;
+        Ok::<_, String>((response.status(), text.as_string().unwrap_or_default()))
+    });
+    let timer = gloo_timers::future::TimeoutFuture::new(timeout_ms);
+    match select(request, timer).await {
+        Either::Left((Ok((status, body)), _)) => TextFetch::Ok { status, body },
+        Either::Left((Err(message), _)) => TextFetch::Failed(message),
+        Either::Right(_) => {
+            if let Some(c) = controller {
+                c.abort();
+            }
+            TextFetch::TimedOut
+        }
+    }
+}
+
+/// A JS exception as one line of text (`TypeError: Failed to fetch`).
+pub fn js_error_text(e: JsValue) -> String {
+    if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+        format!(
+            "{}: {}",
+            String::from(err.name()),
+            String::from(err.message())
+        )
+    } else {
+        e.as_string().unwrap_or_else(|| format!("{e:?}"))
+    }
+}

@@ -1,0 +1,62 @@
+//! One check as a card: title, live state (waiting, running with elapsed
+//! time, or its status), summary and duration.
+
+use conncheck_core::check::Status;
+use yew::prelude::*;
+
+use crate::state::{CheckRow, RowState};
+
+#[derive(Properties, PartialEq)]
+pub struct CheckCardProps {
+    pub row: CheckRow,
+    pub now_ms: f64,
+}
+
+pub fn status_label(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "Pass",
+        Status::Warn => "Warning",
+        Status::Fail => "Fail",
+        Status::Skip => "Skipped",
+    }
+}
+
+fn status_class(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "pass",
+        Status::Warn => "warn",
+        Status::Fail => "fail",
+        Status::Skip => "skip",
+    }
+}
+
+#[component]
+pub fn CheckCard(props: &CheckCardProps) -> Html {
+    let id = props.row.id;
+    let (class, badge, body) = match &props.row.state {
+        RowState::Waiting => ("waiting", "Waiting".to_owned(), html! {}),
+        RowState::Running { since_ms } => {
+            let elapsed = ((props.now_ms - since_ms).max(0.0) / 1000.0).floor();
+            ("running", format!("Running… {elapsed:.0} s"), html! {})
+        }
+        RowState::Finished(check) => (
+            status_class(check.status),
+            status_label(check.status).to_owned(),
+            html! {
+                <>
+                    <p class="summary">{ &check.summary }</p>
+                    <p class="duration">{ format!("{} ms", check.duration_ms) }</p>
+                </>
+            },
+        ),
+    };
+    html! {
+        <li class={classes!("check", class)} data-check={id.as_str()}>
+            <div class="check-head">
+                <h3>{ id.title() }</h3>
+                <span class="badge">{ badge }</span>
+            </div>
+            { body }
+        </li>
+    }
+}

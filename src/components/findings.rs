@@ -1,0 +1,71 @@
+//! Findings: what is wrong, the evidence, who can fix it, and how.
+
+use conncheck_core::report::{Finding, FixBy, Platform, Severity};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct FindingsProps {
+    pub findings: Vec<Finding>,
+}
+
+pub fn fix_by_label(f: FixBy) -> &'static str {
+    match f {
+        FixBy::User => "you",
+        FixBy::Network => "your network administrator",
+        FixBy::Operator => "the service operator",
+    }
+}
+
+pub fn platform_label(p: Platform) -> &'static str {
+    match p {
+        Platform::Any => "Any setup",
+        Platform::IngressNginx => "ingress-nginx",
+        Platform::Gke => "GKE",
+        Platform::Traefik => "Traefik",
+        Platform::Haproxy => "HAProxy",
+        Platform::Istio => "Istio",
+        Platform::Nginx => "nginx",
+    }
+}
+
+fn severity_class(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "critical",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+#[component]
+pub fn Findings(props: &FindingsProps) -> Html {
+    if props.findings.is_empty() {
+        return html! {};
+    }
+    let finding = |f: &Finding| {
+        html! {
+            <li class={classes!("finding", severity_class(f.severity))} data-finding={serde_json::to_value(f.id).ok().and_then(|v| v.as_str().map(str::to_owned))}>
+                <h3>{ &f.title }</h3>
+                <p>{ &f.explanation }</p>
+                <p class="fix-by">{ format!("Who can fix it: {}.", fix_by_label(f.fix_by)) }</p>
+                <details>
+                    <summary>{ "Evidence and fixes" }</summary>
+                    <ul class="evidence">{ for f.evidence.iter().map(|e| html! { <li>{ e }</li> }) }</ul>
+                    <dl class="fixes">
+                        { for f.fixes.iter().map(|fix| html! {
+                            <>
+                                <dt>{ platform_label(fix.platform) }</dt>
+                                <dd>{ &fix.text }</dd>
+                            </>
+                        }) }
+                    </dl>
+                </details>
+            </li>
+        }
+    };
+    html! {
+        <section class="findings">
+            <h2>{ "What we found" }</h2>
+            <ul>{ for props.findings.iter().map(finding) }</ul>
+        </section>
+    }
+}

@@ -1,0 +1,262 @@
+//! The one generic driver: carries out a check's actions with the browser's
+//! WebSocket, fetch and timers, feeds the results back as events, and cleans
+//! up everything the check opened once it finishes. The only code that awaits.
+
+use std::collections::HashMap;
+
+use conncheck_core::check::{
+    overran, Action, Check, Credentials, Event, FetchMode, FetchRequest, Handle, Millis, Outcome,
+};
+use conncheck_core::report::ReportCheck;
+use futures::channel::mpsc::{unbounded, UnboundedSender};
+use futures::StreamExt;
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{
+    AbortController, BinaryType, CloseEvent, MessageEvent, RequestCache, RequestCredentials,
+    RequestInit, RequestMode, Response, WebSocket,
+};
+
+use crate::browser::{js_error_text, now_ms, window};
+
+/// No check may run longer than this, whatever its own timers say.
+pub const HARD_CAP_MS: Millis = 120_000;
+
+enum Input {
+    Event(Event),
+    Overran,
+}
+
+/// Runs one check to its end and returns its report entry.
+pub async fn run(check: Box<dyn Check>) -> ReportCheck {
+    run_capped(check, HARD_CAP_MS).await
+}
+
+/// [`run`] with a given hard cap, after which the check is stopped and
+/// reported as failed.
+pub async fn run_capped(mut check: Box<dyn Check>, cap_ms: Millis) -> ReportCheck {
+    let (tx, mut rx) = unbounded();
+    let mut io = Io {
+        tx: tx.clone(),
+        sockets: HashMap::new(),
+        timers: HashMap::new(),
+        fetches: HashMap::new(),
+    };
+    let cap_tx = tx.clone();
+    let _cap = Timeout::new(cap_ms.min(u32::MAX as u64) as u32, move || {
+        let _ = cap_tx.unbounded_send(Input::Overran);
+    });
+    let started = now();
+    let mut actions = check.start(started);
+    let outcome = loop {
+        if let Some(outcome) = io.carry_out(actions) {
+            break outcome;
+        }
+        actions = match rx.next().await {
+            Some(Input::Event(event)) => check.handle(event, now()),
+            Some(Input::Overran) | None => break overran(cap_ms),
+        };
+    };
+    drop(io); // closes sockets, aborts fetches, cancels timers
+    ReportCheck::new(check.id(), outcome, now().saturating_sub(started))
+}
+
+fn now() -> Millis {
+    now_ms() as Millis
+}
+
+struct Io {
+    tx: UnboundedSender<Input>,
+    sockets: HashMap<Handle, Socket>,
+    timers: HashMap<Handle, Timeout>,
+    fetches: HashMap<Handle, AbortController>,
+}
+
+impl Io {
+    /// Carries out actions in order; returns the outcome if one finishes the check.
+    fn carry_out(&mut self, actions: Vec<Action>) -> Option<Outcome> {
+        for action in actions {
+            match action {
+                Action::Finish(outcome) => return Some(outcome),
+                Action::OpenWs { id, url } => self.open_ws(id, &url),
+                Action::SendWs { id, text } => {
+                    if let Some(s) = self.sockets.get(&id) {
+                        // A send on a closing socket fails; its close event follows.
+                        let _ = s.ws.send_with_str(&text);
+                    }
+                }
+                Action::CloseWs { id, code } => {
+                    if let Some(s) = self.sockets.get(&id) {
+                        let _ = s.ws.close_with_code(code);
+                    }
+                }
+                Action::SetTimer { id, after_ms } => {
+                    let tx = self.tx.clone();
+                    let timer = Timeout::new(after_ms.min(u32::MAX as u64) as u32, move || {
+                        let _ = tx.unbounded_send(Input::Event(Event::Timeout { id }));
+                    });
+                    self.timers.insert(id, timer); // drops, and so cancels, a pending one
+                }
+                Action::CancelTimer { id } => {
+                    self.timers.remove(&id);
+                }
+                Action::Fetch { id, request } => self.fetch(id, request),
+            }
+        }
+        None
+    }
+
+    fn send(&self, event: Event) {
+        let _ = self.tx.unbounded_send(Input::Event(event));
+    }
+
+    fn open_ws(&mut self, id: Handle, url: &str) {
+        match Socket::open(id, url, self.tx.clone()) {
+            Ok(socket) => {
+                self.sockets.insert(id, socket);
+            }
+            // A URL the browser refuses outright (syntax, CSP, port): the
+            // socket never opens, which is how the check must see it.
+            Err(e) => self.send(Event::WsClosed {
+                id,
+                code: 1006,
+                reason: js_error_text(e),
+                clean: false,
+            }),
+        }
+    }
+
+    fn fetch(&mut self, id: Handle, request: FetchRequest) {
+        let controller = AbortController::new().ok();
+        let init = RequestInit::new();
+        init.set_method(request.method);
+        init.set_cache(RequestCache::NoStore);
+        init.set_credentials(match request.credentials {
+            Credentials::Include => RequestCredentials::Include,
+            Credentials::Omit => RequestCredentials::Omit,
+        });
+        init.set_mode(match request.mode {
+            FetchMode::Cors => RequestMode::Cors,
+            FetchMode::NoCors => RequestMode::NoCors,
+        });
+        if let Some(body) = &request.body {
+            init.set_body(&JsValue::from_str(body));
+        }
+        if let Some(c) = &controller {
+            init.set_signal(Some(&c.signal()));
+            self.fetches.insert(id, c.clone());
+        }
+        let tx = self.tx.clone();
+        let promise = window().fetch_with_str_and_init(&request.url, &init);
+        spawn_local(async move {
+            let event = match fetch_response(promise).await {
+                Ok((status, headers, body)) => Event::HttpResponse {
+                    id,
+                    status,
+                    headers,
+                    body,
+                },
+                Err(message) => Event::HttpFailed { id, message },
+            };
+            let _ = tx.unbounded_send(Input::Event(event));
+        });
+    }
+}
+
+impl Drop for Io {
+    fn drop(&mut self) {
+        for controller in self.fetches.values() {
+            controller.abort();
+        }
+    }
+}
+
+async fn fetch_response(
+    promise: js_sys::Promise,
+) -> Result<(u16, Vec<(String, String)>, String), String> {
+    let response: Response = JsFuture::from(promise)
+        .await
+        .map_err(js_error_text)?
+        .dyn_into()
+        .map_err(js_error_text)?;
+    let mut headers = Vec::new();
+    if let Ok(Some(entries)) = js_sys::try_iter(&response.headers()) {
+        for entry in entries.flatten() {
+            let pair = js_sys::Array::from(&entry);
+            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                headers.push((k, v));
+            }
+        }
+    }
+    let body = JsFuture::from(response.text().map_err(js_error_text)?)
+        .await
+        .map_err(js_error_text)?;
+    Ok((
+        response.status(),
+        headers,
+        body.as_string().unwrap_or_default(),
+    ))
+}
+
+/// A browser WebSocket whose events go to the driver's channel. Dropping it
+/// detaches the handlers first, so no event reaches a dropped closure.
+struct Socket {
+    ws: WebSocket,
+    _on_open: Closure<dyn FnMut()>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+impl Socket {
+    fn open(id: Handle, url: &str, tx: UnboundedSender<Input>) -> Result<Socket, JsValue> {
+        let ws = WebSocket::new(url)?;
+        ws.set_binary_type(BinaryType::Arraybuffer);
+        let send = move |tx: &UnboundedSender<Input>, event| {
+            let _ = tx.unbounded_send(Input::Event(event));
+        };
+        let open_tx = tx.clone();
+        let on_open = Closure::<dyn FnMut()>::new(move || send(&open_tx, Event::WsOpened { id }));
+        let message_tx = tx.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let data = e.data();
+            let event = match data.as_string() {
+                Some(text) => Event::WsMessage { id, text },
+                None => Event::WsBinary {
+                    id,
+                    len: js_sys::Uint8Array::new(&data).length() as usize,
+                },
+            };
+            send(&message_tx, event);
+        });
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
+            send(
+                &tx,
+                Event::WsClosed {
+                    id,
+                    code: e.code(),
+                    reason: e.reason(),
+                    clean: e.was_clean(),
+                },
+            );
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        Ok(Socket {
+            ws,
+            _on_open: on_open,
+            _on_message: on_message,
+            _on_close: on_close,
+        })
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        let _ = self.ws.close();
+    }
+}

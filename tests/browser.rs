@@ -1,0 +1,142 @@
+//! Browser tests of the page crate in headless Chromium: the driver's
+//! adapters (WebSocket, fetch, timers, hard cap) and the components.
+
+use conncheck::driver;
+use conncheck_core::catalog::CheckId;
+use conncheck_core::check::{Action, Check, Event, FetchRequest, Millis, Outcome, Status};
+use conncheck_core::checks::websocket::WebSocketCheck;
+use conncheck_core::config::{resolve, FileLoad};
+use serde_json::json;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn page_url() -> url::Url {
+    url::Url::parse(&conncheck::browser::location_href()).unwrap()
+}
+
+/// Fetches the test page and a closed loopback port, and sets two timers of
+/// which one is cancelled; reports every event it saw.
+struct Probe {
+    seen: Vec<serde_json::Value>,
+}
+
+impl Check for Probe {
+    fn id(&self) -> CheckId {
+        CheckId::Websocket
+    }
+
+    fn start(&mut self, _now: Millis) -> Vec<Action> {
+        vec![
+            Action::Fetch {
+                id: 0,
+                request: FetchRequest::get(page_url().to_string()),
+            },
+            Action::Fetch {
+                id: 1,
+                request: FetchRequest::get("http://127.0.0.1:9/"),
+            },
+            Action::SetTimer {
+                id: 1,
+                after_ms: 10,
+            },
+            Action::CancelTimer { id: 1 },
+            Action::SetTimer {
+                id: 0,
+                after_ms: 30,
+            },
+        ]
+    }
+
+    fn handle(&mut self, event: Event, _now: Millis) -> Vec<Action> {
+        self.seen.push(match event {
+            Event::HttpResponse { id, status, body, headers } => {
+                json!({"fetch": id, "status": status, "has_body": !body.is_empty(), "has_headers": !headers.is_empty()})
+            }
+            Event::HttpFailed { id, message } => json!({"fetch": id, "failed": message}),
+            Event::Timeout { id } => json!({"timer": id}),
+            other => json!({"other": format!("{other:?}")}),
+        });
+        if self.seen.len() < 3 {
+            return Vec::new();
+        }
+        vec![Action::Finish(Outcome {
+            status: Status::Pass,
+            summary: String::new(),
+            data: json!(self.seen),
+        })]
+    }
+}
+
+#[wasm_bindgen_test]
+async fn driver_carries_out_fetches_and_timers() {
+    let result = driver::run(Box::new(Probe { seen: Vec::new() })).await;
+    let seen = result.data.as_array().unwrap().clone();
+    let find = |key: &str, id: u32| seen.iter().find(|e| e[key] == id).cloned();
+    let page = find("fetch", 0).expect("the page fetch answered");
+    assert_eq!(page["status"], 200);
+    assert_eq!(page["has_body"], true);
+    let refused = find("fetch", 1).expect("the refused fetch reported");
+    assert!(
+        refused["failed"].as_str().unwrap().contains("TypeError"),
+        "{refused}"
+    );
+    assert!(find("timer", 0).is_some());
+    assert!(
+        find("timer", 1).is_none(),
+        "a cancelled timer must not fire: {seen:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn websocket_check_fails_where_nothing_upgrades() {
+    // The test runner's HTTP server answers /socket.io/ but never upgrades.
+    // Port 9 on loopback refuses; the operator file may point anywhere.
+    let file = FileLoad::Loaded(r#"{"ws": "ws://127.0.0.1:9/"}"#.into());
+    let config = resolve(&page_url(), &file, "");
+    assert!(config.errors.is_empty(), "{:?}", config.errors);
+    let result = driver::run(Box::new(WebSocketCheck::new(&config))).await;
+    assert_eq!(result.status, Status::Fail, "{result:?}");
+    let targets = result.data["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 2);
+    for t in targets {
+        assert_eq!(t["result"], "closed-before-open", "{t}");
+        assert_eq!(t["close"]["code"], 1006);
+        assert_eq!(t["close"]["clean"], false);
+    }
+}
+
+struct Silent;
+
+impl Check for Silent {
+    fn id(&self) -> CheckId {
+        CheckId::Websocket
+    }
+    fn start(&mut self, _now: Millis) -> Vec<Action> {
+        Vec::new()
+    }
+    fn handle(&mut self, _event: Event, _now: Millis) -> Vec<Action> {
+        Vec::new()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_check_that_never_finishes_is_stopped_by_the_hard_cap() {
+    let result = driver::run_capped(Box::new(Silent), 20).await;
+    assert_eq!(result.status, Status::Fail);
+    assert_eq!(result.data["error"], "overran");
+}
+
+#[wasm_bindgen_test]
+fn browser_facts_are_read() {
+    assert!(
+        conncheck::browser::is_secure_context(),
+        "the runner serves on 127.0.0.1"
+    );
+    let env = conncheck::browser::environment();
+    assert!(env.user_agent.contains("Chrome"), "{}", env.user_agent);
+    assert!(!env.languages.is_empty());
+}
+
+#[path = "browser/components.rs"]
+mod components;

@@ -1,0 +1,94 @@
+//! Components rendered into a detached node, flushed, then read back.
+
+use conncheck::components::check_card::{CheckCard, CheckCardProps};
+use conncheck::components::config_errors::{ConfigErrors, ConfigErrorsProps};
+use conncheck::state::{CheckRow, RowState};
+use conncheck_core::catalog::CheckId;
+use conncheck_core::check::{Outcome, Status};
+use conncheck_core::config::{ConfigError, Source};
+use conncheck_core::report::ReportCheck;
+use wasm_bindgen_test::*;
+use yew::BaseComponent;
+
+async fn render<C: BaseComponent>(props: C::Properties) -> web_sys::Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn running_check_shows_elapsed_seconds() {
+    let row = CheckRow {
+        id: CheckId::Websocket,
+        state: RowState::Running { since_ms: 1000.0 },
+    };
+    let root = render::<CheckCard>(CheckCardProps {
+        row,
+        now_ms: 3600.0,
+    })
+    .await;
+    let card = root
+        .query_selector("li[data-check=websocket]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(card.class_name(), "check running");
+    assert!(
+        card.text_content().unwrap().contains("Running… 2 s"),
+        "{:?}",
+        card.text_content()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn finished_check_shows_status_summary_and_duration() {
+    let check = ReportCheck::new(
+        CheckId::SecureContext,
+        Outcome {
+            status: Status::Fail,
+            summary: "Not secure <b>here</b>".into(),
+            data: serde_json::json!({}),
+        },
+        7,
+    );
+    let row = CheckRow {
+        id: CheckId::SecureContext,
+        state: RowState::Finished(check),
+    };
+    let root = render::<CheckCard>(CheckCardProps { row, now_ms: 0.0 }).await;
+    let card = root.query_selector("li").unwrap().unwrap();
+    assert_eq!(card.class_name(), "check fail");
+    let text = card.text_content().unwrap();
+    assert!(
+        text.contains("Secure connection (HTTPS)")
+            && text.contains("Fail")
+            && text.contains("7 ms"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Not secure <b>here</b>"),
+        "summaries are text, never markup: {text}"
+    );
+    assert!(card.query_selector("b").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn config_errors_name_key_and_source() {
+    let errors = vec![ConfigError {
+        key: "lifetime".into(),
+        source: Source::Query,
+        message: "must be a whole number".into(),
+    }];
+    let root = render::<ConfigErrors>(ConfigErrorsProps { errors }).await;
+    let section = root
+        .query_selector("[role=alert]")
+        .unwrap()
+        .expect("an alert");
+    let text = section.text_content().unwrap();
+    assert!(
+        text.contains("lifetime (from the link): must be a whole number"),
+        "{text}"
+    );
+}
