@@ -102,6 +102,16 @@ impl Io {
                     self.timers.remove(&id);
                 }
                 Action::Fetch { id, request } => self.fetch(id, request),
+                Action::Beacon(request) => {
+                    let init = request_init(&request);
+                    // keepalive: the request outlives the page if it must.
+                    // (web-sys has no stable setter for it.)
+                    let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &true.into());
+                    let promise = window().fetch_with_str_and_init(&request.url, &init);
+                    spawn_local(async move {
+                        let _ = JsFuture::from(promise).await;
+                    });
+                }
             }
         }
         None
@@ -128,24 +138,10 @@ impl Io {
     }
 
     fn fetch(&mut self, id: Handle, request: FetchRequest) {
-        let controller = AbortController::new().ok();
-        let init = RequestInit::new();
-        init.set_method(request.method);
-        init.set_cache(RequestCache::NoStore);
-        init.set_credentials(match request.credentials {
-            Credentials::Include => RequestCredentials::Include,
-            Credentials::Omit => RequestCredentials::Omit,
-        });
-        init.set_mode(match request.mode {
-            FetchMode::Cors => RequestMode::Cors,
-            FetchMode::NoCors => RequestMode::NoCors,
-        });
-        if let Some(body) = &request.body {
-            init.set_body(&JsValue::from_str(body));
-        }
-        if let Some(c) = &controller {
-            init.set_signal(Some(&c.signal()));
-            self.fetches.insert(id, c.clone());
+        let init = request_init(&request);
+        if let Ok(controller) = AbortController::new() {
+            init.set_signal(Some(&controller.signal()));
+            self.fetches.insert(id, controller);
         }
         let tx = self.tx.clone();
         let promise = window().fetch_with_str_and_init(&request.url, &init);
@@ -170,6 +166,24 @@ impl Drop for Io {
             controller.abort();
         }
     }
+}
+
+fn request_init(request: &FetchRequest) -> RequestInit {
+    let init = RequestInit::new();
+    init.set_method(request.method);
+    init.set_cache(RequestCache::NoStore);
+    init.set_credentials(match request.credentials {
+        Credentials::Include => RequestCredentials::Include,
+        Credentials::Omit => RequestCredentials::Omit,
+    });
+    init.set_mode(match request.mode {
+        FetchMode::Cors => RequestMode::Cors,
+        FetchMode::NoCors => RequestMode::NoCors,
+    });
+    if let Some(body) = &request.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    init
 }
 
 async fn fetch_response(

@@ -62,6 +62,14 @@ impl FetchRequest {
             mode: FetchMode::Cors,
         }
     }
+
+    pub fn post(url: impl Into<String>, body: impl Into<String>) -> Self {
+        FetchRequest {
+            method: "POST",
+            body: Some(body.into()),
+            ..FetchRequest::get(url)
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -70,6 +78,9 @@ pub enum Action {
         id: Handle,
         request: FetchRequest,
     },
+    /// A request sent and forgotten: no event comes back, and it is not
+    /// aborted when the check finishes (closing a server session, say).
+    Beacon(FetchRequest),
     OpenWs {
         id: Handle,
         url: String,

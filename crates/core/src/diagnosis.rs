@@ -10,6 +10,8 @@ use crate::check::Status;
 use crate::checks::secure_context::SecureContextData;
 use crate::report::{Finding, FixBy, ReportCheck, Severity};
 
+mod socketio;
+mod socketio_texts;
 mod texts;
 
 /// The findings for a set of checks, most severe first.
@@ -20,6 +22,11 @@ pub fn diagnose(checks: &[ReportCheck]) -> Vec<Finding> {
             findings.push(texts::insecure_context(&d));
         }
     }
+    findings.extend(socketio::findings(
+        data(checks, CheckId::Websocket).as_ref(),
+        data(checks, CheckId::SocketioHandshake).as_ref(),
+        data(checks, CheckId::SocketioUpgrade).as_ref(),
+    ));
     findings.sort_by_key(|f| f.severity);
     findings
 }

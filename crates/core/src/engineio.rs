@@ -109,9 +109,42 @@ impl OpenPacket {
     }
 }
 
+/// The record separator between packets of a polling payload (Engine.IO 4).
+pub const RECORD_SEPARATOR: char = '\x1e';
+
+/// A polling response body, split into its packets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payload<'a> {
+    V4(Vec<&'a str>),
+    /// Engine.IO 3 (Socket.IO 2 servers) prefixes each packet with its
+    /// length and a colon, `97:0{...}2:40`, and has no separator.
+    V3,
+}
+
+pub fn split_payload(body: &str) -> Payload<'_> {
+    let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && body.as_bytes().get(digits) == Some(&b':') {
+        return Payload::V3;
+    }
+    Payload::V4(body.split(RECORD_SEPARATOR).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn payloads() {
+        assert_eq!(
+            split_payload("40{\"sid\":\"a\"}"),
+            Payload::V4(vec!["40{\"sid\":\"a\"}"])
+        );
+        assert_eq!(split_payload("6\x1e40{}"), Payload::V4(vec!["6", "40{}"]));
+        // Captured from socket.io 2.5.0 answering an EIO=4 handshake.
+        let v3 = r#"97:0{"sid":"H9QcsX-vvwlHibnFAAAA","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000}2:40"#;
+        assert_eq!(split_payload(v3), Payload::V3);
+        assert_eq!(split_payload("12"), Payload::V4(vec!["12"]));
+    }
 
     const NODE_OPEN: &str = r#"0{"sid":"lv_VI97HAXpY6yYWAAAC","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}"#;
 

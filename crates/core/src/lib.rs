@@ -7,11 +7,13 @@
 pub mod catalog;
 pub mod check;
 pub mod checks;
+pub mod classify;
 pub mod config;
 pub mod diagnosis;
 pub mod engineio;
 pub mod privacy;
 pub mod report;
+pub mod socketio;
 
 #[cfg(test)]
 pub(crate) mod harness;

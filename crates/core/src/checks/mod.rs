@@ -1,11 +1,13 @@
 //! The checks, and which of them a run starts for a given configuration.
 
+pub mod handshake;
 pub mod secure_context;
+pub mod upgrade;
 pub mod websocket;
 
 use url::Url;
 
-use crate::check::Check;
+use crate::check::{Check, Millis};
 use crate::config::Config;
 
 /// What the page knows about itself before any check runs.
@@ -20,5 +22,43 @@ pub fn automatic(config: &Config, facts: &BrowserFacts) -> Vec<Box<dyn Check>> {
     vec![
         Box::new(secure_context::SecureContextCheck::new(facts)),
         Box::new(websocket::WebSocketCheck::new(config)),
+        Box::new(handshake::HandshakeCheck::new(config)),
+        Box::new(upgrade::UpgradeCheck::new(config)),
     ]
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    Polling,
+    Websocket,
+    /// `transport=websocket` fetched over plain http(s): cannot upgrade.
+    PlainGetOfWebsocket,
+}
+
+/// An Engine.IO 4 URL on a Socket.IO endpoint (an http(s) URL): polling
+/// stays http(s), websocket becomes ws(s).
+pub fn engineio_url(endpoint: &Url, transport: Transport, sid: Option<&str>) -> Url {
+    let mut url = endpoint.clone();
+    let name = match transport {
+        Transport::Polling => "polling",
+        Transport::PlainGetOfWebsocket => "websocket",
+        Transport::Websocket => {
+            let scheme = if url.scheme() == "https" { "wss" } else { "ws" };
+            let _ = url.set_scheme(scheme);
+            "websocket"
+        }
+    };
+    {
+        let mut query = url.query_pairs_mut();
+        query.append_pair("EIO", "4").append_pair("transport", name);
+        if let Some(sid) = sid {
+            query.append_pair("sid", sid);
+        }
+    }
+    url
+}
+
+/// Milliseconds between two instants of the driver's clock.
+pub(crate) fn since(start: Millis, now: Millis) -> Millis {
+    now.saturating_sub(start)
 }

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::{engineio_url, Transport};
 use crate::catalog::CheckId;
 use crate::check::{Action, Check, Event, Handle, Millis, Outcome, Status};
 use crate::config::Config;
@@ -117,9 +118,10 @@ impl WebSocketCheck {
         let mut targets = Vec::new();
         let mut not_tested = Vec::new();
         match &config.socketio {
-            Some(endpoint) => {
-                targets.push(Target::new(TargetKind::Socketio, engineio_ws_url(endpoint)))
-            }
+            Some(endpoint) => targets.push(Target::new(
+                TargetKind::Socketio,
+                engineio_url(endpoint, Transport::Websocket, None),
+            )),
             None => not_tested.push("socketio: the configured endpoint is invalid".to_owned()),
         }
         match (&config.ws, config.error_for("ws")) {

@@ -1,0 +1,333 @@
+use super::*;
+use crate::config::{resolve, FileLoad};
+use crate::harness::Script;
+
+const NODE_OPEN: &str = r#"0{"sid":"SID-NODE-1","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}"#;
+const BASE: &str = "http://127.0.0.1:8080/socket.io/?EIO=4&transport=polling";
+
+fn start(query: &str) -> Script<HandshakeCheck> {
+    let page = Url::parse("http://127.0.0.1:8080/").unwrap();
+    Script::start(
+        HandshakeCheck::new(&resolve(&page, &FileLoad::NotFound, query)),
+        1000,
+    )
+}
+
+fn response(id: Handle, status: u16, body: &str) -> Event {
+    Event::HttpResponse {
+        id,
+        status,
+        headers: vec![],
+        body: body.into(),
+    }
+}
+
+fn data(outcome: &Outcome) -> HandshakeData {
+    serde_json::from_value(outcome.data.clone()).unwrap()
+}
+
+fn opened(query: &str) -> Script<HandshakeCheck> {
+    let mut s = start(query);
+    s.drain();
+    s.feed(response(OPEN, 200, NODE_OPEN), 1012);
+    s
+}
+
+#[test]
+fn healthy_handshake_connects_the_namespace_and_closes_the_session() {
+    let mut s = start("");
+    assert_eq!(
+        s.drain(),
+        [
+            Action::Fetch {
+                id: OPEN,
+                request: FetchRequest::get(BASE)
+            },
+            Action::SetTimer {
+                id: STEP_TIMER,
+                after_ms: STEP_TIMEOUT_MS
+            },
+        ]
+    );
+    s.feed(response(OPEN, 200, NODE_OPEN), 1012);
+    let with_sid = format!("{BASE}&sid=SID-NODE-1");
+    assert_eq!(
+        s.drain(),
+        [
+            Action::Fetch {
+                id: CONNECT,
+                request: FetchRequest::post(with_sid.clone(), "40")
+            },
+            Action::Fetch {
+                id: FIRST_POLL,
+                request: FetchRequest::get(with_sid.clone())
+            },
+            Action::SetTimer {
+                id: STEP_TIMER,
+                after_ms: STEP_TIMEOUT_MS
+            },
+        ]
+    );
+    s.feed(response(CONNECT, 200, "ok"), 1015);
+    assert!(s.drain().is_empty());
+    s.feed(response(FIRST_POLL, 200, r#"40{"sid":"SIO-SID-9"}"#), 1020);
+    let actions = s.drain();
+    assert!(
+        actions.contains(&Action::Beacon(FetchRequest::post(with_sid, "1"))),
+        "{actions:?}"
+    );
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Pass, "{}", outcome.summary);
+    let d = data(outcome);
+    assert_eq!(d.open.as_ref().unwrap().ms, 12);
+    assert_eq!(d.negotiated.as_ref().unwrap().ping_interval_ms, 25000);
+    let ns = d.namespace.unwrap();
+    assert_eq!(
+        (ns.namespace.as_str(), ns.ms, ns.result),
+        ("/", 8, NamespaceResult::Connected)
+    );
+    assert_eq!(
+        outcome.summary,
+        "Handshake in 12 ms (ping every 25 s); connected to namespace / in 8 ms."
+    );
+    let json = outcome.data.to_string();
+    assert!(
+        !json.contains("SID-NODE-1") && !json.contains("SIO-SID-9"),
+        "{json}"
+    );
+}
+
+#[test]
+fn other_namespaces_are_addressed_by_name() {
+    let mut s = opened("namespace=/chat");
+    let actions = s.drain();
+    let Action::Fetch { request, .. } = &actions[0] else {
+        panic!()
+    };
+    assert_eq!(request.body.as_deref(), Some("40/chat,"));
+    s.feed(response(FIRST_POLL, 200, r#"40/chat,{"sid":"x"}"#), 1020);
+    assert_eq!(s.finished().status, Status::Pass);
+}
+
+#[test]
+fn refused_namespace_fails_with_the_servers_message() {
+    let mut s = opened("namespace=/admin");
+    s.feed(
+        response(
+            FIRST_POLL,
+            200,
+            r#"44/admin,{"message":"not authorized","data":{"reason":"x"}}"#,
+        ),
+        1020,
+    );
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Fail);
+    assert_eq!(
+        data(outcome).namespace.unwrap().result,
+        NamespaceResult::Refused {
+            message: "not authorized".into()
+        }
+    );
+    assert!(outcome
+        .summary
+        .contains("namespace /admin refused the connection: \"not authorized\""));
+}
+
+#[test]
+fn network_error_then_opaque_answer_means_cors() {
+    let mut s = start("");
+    s.drain();
+    s.feed(
+        Event::HttpFailed {
+            id: OPEN,
+            message: "TypeError: Failed to fetch".into(),
+        },
+        1005,
+    );
+    let actions = s.drain();
+    let Action::Fetch { id: PROBE, request } = &actions[0] else {
+        panic!("{actions:?}")
+    };
+    assert_eq!(
+        (request.mode, request.credentials),
+        (FetchMode::NoCors, Credentials::Omit)
+    );
+    s.feed(response(PROBE, 0, ""), 1009);
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Fail);
+    assert_eq!(data(outcome).reachability, Some(Reachability::Answered));
+    assert!(outcome.summary.contains("CORS"));
+}
+
+#[test]
+fn network_error_twice_means_nothing_answered() {
+    let mut s = start("");
+    s.feed(
+        Event::HttpFailed {
+            id: OPEN,
+            message: "TypeError: Failed to fetch".into(),
+        },
+        1005,
+    );
+    s.feed(
+        Event::HttpFailed {
+            id: PROBE,
+            message: "TypeError: Failed to fetch".into(),
+        },
+        1006,
+    );
+    let outcome = s.finished();
+    assert_eq!(data(outcome).reachability, Some(Reachability::NoAnswer));
+    assert_eq!(
+        outcome.summary,
+        "Nothing answered at the Socket.IO endpoint (TypeError: Failed to fetch)."
+    );
+}
+
+#[test]
+fn silent_server_times_out() {
+    let mut s = start("");
+    s.feed(Event::Timeout { id: STEP_TIMER }, 11_000);
+    let outcome = s.finished();
+    assert_eq!(data(outcome).open.unwrap().result, StepResult::Timeout);
+    assert!(outcome.summary.contains("did not answer within 10 s"));
+}
+
+#[test]
+fn non_engineio_answers_fail_with_what_came_back() {
+    let table = [
+        (
+            404,
+            "<html><title>404 Not Found</title></html>",
+            "HTTP 404 with an HTML page",
+        ),
+        (200, "<!DOCTYPE html><html>", "HTTP 200 with an HTML page"),
+        (
+            502,
+            "<html>502 Bad Gateway</html>",
+            "HTTP 502 with an HTML page",
+        ),
+        (
+            400,
+            r#"{"code":5,"message":"Unsupported protocol version"}"#,
+            "Engine.IO error 5",
+        ),
+        (
+            200,
+            r#"97:0{"sid":"a","upgrades":[],"pingInterval":1,"pingTimeout":1}2:40"#,
+            "Engine.IO 3",
+        ),
+        (
+            403,
+            r#"{"code":4,"message":"Forbidden"}"#,
+            "Engine.IO error 4 \"Forbidden\"",
+        ),
+    ];
+    for (status, body, words) in table {
+        let mut s = start("");
+        s.feed(response(OPEN, status, body), 1003);
+        let outcome = s.finished();
+        assert_eq!(outcome.status, Status::Fail, "{body}");
+        assert!(
+            outcome.summary.contains(words),
+            "{} lacks {words}",
+            outcome.summary
+        );
+        assert!(data(outcome).negotiated.is_none());
+    }
+}
+
+#[test]
+fn websocket_only_server_is_a_warning() {
+    let mut s = start("");
+    s.feed(
+        response(OPEN, 400, r#"{"code":0,"message":"Transport unknown"}"#),
+        1003,
+    );
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Warn);
+    assert!(outcome.summary.contains("WebSocket only"));
+}
+
+#[test]
+fn session_unknown_on_the_poll_is_reported_with_its_answer() {
+    let mut s = opened("");
+    s.feed(
+        response(
+            FIRST_POLL,
+            400,
+            r#"{"code":"1","message":"Session ID unknown"}"#,
+        ),
+        1030,
+    );
+    let outcome = s.finished();
+    let NamespaceResult::Failed(obs) = data(outcome).namespace.unwrap().result else {
+        panic!()
+    };
+    assert_eq!(obs.error_code(), Some(1));
+    assert!(outcome.summary.contains("Session ID unknown"));
+}
+
+#[test]
+fn failed_connect_post_ends_the_check() {
+    let mut s = opened("");
+    s.feed(
+        response(CONNECT, 400, r#"{"code":1,"message":"Session ID unknown"}"#),
+        1030,
+    );
+    assert_eq!(s.finished().status, Status::Fail);
+}
+
+#[test]
+fn pings_are_answered_and_polls_are_bounded() {
+    let mut s = opened("");
+    s.drain();
+    s.feed(response(FIRST_POLL, 200, "2"), 1100);
+    let actions = s.drain();
+    assert_eq!(
+        actions,
+        [
+            Action::Beacon(FetchRequest::post(format!("{BASE}&sid=SID-NODE-1"), "3")),
+            Action::Fetch {
+                id: FIRST_POLL + 1,
+                request: FetchRequest::get(format!("{BASE}&sid=SID-NODE-1"))
+            },
+        ]
+    );
+    s.feed(response(FIRST_POLL + 1, 200, "6"), 1200);
+    s.feed(response(FIRST_POLL + 2, 200, "6"), 1300);
+    let outcome = s.finished();
+    assert_eq!(
+        data(outcome).namespace.unwrap().result,
+        NamespaceResult::NoAnswer
+    );
+    assert_eq!(data(outcome).polls, MAX_POLLS);
+}
+
+#[test]
+fn namespace_timeout() {
+    let mut s = opened("");
+    s.feed(Event::Timeout { id: STEP_TIMER }, 11_012);
+    assert_eq!(
+        data(s.finished()).namespace.unwrap().result,
+        NamespaceResult::Timeout
+    );
+}
+
+#[test]
+fn invalid_endpoint_skips_and_invalid_namespace_stops_after_the_open() {
+    let s = start("socketio=nope");
+    assert_eq!(s.finished().status, Status::Skip);
+    let mut s = opened("namespace=bad");
+    assert!(s.outcome.is_some(), "{:?}", s.drain());
+    assert_eq!(s.finished().status, Status::Warn);
+}
+
+#[test]
+fn events_after_the_end_or_of_other_ids_are_ignored() {
+    let mut s = start("");
+    s.drain();
+    s.feed(response(PROBE, 200, "ok"), 1001);
+    s.feed(Event::WsOpened { id: 0 }, 1002);
+    assert!(s.drain().is_empty());
+}

@@ -1,0 +1,384 @@
+use super::*;
+use crate::config::{resolve, FileLoad};
+use crate::harness::Script;
+
+const OPEN_POLLING: &str = r#"0{"sid":"SID-UP-1","upgrades":["websocket"],"pingInterval":1500,"pingTimeout":1000,"maxPayload":100000}"#;
+const OPEN_WS: &str = r#"0{"sid":"SID-WS-2","upgrades":[],"pingInterval":1500,"pingTimeout":1000,"maxPayload":100000}"#;
+const POLLING: &str = "http://127.0.0.1:8080/socket.io/?EIO=4&transport=polling";
+const WS: &str = "ws://127.0.0.1:8080/socket.io/?EIO=4&transport=websocket";
+
+fn start(query: &str) -> Script<UpgradeCheck> {
+    let page = Url::parse("http://127.0.0.1:8080/").unwrap();
+    Script::start(
+        UpgradeCheck::new(&resolve(&page, &FileLoad::NotFound, query)),
+        0,
+    )
+}
+
+fn response(id: Handle, status: u16, body: &str) -> Event {
+    Event::HttpResponse {
+        id,
+        status,
+        headers: vec![],
+        body: body.into(),
+    }
+}
+
+fn msg(id: Handle, text: &str) -> Event {
+    Event::WsMessage {
+        id,
+        text: text.into(),
+    }
+}
+
+fn closed(id: Handle, code: u16, clean: bool) -> Event {
+    Event::WsClosed {
+        id,
+        code,
+        reason: String::new(),
+        clean,
+    }
+}
+
+fn data(outcome: &Outcome) -> UpgradeData {
+    serde_json::from_value(outcome.data.clone()).unwrap()
+}
+
+/// Drives the direct (WebSocket-only) path and the plain GET to a healthy end.
+fn healthy_direct_and_plain(s: &mut Script<UpgradeCheck>) {
+    s.feed(Event::WsOpened { id: DIRECT }, 5);
+    s.feed(msg(DIRECT, OPEN_WS), 6);
+    s.feed(msg(DIRECT, r#"40{"sid":"x"}"#), 8);
+    s.feed(closed(DIRECT, 1000, true), 9);
+    s.feed(
+        response(PLAIN_GET, 400, r#"{"code":3,"message":"Bad request"}"#),
+        4,
+    );
+}
+
+#[test]
+fn starts_all_three_probes_at_once() {
+    let mut s = start("");
+    assert_eq!(
+        s.drain(),
+        [
+            Action::Fetch {
+                id: HANDSHAKE,
+                request: FetchRequest::get(POLLING)
+            },
+            Action::SetTimer {
+                id: UPGRADE,
+                after_ms: STEP_TIMEOUT_MS
+            },
+            Action::OpenWs {
+                id: DIRECT,
+                url: WS.into()
+            },
+            Action::SetTimer {
+                id: DIRECT,
+                after_ms: STEP_TIMEOUT_MS
+            },
+            Action::Fetch {
+                id: PLAIN_GET,
+                request: FetchRequest::get(
+                    "http://127.0.0.1:8080/socket.io/?EIO=4&transport=websocket"
+                )
+            },
+            Action::SetTimer {
+                id: PLAIN_TIMER,
+                after_ms: STEP_TIMEOUT_MS
+            },
+        ]
+    );
+}
+
+#[test]
+fn healthy_upgrade_probe_then_ping_pong() {
+    let mut s = start("");
+    s.drain();
+    s.feed(response(HANDSHAKE, 200, OPEN_POLLING), 10);
+    assert_eq!(
+        s.drain(),
+        [
+            Action::OpenWs {
+                id: UPGRADE,
+                url: format!("{WS}&sid=SID-UP-1")
+            },
+            Action::SetTimer {
+                id: UPGRADE,
+                after_ms: STEP_TIMEOUT_MS
+            },
+        ]
+    );
+    s.feed(Event::WsOpened { id: UPGRADE }, 14);
+    assert_eq!(
+        s.drain()[0],
+        Action::SendWs {
+            id: UPGRADE,
+            text: "2probe".into()
+        }
+    );
+    s.feed(msg(UPGRADE, "3probe"), 16);
+    assert_eq!(
+        s.drain(),
+        [
+            Action::SendWs {
+                id: UPGRADE,
+                text: "5".into()
+            },
+            Action::SetTimer {
+                id: UPGRADE,
+                after_ms: 1500 + PING_GRACE_MS
+            },
+        ]
+    );
+    s.feed(msg(UPGRADE, "6"), 17); // a noop is not the ping
+    s.feed(msg(UPGRADE, "2"), 1516);
+    let actions = s.drain();
+    assert_eq!(
+        actions[0],
+        Action::SendWs {
+            id: UPGRADE,
+            text: "3".into()
+        }
+    );
+    assert!(actions.contains(&Action::CloseWs {
+        id: UPGRADE,
+        code: 1000
+    }));
+    assert!(
+        !actions.iter().any(|a| matches!(a, Action::Beacon(_))),
+        "the upgraded socket's close ends the session"
+    );
+    s.feed(closed(UPGRADE, 1000, true), 1517);
+    assert!(s.outcome.is_none());
+    healthy_direct_and_plain(&mut s);
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Pass, "{}", outcome.summary);
+    let d = data(outcome);
+    assert_eq!(d.upgrade.result, Some(UpgradeResult::Upgraded));
+    assert_eq!(
+        (
+            d.upgrade.ws_open_ms,
+            d.upgrade.probe_ms,
+            d.upgrade.ping_after_ms
+        ),
+        (Some(4), Some(2), Some(1500))
+    );
+    assert_eq!(d.websocket_only.result, Some(DirectResult::Connected));
+    assert_eq!(d.websocket_only.namespace_ms, Some(2));
+    assert_eq!(
+        d.plain_get.unwrap().observation().unwrap().error_code(),
+        Some(3)
+    );
+    assert_eq!(outcome.summary, "Upgrade to WebSocket in 6 ms, first server ping after 1500 ms. A WebSocket-only session connects.");
+    let json = outcome.data.to_string();
+    assert!(
+        !json.contains("SID-UP-1") && !json.contains("SID-WS-2"),
+        "{json}"
+    );
+}
+
+#[test]
+fn dropped_upgrade_headers_fail_both_websockets() {
+    let mut s = start("");
+    s.feed(response(HANDSHAKE, 200, OPEN_POLLING), 10);
+    s.feed(closed(UPGRADE, 1006, false), 12);
+    let actions = s.drain();
+    assert!(
+        actions.contains(&Action::Beacon(FetchRequest::post(
+            format!("{POLLING}&sid=SID-UP-1"),
+            "1"
+        ))),
+        "the polling session left behind is closed: {actions:?}"
+    );
+    s.feed(closed(DIRECT, 1006, false), 13);
+    s.feed(
+        response(PLAIN_GET, 400, r#"{"code":3,"message":"Bad request"}"#),
+        4,
+    );
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Fail);
+    let d = data(outcome);
+    assert_eq!(d.upgrade.result, Some(UpgradeResult::ClosedBeforeOpen));
+    assert_eq!(
+        d.upgrade.close,
+        Some(CloseInfo {
+            code: 1006,
+            clean: false,
+            by: "server".into()
+        })
+    );
+    assert_eq!(
+        d.websocket_only.result,
+        Some(DirectResult::ClosedBeforeOpen)
+    );
+}
+
+#[test]
+fn polling_only_server_offers_no_upgrade() {
+    let mut s = start("");
+    s.feed(
+        response(
+            HANDSHAKE,
+            200,
+            &OPEN_POLLING.replace(r#"["websocket"]"#, "[]"),
+        ),
+        10,
+    );
+    assert!(s.drain().iter().any(|a| matches!(a, Action::Beacon(_))));
+    s.feed(closed(DIRECT, 1006, false), 13);
+    s.feed(
+        response(
+            PLAIN_GET,
+            400,
+            r#"{"code":0,"message":"Transport unknown"}"#,
+        ),
+        4,
+    );
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Warn);
+    assert_eq!(
+        data(outcome).upgrade.result,
+        Some(UpgradeResult::NotOffered)
+    );
+}
+
+#[test]
+fn websocket_only_server_passes_without_a_polling_session() {
+    let mut s = start("");
+    s.feed(
+        response(
+            HANDSHAKE,
+            400,
+            r#"{"code":0,"message":"Transport unknown"}"#,
+        ),
+        10,
+    );
+    healthy_direct_and_plain(&mut s);
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Pass, "{}", outcome.summary);
+    assert_eq!(data(outcome).upgrade.result, Some(UpgradeResult::NoSession));
+}
+
+#[test]
+fn probe_without_answer_and_missing_ping() {
+    let mut s = start("");
+    s.feed(response(HANDSHAKE, 200, OPEN_POLLING), 10);
+    s.feed(Event::WsOpened { id: UPGRADE }, 14);
+    s.feed(Event::Timeout { id: UPGRADE }, 10_014);
+    s.feed(closed(UPGRADE, 1000, true), 10_015);
+    healthy_direct_and_plain(&mut s);
+    assert_eq!(
+        data(s.finished()).upgrade.result,
+        Some(UpgradeResult::NoProbeAnswer)
+    );
+    assert_eq!(s.finished().status, Status::Warn);
+
+    let mut s = start("");
+    s.feed(response(HANDSHAKE, 200, OPEN_POLLING), 10);
+    s.feed(Event::WsOpened { id: UPGRADE }, 14);
+    s.feed(msg(UPGRADE, "3probe"), 16);
+    s.feed(Event::Timeout { id: UPGRADE }, 6_516);
+    s.feed(Event::Timeout { id: UPGRADE }, 8_516); // the close is never confirmed
+    healthy_direct_and_plain(&mut s);
+    assert_eq!(
+        data(s.finished()).upgrade.result,
+        Some(UpgradeResult::UpgradedNoPing)
+    );
+    assert_eq!(s.finished().status, Status::Warn);
+}
+
+#[test]
+fn ping_wait_is_capped() {
+    let mut s = start("");
+    let slow = OPEN_POLLING.replace("\"pingInterval\":1500", "\"pingInterval\":300000");
+    s.feed(response(HANDSHAKE, 200, &slow), 10);
+    s.feed(Event::WsOpened { id: UPGRADE }, 14);
+    s.drain();
+    s.feed(msg(UPGRADE, "3probe"), 16);
+    assert!(s.drain().contains(&Action::SetTimer {
+        id: UPGRADE,
+        after_ms: MAX_PING_WAIT_MS
+    }));
+}
+
+#[test]
+fn direct_session_refused_by_the_namespace_still_proves_the_transport() {
+    let mut s = start("namespace=/admin");
+    s.feed(Event::WsOpened { id: DIRECT }, 5);
+    s.feed(msg(DIRECT, OPEN_WS), 6);
+    assert_eq!(
+        s.drain()
+            .iter()
+            .find(|a| matches!(a, Action::SendWs { .. })),
+        Some(&Action::SendWs {
+            id: DIRECT,
+            text: "40/admin,".into()
+        })
+    );
+    s.feed(msg(DIRECT, r#"44/admin,{"message":"not authorized"}"#), 8);
+    s.feed(closed(DIRECT, 1000, true), 9);
+    assert_eq!(
+        data(&s.check.outcome()).websocket_only.result,
+        Some(DirectResult::Refused {
+            message: "not authorized".into()
+        })
+    );
+}
+
+#[test]
+fn direct_session_with_a_non_engineio_answer() {
+    let mut s = start("");
+    s.feed(Event::WsOpened { id: DIRECT }, 5);
+    s.feed(msg(DIRECT, "hello"), 6);
+    s.feed(closed(DIRECT, 1000, true), 7);
+    assert_eq!(
+        data(&s.check.outcome()).websocket_only.result,
+        Some(DirectResult::NoOpenPacket)
+    );
+}
+
+#[test]
+fn nothing_answers_anywhere() {
+    let mut s = start("");
+    s.feed(
+        Event::HttpFailed {
+            id: HANDSHAKE,
+            message: "TypeError: Failed to fetch".into(),
+        },
+        3,
+    );
+    s.feed(
+        Event::HttpFailed {
+            id: PLAIN_GET,
+            message: "TypeError: Failed to fetch".into(),
+        },
+        3,
+    );
+    s.feed(closed(DIRECT, 1006, false), 4);
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Fail);
+    assert_eq!(data(outcome).upgrade.result, Some(UpgradeResult::NoSession));
+}
+
+#[test]
+fn silent_everything_times_out_and_finishes() {
+    let mut s = start("");
+    s.feed(Event::Timeout { id: UPGRADE }, 10_000);
+    s.feed(Event::Timeout { id: PLAIN_TIMER }, 10_000);
+    s.feed(Event::Timeout { id: DIRECT }, 10_000);
+    s.feed(Event::Timeout { id: DIRECT }, 12_000);
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Fail);
+    assert_eq!(
+        data(outcome).websocket_only.result,
+        Some(DirectResult::OpenTimeout)
+    );
+    assert_eq!(data(outcome).plain_get.unwrap().result, StepResult::Timeout);
+}
+
+#[test]
+fn invalid_endpoint_skips() {
+    assert_eq!(start("socketio=x").finished().status, Status::Skip);
+}

@@ -1,0 +1,354 @@
+//! What an HTTP answer to an Engine.IO request means, in every dialect a
+//! browser may meet: Engine.IO error bodies of Node, socketioxide and
+//! python-engineio, proxies' HTML error pages, empty bodies.
+//!
+//! The result is safe for reports: it never carries the session id.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::engineio::{split_payload, OpenPacket, Packet, Payload};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Dialect {
+    /// `{"code":3,"message":"Bad request"}`
+    Node,
+    /// `{"code":"3","message":"Bad request"}`
+    Socketioxide,
+    /// `"Invalid session <sid>"`, as text.
+    PythonEngineio,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineIoError {
+    pub code: Option<u8>,
+    pub message: String,
+    pub dialect: Dialect,
+}
+
+pub const TRANSPORT_UNKNOWN: u8 = 0;
+pub const SESSION_ID_UNKNOWN: u8 = 1;
+pub const BAD_HANDSHAKE_METHOD: u8 = 2;
+pub const BAD_REQUEST: u8 = 3;
+pub const FORBIDDEN: u8 = 4;
+pub const UNSUPPORTED_PROTOCOL_VERSION: u8 = 5;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Answer {
+    /// An Engine.IO 4 open packet.
+    EngineioOpen,
+    /// Engine.IO 4 packets other than an open packet.
+    EngineioPackets,
+    /// A length-prefixed Engine.IO 3 payload: an old (Socket.IO 2) server.
+    Engineio3,
+    EngineioError(EngineIoError),
+    /// `ok`: Engine.IO's answer to a POST.
+    Ok,
+    /// An HTML page: a proxy's error page or an app's catch-all route.
+    Html,
+    Empty,
+    /// Anything else, described by its first characters' kind only.
+    Text,
+}
+
+/// One HTTP answer, reduced to what the report may say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpObservation {
+    pub status: u16,
+    pub answer: Answer,
+    /// `Server` and `Via` headers, when the browser exposes them: hints of
+    /// which proxy answered.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub server: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub via: Option<String>,
+}
+
+impl HttpObservation {
+    pub fn engineio_error(&self) -> Option<&EngineIoError> {
+        match &self.answer {
+            Answer::EngineioError(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn error_code(&self) -> Option<u8> {
+        self.engineio_error().and_then(|e| e.code)
+    }
+}
+
+impl HttpObservation {
+    /// "HTTP 404 with an HTML page", for summaries and evidence.
+    pub fn describe(&self) -> String {
+        let what = match &self.answer {
+            Answer::EngineioOpen => "an Engine.IO open packet".to_owned(),
+            Answer::EngineioPackets => "Engine.IO packets".to_owned(),
+            Answer::Engineio3 => "an Engine.IO 3 payload (a Socket.IO 2 server)".to_owned(),
+            Answer::EngineioError(e) => match e.code {
+                Some(code) => format!("Engine.IO error {code} \"{}\"", e.message),
+                None => format!("Engine.IO error \"{}\"", e.message),
+            },
+            Answer::Ok => "\"ok\"".to_owned(),
+            Answer::Html => "an HTML page".to_owned(),
+            Answer::Empty => "an empty body".to_owned(),
+            Answer::Text => "text that is not Engine.IO".to_owned(),
+        };
+        format!("HTTP {} with {what}", self.status)
+    }
+}
+
+/// One timed request of a check, as the report shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpStep {
+    pub ms: u64,
+    #[serde(flatten)]
+    pub result: StepResult,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "kebab-case")]
+pub enum StepResult {
+    Answered(HttpObservation),
+    /// `fetch()` rejected: a network failure or a CORS refusal.
+    NetworkError {
+        message: String,
+    },
+    Timeout,
+}
+
+impl HttpStep {
+    pub fn observation(&self) -> Option<&HttpObservation> {
+        match &self.result {
+            StepResult::Answered(obs) => Some(obs),
+            _ => None,
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match &self.result {
+            StepResult::Answered(obs) => obs.describe(),
+            StepResult::NetworkError { message } => format!("no readable answer ({message})"),
+            StepResult::Timeout => format!("no answer within {} s", self.ms / 1000),
+        }
+    }
+}
+
+/// Classifies an answer; also returns the open packet when there is one.
+pub fn classify(
+    status: u16,
+    headers: &[(String, String)],
+    body: &str,
+) -> (HttpObservation, Option<OpenPacket>) {
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.chars().take(100).collect())
+    };
+    let html_type = header("content-type")
+        .is_some_and(|t: String| t.to_ascii_lowercase().contains("text/html"));
+    let (answer, open) = classify_body(body, html_type);
+    (
+        HttpObservation {
+            status,
+            answer,
+            server: header("server"),
+            via: header("via"),
+        },
+        open,
+    )
+}
+
+fn classify_body(body: &str, html_type: bool) -> (Answer, Option<OpenPacket>) {
+    let trimmed = body.trim();
+    if trimmed.is_empty() {
+        return (Answer::Empty, None);
+    }
+    if html_type || trimmed.starts_with('<') {
+        return (Answer::Html, None);
+    }
+    if trimmed == "ok" {
+        return (Answer::Ok, None);
+    }
+    if let Some(error) = engineio_error(trimmed) {
+        return (Answer::EngineioError(error), None);
+    }
+    match split_payload(body) {
+        Payload::V3 => (Answer::Engineio3, None),
+        Payload::V4(packets) => match packets.first().map(|p| Packet::parse(p)) {
+            Some(Ok(Packet::Open(open))) => (Answer::EngineioOpen, Some(open)),
+            Some(Ok(_)) if packets.iter().all(|p| Packet::parse(p).is_ok()) => {
+                (Answer::EngineioPackets, None)
+            }
+            _ => (Answer::Text, None),
+        },
+    }
+}
+
+fn engineio_error(body: &str) -> Option<EngineIoError> {
+    match serde_json::from_str::<Value>(body) {
+        Ok(Value::Object(map)) => {
+            let message = map.get("message")?.as_str()?.chars().take(200).collect();
+            let (code, dialect) = match map.get("code")? {
+                Value::Number(n) => (n.as_u64().and_then(|c| u8::try_from(c).ok()), Dialect::Node),
+                Value::String(s) => (s.parse().ok(), Dialect::Socketioxide),
+                _ => return None,
+            };
+            Some(EngineIoError {
+                code,
+                message,
+                dialect,
+            })
+        }
+        Ok(Value::String(text)) => python_engineio_error(&text),
+        Ok(_) => None,
+        Err(_) => python_engineio_error(body),
+    }
+}
+
+/// python-engineio answers 400 with a (JSON-quoted) sentence.
+fn python_engineio_error(text: &str) -> Option<EngineIoError> {
+    let text = text.trim_matches('"');
+    let code = if text.starts_with("Invalid session") {
+        SESSION_ID_UNKNOWN
+    } else if text.starts_with("Invalid transport") {
+        TRANSPORT_UNKNOWN
+    } else if text.contains("unsupported version") {
+        UNSUPPORTED_PROTOCOL_VERSION
+    } else {
+        return None;
+    };
+    // "Invalid session <sid>": the sid must not reach the report.
+    let message = if code == SESSION_ID_UNKNOWN {
+        "Invalid session".to_owned()
+    } else {
+        text.chars().take(200).collect()
+    };
+    Some(EngineIoError {
+        code: Some(code),
+        message,
+        dialect: Dialect::PythonEngineio,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, body: &str) -> Answer {
+        classify(status, &[], body).0.answer
+    }
+
+    fn error(code: Option<u8>, message: &str, dialect: Dialect) -> Answer {
+        Answer::EngineioError(EngineIoError {
+            code,
+            message: message.into(),
+            dialect,
+        })
+    }
+
+    #[test]
+    fn wire_table() {
+        use Dialect::*;
+        // Bodies captured from socket.io 4.8.4, socket.io 2.5.0 and socketioxide 0.18.9.
+        let table: &[(u16, &str, Answer)] = &[
+            (200, r#"0{"sid":"3LWbXo5pKuIsUrDwAAAA","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}"#, Answer::EngineioOpen),
+            (200, r#"97:0{"sid":"H9QcsX-vvwlHibnFAAAA","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000}2:40"#, Answer::Engineio3),
+            (200, "40{\"sid\":\"x\"}\x1e2", Answer::EngineioPackets),
+            (200, "ok", Answer::Ok),
+            (400, r#"{"code":3,"message":"Bad request"}"#, error(Some(3), "Bad request", Node)),
+            (400, r#"{"code":1,"message":"Session ID unknown"}"#, error(Some(1), "Session ID unknown", Node)),
+            (400, r#"{"code":0,"message":"Transport unknown"}"#, error(Some(0), "Transport unknown", Node)),
+            (400, r#"{"code":5,"message":"Unsupported protocol version"}"#, error(Some(5), "Unsupported protocol version", Node)),
+            (403, r#"{"code":4,"message":"Forbidden"}"#, error(Some(4), "Forbidden", Node)),
+            (400, r#"{"code":"1","message":"Session ID unknown"}"#, error(Some(1), "Session ID unknown", Socketioxide)),
+            (400, r#"{"code":"2","message":"Bad handshake method"}"#, error(Some(2), "Bad handshake method", Socketioxide)),
+            (400, r#""Invalid session fXGDWQ8Ybyv3gsmLAAAA""#, error(Some(1), "Invalid session", PythonEngineio)),
+            (400, "Invalid session fXGDWQ8Ybyv3gsmLAAAA", error(Some(1), "Invalid session", PythonEngineio)),
+            (400, r#""Invalid transport""#, error(Some(0), "Invalid transport", PythonEngineio)),
+            // socketioxide's answer to a GET transport=websocket without Upgrade.
+            (400, "", Answer::Empty),
+            (404, "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n", Answer::Html),
+            (502, "<html><head><title>502 Bad Gateway</title></head></html>", Answer::Html),
+            (200, "<!DOCTYPE html><html lang=\"en\">", Answer::Html),
+            (404, "not found on pod-a\n", Answer::Text),
+            (404, "Cannot GET /socket.io/", Answer::Text),
+            (400, r#"{"code":true,"message":"x"}"#, Answer::Text),
+            (200, r#"{"sid":"x"}"#, Answer::Text),
+            (200, "0{broken", Answer::Text),
+        ];
+        for (status, body, expected) in table {
+            assert_eq!(&answer(*status, body), expected, "{status} {body:?}");
+        }
+    }
+
+    #[test]
+    fn open_packet_is_returned_but_never_in_the_observation() {
+        let (obs, open) = classify(
+            200,
+            &[],
+            r#"0{"sid":"SID-7","upgrades":[],"pingInterval":1,"pingTimeout":1}"#,
+        );
+        assert_eq!(open.unwrap().sid, "SID-7");
+        assert!(!serde_json::to_string(&obs).unwrap().contains("SID-7"));
+    }
+
+    #[test]
+    fn html_by_content_type_and_proxy_headers() {
+        let headers = [
+            (
+                "content-type".to_owned(),
+                "text/html; charset=utf-8".to_owned(),
+            ),
+            ("server".to_owned(), "nginx/1.22.1".to_owned()),
+            ("via".to_owned(), "1.1 google".to_owned()),
+        ];
+        let (obs, _) = classify(502, &headers, "Bad gateway");
+        assert_eq!(obs.answer, Answer::Html);
+        assert_eq!(obs.server.as_deref(), Some("nginx/1.22.1"));
+        assert_eq!(obs.via.as_deref(), Some("1.1 google"));
+        let json = serde_json::to_value(&obs).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"status": 502, "answer": {"kind": "html"}, "server": "nginx/1.22.1", "via": "1.1 google"})
+        );
+    }
+
+    #[test]
+    fn steps_serialize_flat() {
+        let (obs, _) = classify(404, &[], "<html>");
+        let step = HttpStep {
+            ms: 12,
+            result: StepResult::Answered(obs),
+        };
+        let json = serde_json::to_value(&step).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"ms": 12, "result": "answered", "status": 404, "answer": {"kind": "html"}})
+        );
+        assert_eq!(serde_json::from_value::<HttpStep>(json).unwrap(), step);
+        assert_eq!(step.describe(), "HTTP 404 with an HTML page");
+        let failed = HttpStep {
+            ms: 3,
+            result: StepResult::NetworkError {
+                message: "TypeError: Failed to fetch".into(),
+            },
+        };
+        assert_eq!(
+            serde_json::to_value(&failed).unwrap(),
+            serde_json::json!({"ms": 3, "result": "network-error", "message": "TypeError: Failed to fetch"})
+        );
+    }
+
+    #[test]
+    fn error_answers_serialize_with_their_code() {
+        let (obs, _) = classify(400, &[], r#"{"code":"3","message":"Bad request"}"#);
+        assert_eq!(
+            serde_json::to_value(&obs).unwrap(),
+            serde_json::json!({"status": 400, "answer": {"kind": "engineio-error", "code": 3, "message": "Bad request", "dialect": "socketioxide"}})
+        );
+        assert_eq!(obs.error_code(), Some(BAD_REQUEST));
+    }
+}

@@ -1,0 +1,185 @@
+//! Rules from the Socket.IO observations (`websocket`, `socketio-handshake`,
+//! `socketio-upgrade`) to findings.
+
+use super::socketio_texts as texts;
+use crate::checks::handshake::{HandshakeData, NamespaceResult, Reachability};
+use crate::checks::upgrade::{DirectResult, UpgradeData, UpgradeResult};
+use crate::checks::websocket::{TargetKind, TargetResult, WebSocketData};
+use crate::classify::{
+    Answer, HttpObservation, HttpStep, StepResult, BAD_REQUEST, FORBIDDEN,
+    UNSUPPORTED_PROTOCOL_VERSION,
+};
+use crate::report::Finding;
+
+pub(super) fn findings(
+    ws: Option<&WebSocketData>,
+    hs: Option<&HandshakeData>,
+    up: Option<&UpgradeData>,
+) -> Vec<Finding> {
+    let mut found = Vec::new();
+    if let Some(h) = hs {
+        found.extend(handshake_finding(h));
+        if let Some(ns) = &h.namespace {
+            if let NamespaceResult::Refused { message } = &ns.result {
+                found.push(texts::namespace_rejected(&ns.namespace, message));
+            }
+        }
+        if let Some(params) = &h.negotiated {
+            if params.upgrades.is_empty() {
+                found.push(texts::upgrades_disabled(&evidence_step(
+                    "Polling handshake",
+                    h.open.as_ref(),
+                )));
+            }
+        }
+    }
+    found.extend(websocket_blocked(ws, hs, up));
+    found
+}
+
+fn handshake_finding(h: &HandshakeData) -> Option<Finding> {
+    let open = h.open.as_ref()?;
+    let evidence = vec![evidence_step("Polling handshake", Some(open))];
+    match &open.result {
+        StepResult::NetworkError { .. } => match h.reachability {
+            Some(Reachability::Answered) => Some(texts::cors_blocked(evidence_with(
+                evidence,
+                "The same request with mode \"no-cors\" got an (opaque) answer: the server is there, CORS hides its answer",
+            ))),
+            _ => Some(texts::socketio_unreachable(evidence_with(
+                evidence,
+                "The same request with mode \"no-cors\" got no answer either",
+            ))),
+        },
+        StepResult::Timeout => Some(texts::socketio_unreachable(evidence)),
+        StepResult::Answered(obs) => answer_finding(obs, evidence),
+    }
+}
+
+fn answer_finding(obs: &HttpObservation, evidence: Vec<String>) -> Option<Finding> {
+    let code = obs.error_code();
+    if obs.answer == Answer::Engineio3 || code == Some(UNSUPPORTED_PROTOCOL_VERSION) {
+        return Some(texts::protocol_mismatch(evidence));
+    }
+    if code == Some(FORBIDDEN) || matches!(obs.status, 401 | 403) {
+        return Some(texts::forbidden(evidence));
+    }
+    if obs.status >= 500 {
+        return Some(texts::server_error(obs.status, evidence));
+    }
+    let not_engineio = matches!(obs.answer, Answer::Html | Answer::Text | Answer::Empty);
+    if obs.status == 404 || (obs.status == 200 && not_engineio) {
+        return Some(texts::not_found(evidence));
+    }
+    None
+}
+
+/// A hop drops the upgrade: WebSockets fail while the path demonstrably
+/// reaches Engine.IO (polling works, or a plain GET of the WebSocket URL
+/// gets Engine.IO's "Bad request").
+fn websocket_blocked(
+    ws: Option<&WebSocketData>,
+    hs: Option<&HandshakeData>,
+    up: Option<&UpgradeData>,
+) -> Option<Finding> {
+    let mut evidence = Vec::new();
+    let ws_target = ws.and_then(|w| w.targets.iter().find(|t| t.target == TargetKind::Socketio));
+    if let Some(t) = ws_target.filter(|t| {
+        matches!(
+            t.result,
+            Some(TargetResult::ClosedBeforeOpen | TargetResult::OpenTimeout)
+        )
+    }) {
+        evidence.push(format!(
+            "WebSocket to the Socket.IO endpoint: {}",
+            closed_text(t.close.as_ref().map(|c| c.code))
+        ));
+    }
+    if let Some(u) = up {
+        if matches!(
+            u.upgrade.result,
+            Some(
+                UpgradeResult::ClosedBeforeOpen
+                    | UpgradeResult::OpenTimeout
+                    | UpgradeResult::NoProbeAnswer
+            )
+        ) {
+            evidence.push(format!(
+                "Upgrade of a polling session: {}",
+                closed_text(u.upgrade.close.as_ref().map(|c| c.code))
+            ));
+        }
+        if matches!(
+            u.websocket_only.result,
+            Some(DirectResult::ClosedBeforeOpen | DirectResult::OpenTimeout)
+        ) {
+            evidence.push(format!(
+                "WebSocket-only session: {}",
+                closed_text(u.websocket_only.close.as_ref().map(|c| c.code))
+            ));
+        }
+    }
+    if evidence.is_empty() {
+        return None;
+    }
+    let offered = hs
+        .and_then(|h| h.negotiated.as_ref())
+        .map(|p| p.upgrades.iter().any(|u| u == "websocket"));
+    if offered == Some(false) {
+        return None; // the server does not do WebSocket: upgrades-disabled says so
+    }
+    let polling_works = hs
+        .and_then(|h| h.open.as_ref())
+        .and_then(HttpStep::observation)
+        .is_some_and(|o| o.answer == Answer::EngineioOpen);
+    let plain = up.and_then(|u| u.plain_get.as_ref());
+    let path_reaches = plain.and_then(HttpStep::observation).is_some_and(|o| {
+        o.status == 400 && (o.error_code() == Some(BAD_REQUEST) || o.answer == Answer::Empty)
+    });
+    if !polling_works && !path_reaches {
+        return None;
+    }
+    if polling_works {
+        evidence.insert(
+            0,
+            evidence_step("Polling handshake", hs.and_then(|h| h.open.as_ref())),
+        );
+    }
+    if let Some(step) = plain {
+        let meaning = if path_reaches {
+            ": the path reaches Engine.IO, only the upgrade is lost on the way"
+        } else {
+            ""
+        };
+        evidence.push(format!(
+            "GET of the WebSocket URL without upgrade: {}{meaning}",
+            step.describe()
+        ));
+    }
+    Some(texts::websocket_blocked(evidence))
+}
+
+fn closed_text(code: Option<u16>) -> String {
+    match code {
+        Some(code) => {
+            format!("closed before opening, code {code} (the browser hides the HTTP status)")
+        }
+        None => "did not open in time".into(),
+    }
+}
+
+fn evidence_step(what: &str, step: Option<&HttpStep>) -> String {
+    match step {
+        Some(step) => format!("{what}: {} after {} ms", step.describe(), step.ms),
+        None => format!("{what}: not completed"),
+    }
+}
+
+fn evidence_with(mut evidence: Vec<String>, more: &str) -> Vec<String> {
+    evidence.push(more.to_owned());
+    evidence
+}
+
+#[cfg(test)]
+#[path = "socketio_tests.rs"]
+mod tests;
