@@ -5,11 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
-APT_PACKAGES=(chromium chromium-driver brotli)
+APT_PACKAGES=(chromium chromium-driver nginx brotli)
 
 say() { printf 'setup: %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
+command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
@@ -42,6 +43,12 @@ fi
 if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
   say "installing binaryen from npm"
   (cd tools && npm ci --no-audit --no-fund --silent)
+fi
+
+# The lab's Node peers: official socket.io 4.8 and 2.5, versions locked.
+if [ ! -d lab-nodes/node_modules/socket.io ] || [ lab-nodes/package-lock.json -nt lab-nodes/node_modules ]; then
+  say "installing the lab's Node socket.io servers from npm"
+  (cd lab-nodes && npm ci --no-audit --no-fund --silent)
 fi
 
 cargo fetch --quiet

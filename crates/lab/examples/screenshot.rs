@@ -1,10 +1,11 @@
 //! Screenshots of the page against the lab, for a person to look at:
-//! `cargo run -p conncheck-lab --example screenshot -- OUT.png [QUERY] [--no-socketio] [--width N]`
+//! `cargo run -p conncheck-lab --example screenshot -- OUT.png [SCENARIO|direct|no-socketio] [QUERY] [WIDTH]`
 
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use conncheck_lab::browser::Browser;
+use conncheck_lab::topology::{scenario, Topology};
 use conncheck_lab::{default_dist, Lab, LabOptions};
 
 #[tokio::main]
@@ -12,25 +13,33 @@ async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let out = args
         .first()
-        .context("usage: screenshot OUT.png [QUERY] [--no-socketio] [--width N]")?;
-    let query = args
-        .get(1)
-        .filter(|a| !a.starts_with("--"))
-        .cloned()
-        .unwrap_or_default();
-    let width = args
-        .iter()
-        .position(|a| a == "--width")
-        .and_then(|i| args.get(i + 1))
-        .map_or("1000", |w| w);
-    let mut options = LabOptions::new(default_dist());
-    options.socketio = !args.iter().any(|a| a == "--no-socketio");
-    let lab = Lab::start(options).await?;
-    let size = format!("--window-size={width},1400");
+        .context("usage: screenshot OUT.png [SCENARIO] [QUERY] [WIDTH]")?;
+    let which = args.get(1).map_or("direct", String::as_str);
+    let query = args.get(2).cloned().unwrap_or_default();
+    let size = format!(
+        "--window-size={},1400",
+        args.get(3).map_or("1000", String::as_str)
+    );
     let browser = Browser::start(&[&size]).await?;
-    browser
-        .run_page(&format!("{}{}", lab.url(), query), Duration::from_secs(60))
-        .await?;
+    let (_lab, _topology, url) = match which {
+        "direct" | "no-socketio" => {
+            let mut options = LabOptions::new(default_dist());
+            options.socketio = which == "direct";
+            let lab = Lab::start(options).await?;
+            let url = format!("{}{query}", lab.url());
+            (Some(lab), None, url)
+        }
+        name => {
+            let (proxy, backend) = scenario(name)?;
+            let topology = Topology::start(proxy, backend).await?;
+            let url = topology.page_url(&query);
+            (None, Some(topology), url)
+        }
+    };
+    browser.run_page(&url, Duration::from_secs(60)).await?;
+    // Show evidence and fixes as support staff would open them.
+    let open = "document.querySelectorAll('details:not(.raw-report)').forEach(d => d.open = true)";
+    browser.client().execute(open, vec![]).await?;
     browser.screenshot(out.as_ref()).await?;
     browser.close().await;
     println!("wrote {out}");

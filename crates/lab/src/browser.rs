@@ -2,7 +2,6 @@
 //! end-to-end tests and benchmarks: open the page, wait for the automation
 //! hook `data-conncheck-state="done"`, read `#report-json`.
 
-use std::net::{Ipv4Addr, TcpListener as StdListener};
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -12,8 +11,9 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 use tokio::process::{Child, Command};
 
+use crate::{free_port, wait_for_port};
+
 pub const CHROMIUM: &str = "/usr/bin/chromium";
-const DRIVER_START_ATTEMPTS: u32 = 100;
 const POLL_INTERVAL: Duration = Duration::from_millis(100);
 
 pub struct Browser {
@@ -34,7 +34,11 @@ impl Browser {
             .kill_on_drop(true)
             .spawn()
             .context("cannot start chromedriver (installed by scripts/setup.sh)")?;
-        wait_for_port(port, &mut driver).await?;
+        wait_for_port(port, "chromedriver", || match driver.try_wait()? {
+            Some(status) => bail!("chromedriver exited at start: {status}"),
+            None => Ok(()),
+        })
+        .await?;
 
         let profile = tempfile::tempdir()?;
         let mut args: Vec<String> = [
@@ -144,26 +148,4 @@ impl Browser {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill().await;
     }
-}
-
-fn free_port() -> Result<u16> {
-    Ok(StdListener::bind((Ipv4Addr::LOCALHOST, 0))?
-        .local_addr()?
-        .port())
-}
-
-async fn wait_for_port(port: u16, driver: &mut Child) -> Result<()> {
-    for _ in 0..DRIVER_START_ATTEMPTS {
-        if let Some(status) = driver.try_wait()? {
-            bail!("chromedriver exited at start: {status}");
-        }
-        if tokio::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port))
-            .await
-            .is_ok()
-        {
-            return Ok(());
-        }
-        tokio::time::sleep(POLL_INTERVAL).await;
-    }
-    bail!("chromedriver did not listen on port {port} within 10 s")
 }

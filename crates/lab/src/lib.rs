@@ -1,37 +1,60 @@
 //! The lab: real servers on loopback for conncheck's demo and end-to-end
-//! tests. It serves the built page and a real Socket.IO endpoint
-//! (`socketioxide`) on the same origin; `browser` drives headless Chromium.
+//! tests. [`Lab`] serves the built page and a real Socket.IO endpoint
+//! (`socketioxide`) on one origin; [`topology`] puts Debian's nginx in front
+//! of Node `socket.io` or socketioxide backends, one config per scenario;
+//! [`browser`] drives headless Chromium.
 
 pub mod browser;
+pub mod nginx;
+pub mod node;
+pub mod topology;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use axum::Router;
 use socketioxide::extract::SocketRef;
+use socketioxide::handler::ConnectHandler;
 use socketioxide::SocketIo;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tower_http::services::ServeDir;
 
+/// Short, so that the upgrade check's wait for the first ping stays short.
+pub const LAB_PING_INTERVAL: Duration = Duration::from_millis(1500);
+
 #[derive(Debug, Clone)]
 pub struct LabOptions {
-    /// The built page (Trunk's `dist/`).
-    pub dist: PathBuf,
+    /// The built page (Trunk's `dist/`); `None` serves Socket.IO only.
+    pub dist: Option<PathBuf>,
     /// 0 picks a free port.
     pub port: u16,
-    /// Serve Socket.IO at `/socket.io/`; off simulates a stopped backend.
+    /// Serve Socket.IO; off simulates a stopped backend.
     pub socketio: bool,
+    pub socketio_path: String,
+    pub ping_interval: Duration,
 }
 
 impl LabOptions {
     pub fn new(dist: PathBuf) -> Self {
         LabOptions {
-            dist,
+            dist: Some(dist),
             port: 0,
             socketio: true,
+            socketio_path: "/socket.io".into(),
+            ping_interval: LAB_PING_INTERVAL,
+        }
+    }
+
+    /// A socketioxide backend alone, for behind nginx.
+    pub fn backend(socketio_path: &str) -> Self {
+        LabOptions {
+            dist: None,
+            socketio_path: socketio_path.into(),
+            ..LabOptions::new(PathBuf::new())
         }
     }
 }
@@ -40,10 +63,39 @@ impl LabOptions {
 pub fn default_dist() -> PathBuf {
     std::env::var_os("CONNCHECK_DIST")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist"))
+        .unwrap_or_else(|| workspace_dir().join("dist"))
 }
 
-/// A running lab; stops when dropped.
+pub fn workspace_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn check_dist(dist: &std::path::Path) -> Result<()> {
+    let index = dist.join("index.html");
+    if !index.is_file() {
+        bail!(
+            "the built page is missing ({} not found): build it first with scripts/build.sh",
+            index.display()
+        );
+    }
+    Ok(())
+}
+
+#[derive(Debug)]
+struct Refused;
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not authorized")
+    }
+}
+
+/// Like an application's auth middleware: `/admin` always refuses.
+async fn refuse_admin() -> Result<(), Refused> {
+    Err(Refused)
+}
+
+/// A running lab server; stops when dropped.
 pub struct Lab {
     pub addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
@@ -52,17 +104,19 @@ pub struct Lab {
 
 impl Lab {
     pub async fn start(options: LabOptions) -> Result<Lab> {
-        let index = options.dist.join("index.html");
-        if !index.is_file() {
-            bail!(
-                "the built page is missing ({} not found): build it first with `trunk build --release`",
-                index.display()
-            );
+        let mut app = Router::new();
+        if let Some(dist) = &options.dist {
+            check_dist(dist)?;
+            app = app.fallback_service(ServeDir::new(dist));
         }
-        let mut app = Router::new().fallback_service(ServeDir::new(&options.dist));
         if options.socketio {
-            let (layer, io) = SocketIo::new_layer();
-            io.ns("/", |_socket: SocketRef| async move {});
+            let (layer, io) = SocketIo::builder()
+                .req_path(options.socketio_path.clone())
+                .ping_interval(options.ping_interval)
+                .ping_timeout(options.ping_interval)
+                .build_layer();
+            io.ns("/", async |_socket: SocketRef| {});
+            io.ns("/admin", (async |_socket: SocketRef| {}).with(refuse_admin));
             app = app.layer(layer);
         }
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, options.port))
@@ -108,4 +162,31 @@ impl Drop for Lab {
             task.abort();
         }
     }
+}
+
+/// A free loopback port (bound, then released for the caller's server).
+pub fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
+        .local_addr()?
+        .port())
+}
+
+/// Waits until something listens on `port`, checking `alive` between tries.
+pub async fn wait_for_port(
+    port: u16,
+    what: &str,
+    mut alive: impl FnMut() -> Result<()>,
+) -> Result<()> {
+    const ATTEMPTS: u32 = 100;
+    for _ in 0..ATTEMPTS {
+        alive()?;
+        if tokio::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port))
+            .await
+            .is_ok()
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("{what} did not listen on port {port} within 10 s")
 }

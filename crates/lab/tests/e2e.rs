@@ -78,6 +78,8 @@ async fn stopped_socketio_endpoint_fails_websocket_without_hanging() -> Result<(
     assert_eq!(ws["data"]["targets"][0]["result"], "closed-before-open");
     assert_eq!(ws["data"]["targets"][0]["close"]["code"], 1006);
     assert_eq!(check(&report, "secure-context")["status"], "pass");
+    // The page's server answers 404 where Socket.IO should be.
+    assert_eq!(finding_ids(&report), ["socketio-not-found"]);
     let text = browser.text().await?;
     assert!(text.contains("WebSocket connection"), "{text}");
     assert!(text.contains("Fail"), "{text}");

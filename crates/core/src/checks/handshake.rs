@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::{engineio_url, since, Transport};
+use super::{engineio_url, seconds, since, Transport};
 use crate::catalog::CheckId;
 use crate::check::{
     Action, Check, Credentials, Event, FetchMode, FetchRequest, Handle, Millis, Outcome, Status,
@@ -264,7 +264,7 @@ fn summarize(d: &HandshakeData, namespace_valid: bool) -> (Status, String) {
             (Status::Fail, format!("The Socket.IO endpoint answered {} instead of a handshake.", obs.describe()))
         }
         (_, Some(params), Some(ns)) => {
-            let opened = format!("Handshake in {} ms (ping every {} s)", open.ms, params.ping_interval_ms / 1000);
+            let opened = format!("Handshake in {} ms (ping every {})", open.ms, seconds(params.ping_interval_ms));
             match &ns.result {
                 NamespaceResult::Connected => (
                     Status::Pass,
@@ -291,9 +291,9 @@ fn summarize(d: &HandshakeData, namespace_valid: bool) -> (Status, String) {
         (_, Some(params), None) => (
             if namespace_valid { Status::Fail } else { Status::Warn },
             format!(
-                "Handshake in {} ms (ping every {} s); the namespace was not tried: its configured value is invalid.",
+                "Handshake in {} ms (ping every {}); the namespace was not tried: its configured value is invalid.",
                 open.ms,
-                params.ping_interval_ms / 1000
+                seconds(params.ping_interval_ms)
             ),
         ),
     }

@@ -58,6 +58,24 @@ pub fn engineio_url(endpoint: &Url, transport: Transport, sid: Option<&str>) -> 
     url
 }
 
+/// "25 s", "1.5 s": a duration for people.
+pub fn seconds(ms: Millis) -> String {
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{:.1} s", ms as f64 / 1000.0)
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn seconds_for_people() {
+    assert_eq!(
+        [seconds(25_000), seconds(1_500), seconds(0)],
+        ["25 s", "1.5 s", "0 s"]
+    );
+}
+
 /// Milliseconds between two instants of the driver's clock.
 pub(crate) fn since(start: Millis, now: Millis) -> Millis {
     now.saturating_sub(start)

@@ -39,6 +39,9 @@ pub enum TargetResult {
     /// Opened, but the Socket.IO endpoint's first message was not an
     /// Engine.IO open packet.
     UnexpectedMessage,
+    /// Opened, then closed abnormally before any message: a hop passed the
+    /// upgrade answer on but does not carry the connection.
+    ClosedAfterOpen,
     /// The socket closed before it opened: refused, blocked, or the upgrade
     /// was not forwarded. The browser hides the HTTP status.
     ClosedBeforeOpen,
@@ -191,6 +194,9 @@ impl WebSocketCheck {
         };
         match target.phase {
             Phase::Connecting => target.report.result = Some(TargetResult::ClosedBeforeOpen),
+            Phase::AwaitingMessage if !clean => {
+                target.report.result = Some(TargetResult::ClosedAfterOpen)
+            }
             Phase::AwaitingMessage => target.report.result = Some(silent_result(target)),
             Phase::Closing | Phase::Done => {}
         }
@@ -255,7 +261,12 @@ fn target_status(result: Option<TargetResult>) -> Status {
     match result {
         Some(TargetResult::Answered | TargetResult::OpenedSilent) => Status::Pass,
         Some(TargetResult::UnexpectedMessage) => Status::Warn,
-        Some(TargetResult::ClosedBeforeOpen | TargetResult::OpenTimeout) | None => Status::Fail,
+        Some(
+            TargetResult::ClosedBeforeOpen
+            | TargetResult::ClosedAfterOpen
+            | TargetResult::OpenTimeout,
+        )
+        | None => Status::Fail,
     }
 }
 
@@ -304,6 +315,10 @@ fn describe(r: &TargetReport) -> String {
         Some(TargetResult::ClosedBeforeOpen) => {
             format!("{name} was closed before it opened{close}.")
         }
+        Some(TargetResult::ClosedAfterOpen) => format!(
+            "{name} opened in {} ms, then was cut before any message{close}.",
+            r.open_ms.unwrap_or(0)
+        ),
         Some(TargetResult::OpenTimeout) => {
             format!("{name} did not open within {} s.", OPEN_TIMEOUT_MS / 1000)
         }

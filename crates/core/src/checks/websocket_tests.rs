@@ -192,6 +192,34 @@ fn engineio_endpoint_that_answers_something_else_warns() {
 }
 
 #[test]
+fn opened_then_cut_fails() {
+    let mut s = start("");
+    s.feed(Event::WsOpened { id: 0 }, 110);
+    s.feed(
+        Event::WsClosed {
+            id: 0,
+            code: 1006,
+            reason: String::new(),
+            clean: false,
+        },
+        115,
+    );
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Fail);
+    assert_eq!(
+        targets(outcome).targets[0].result,
+        Some(TargetResult::ClosedAfterOpen)
+    );
+    assert!(
+        outcome.summary.contains(
+            "opened in 10 ms, then was cut before any message (close code 1006, not clean)"
+        ),
+        "{}",
+        outcome.summary
+    );
+}
+
+#[test]
 fn silent_engineio_endpoint_warns_after_the_message_timeout() {
     let mut s = start("");
     s.feed(Event::WsOpened { id: 0 }, 110);

@@ -84,40 +84,43 @@ fn websocket_blocked(
 ) -> Option<Finding> {
     let mut evidence = Vec::new();
     let ws_target = ws.and_then(|w| w.targets.iter().find(|t| t.target == TargetKind::Socketio));
-    if let Some(t) = ws_target.filter(|t| {
-        matches!(
-            t.result,
-            Some(TargetResult::ClosedBeforeOpen | TargetResult::OpenTimeout)
-        )
-    }) {
-        evidence.push(format!(
-            "WebSocket to the Socket.IO endpoint: {}",
-            closed_text(t.close.as_ref().map(|c| c.code))
-        ));
+    if let Some(t) = ws_target {
+        let code = t.close.as_ref().map(|c| c.code);
+        let failure = match t.result {
+            Some(TargetResult::ClosedBeforeOpen | TargetResult::OpenTimeout) => {
+                Some(closed_text(code))
+            }
+            Some(TargetResult::ClosedAfterOpen) if code == Some(ABNORMAL) => Some(cut_text()),
+            _ => None,
+        };
+        evidence.extend(failure.map(|f| format!("WebSocket to the Socket.IO endpoint: {f}")));
     }
     if let Some(u) = up {
-        if matches!(
-            u.upgrade.result,
-            Some(
-                UpgradeResult::ClosedBeforeOpen
-                    | UpgradeResult::OpenTimeout
-                    | UpgradeResult::NoProbeAnswer
-            )
-        ) {
-            evidence.push(format!(
-                "Upgrade of a polling session: {}",
-                closed_text(u.upgrade.close.as_ref().map(|c| c.code))
-            ));
-        }
-        if matches!(
-            u.websocket_only.result,
-            Some(DirectResult::ClosedBeforeOpen | DirectResult::OpenTimeout)
-        ) {
-            evidence.push(format!(
-                "WebSocket-only session: {}",
-                closed_text(u.websocket_only.close.as_ref().map(|c| c.code))
-            ));
-        }
+        let code = u.upgrade.close.as_ref().map(|c| c.code);
+        let failure = match u.upgrade.result {
+            Some(UpgradeResult::ClosedBeforeOpen | UpgradeResult::OpenTimeout) => {
+                Some(closed_text(code))
+            }
+            Some(UpgradeResult::NoProbeAnswer) => {
+                Some("opened, but the probe got no answer".to_owned())
+            }
+            Some(UpgradeResult::ClosedEarly)
+                if u.upgrade.probe_ms.is_none() && code == Some(ABNORMAL) =>
+            {
+                Some(cut_text())
+            }
+            _ => None,
+        };
+        evidence.extend(failure.map(|f| format!("Upgrade of a polling session: {f}")));
+        let code = u.websocket_only.close.as_ref().map(|c| c.code);
+        let failure = match u.websocket_only.result {
+            Some(DirectResult::ClosedBeforeOpen | DirectResult::OpenTimeout) => {
+                Some(closed_text(code))
+            }
+            Some(DirectResult::NoOpenPacket) if code == Some(ABNORMAL) => Some(cut_text()),
+            _ => None,
+        };
+        evidence.extend(failure.map(|f| format!("WebSocket-only session: {f}")));
     }
     if evidence.is_empty() {
         return None;
@@ -157,6 +160,16 @@ fn websocket_blocked(
         ));
     }
     Some(texts::websocket_blocked(evidence))
+}
+
+/// WebSocket close code 1006: the connection ended without a close frame.
+const ABNORMAL: u16 = 1006;
+
+/// A hop answered the upgrade (the server's 101 passed through) but does not
+/// carry the connection: seen with socketioxide behind an nginx that drops
+/// the Upgrade header.
+fn cut_text() -> String {
+    "opened, then cut with code 1006 before any Engine.IO packet: a hop passed the upgrade answer on but does not carry the connection".into()
 }
 
 fn closed_text(code: Option<u16>) -> String {

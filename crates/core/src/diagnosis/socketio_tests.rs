@@ -162,6 +162,49 @@ fn socketioxide_empty_400_also_proves_the_path() {
 }
 
 #[test]
+fn upgrade_answered_but_not_carried_is_websocket_blocked() {
+    // socketioxide behind an nginx that drops Upgrade: the 101 passes, no data does.
+    let mut ws = websocket(TargetResult::ClosedAfterOpen, 1006);
+    ws.targets[0].open_ms = Some(20);
+    let up = upgrade(
+        UpgradeResult::ClosedEarly,
+        DirectResult::NoOpenPacket,
+        answered(400, ""),
+    );
+    let found = findings(Some(&ws), Some(&healthy_handshake()), Some(&up));
+    assert_eq!(
+        found.iter().map(|f| f.id).collect::<Vec<_>>(),
+        [FindingId::WebsocketBlocked]
+    );
+    assert_eq!(
+        found[0]
+            .evidence
+            .iter()
+            .filter(|e| e.contains("opened, then cut with code 1006"))
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn a_server_closing_after_the_probe_is_not_blocked() {
+    let mut up = upgrade(
+        UpgradeResult::ClosedEarly,
+        DirectResult::Connected,
+        bad_request(),
+    );
+    up.upgrade.probe_ms = Some(3);
+    assert_eq!(
+        ids(
+            Some(websocket(TargetResult::Answered, 1000)),
+            Some(healthy_handshake()),
+            Some(up)
+        ),
+        []
+    );
+}
+
+#[test]
 fn websocket_only_server_is_healthy() {
     let up = upgrade(
         UpgradeResult::NoSession,

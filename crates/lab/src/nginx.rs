@@ -1,0 +1,86 @@
+//! Debian's nginx in the foreground, as one process (`master_process off`),
+//! from a config rendered into a temporary directory.
+
+use std::process::Stdio;
+
+use anyhow::{Context, Result};
+use tokio::process::{Child, Command};
+
+use crate::{free_port, wait_for_port};
+
+const MAIN: &str = include_str!("../nginx/main.conf");
+
+pub struct Nginx {
+    pub port: u16,
+    child: Child,
+    dir: tempfile::TempDir,
+}
+
+/// Replaces every `{{NAME}}` with its value.
+pub fn render(template: &str, vars: &[(&str, &str)]) -> String {
+    vars.iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{{{name}}}}}"), value)
+        })
+}
+
+impl Nginx {
+    /// Starts nginx with `server` (the contents of a `server {}` block, with
+    /// `{{PORT}}` for its listen port) and `http` (more http-level lines).
+    pub async fn start(http: &str, server: &str) -> Result<Nginx> {
+        let dir = tempfile::tempdir()?;
+        let port = free_port()?;
+        let port_text = port.to_string();
+        let tmp = dir.path().display().to_string();
+        let server = render(server, &[("PORT", &port_text)]);
+        let config = render(
+            MAIN,
+            &[
+                ("TMP", &tmp),
+                ("HTTP", http),
+                ("SERVER", &server),
+                ("PORT", &port_text),
+            ],
+        );
+        let path = dir.path().join("nginx.conf");
+        std::fs::write(&path, config)?;
+        let binary = if std::path::Path::new("/usr/sbin/nginx").exists() {
+            "/usr/sbin/nginx"
+        } else {
+            "nginx"
+        };
+        let mut child = Command::new(binary)
+            .arg("-c")
+            .arg(&path)
+            .arg("-p")
+            .arg(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .context("cannot start nginx (installed by scripts/setup.sh)")?;
+        let error_log = dir.path().join("error.log");
+        wait_for_port(port, "nginx", || match child.try_wait()? {
+            Some(status) => {
+                let log = std::fs::read_to_string(&error_log).unwrap_or_default();
+                anyhow::bail!("nginx exited at start ({status}): {log}")
+            }
+            None => Ok(()),
+        })
+        .await?;
+        Ok(Nginx { port, child, dir })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.port)
+    }
+
+    /// nginx's error log so far, for failing tests to show.
+    pub fn error_log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("error.log")).unwrap_or_default()
+    }
+
+    pub async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+}

@@ -1,0 +1,227 @@
+//! End to end, one scenario per Socket.IO failure the page claims to
+//! diagnose: real nginx in front of the official Node `socket.io` server or
+//! socketioxide, the built page in headless Chromium. Each asserts the exact
+//! finding ids; healthy setups of both peers report none.
+
+use std::time::Duration;
+
+use anyhow::Result;
+use conncheck_lab::browser::Browser;
+use conncheck_lab::node::NodeMode;
+use conncheck_lab::topology::{Backend, Proxy, Topology};
+use conncheck_lab::{default_dist, Lab, LabOptions};
+use serde_json::Value;
+
+const RUN_TIMEOUT: Duration = Duration::from_secs(60);
+
+async fn run(proxy: Proxy, backend: Backend, query: &str) -> Result<Value> {
+    let topology = Topology::start(proxy, backend).await?;
+    let browser = Browser::start(&[]).await?;
+    let report = browser
+        .run_page(&topology.page_url(query), RUN_TIMEOUT)
+        .await;
+    browser.close().await;
+    let report = report.map_err(|e| e.context(topology.nginx.error_log()))?;
+    Ok(report)
+}
+
+fn finding_ids(report: &Value) -> Vec<&str> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["id"].as_str())
+        .collect()
+}
+
+fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap()
+}
+
+fn statuses(report: &Value) -> Vec<(String, String)> {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_owned(),
+                c["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn assert_all_pass(report: &Value) {
+    for (id, status) in statuses(report) {
+        assert_eq!(status, "pass", "{id} in {report:#}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn node_peer_healthy_behind_nginx() -> Result<()> {
+    let report = run(Proxy::Healthy, Backend::Node(NodeMode::Healthy), "").await?;
+    assert_eq!(finding_ids(&report), Vec::<&str>::new(), "{report:#}");
+    assert_all_pass(&report);
+    let hs = &check(&report, "socketio-handshake")["data"];
+    assert_eq!(hs["open"]["status"], 200);
+    assert!(
+        hs["open"]["ms"].is_u64() && hs["namespace"]["ms"].is_u64(),
+        "handshake timings: {hs:#}"
+    );
+    assert_eq!(
+        hs["negotiated"]["max_payload"], 1_000_000,
+        "Node's default maxPayload"
+    );
+    assert!(
+        hs["open"]["server"].as_str().unwrap().starts_with("nginx/"),
+        "the proxy's Server header: {hs:#}"
+    );
+    let up = &check(&report, "socketio-upgrade")["data"];
+    assert_eq!(up["upgrade"]["result"], "upgraded");
+    assert!(up["upgrade"]["ping_after_ms"].is_u64());
+    assert_eq!(up["plain_get"]["answer"]["code"], 3);
+    assert_eq!(up["plain_get"]["answer"]["dialect"], "node");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rust_peer_healthy_behind_nginx() -> Result<()> {
+    let report = run(Proxy::Healthy, Backend::Rust, "").await?;
+    assert_eq!(finding_ids(&report), Vec::<&str>::new(), "{report:#}");
+    assert_all_pass(&report);
+    assert_eq!(
+        check(&report, "socketio-handshake")["data"]["negotiated"]["max_payload"],
+        100_000
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn upgrade_headers_not_forwarded_node() -> Result<()> {
+    let report = run(Proxy::NoUpgrade, Backend::Node(NodeMode::Healthy), "").await?;
+    assert_eq!(finding_ids(&report), ["websocket-blocked"]);
+    assert_eq!(
+        check(&report, "socketio-handshake")["status"],
+        "pass",
+        "polling still works"
+    );
+    assert_eq!(check(&report, "websocket")["status"], "fail");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn upgrade_headers_not_forwarded_rust() -> Result<()> {
+    // socketioxide answers 101 anyway; nginx passes it on but carries nothing.
+    let report = run(Proxy::NoUpgrade, Backend::Rust, "").await?;
+    assert_eq!(finding_ids(&report), ["websocket-blocked"]);
+    let evidence = report["findings"][0]["evidence"].to_string();
+    assert!(
+        evidence.contains("opened, then cut with code 1006"),
+        "{evidence}"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_path_gets_the_apps_html() -> Result<()> {
+    // The page looks at the default /socket.io/, which this nginx does not route:
+    // its catch-all answers with the app's index.html.
+    let topology = Topology::start(Proxy::Healthy, Backend::Node(NodeMode::Healthy)).await?;
+    let browser = Browser::start(&[]).await?;
+    let report = browser.run_page(&topology.nginx.url(), RUN_TIMEOUT).await?;
+    browser.close().await;
+    assert_eq!(finding_ids(&report), ["socketio-not-found"]);
+    let open = &check(&report, "socketio-handshake")["data"]["open"];
+    assert_eq!(
+        (open["status"].as_u64(), open["answer"]["kind"].as_str()),
+        (Some(200), Some("html"))
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn backend_down_is_a_server_error() -> Result<()> {
+    let report = run(Proxy::Healthy, Backend::Down, "").await?;
+    assert_eq!(finding_ids(&report), ["socketio-server-error"]);
+    assert_eq!(
+        check(&report, "socketio-handshake")["data"]["open"]["status"],
+        502
+    );
+    assert!(report["findings"][0]["title"]
+        .as_str()
+        .unwrap()
+        .contains("HTTP 502"));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn namespace_auth_refusal_node() -> Result<()> {
+    let report = run(
+        Proxy::Healthy,
+        Backend::Node(NodeMode::Healthy),
+        "&namespace=/admin",
+    )
+    .await?;
+    assert_eq!(finding_ids(&report), ["namespace-rejected"]);
+    assert_eq!(
+        check(&report, "socketio-handshake")["data"]["namespace"],
+        serde_json::json!({"namespace": "/admin", "ms": check(&report, "socketio-handshake")["data"]["namespace"]["ms"], "result": "refused", "message": "not authorized"})
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn namespace_auth_refusal_rust() -> Result<()> {
+    let lab = Lab::start(LabOptions::new(default_dist())).await?;
+    let browser = Browser::start(&[]).await?;
+    let report = browser
+        .run_page(&format!("{}?namespace=/admin", lab.url()), RUN_TIMEOUT)
+        .await?;
+    browser.close().await;
+    assert_eq!(finding_ids(&report), ["namespace-rejected"]);
+    assert_eq!(
+        check(&report, "socketio-handshake")["data"]["namespace"]["message"],
+        "not authorized"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn polling_only_server() -> Result<()> {
+    let report = run(Proxy::Healthy, Backend::Node(NodeMode::PollingOnly), "").await?;
+    assert_eq!(finding_ids(&report), ["upgrades-disabled"]);
+    assert_eq!(
+        check(&report, "socketio-upgrade")["data"]["upgrade"]["result"],
+        "not-offered"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn websocket_only_server() -> Result<()> {
+    let report = run(Proxy::Healthy, Backend::Node(NodeMode::WebsocketOnly), "").await?;
+    assert_eq!(finding_ids(&report), Vec::<&str>::new(), "{report:#}");
+    let hs = check(&report, "socketio-handshake");
+    assert_eq!(hs["status"], "warn");
+    assert_eq!(hs["data"]["open"]["answer"]["code"], 0);
+    assert_eq!(check(&report, "socketio-upgrade")["status"], "pass");
+    assert_eq!(check(&report, "websocket")["status"], "pass");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn engineio3_server() -> Result<()> {
+    let report = run(Proxy::Healthy, Backend::Node(NodeMode::Eio3), "").await?;
+    assert_eq!(finding_ids(&report), ["socketio-protocol-mismatch"]);
+    assert_eq!(
+        check(&report, "socketio-handshake")["data"]["open"]["answer"]["kind"],
+        "engineio3"
+    );
+    Ok(())
+}
