@@ -20,8 +20,8 @@ use web_sys::{
 
 use crate::browser::{js_error_text, now_ms, window};
 
-/// No check may run longer than this, whatever its own timers say.
-pub const HARD_CAP_MS: Millis = 120_000;
+/// No check may run longer than its own timers allow plus this margin.
+pub const HARD_CAP_MARGIN_MS: Millis = 120_000;
 
 enum Input {
     Event(Event),
@@ -30,7 +30,8 @@ enum Input {
 
 /// Runs one check to its end and returns its report entry.
 pub async fn run(check: Box<dyn Check>) -> ReportCheck {
-    run_capped(check, HARD_CAP_MS).await
+    let cap = HARD_CAP_MARGIN_MS + check.planned_ms();
+    run_capped(check, cap).await
 }
 
 /// [`run`] with a given hard cap, after which the check is stopped and
@@ -97,6 +98,13 @@ impl Io {
                         let _ = tx.unbounded_send(Input::Event(Event::Timeout { id }));
                     });
                     self.timers.insert(id, timer); // drops, and so cancels, a pending one
+                }
+                Action::ReadCookies { id } => {
+                    let tx = self.tx.clone();
+                    spawn_local(async move {
+                        let cookies = crate::browser::visible_cookies().await;
+                        let _ = tx.unbounded_send(Input::Event(Event::Cookies { id, cookies }));
+                    });
                 }
                 Action::CancelTimer { id } => {
                     self.timers.remove(&id);

@@ -15,7 +15,8 @@ use gloo_timers::callback::Interval;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use components::{CheckCard, ConfigErrors, Findings, VerdictBanner};
+use components::{CheckCard, ConfigErrors, Findings, LifetimeControl, VerdictBanner};
+use conncheck_core::checks::lifetime::DEFAULT_ON_DEMAND_S;
 use state::{Msg, Phase, State};
 
 /// How often running checks' elapsed time is refreshed.
@@ -44,6 +45,19 @@ pub fn App() -> Html {
         });
     }
 
+    let on_lifetime = {
+        let dispatch = state.dispatcher();
+        let effective = state.effective.clone();
+        Callback::from(move |()| {
+            if let Some(config) = effective.clone() {
+                spawn_local(run::run_lifetime(config, dispatch.clone()));
+            }
+        })
+    };
+    let hold_s = match state.effective.as_deref() {
+        Some(c) if c.lifetime_s > 0 => c.lifetime_s,
+        _ => DEFAULT_ON_DEMAND_S,
+    };
     let config_errors = state
         .config
         .as_ref()
@@ -69,6 +83,7 @@ pub fn App() -> Html {
                     }) }
                 </ul>
             </section>
+            <LifetimeControl {hold_s} busy={state.phase == Phase::Running} on_start={on_lifetime} />
             <Findings {findings} />
             <details class="raw-report">
                 <summary>{ "Full report (JSON)" }</summary>

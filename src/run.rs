@@ -1,6 +1,10 @@
 //! One automatic run: load the configuration, start every check at once,
 //! and assemble the report when the last one finishes.
 
+use std::rc::Rc;
+
+use conncheck_core::catalog::CheckId;
+use conncheck_core::checks::lifetime::DEFAULT_ON_DEMAND_S;
 use conncheck_core::checks::{self, BrowserFacts};
 use conncheck_core::config::{self, Config, FileLoad, ReportConfig};
 use conncheck_core::report::{Page, Report};
@@ -28,9 +32,14 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
     };
     let checks = checks::automatic(&config, &facts);
     let report_config = ReportConfig::from(&config);
+    let planned = checks
+        .iter()
+        .map(|c| (c.id(), expected_ms(c.id(), &config)))
+        .collect();
     dispatch.dispatch(Msg::Planned {
         config: report_config.clone(),
-        ids: checks.iter().map(|c| c.id()).collect(),
+        effective: Rc::new(config),
+        checks: planned,
     });
 
     let runs = checks.into_iter().enumerate().map(|(index, check)| {
@@ -64,6 +73,27 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
         results,
     );
     dispatch.dispatch(Msg::Completed(report));
+}
+
+/// The user-started connection lifetime test.
+pub async fn run_lifetime(config: Rc<Config>, dispatch: UseReducerDispatcher<State>) {
+    let check = checks::lifetime_on_demand(&config);
+    let hold_s = if config.lifetime_s > 0 {
+        config.lifetime_s
+    } else {
+        DEFAULT_ON_DEMAND_S
+    };
+    dispatch.dispatch(Msg::UserStarted {
+        id: check.id(),
+        at_ms: browser::now_ms(),
+        expected_ms: Some(hold_s as f64 * 1000.0),
+    });
+    let result = driver::run(check).await;
+    dispatch.dispatch(Msg::UserFinished(result));
+}
+
+fn expected_ms(id: CheckId, config: &Config) -> Option<f64> {
+    (id == CheckId::ConnectionLifetime).then_some(config.lifetime_s as f64 * 1000.0)
 }
 
 async fn load_config(page_url: &Url) -> Config {

@@ -4,7 +4,8 @@
 use std::rc::Rc;
 
 use conncheck_core::catalog::CheckId;
-use conncheck_core::config::ReportConfig;
+use conncheck_core::config::{Config, ReportConfig};
+use conncheck_core::diagnosis::diagnose;
 use conncheck_core::report::{Report, ReportCheck};
 use yew::Reducible;
 
@@ -35,6 +36,8 @@ pub enum RowState {
 pub struct CheckRow {
     pub id: CheckId,
     pub state: RowState,
+    /// How long it is meant to run, for a progress bar (lifetime test).
+    pub expected_ms: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +45,8 @@ pub struct State {
     pub phase: Phase,
     pub now_ms: f64,
     pub config: Option<Rc<ReportConfig>>,
+    /// The effective configuration, for checks the user starts later.
+    pub effective: Option<Rc<Config>>,
     pub checks: Vec<CheckRow>,
     pub report: Option<Rc<Report>>,
     pub report_json: Rc<str>,
@@ -53,6 +58,7 @@ impl Default for State {
             phase: Phase::Running,
             now_ms: 0.0,
             config: None,
+            effective: None,
             checks: Vec::new(),
             report: None,
             report_json: Rc::from(""),
@@ -63,7 +69,8 @@ impl Default for State {
 pub enum Msg {
     Planned {
         config: ReportConfig,
-        ids: Vec<CheckId>,
+        effective: Rc<Config>,
+        checks: Vec<(CheckId, Option<f64>)>,
     },
     Started {
         index: usize,
@@ -75,6 +82,13 @@ pub enum Msg {
     },
     Tick(f64),
     Completed(Report),
+    /// A check the user started once the automatic ones were done.
+    UserStarted {
+        id: CheckId,
+        at_ms: f64,
+        expected_ms: Option<f64>,
+    },
+    UserFinished(ReportCheck),
 }
 
 impl Reducible for State {
@@ -83,13 +97,19 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
         let mut next = (*self).clone();
         match msg {
-            Msg::Planned { config, ids } => {
+            Msg::Planned {
+                config,
+                effective,
+                checks,
+            } => {
                 next.config = Some(Rc::new(config));
-                next.checks = ids
+                next.effective = Some(effective);
+                next.checks = checks
                     .into_iter()
-                    .map(|id| CheckRow {
+                    .map(|(id, expected_ms)| CheckRow {
                         id,
                         state: RowState::Waiting,
+                        expected_ms,
                     })
                     .collect();
             }
@@ -105,14 +125,53 @@ impl Reducible for State {
                 }
             }
             Msg::Tick(now_ms) => next.now_ms = now_ms,
-            Msg::Completed(report) => {
-                next.report_json = serde_json::to_string_pretty(&report)
-                    .unwrap_or_default()
-                    .into();
-                next.report = Some(Rc::new(report));
+            Msg::Completed(report) => next.set_report(report),
+            Msg::UserStarted {
+                id,
+                at_ms,
+                expected_ms,
+            } => {
+                let state = RowState::Running { since_ms: at_ms };
+                match next.checks.iter_mut().find(|r| r.id == id) {
+                    Some(row) => {
+                        row.state = state;
+                        row.expected_ms = expected_ms;
+                    }
+                    None => next.checks.push(CheckRow {
+                        id,
+                        state,
+                        expected_ms,
+                    }),
+                }
+                next.now_ms = next.now_ms.max(at_ms);
+                next.phase = Phase::Running;
+            }
+            Msg::UserFinished(check) => {
+                if let Some(row) = next.checks.iter_mut().find(|r| r.id == check.id) {
+                    row.state = RowState::Finished(check.clone());
+                }
+                if let Some(report) = &next.report {
+                    let mut report = (**report).clone();
+                    match report.checks.iter_mut().find(|c| c.id == check.id) {
+                        Some(existing) => *existing = check,
+                        None => report.checks.push(check),
+                    }
+                    report.findings = diagnose(&report.checks);
+                    next.set_report(report);
+                }
                 next.phase = Phase::Done;
             }
         }
         Rc::new(next)
+    }
+}
+
+impl State {
+    fn set_report(&mut self, report: Report) {
+        self.report_json = serde_json::to_string_pretty(&report)
+            .unwrap_or_default()
+            .into();
+        self.report = Some(Rc::new(report));
+        self.phase = Phase::Done;
     }
 }

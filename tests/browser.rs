@@ -140,3 +140,48 @@ fn browser_facts_are_read() {
 
 #[path = "browser/components.rs"]
 mod components;
+
+#[wasm_bindgen_test]
+async fn affinity_cookies_are_read_by_name_and_never_by_value() {
+    use conncheck_core::checks::affinity_cookie::AffinityCookieCheck;
+    use conncheck_core::checks::BrowserFacts;
+    use wasm_bindgen::JsCast;
+    let document: web_sys::HtmlDocument = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    document
+        .set_cookie("_1a2b3=traefik-secret-value; path=/")
+        .unwrap();
+    document
+        .set_cookie("SERVERID=haproxy-secret-value; path=/")
+        .unwrap();
+    let config = resolve(&page_url(), &FileLoad::NotFound, "");
+    let facts = BrowserFacts {
+        page_url: page_url(),
+        secure_context: true,
+    };
+    let result = driver::run(Box::new(AffinityCookieCheck::new(&config, &facts))).await;
+    let names: Vec<&str> = result.data["found"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"_1a2b3") && names.contains(&"SERVERID"),
+        "{:#}",
+        result.data
+    );
+    let json = serde_json::to_string(&result).unwrap();
+    assert!(
+        !json.contains("secret-value"),
+        "cookie values must never be read into a report: {json}"
+    );
+    assert_eq!(result.data["read"], true);
+}
+
+#[path = "browser/state.rs"]
+mod state;

@@ -36,8 +36,22 @@ pub fn CheckCard(props: &CheckCardProps) -> Html {
     let (class, badge, body) = match &props.row.state {
         RowState::Waiting => ("waiting", "Waiting".to_owned(), html! {}),
         RowState::Running { since_ms } => {
-            let elapsed = ((props.now_ms - since_ms).max(0.0) / 1000.0).floor();
-            ("running", format!("Running… {elapsed:.0} s"), html! {})
+            let elapsed_ms = (props.now_ms - since_ms).max(0.0);
+            let elapsed = (elapsed_ms / 1000.0).floor();
+            let progress = props.row.expected_ms.filter(|e| *e > 0.0).map(|expected| {
+                let remaining = ((expected - elapsed_ms).max(0.0) / 1000.0).ceil();
+                html! {
+                    <div class="progress">
+                        <progress max={expected.to_string()} value={elapsed_ms.min(expected).to_string()}></progress>
+                        <span>{ format!("{elapsed:.0} s elapsed, {remaining:.0} s left") }</span>
+                    </div>
+                }
+            });
+            (
+                "running",
+                format!("Running… {elapsed:.0} s"),
+                html! { { for progress } },
+            )
         }
         RowState::Finished(check) => (
             status_class(check.status),

@@ -24,6 +24,7 @@ async fn running_check_shows_elapsed_seconds() {
     let row = CheckRow {
         id: CheckId::Websocket,
         state: RowState::Running { since_ms: 1000.0 },
+        expected_ms: None,
     };
     let root = render::<CheckCard>(CheckCardProps {
         row,
@@ -56,6 +57,7 @@ async fn finished_check_shows_status_summary_and_duration() {
     let row = CheckRow {
         id: CheckId::SecureContext,
         state: RowState::Finished(check),
+        expected_ms: None,
     };
     let root = render::<CheckCard>(CheckCardProps { row, now_ms: 0.0 }).await;
     let card = root.query_selector("li").unwrap().unwrap();
@@ -91,4 +93,28 @@ async fn config_errors_name_key_and_source() {
         text.contains("lifetime (from the link): must be a whole number"),
         "{text}"
     );
+}
+
+#[wasm_bindgen_test]
+async fn running_lifetime_test_shows_a_progress_bar() {
+    let row = CheckRow {
+        id: CheckId::ConnectionLifetime,
+        state: RowState::Running { since_ms: 0.0 },
+        expected_ms: Some(120_000.0),
+    };
+    let root = render::<CheckCard>(CheckCardProps {
+        row,
+        now_ms: 30_000.0,
+    })
+    .await;
+    let bar = root
+        .query_selector("progress")
+        .unwrap()
+        .expect("a progress bar");
+    assert_eq!(bar.get_attribute("max").as_deref(), Some("120000"));
+    assert_eq!(bar.get_attribute("value").as_deref(), Some("30000"));
+    assert!(root
+        .text_content()
+        .unwrap()
+        .contains("30 s elapsed, 90 s left"));
 }

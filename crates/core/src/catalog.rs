@@ -61,6 +61,8 @@ pub enum FindingId {
     CorsBlocked,
     UpgradesDisabled,
     StickySessionMissing,
+    /// Cookie affinity works, but a cross-origin client must send cookies.
+    AffinityCookieNeedsCredentials,
     ConnectionCut,
     MediaPermissionDenied,
     MediaDeviceInUse,

@@ -99,6 +99,10 @@ pub enum Action {
         id: Handle,
         after_ms: Millis,
     },
+    /// Read the cookies visible to the page (names and attributes).
+    ReadCookies {
+        id: Handle,
+    },
     CancelTimer {
         id: Handle,
     },
@@ -140,6 +144,23 @@ pub enum Event {
     Timeout {
         id: Handle,
     },
+    Cookies {
+        id: Handle,
+        cookies: Vec<VisibleCookie>,
+    },
+}
+
+/// A cookie as the page sees it: `document.cookie` gives the name, the
+/// CookieStore API (where the browser has it) the attributes. The value is
+/// never read into this type, so it cannot reach a report.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct VisibleCookie {
+    pub name: String,
+    pub domain: Option<String>,
+    pub path: Option<String>,
+    pub secure: Option<bool>,
+    pub same_site: Option<String>,
+    pub partitioned: Option<bool>,
 }
 
 /// How a check ended. A failure is an outcome with evidence, not an error.
@@ -153,6 +174,11 @@ pub struct Outcome {
 
 pub trait Check {
     fn id(&self) -> CheckId;
+    /// How long the check means to run beyond its timeouts (a hold time):
+    /// the driver's hard cap grows by it.
+    fn planned_ms(&self) -> Millis {
+        0
+    }
     fn start(&mut self, now: Millis) -> Vec<Action>;
     fn handle(&mut self, event: Event, now: Millis) -> Vec<Action>;
 }

@@ -10,6 +10,8 @@ use crate::check::Status;
 use crate::checks::secure_context::SecureContextData;
 use crate::report::{Finding, FixBy, ReportCheck, Severity};
 
+mod affinity;
+mod lifetime;
 mod socketio;
 mod socketio_texts;
 mod texts;
@@ -26,6 +28,13 @@ pub fn diagnose(checks: &[ReportCheck]) -> Vec<Finding> {
         data(checks, CheckId::Websocket).as_ref(),
         data(checks, CheckId::SocketioHandshake).as_ref(),
         data(checks, CheckId::SocketioUpgrade).as_ref(),
+    ));
+    findings.extend(affinity::findings(
+        data(checks, CheckId::StickySession).as_ref(),
+        data(checks, CheckId::AffinityCookie).as_ref(),
+    ));
+    findings.extend(lifetime::finding(
+        data(checks, CheckId::ConnectionLifetime).as_ref(),
     ));
     findings.sort_by_key(|f| f.severity);
     findings

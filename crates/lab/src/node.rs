@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use crate::{workspace_dir, LAB_PING_INTERVAL};
+use crate::workspace_dir;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeMode {
@@ -37,9 +37,14 @@ pub struct NodeBackend {
 }
 
 impl NodeBackend {
-    pub async fn start(mode: NodeMode, path: &str, name: &str) -> Result<NodeBackend> {
+    pub async fn start(
+        mode: NodeMode,
+        path: &str,
+        name: &str,
+        ping_interval: Duration,
+    ) -> Result<NodeBackend> {
         let script = workspace_dir().join("lab-nodes/server.js");
-        let ping = LAB_PING_INTERVAL.as_millis().to_string();
+        let ping = ping_interval.as_millis().to_string();
         let mut child = Command::new("node")
             .arg(&script)
             .args([

@@ -1,31 +1,48 @@
-//! Scenario topologies: nginx in front of Socket.IO backend processes, the
-//! page served by nginx on the same origin, one config per scenario.
+//! Scenario topologies: nginx in front of Socket.IO backend processes (each
+//! its own process with its own sessions, like pods), the page served by
+//! nginx on the same origin, one config per scenario.
+
+use std::time::Duration;
 
 use anyhow::{bail, Result};
 
 use crate::nginx::{render, Nginx};
 use crate::node::{NodeBackend, NodeMode};
-use crate::{check_dist, default_dist, free_port, Lab, LabOptions};
+use crate::{check_dist, default_dist, free_port, Lab, LabOptions, LAB_PING_INTERVAL};
 
 /// Where the scenarios route Socket.IO: not the default, so the page must
 /// be told (`?socketio=/app/socket.io/`), as with many real apps.
 pub const SOCKETIO_PATH: &str = "/app/socket.io";
+/// The idle timeout of [`Proxy::ShortIdle`], and the backends' ping
+/// interval there, which is longer.
+pub const SHORT_IDLE: Duration = Duration::from_secs(3);
+pub const SHORT_IDLE_PING_INTERVAL: Duration = Duration::from_secs(5);
 
 const PAGE: &str = include_str!("../nginx/page.conf");
 const HEALTHY: &str = include_str!("../nginx/socketio-healthy.conf");
 const NO_UPGRADE: &str = include_str!("../nginx/socketio-no-upgrade.conf");
+const SHORT_IDLE_LOCATION: &str = include_str!("../nginx/socketio-short-idle.conf");
+const AFFINITY_COOKIE: &str = include_str!("../nginx/affinity-cookie.conf");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Proxy {
-    /// Upgrade headers forwarded, long timeouts.
+    /// Upgrade headers forwarded, long timeouts; round robin over pods.
     Healthy,
     /// Upgrade headers not forwarded.
     NoUpgrade,
+    /// Healthy, with ingress-nginx-style cookie affinity (HttpOnly).
+    CookieAffinity,
+    /// Healthy, with client-IP affinity (`ip_hash`).
+    IpAffinity,
+    /// Healthy, but a 3 s idle timeout under a 5 s ping interval.
+    ShortIdle,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Node(NodeMode),
+    /// Several healthy Node processes that share no session state.
+    NodePods(usize),
     /// socketioxide.
     Rust,
     /// Nothing listens where nginx sends Socket.IO: 502.
@@ -82,6 +99,30 @@ pub const SCENARIOS: &[(&str, Proxy, Backend, &str)] = &[
         Backend::Node(NodeMode::Eio3),
         "Node socket.io 2.5 (Engine.IO 3)",
     ),
+    (
+        "round-robin",
+        Proxy::Healthy,
+        Backend::NodePods(2),
+        "two Node pods, no affinity (broken)",
+    ),
+    (
+        "cookie-affinity",
+        Proxy::CookieAffinity,
+        Backend::NodePods(2),
+        "two Node pods, HttpOnly cookie affinity",
+    ),
+    (
+        "ip-affinity",
+        Proxy::IpAffinity,
+        Backend::NodePods(2),
+        "two Node pods, client-IP affinity",
+    ),
+    (
+        "short-idle",
+        Proxy::ShortIdle,
+        Backend::Node(NodeMode::Healthy),
+        "3 s idle timeout under a 5 s ping interval (add &lifetime=10)",
+    ),
 ];
 
 pub fn scenario(name: &str) -> Result<(Proxy, Backend)> {
@@ -97,7 +138,7 @@ pub fn scenario(name: &str) -> Result<(Proxy, Backend)> {
 pub struct Topology {
     pub nginx: Nginx,
     // Held so that the backends live as long as the topology.
-    _node: Option<NodeBackend>,
+    _nodes: Vec<NodeBackend>,
     _rust: Option<Lab>,
 }
 
@@ -105,33 +146,69 @@ impl Topology {
     pub async fn start(proxy: Proxy, backend: Backend) -> Result<Topology> {
         let dist = default_dist();
         check_dist(&dist)?;
-        let (mut node, mut rust) = (None, None);
-        let port = match backend {
-            Backend::Node(mode) => {
-                node.insert(NodeBackend::start(mode, SOCKETIO_PATH, "node-1").await?)
-                    .port
+        let ping = if proxy == Proxy::ShortIdle {
+            SHORT_IDLE_PING_INTERVAL
+        } else {
+            LAB_PING_INTERVAL
+        };
+        let (mut nodes, mut rust) = (Vec::new(), None);
+        let ports = match backend {
+            Backend::Node(mode) => vec![nodes_push(
+                &mut nodes,
+                NodeBackend::start(mode, SOCKETIO_PATH, "pod-1", ping).await?,
+            )],
+            Backend::NodePods(n) => {
+                let mut ports = Vec::new();
+                for i in 1..=n {
+                    let pod = NodeBackend::start(
+                        NodeMode::Healthy,
+                        SOCKETIO_PATH,
+                        &format!("pod-{i}"),
+                        ping,
+                    )
+                    .await?;
+                    ports.push(nodes_push(&mut nodes, pod));
+                }
+                ports
             }
-            Backend::Rust => rust
+            Backend::Rust => vec![rust
                 .insert(Lab::start(LabOptions::backend(SOCKETIO_PATH)).await?)
                 .addr
-                .port(),
-            Backend::Down => free_port()?,
+                .port()],
+            Backend::Down => vec![free_port()?],
         };
-        let upstream =
-            format!("    upstream socketio {{\n        server 127.0.0.1:{port};\n    }}");
-        let location = match proxy {
-            Proxy::Healthy => HEALTHY,
+        let balance = match proxy {
+            Proxy::CookieAffinity => "        hash $affinity_key consistent;\n",
+            Proxy::IpAffinity => "        ip_hash;\n",
+            _ => "",
+        };
+        let servers: String = ports
+            .iter()
+            .map(|p| format!("        server 127.0.0.1:{p};\n"))
+            .collect();
+        let mut http = format!("    upstream socketio {{\n{balance}{servers}    }}\n");
+        let mut server = String::new();
+        if proxy == Proxy::CookieAffinity {
+            http.push_str(AFFINITY_COOKIE);
+            // On every path, as ingress-nginx does for the whole Ingress: the
+            // page load itself gets the cookie.
+            server.push_str("        add_header Set-Cookie $affinity_set_cookie always;\n");
+        }
+        server.push_str(PAGE);
+        server.push_str(match proxy {
             Proxy::NoUpgrade => NO_UPGRADE,
-        };
+            Proxy::ShortIdle => SHORT_IDLE_LOCATION,
+            _ => HEALTHY,
+        });
         let dist_text = dist.canonicalize()?.display().to_string();
         let server = render(
-            &format!("{PAGE}{location}"),
+            &server,
             &[("DIST", &dist_text), ("SOCKETIO_PATH", SOCKETIO_PATH)],
         );
-        let nginx = Nginx::start(&upstream, &server).await?;
+        let nginx = Nginx::start(&http, &server).await?;
         Ok(Topology {
             nginx,
-            _node: node,
+            _nodes: nodes,
             _rust: rust,
         })
     }
@@ -143,4 +220,10 @@ impl Topology {
             self.nginx.url()
         )
     }
+}
+
+fn nodes_push(nodes: &mut Vec<NodeBackend>, node: NodeBackend) -> u16 {
+    let port = node.port;
+    nodes.push(node);
+    port
 }

@@ -1,7 +1,10 @@
 //! The checks, and which of them a run starts for a given configuration.
 
+pub mod affinity_cookie;
 pub mod handshake;
+pub mod lifetime;
 pub mod secure_context;
+pub mod sticky;
 pub mod upgrade;
 pub mod websocket;
 
@@ -17,14 +20,34 @@ pub struct BrowserFacts {
     pub secure_context: bool,
 }
 
-/// The automatic checks, in the order the page shows them.
+/// The automatic checks, in the order the page shows them. The lifetime
+/// check runs automatically only when `lifetime` is set.
 pub fn automatic(config: &Config, facts: &BrowserFacts) -> Vec<Box<dyn Check>> {
-    vec![
+    let mut checks: Vec<Box<dyn Check>> = vec![
         Box::new(secure_context::SecureContextCheck::new(facts)),
         Box::new(websocket::WebSocketCheck::new(config)),
         Box::new(handshake::HandshakeCheck::new(config)),
         Box::new(upgrade::UpgradeCheck::new(config)),
-    ]
+        Box::new(sticky::StickyCheck::new(config, facts)),
+        Box::new(affinity_cookie::AffinityCookieCheck::new(config, facts)),
+    ];
+    if config.lifetime_s > 0 {
+        checks.push(Box::new(lifetime::LifetimeCheck::new(
+            config,
+            config.lifetime_s,
+        )));
+    }
+    checks
+}
+
+/// The lifetime check as the page's button starts it.
+pub fn lifetime_on_demand(config: &Config) -> Box<dyn Check> {
+    let hold_s = if config.lifetime_s > 0 {
+        config.lifetime_s
+    } else {
+        lifetime::DEFAULT_ON_DEMAND_S
+    };
+    Box::new(lifetime::LifetimeCheck::new(config, hold_s))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +81,7 @@ pub fn engineio_url(endpoint: &Url, transport: Transport, sid: Option<&str>) -> 
     url
 }
 
-/// "25 s", "1.5 s": a duration for people.
+/// "25 s", "1.5 s": a duration for people, to a tenth of a second.
 pub fn seconds(ms: Millis) -> String {
     if ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)

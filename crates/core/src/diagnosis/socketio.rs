@@ -122,7 +122,12 @@ fn websocket_blocked(
         };
         evidence.extend(failure.map(|f| format!("WebSocket-only session: {f}")));
     }
-    if evidence.is_empty() {
+    // The upgrade of a polling session also fails without sticky sessions
+    // (its sid lives on another backend): only sid-less sockets prove a block.
+    let sidless_failed = evidence
+        .iter()
+        .any(|e| !e.starts_with("Upgrade of a polling session"));
+    if !sidless_failed {
         return None;
     }
     let offered = hs

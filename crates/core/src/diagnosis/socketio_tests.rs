@@ -205,6 +205,24 @@ fn a_server_closing_after_the_probe_is_not_blocked() {
 }
 
 #[test]
+fn only_the_sid_upgrade_failing_is_not_a_block() {
+    // Without sticky sessions the upgrade's sid may live on another backend.
+    let up = upgrade(
+        UpgradeResult::ClosedBeforeOpen,
+        DirectResult::Connected,
+        bad_request(),
+    );
+    assert_eq!(
+        ids(
+            Some(websocket(TargetResult::Answered, 1000)),
+            Some(healthy_handshake()),
+            Some(up)
+        ),
+        []
+    );
+}
+
+#[test]
 fn websocket_only_server_is_healthy() {
     let up = upgrade(
         UpgradeResult::NoSession,

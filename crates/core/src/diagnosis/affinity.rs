@@ -1,0 +1,182 @@
+//! Rules and words for load-balancer affinity: `sticky-session-missing`,
+//! and the cross-origin cookie case `affinity-cookie-needs-credentials`.
+
+use crate::catalog::FindingId;
+use crate::checks::affinity_cookie::AffinityCookieData;
+use crate::checks::sticky::{Affinity, ModeReport, StickyData};
+use crate::report::{Finding, Fix, FixBy, Platform, Severity};
+
+pub(super) fn findings(
+    sticky: Option<&StickyData>,
+    cookie: Option<&AffinityCookieData>,
+) -> Vec<Finding> {
+    let Some(d) = sticky else { return Vec::new() };
+    match d.affinity {
+        Affinity::Missing => vec![sticky_session_missing(d, cookie)],
+        Affinity::Cookie if d.cross_origin => vec![needs_credentials(d)],
+        _ => Vec::new(),
+    }
+}
+
+fn mode_evidence(label: &str, m: &ModeReport) -> String {
+    format!(
+        "{label}: {} of {} sessions lost their backend; {} of {} follow-up requests got \"Session ID unknown\" (Engine.IO error 1)",
+        m.affected(),
+        m.opened(),
+        m.unknown(),
+        m.follow_ups()
+    )
+}
+
+fn fix(platform: Platform, text: &str) -> Fix {
+    Fix {
+        platform,
+        text: text.to_owned(),
+    }
+}
+
+fn sticky_session_missing(d: &StickyData, cookie: Option<&AffinityCookieData>) -> Finding {
+    let mut evidence = vec![
+        mode_evidence("With cookies", &d.with_cookies),
+        mode_evidence("Without cookies", &d.without_cookies),
+    ];
+    if let Some(n) = d.backends_estimate {
+        evidence.push(format!("About {n} backends answer this path (estimated from the share of requests that reached the right one)"));
+    }
+    let mut fixes = vec![
+        fix(Platform::Any, "Or configure every client with transports: [\"websocket\"]: one connection per session needs no affinity (but loses the long-polling fallback). A Redis adapter does not remove the need for affinity with polling."),
+        fix(Platform::IngressNginx, "Annotations on the Ingress: nginx.ingress.kubernetes.io/affinity: \"cookie\", nginx.ingress.kubernetes.io/affinity-mode: \"persistent\", nginx.ingress.kubernetes.io/session-cookie-name: \"INGRESSCOOKIE\", nginx.ingress.kubernetes.io/session-cookie-max-age: \"172800\"."),
+        fix(Platform::Gke, "BackendConfig on the Service: spec.sessionAffinity: {affinityType: \"GENERATED_COOKIE\", affinityCookieTtlSec: 3600} (or CLIENT_IP), referenced by cloud.google.com/backend-config."),
+        fix(Platform::Traefik, "Sticky cookie on the service: services[].sticky.cookie: {name: lb_affinity, httpOnly: true, secure: true} in the IngressRoute, or traefik.ingress.kubernetes.io/service.sticky.cookie: \"true\" on the Service."),
+        fix(Platform::Haproxy, "In the backend: cookie SERVERID insert indirect nocache, and cookie s1 / cookie s2 on each server line (or balance source)."),
+        fix(Platform::Istio, "DestinationRule: trafficPolicy.loadBalancer.consistentHash.httpCookie: {name: affinity, ttl: 3600s}."),
+        fix(Platform::Nginx, "In the upstream: ip_hash; or hash $cookie_affinity consistent; with the cookie set when absent (nginx OSS has no sticky cookie; NGINX Plus: sticky cookie srv_id)."),
+    ];
+    if d.cross_origin {
+        evidence.push("The Socket.IO endpoint is on another site: an affinity cookie is only sent there with SameSite=None; Secure, and only by clients using withCredentials".into());
+        let lax = cookie
+            .into_iter()
+            .flat_map(|c| &c.found)
+            .filter(|f| f.cookie.same_site.as_deref().is_some_and(|s| s != "none"));
+        for found in lax {
+            evidence.push(format!(
+                "Cookie {} ({}) has SameSite={}",
+                found.cookie.name,
+                found.platform,
+                found.cookie.same_site.as_deref().unwrap_or("?")
+            ));
+        }
+        fixes.push(fix(Platform::IngressNginx, "Cross-site: nginx.ingress.kubernetes.io/session-cookie-samesite: \"None\" and session-cookie-secure: \"true\". On AWS, the ALB's AWSALBCORS cookie is the cross-site one."));
+    }
+    Finding {
+        id: FindingId::StickySessionMissing,
+        severity: Severity::Critical,
+        title: "Live updates will be unreliable: the server's load balancer sends your requests to different servers.".into(),
+        explanation: "The Socket.IO service runs on several backends that do not share sessions, and the load \
+            balancer does not keep a session on its backend (no sticky sessions). Requests that reach another \
+            backend get \"Session ID unknown\": connections fail or drop, and messages seem visible only to their \
+            sender. Long-polling needs every request of a session on the same backend."
+            .into(),
+        evidence,
+        fix_by: FixBy::Operator,
+        fixes,
+    }
+}
+
+fn needs_credentials(d: &StickyData) -> Finding {
+    Finding {
+        id: FindingId::AffinityCookieNeedsCredentials,
+        severity: Severity::Warning,
+        title: "Live updates may be unreliable for the app: its load balancer needs a cookie that cross-site requests may not carry.".into(),
+        explanation: "Affinity works through a cookie: requests with cookies stay on their backend, requests \
+            without lose it. The Socket.IO endpoint is on another origin than this page, so the app's client \
+            sends that cookie only with withCredentials: true, and the server must allow credentials in CORS."
+            .into(),
+        evidence: vec![
+            mode_evidence("With cookies", &d.with_cookies),
+            mode_evidence("Without cookies", &d.without_cookies),
+        ],
+        fix_by: FixBy::Operator,
+        fixes: vec![fix(
+            Platform::Any,
+            "Client: io(url, { withCredentials: true }); server: cors: { origin: [\"https://app.example.com\"], credentials: true }; the affinity cookie needs SameSite=None; Secure.",
+        )],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::sticky::SessionReport;
+
+    fn mode(affected: usize) -> ModeReport {
+        let session = |bad: bool| SessionReport {
+            opened: true,
+            follow_ups: 5,
+            session_unknown: if bad { 2 } else { 0 },
+            other_failures: 0,
+            first_failure: bad.then(|| "namespace-connect".into()),
+        };
+        ModeReport {
+            credentials: "x".into(),
+            sessions: (0..3).map(|i| session(i < affected)).collect(),
+        }
+    }
+
+    fn sticky(affinity: Affinity, with: usize, without: usize, cross_origin: bool) -> StickyData {
+        StickyData {
+            url: None,
+            cross_origin,
+            sessions_per_mode: 3,
+            follow_ups_per_session: 5,
+            with_cookies: mode(with),
+            without_cookies: mode(without),
+            affinity,
+            confidence: 0.99997,
+            min_backends: (with + without > 0).then_some(2),
+            backends_estimate: (with + without > 0).then_some(2),
+        }
+    }
+
+    fn ids(d: &StickyData) -> Vec<FindingId> {
+        findings(Some(d), None).iter().map(|f| f.id).collect()
+    }
+
+    #[test]
+    fn affinity_table() {
+        assert_eq!(
+            ids(&sticky(Affinity::Missing, 3, 3, false)),
+            [FindingId::StickySessionMissing]
+        );
+        assert_eq!(ids(&sticky(Affinity::Cookie, 0, 3, false)), []);
+        assert_eq!(
+            ids(&sticky(Affinity::Cookie, 0, 3, true)),
+            [FindingId::AffinityCookieNeedsCredentials]
+        );
+        assert_eq!(ids(&sticky(Affinity::NotNeeded, 0, 0, false)), []);
+        assert_eq!(ids(&sticky(Affinity::Unknown, 0, 0, false)), []);
+    }
+
+    #[test]
+    fn missing_affinity_names_sessions_backends_and_the_client_alternative() {
+        let f = &findings(Some(&sticky(Affinity::Missing, 3, 2, false)), None)[0];
+        assert_eq!(f.severity, Severity::Critical);
+        assert_eq!(f.evidence[0], "With cookies: 3 of 3 sessions lost their backend; 6 of 15 follow-up requests got \"Session ID unknown\" (Engine.IO error 1)");
+        assert!(f.evidence.iter().any(|e| e.contains("About 2 backends")));
+        assert!(f.fixes[0].text.contains("transports: [\"websocket\"]"));
+        assert_eq!(f.fixes.len(), 7);
+    }
+
+    #[test]
+    fn cross_site_missing_affinity_mentions_samesite() {
+        let f = &findings(Some(&sticky(Affinity::Missing, 3, 3, true)), None)[0];
+        assert!(f
+            .evidence
+            .iter()
+            .any(|e| e.contains("SameSite=None; Secure")));
+        assert!(f
+            .fixes
+            .iter()
+            .any(|x| x.text.contains("session-cookie-samesite")));
+    }
+}
