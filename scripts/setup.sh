@@ -40,8 +40,8 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen_version" 
 fi
 
 # wasm-opt from npm's binaryen (Debian's is too old for this wasm-bindgen).
-if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
-  say "installing binaryen from npm"
+if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ ! -f tools/node_modules/axe-core/axe.min.js ]; then
+  say "installing binaryen and axe-core from npm"
   (cd tools && npm ci --no-audit --no-fund --silent)
 fi
 

@@ -25,6 +25,16 @@ pub fn location_href() -> String {
     window().location().href().unwrap_or_default()
 }
 
+/// The page's origin and path, without query or fragment.
+pub fn page_without_query() -> String {
+    let location = window().location();
+    format!(
+        "{}{}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default()
+    )
+}
+
 pub fn location_search() -> String {
     window().location().search().unwrap_or_default()
 }
@@ -177,4 +187,42 @@ async fn cookie_store_entries() -> Vec<JsValue> {
         Ok(list) => js_sys::Array::from(&list).iter().collect(),
         Err(_) => Vec::new(),
     }
+}
+
+/// Copies `text` with the Clipboard API; false where it is missing or
+/// refused (insecure context, no permission), so the caller can fall back.
+pub async fn copy_to_clipboard(text: &str) -> bool {
+    let nav = window().navigator();
+    let Some(clipboard) = prop(&nav, "clipboard") else {
+        return false;
+    };
+    let Some(write) =
+        prop(&clipboard, "writeText").and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    else {
+        return false;
+    };
+    match write
+        .call1(&clipboard, &JsValue::from_str(text))
+        .and_then(|p| p.dyn_into::<js_sys::Promise>())
+    {
+        Ok(promise) => JsFuture::from(promise).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// An object URL of `json` as an application/json file, for a download link.
+pub fn json_blob_url(json: &str) -> Option<String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(json));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+pub fn revoke_object_url(url: &str) {
+    let _ = web_sys::Url::revoke_object_url(url);
+}
+
+pub fn location_hash() -> String {
+    window().location().hash().unwrap_or_default()
 }

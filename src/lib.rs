@@ -1,23 +1,32 @@
 //! conncheck's page: finds out from inside the user's browser why a realtime
 //! app does not work for them, and ends in a report to hand to support.
 //!
-//! `App` runs the automatic checks once on load. The checks themselves are
+//! `App` runs the automatic checks once on load, or, when the address holds
+//! `#report=`, shows that shared report instead. The checks themselves are
 //! pure state machines in `conncheck-core`; `driver` carries out their
 //! actions here.
 
 pub mod browser;
 pub mod components;
 pub mod driver;
+pub mod qr;
 pub mod run;
 pub mod state;
 
+use std::rc::Rc;
+
+use conncheck_core::checks::lifetime::DEFAULT_ON_DEMAND_S;
+use conncheck_core::share::{self, FRAGMENT_KEY};
 use gloo_timers::callback::Interval;
 use wasm_bindgen_futures::spawn_local;
+use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use components::{CheckCard, ConfigErrors, Findings, LifetimeControl, VerdictBanner};
-use conncheck_core::checks::lifetime::DEFAULT_ON_DEMAND_S;
-use state::{Msg, Phase, State};
+use components::{
+    CheckCard, ConfigErrors, Findings, ImportBox, LifetimeControl, SharePanel, SharedReport,
+    VerdictBanner,
+};
+use state::{Msg, Phase, RowState, State};
 
 /// How often running checks' elapsed time is refreshed.
 const TICK_MS: u32 = 250;
@@ -29,13 +38,27 @@ pub fn App() -> Html {
     {
         let dispatch = state.dispatcher();
         use_effect_with((), move |_| {
-            spawn_local(run::run_all(dispatch));
+            if !open_fragment(&dispatch) {
+                spawn_local(run::run_all(dispatch.clone()));
+            }
+            // A report link pasted into a tab already on this page changes
+            // only the fragment: no reload, so listen for it.
+            let listener =
+                gloo_events::EventListener::new(&browser::window(), "hashchange", move |_| {
+                    open_fragment(&dispatch);
+                });
+            move || drop(listener)
         });
     }
     {
         let dispatch = state.dispatcher();
-        use_effect_with(state.phase, move |phase| {
-            set_body_state(*phase);
+        let view = if state.shared.is_some() || state.import_error.is_some() {
+            "shared"
+        } else {
+            "live"
+        };
+        use_effect_with((state.phase, view), move |(phase, view)| {
+            set_body_state(*phase, view);
             let ticker = (*phase == Phase::Running).then(|| {
                 Interval::new(TICK_MS, move || {
                     dispatch.dispatch(Msg::Tick(browser::now_ms()))
@@ -45,12 +68,66 @@ pub fn App() -> Html {
         });
     }
 
+    let on_open = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |report: Rc<conncheck_core::report::Report>| {
+            dispatch.dispatch(Msg::OpenShared(report))
+        })
+    };
+    let raw = html! {
+        <details class="raw-report">
+            <summary>{ "Full report (JSON)" }</summary>
+            <pre id="report-json">{ &*state.report_json }</pre>
+        </details>
+    };
+
+    if let Some(report) = &state.shared {
+        return html! {
+            <main class="conncheck">
+                <h1>{ "Connection check" }</h1>
+                <SharedReport report={report.clone()} />
+                { raw }
+            </main>
+        };
+    }
+    if let Some(error) = &state.import_error {
+        return html! {
+            <main class="conncheck">
+                <h1>{ "Connection check" }</h1>
+                <ImportBox {on_open} error={Some(AttrValue::from(error.to_string()))} />
+                <p><a href="./">{ "Run the connection check in this browser" }</a></p>
+            </main>
+        };
+    }
+    live_view(&state, on_open, raw)
+}
+
+fn live_view(
+    state: &UseReducerHandle<State>,
+    on_open: Callback<Rc<conncheck_core::report::Report>>,
+    raw: Html,
+) -> Html {
     let on_lifetime = {
         let dispatch = state.dispatcher();
         let effective = state.effective.clone();
         Callback::from(move |()| {
             if let Some(config) = effective.clone() {
                 spawn_local(run::run_lifetime(config, dispatch.clone()));
+            }
+        })
+    };
+    let on_run_again = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            dispatch.dispatch(Msg::Reset);
+            spawn_local(run::run_all(dispatch.clone()));
+        })
+    };
+    let on_note = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |e: InputEvent| {
+            if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                dispatch.dispatch(Msg::Note(area.value()));
             }
         })
     };
@@ -68,13 +145,33 @@ pub fn App() -> Html {
         .as_ref()
         .map(|r| r.findings.clone())
         .unwrap_or_default();
+    let running = state.phase == Phase::Running;
+    let finished = state
+        .checks
+        .iter()
+        .filter(|r| matches!(r.state, RowState::Finished(_)))
+        .count();
+    let progress = if running {
+        format!("{finished} of {} checks finished.", state.checks.len())
+    } else {
+        "All checks finished.".to_owned()
+    };
+    // Origin and path only: the query may carry what the user was given.
+    let page_url = AttrValue::from(browser::page_without_query());
     html! {
         <main class="conncheck">
             <header>
                 <h1>{ "Connection check" }</h1>
                 <VerdictBanner report={state.report.clone()} />
+                <p class="sr-only" aria-live="polite">{ progress }</p>
             </header>
             <ConfigErrors errors={config_errors} />
+            { for state.report.clone().map(|report| html! { <SharePanel {report} {page_url} /> }) }
+            <section class="note">
+                <label for="user-note">{ "Describe the problem in your own words (optional, included in the report)" }</label>
+                <textarea id="user-note" rows="3" maxlength={conncheck_core::report::MAX_USER_NOTE_CHARS.to_string()}
+                    value={state.note.to_string()} oninput={on_note} />
+            </section>
             <section class="checks">
                 <h2>{ "Checks" }</h2>
                 <ul>
@@ -83,19 +180,37 @@ pub fn App() -> Html {
                     }) }
                 </ul>
             </section>
-            <LifetimeControl {hold_s} busy={state.phase == Phase::Running} on_start={on_lifetime} />
+            <div class="actions">
+                <button type="button" data-action="run-again" disabled={running} onclick={on_run_again}>{ "Run again" }</button>
+            </div>
+            <LifetimeControl {hold_s} busy={running} on_start={on_lifetime} />
             <Findings {findings} />
-            <details class="raw-report">
-                <summary>{ "Full report (JSON)" }</summary>
-                <pre id="report-json">{ &*state.report_json }</pre>
-            </details>
+            { raw }
+            <ImportBox {on_open} />
         </main>
     }
 }
 
-/// The automation hook `<body data-conncheck-state>` (DESIGN.md).
-fn set_body_state(phase: Phase) {
+/// Opens the report in the address's `#report=` fragment, if there is one.
+fn open_fragment(dispatch: &UseReducerDispatcher<State>) -> bool {
+    let hash = browser::location_hash();
+    if !hash.starts_with(FRAGMENT_KEY) {
+        return false;
+    }
+    match share::decode(&hash) {
+        Ok(report) => dispatch.dispatch(Msg::OpenShared(Rc::new(report))),
+        Err(e) => dispatch.dispatch(Msg::ImportFailed(format!(
+            "The report link cannot be opened: {e}."
+        ))),
+    }
+    true
+}
+
+/// The automation hooks `<body data-conncheck-state>` (DESIGN.md) and
+/// `data-conncheck-view` (`live` or `shared`).
+fn set_body_state(phase: Phase, view: &str) {
     if let Some(body) = browser::window().document().and_then(|d| d.body()) {
         let _ = body.set_attribute("data-conncheck-state", phase.as_str());
+        let _ = body.set_attribute("data-conncheck-view", view);
     }
 }

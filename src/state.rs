@@ -50,6 +50,12 @@ pub struct State {
     pub checks: Vec<CheckRow>,
     pub report: Option<Rc<Report>>,
     pub report_json: Rc<str>,
+    /// The user's own description, kept across runs.
+    pub note: Rc<str>,
+    /// A shared report being viewed: the page then shows it, not a live run.
+    pub shared: Option<Rc<Report>>,
+    /// Why a `#report=` link could not be opened.
+    pub import_error: Option<Rc<str>>,
 }
 
 impl Default for State {
@@ -62,6 +68,9 @@ impl Default for State {
             checks: Vec::new(),
             report: None,
             report_json: Rc::from(""),
+            note: Rc::from(""),
+            shared: None,
+            import_error: None,
         }
     }
 }
@@ -89,6 +98,12 @@ pub enum Msg {
         expected_ms: Option<f64>,
     },
     UserFinished(ReportCheck),
+    /// The user's description changed.
+    Note(String),
+    /// Run everything again (the description stays).
+    Reset,
+    OpenShared(Rc<Report>),
+    ImportFailed(String),
 }
 
 impl Reducible for State {
@@ -125,7 +140,35 @@ impl Reducible for State {
                 }
             }
             Msg::Tick(now_ms) => next.now_ms = now_ms,
-            Msg::Completed(report) => next.set_report(report),
+            Msg::Completed(report) => {
+                next.set_report(report);
+                next.phase = Phase::Done;
+            }
+            Msg::Note(note) => {
+                next.note = note.into();
+                if let Some(report) = &next.report {
+                    let report = (**report).clone();
+                    next.set_report(report);
+                }
+            }
+            Msg::Reset => {
+                next = State {
+                    note: next.note.clone(),
+                    ..State::default()
+                };
+            }
+            Msg::OpenShared(report) => {
+                next.report_json = serde_json::to_string_pretty(&*report)
+                    .unwrap_or_default()
+                    .into();
+                next.shared = Some(report);
+                next.import_error = None;
+                next.phase = Phase::Done;
+            }
+            Msg::ImportFailed(message) => {
+                next.import_error = Some(message.into());
+                next.phase = Phase::Done;
+            }
             Msg::UserStarted {
                 id,
                 at_ms,
@@ -167,11 +210,12 @@ impl Reducible for State {
 }
 
 impl State {
-    fn set_report(&mut self, report: Report) {
+    /// Stores a report, with the user's current description in it.
+    fn set_report(&mut self, mut report: Report) {
+        report.set_user_note(&self.note);
         self.report_json = serde_json::to_string_pretty(&report)
             .unwrap_or_default()
             .into();
         self.report = Some(Rc::new(report));
-        self.phase = Phase::Done;
     }
 }

@@ -3,9 +3,14 @@
 use conncheck_core::report::{Finding, FixBy, Platform, Severity};
 use yew::prelude::*;
 
+use super::copy_button::CopyButton;
+
 #[derive(Properties, PartialEq)]
 pub struct FindingsProps {
     pub findings: Vec<Finding>,
+    /// For support staff: evidence and fixes open, each fix copyable.
+    #[prop_or_default]
+    pub detailed: bool,
 }
 
 pub fn fix_by_label(f: FixBy) -> &'static str {
@@ -47,14 +52,19 @@ pub fn Findings(props: &FindingsProps) -> Html {
                 <h3>{ &f.title }</h3>
                 <p>{ &f.explanation }</p>
                 <p class="fix-by">{ format!("Who can fix it: {}.", fix_by_label(f.fix_by)) }</p>
-                <details>
+                <details open={props.detailed}>
                     <summary>{ "Evidence and fixes" }</summary>
                     <ul class="evidence">{ for f.evidence.iter().map(|e| html! { <li>{ e }</li> }) }</ul>
                     <dl class="fixes">
                         { for f.fixes.iter().map(|fix| html! {
                             <>
                                 <dt>{ platform_label(fix.platform) }</dt>
-                                <dd>{ &fix.text }</dd>
+                                <dd>
+                                    <code class="fix-text">{ &fix.text }</code>
+                                    if props.detailed {
+                                        <CopyButton text={fix.text.clone()} />
+                                    }
+                                </dd>
                             </>
                         }) }
                     </dl>

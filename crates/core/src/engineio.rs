@@ -216,3 +216,31 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::classify::classify;
+    use crate::socketio::SioPacket;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
+        #[test]
+        fn parsers_never_panic(text in "\\PC{0,300}", status in 0u16..600) {
+            let _ = Packet::parse(&text);
+            let _ = split_payload(&text);
+            let _ = SioPacket::parse(&text);
+            let _ = classify(status, &[], &text);
+        }
+
+        #[test]
+        fn open_packets_with_any_fields_never_panic(sid in "\\PC{0,40}", n in any::<i64>(), up in "\\PC{0,20}") {
+            let text = format!(r#"0{{"sid":{sid:?},"upgrades":[{up:?}],"pingInterval":{n},"pingTimeout":{n},"maxPayload":{n}}}"#);
+            let _ = Packet::parse(&text);
+            let _ = classify(200, &[], &text);
+        }
+    }
+}

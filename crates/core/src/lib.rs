@@ -13,6 +13,7 @@ pub mod diagnosis;
 pub mod engineio;
 pub mod privacy;
 pub mod report;
+pub mod share;
 pub mod socketio;
 
 #[cfg(test)]

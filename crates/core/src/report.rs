@@ -20,7 +20,13 @@ pub struct Report {
     pub environment: Environment,
     pub checks: Vec<ReportCheck>,
     pub findings: Vec<Finding>,
+    /// The user's own description of the problem, if they wrote one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_note: Option<String>,
 }
+
+/// The longest description a user can add to a report.
+pub const MAX_USER_NOTE_CHARS: usize = 2000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tool {
@@ -44,6 +50,42 @@ pub struct Environment {
     pub online: bool,
     /// The Network Information API, where the browser has it.
     pub connection: Option<ConnectionInfo>,
+}
+
+impl Environment {
+    /// "Chrome 156 on Linux", from the user agent, for people.
+    pub fn browser_summary(&self) -> String {
+        let ua = self.user_agent.as_str();
+        let version = |marker: &str| {
+            ua.split(marker)
+                .nth(1)
+                .map(|rest| rest.split(['.', ' ', ';']).next().unwrap_or("").to_owned())
+        };
+        let browser = if let Some(v) = version("Edg/") {
+            format!("Edge {v}")
+        } else if let Some(v) = version("Firefox/") {
+            format!("Firefox {v}")
+        } else if let Some(v) = version("Chrome/") {
+            format!("Chrome {v}")
+        } else if let (Some(v), true) = (version("Version/"), ua.contains("Safari/")) {
+            format!("Safari {v}")
+        } else {
+            "an unknown browser".to_owned()
+        };
+        let os = [
+            ("Android", "Android"),
+            ("iPhone", "iOS"),
+            ("iPad", "iPadOS"),
+            ("Windows", "Windows"),
+            ("Mac OS X", "macOS"),
+            ("CrOS", "ChromeOS"),
+            ("Linux", "Linux"),
+        ]
+        .iter()
+        .find(|(marker, _)| ua.contains(marker))
+        .map_or("an unknown system", |(_, os)| os);
+        format!("{browser} on {os}")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -146,12 +188,19 @@ impl Report {
             environment,
             checks,
             findings,
+            user_note: None,
         }
+    }
+
+    /// Sets the user's description, trimmed and cut to its maximum length.
+    pub fn set_user_note(&mut self, note: &str) {
+        let note: String = note.trim().chars().take(MAX_USER_NOTE_CHARS).collect();
+        self.user_note = (!note.is_empty()).then_some(note);
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::config::{resolve, FileLoad};
 
@@ -203,6 +252,28 @@ mod tests {
         );
         assert_eq!(json["schema"], "conncheck/1");
         assert_eq!(json["tool"]["name"], "conncheck");
+    }
+
+    #[test]
+    fn browser_summaries() {
+        let table = [
+            ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.8078.73 Safari/537.36", "Chrome 156 on Linux"),
+            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0", "Edge 131 on Windows"),
+            ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1", "Safari 17 on iOS"),
+            ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:128.0) Gecko/20100101 Firefox/128.0", "Firefox 128 on macOS"),
+            ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36", "Chrome 126 on Android"),
+            ("", "an unknown browser on an unknown system"),
+        ];
+        for (ua, expected) in table {
+            let env = Environment {
+                user_agent: ua.into(),
+                platform: String::new(),
+                languages: vec![],
+                online: true,
+                connection: None,
+            };
+            assert_eq!(env.browser_summary(), expected);
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod topology;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
@@ -36,6 +37,8 @@ pub struct LabOptions {
     pub socketio: bool,
     pub socketio_path: String,
     pub ping_interval: Duration,
+    /// Served as `/conncheck.json` instead of the built one.
+    pub config_json: Option<String>,
 }
 
 impl LabOptions {
@@ -46,6 +49,7 @@ impl LabOptions {
             socketio: true,
             socketio_path: "/socket.io".into(),
             ping_interval: LAB_PING_INTERVAL,
+            config_json: None,
         }
     }
 
@@ -98,6 +102,9 @@ async fn refuse_admin() -> Result<(), Refused> {
 /// A running lab server; stops when dropped.
 pub struct Lab {
     pub addr: SocketAddr,
+    /// Every Engine.IO session id seen in a request's query: what a report
+    /// must never contain.
+    pub sids: Arc<Mutex<Vec<String>>>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -105,6 +112,18 @@ pub struct Lab {
 impl Lab {
     pub async fn start(options: LabOptions) -> Result<Lab> {
         let mut app = Router::new();
+        if let Some(json) = options.config_json.clone() {
+            let json_response = move || {
+                let json = json.clone();
+                async move {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/json")],
+                        json,
+                    )
+                }
+            };
+            app = app.route("/conncheck.json", axum::routing::get(json_response));
+        }
         if let Some(dist) = &options.dist {
             check_dist(dist)?;
             app = app.fallback_service(ServeDir::new(dist));
@@ -119,6 +138,23 @@ impl Lab {
             io.ns("/admin", (async |_socket: SocketRef| {}).with(refuse_admin));
             app = app.layer(layer);
         }
+        let sids = Arc::new(Mutex::new(Vec::new()));
+        let seen = sids.clone();
+        app = app.layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| {
+                let seen = seen.clone();
+                async move {
+                    let sid = request.uri().query().and_then(|q| {
+                        q.split('&')
+                            .find_map(|pair| pair.strip_prefix("sid=").map(str::to_owned))
+                    });
+                    if let (Some(sid), Ok(mut seen)) = (sid, seen.lock()) {
+                        seen.push(sid);
+                    }
+                    next.run(request).await
+                }
+            },
+        ));
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, options.port))
             .await
             .with_context(|| format!("cannot listen on 127.0.0.1:{}", options.port))?;
@@ -134,6 +170,7 @@ impl Lab {
         });
         Ok(Lab {
             addr,
+            sids,
             shutdown: Some(shutdown),
             task: Some(task),
         })

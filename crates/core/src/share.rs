@@ -1,0 +1,164 @@
+//! The share format (DESIGN.md, Sharing): the report JSON compressed as a raw
+//! DEFLATE stream, in base64url without padding. Copy text ends in the line
+//! `conncheck-report:1:<payload>`; a link carries `#report=<payload>`.
+//!
+//! Decoding takes whatever a support person pastes (the copied text, a link,
+//! a bare payload, or the JSON itself), refuses with a specific error, and
+//! never panics.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use thiserror::Error;
+
+use crate::check::Status;
+use crate::diagnosis::verdict;
+use crate::report::{Report, SCHEMA};
+
+pub const LINE_PREFIX: &str = "conncheck-report:";
+pub const FORMAT_VERSION: u32 = 1;
+pub const FRAGMENT_KEY: &str = "#report=";
+/// Largest payload accepted, in characters (a link in a chat stays far below).
+pub const MAX_PAYLOAD_CHARS: usize = 256 * 1024;
+/// Largest decompressed report accepted: stops compression bombs.
+pub const MAX_REPORT_BYTES: usize = 2 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ShareError {
+    #[error(
+        "there is nothing to open: paste the copied report text, a report link or report JSON"
+    )]
+    Empty,
+    #[error(
+        "no report found: the text has no conncheck-report line, #report= link or report JSON"
+    )]
+    NotFound,
+    #[error("this report uses share format {0}, which this page does not know; open it with a newer conncheck")]
+    UnknownFormat(String),
+    #[error("the report is too large ({0} characters; at most {MAX_PAYLOAD_CHARS})")]
+    Oversized(usize),
+    #[error("the report text is damaged: it is not valid base64url ({0})")]
+    BadBase64(String),
+    #[error("the report text is damaged: it does not decompress ({0})")]
+    BadCompression(String),
+    #[error("the report expands beyond {MAX_REPORT_BYTES} bytes and was refused")]
+    TooLargeDecompressed,
+    #[error("the report is not valid JSON ({0})")]
+    InvalidJson(String),
+    #[error("the report has schema {0:?}; this page reads {SCHEMA}")]
+    UnsupportedSchema(String),
+    #[error("the report does not match schema {SCHEMA} ({0})")]
+    InvalidReport(String),
+}
+
+/// The payload of a report: raw DEFLATE of its JSON, base64url, no padding.
+pub fn encode(report: &Report) -> String {
+    let json = serde_json::to_vec(report).unwrap_or_default();
+    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&json, 9))
+}
+
+/// The `conncheck-report:1:<payload>` line.
+pub fn line(report: &Report) -> String {
+    format!("{LINE_PREFIX}{FORMAT_VERSION}:{}", encode(report))
+}
+
+/// A link to `page` that opens the report: the payload is in the fragment,
+/// which browsers never send to a server.
+pub fn link(page: &str, report: &Report) -> String {
+    let base = page.split('#').next().unwrap_or(page);
+    format!("{base}{FRAGMENT_KEY}{}", encode(report))
+}
+
+/// The copy text: a short summary for people, then the line for the page.
+pub fn copy_text(report: &Report) -> String {
+    let v = verdict(&report.checks, &report.findings);
+    let mut text = format!(
+        "Connection check ({}), {}\n{}\n",
+        report.page.origin, report.created_at, v.headline
+    );
+    for check in &report.checks {
+        let word = match check.status {
+            Status::Pass => "ok",
+            Status::Warn => "warning",
+            Status::Fail => "FAILED",
+            Status::Skip => "skipped",
+        };
+        text.push_str(&format!("- {}: {word}\n", check.title));
+    }
+    for finding in &report.findings {
+        text.push_str(&format!("! {}\n", finding.title));
+    }
+    if let Some(note) = &report.user_note {
+        text.push_str(&format!("User's description: {note}\n"));
+    }
+    text.push_str(
+        "Support: paste this whole text into the conncheck page to see the full report.\n",
+    );
+    text.push_str(&line(report));
+    text.push('\n');
+    text
+}
+
+/// Reads a report from copied text, a link, a bare payload or JSON.
+pub fn decode(input: &str) -> Result<Report, ShareError> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Err(ShareError::Empty);
+    }
+    if input.starts_with('{') {
+        return from_json(input.as_bytes());
+    }
+    let payload = if let Some(at) = input.find(LINE_PREFIX) {
+        let rest = &input[at + LINE_PREFIX.len()..];
+        let (version, payload) = rest.split_once(':').ok_or(ShareError::NotFound)?;
+        if version != FORMAT_VERSION.to_string() {
+            return Err(ShareError::UnknownFormat(
+                version.chars().take(10).collect(),
+            ));
+        }
+        payload
+    } else if let Some(at) = input.find(FRAGMENT_KEY) {
+        &input[at + FRAGMENT_KEY.len()..]
+    } else if input.contains(char::is_whitespace) {
+        return Err(ShareError::NotFound);
+    } else {
+        input
+    };
+    let payload: &str = payload
+        .split(|c: char| c.is_whitespace() || c == '&')
+        .next()
+        .unwrap_or("");
+    if payload.len() > MAX_PAYLOAD_CHARS {
+        return Err(ShareError::Oversized(payload.len()));
+    }
+    let compressed = URL_SAFE_NO_PAD
+        .decode(payload)
+        .map_err(|e| ShareError::BadBase64(e.to_string()))?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_REPORT_BYTES)
+        .map_err(|e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLargeDecompressed,
+            status => ShareError::BadCompression(format!("{status:?}")),
+        })?;
+    from_json(&json)
+}
+
+fn from_json(json: &[u8]) -> Result<Report, ShareError> {
+    if json.len() > MAX_REPORT_BYTES {
+        return Err(ShareError::TooLargeDecompressed);
+    }
+    let value: serde_json::Value =
+        serde_json::from_slice(json).map_err(|e| ShareError::InvalidJson(e.to_string()))?;
+    match value.get("schema").and_then(|s| s.as_str()) {
+        Some(SCHEMA) => {}
+        Some(other) => {
+            return Err(ShareError::UnsupportedSchema(
+                other.chars().take(40).collect(),
+            ))
+        }
+        None => return Err(ShareError::InvalidReport("no \"schema\" field".into())),
+    }
+    serde_json::from_value(value).map_err(|e| ShareError::InvalidReport(e.to_string()))
+}
+
+#[cfg(test)]
+#[path = "share_tests.rs"]
+mod tests;

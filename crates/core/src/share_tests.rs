@@ -1,0 +1,165 @@
+use base64::Engine;
+use proptest::prelude::*;
+
+use super::*;
+use crate::catalog::CheckId;
+use crate::check::Outcome;
+use crate::report::tests::sample;
+use crate::report::ReportCheck;
+
+fn report() -> Report {
+    let failing = ReportCheck::new(
+        CheckId::Websocket,
+        Outcome {
+            status: Status::Fail,
+            summary: "closed before it opened".into(),
+            data: serde_json::json!({"code": 1006}),
+        },
+        31,
+    );
+    let mut r = sample(vec![failing]);
+    r.set_user_note("  Chat messages do not arrive since Monday.  ");
+    r
+}
+
+fn deflate_b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(bytes, 6))
+}
+
+#[test]
+fn payload_is_raw_deflate_in_base64url_without_padding() {
+    let r = report();
+    let payload = encode(&r);
+    assert!(
+        payload
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+        "{payload}"
+    );
+    let compressed = URL_SAFE_NO_PAD.decode(&payload).unwrap();
+    // A zlib stream would start with 0x78 and fail raw inflation's check of the
+    // trailing data; raw DEFLATE inflates to the JSON exactly.
+    let json = miniz_oxide::inflate::decompress_to_vec(&compressed).unwrap();
+    assert_eq!(json, serde_json::to_vec(&r).unwrap());
+}
+
+#[test]
+fn round_trips_through_text_link_payload_and_json() {
+    let r = report();
+    let text = copy_text(&r);
+    assert!(text.contains("- WebSocket connection: FAILED"), "{text}");
+    assert!(text.contains("User's description: Chat messages do not arrive since Monday."));
+    let last = text.lines().last().unwrap();
+    assert!(last.starts_with("conncheck-report:1:"), "{last}");
+    let link = link("https://chat.example.com/conncheck/?x=1#old", &r);
+    assert!(
+        link.starts_with("https://chat.example.com/conncheck/?x=1#report="),
+        "{link}"
+    );
+    let json = serde_json::to_string_pretty(&r).unwrap();
+    for input in [
+        text.as_str(),
+        last,
+        link.as_str(),
+        &encode(&r),
+        &json,
+        &format!("  see {link} thanks"),
+    ] {
+        assert_eq!(decode(input).as_ref(), Ok(&r), "input {input:.80}");
+    }
+}
+
+#[test]
+fn errors_are_specific() {
+    let r = report();
+    let table: Vec<(String, ShareError)> = vec![
+        ("   ".into(), ShareError::Empty),
+        ("hello there, it does not work".into(), ShareError::NotFound),
+        (
+            "conncheck-report:2:abc".into(),
+            ShareError::UnknownFormat("2".into()),
+        ),
+        (
+            format!("conncheck-report:1:{}", "A".repeat(MAX_PAYLOAD_CHARS + 1)),
+            ShareError::Oversized(MAX_PAYLOAD_CHARS + 1),
+        ),
+        (
+            "conncheck-report:1:ab$d".into(),
+            ShareError::BadBase64("Invalid symbol 36, offset 2.".into()),
+        ),
+        (
+            format!(
+                "#report={}",
+                URL_SAFE_NO_PAD.encode(b"\xff\xfe not deflate")
+            ),
+            ShareError::BadCompression("Failed".into()),
+        ),
+        (
+            format!("#report={}", deflate_b64(b"{not json")),
+            ShareError::InvalidJson("key must be a string at line 1 column 2".into()),
+        ),
+        (
+            format!("#report={}", deflate_b64(br#"{"schema":"conncheck/2"}"#)),
+            ShareError::UnsupportedSchema("conncheck/2".into()),
+        ),
+        (
+            "{\"tool\": 1}".into(),
+            ShareError::InvalidReport("no \"schema\" field".into()),
+        ),
+    ];
+    for (input, expected) in table {
+        assert_eq!(decode(&input), Err(expected), "input {input:.60}");
+    }
+    let wrong_shape = serde_json::to_string(&r)
+        .unwrap()
+        .replace("\"checks\":[", "\"checks\":7,\"x\":[");
+    assert!(matches!(
+        decode(&wrong_shape),
+        Err(ShareError::InvalidReport(_))
+    ));
+}
+
+#[test]
+fn compression_bombs_are_refused() {
+    let bomb = deflate_b64(&vec![b' '; MAX_REPORT_BYTES + 10]);
+    assert!(bomb.len() < 10_000, "small on the wire: {}", bomb.len());
+    assert_eq!(
+        decode(&format!("conncheck-report:1:{bomb}")),
+        Err(ShareError::TooLargeDecompressed)
+    );
+}
+
+#[test]
+fn user_note_is_trimmed_bounded_and_optional() {
+    let mut r = report();
+    r.set_user_note(&"x".repeat(5000));
+    assert_eq!(
+        r.user_note.as_ref().unwrap().chars().count(),
+        crate::report::MAX_USER_NOTE_CHARS
+    );
+    r.set_user_note("   ");
+    assert_eq!(r.user_note, None);
+    assert!(!serde_json::to_string(&r).unwrap().contains("user_note"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
+    #[test]
+    fn decode_never_panics_on_any_text(input in ".{0,400}") {
+        let _ = decode(&input);
+    }
+
+    #[test]
+    fn decode_never_panics_on_damaged_payloads(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        let _ = decode(&format!("conncheck-report:1:{}", URL_SAFE_NO_PAD.encode(&bytes)));
+        let _ = decode(&format!("#report={}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&bytes, 1))));
+    }
+
+    #[test]
+    fn any_user_note_round_trips(note in "\\PC{0,300}") {
+        let mut r = report();
+        r.set_user_note(&note);
+        prop_assert_eq!(decode(&copy_text(&r)), Ok(r));
+    }
+}

@@ -1,0 +1,384 @@
+//! End to end, the report's journey: user → copied text / link / JSON →
+//! support view, in Chromium against the lab. Also: a hostile pasted report
+//! renders as text only, secrets planted in a live run appear nowhere, and
+//! axe-core finds no serious or critical accessibility violations.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use conncheck_core::share;
+use conncheck_lab::browser::Browser;
+use conncheck_lab::topology::{Backend, Proxy, Topology};
+use conncheck_lab::{default_dist, workspace_dir, Lab, LabOptions};
+use fantoccini::Locator;
+use serde_json::{json, Value};
+
+const RUN_TIMEOUT: Duration = Duration::from_secs(60);
+const NOTE: &str = "Chat shows \"reconnecting\" every few seconds since Monday.";
+
+fn finding_ids(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn value_of(browser: &Browser, css: &str) -> Result<String> {
+    let script = format!("return document.querySelector({css:?}).value;");
+    let value = browser.client().execute(&script, vec![]).await?;
+    value.as_str().map(str::to_owned).context("no value")
+}
+
+/// Pastes `text` into the import box (as a paste would) and opens it.
+async fn import(browser: &Browser, text: &str) -> Result<()> {
+    let c = browser.client();
+    c.execute("document.querySelector('details.import').open = true; document.getElementById('import-text').value = arguments[0];", vec![json!(text)]).await?;
+    c.find(Locator::Css("[data-action=import-report]"))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
+async fn view(browser: &Browser) -> Result<String> {
+    let v = browser
+        .client()
+        .execute(
+            "return document.body.getAttribute('data-conncheck-view');",
+            vec![],
+        )
+        .await?;
+    Ok(v.as_str().unwrap_or_default().to_owned())
+}
+
+/// A finished live run of a failing scenario with the user's own words typed.
+async fn live_report(browser: &Browser, topology: &Topology) -> Result<Value> {
+    browser
+        .run_page(&topology.page_url(""), RUN_TIMEOUT)
+        .await?;
+    browser
+        .client()
+        .find(Locator::Id("user-note"))
+        .await?
+        .send_keys(NOTE)
+        .await?;
+    let report = browser.report().await?;
+    assert_eq!(
+        report["user_note"], NOTE,
+        "the description is in the report"
+    );
+    Ok(report)
+}
+
+fn same_findings_and_checks(shared: &Value, original: &Value) {
+    assert_eq!(finding_ids(shared), finding_ids(original));
+    assert_eq!(shared["checks"], original["checks"]);
+    assert_eq!(shared["user_note"], original["user_note"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn text_link_and_json_round_trips_render_the_same_findings() -> Result<()> {
+    let topology = Topology::start(
+        Proxy::NoUpgrade,
+        Backend::Node(conncheck_lab::node::NodeMode::Healthy),
+    )
+    .await?;
+    let browser = Browser::start(&[]).await?;
+    let original = live_report(&browser, &topology).await?;
+    assert_eq!(finding_ids(&original), ["websocket-blocked"]);
+
+    // Copy report: confirmed, or the text shown selected where the clipboard is refused.
+    browser
+        .client()
+        .find(Locator::Css("[data-action=copy-report]"))
+        .await?
+        .click()
+        .await?;
+    let mut status = String::new();
+    for _ in 0..50 {
+        status = browser
+            .client()
+            .execute(
+                "return document.querySelector('.share-status').textContent;",
+                vec![],
+            )
+            .await?
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        if !status.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        status.contains("Report copied") || status.contains("press Ctrl+C"),
+        "visible confirmation: {status:?}"
+    );
+
+    let text = value_of(&browser, "#report-text").await?;
+    assert!(
+        text.lines()
+            .last()
+            .unwrap()
+            .starts_with("conncheck-report:1:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Live updates will not work properly"),
+        "a human summary first: {text}"
+    );
+    let link = value_of(&browser, "#report-link").await?;
+    let download = browser.client().execute("return document.querySelector('[data-action=download-json]').getAttribute('download');", vec![]).await?;
+    assert!(
+        download.as_str().unwrap().starts_with("conncheck-report-")
+            && download.as_str().unwrap().ends_with(".json"),
+        "{download}"
+    );
+    let downloaded = browser
+        .client()
+        .execute_async("const done = arguments[0]; fetch(document.querySelector('[data-action=download-json]').href).then(r => r.text()).then(done);", vec![])
+        .await?;
+    let downloaded = downloaded.as_str().unwrap().to_owned();
+    assert_eq!(serde_json::from_str::<Value>(&downloaded)?, original);
+
+    // The support person's browser: a fresh page each time, never a live run.
+    for (how, input) in [("text", text.as_str()), ("json", downloaded.as_str())] {
+        browser.client().goto(&topology.nginx.url()).await?;
+        browser.wait_for_state("done", RUN_TIMEOUT).await?;
+        import(&browser, input).await?;
+        assert_eq!(view(&browser).await?, "shared", "{how}");
+        let shared = browser.report().await?;
+        same_findings_and_checks(&shared, &original);
+        let page = browser.text().await?;
+        assert!(
+            page.contains("Shared report") && page.contains("not a test of this browser"),
+            "{how}: {page}"
+        );
+        assert!(
+            page.contains(original["created_at"].as_str().unwrap()),
+            "{how}: when"
+        );
+        assert!(
+            page.contains("Chrome") && page.contains(NOTE),
+            "{how}: which browser, the user's words"
+        );
+        assert!(page.contains("Who can fix it"), "{how}");
+    }
+    browser.client().goto(&link).await?;
+    browser.wait_for_state("done", RUN_TIMEOUT).await?;
+    assert_eq!(view(&browser).await?, "shared");
+    same_findings_and_checks(&browser.report().await?, &original);
+    let fix_buttons = browser
+        .client()
+        .find_all(Locator::Css("[data-action=copy-fix]"))
+        .await?;
+    assert!(!fix_buttons.is_empty(), "support staff get copyable fixes");
+    browser.close().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pasted_markup_is_shown_as_text_and_never_runs() -> Result<()> {
+    let lab = Lab::start(LabOptions::new(default_dist())).await?;
+    let browser = Browser::start(&[]).await?;
+    let original = browser.run_page(&lab.url(), RUN_TIMEOUT).await?;
+    let attack = r#"<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>"#;
+    let mut hostile = original.clone();
+    hostile["user_note"] = json!(attack);
+    hostile["checks"][0]["summary"] = json!(attack);
+    hostile["environment"]["user_agent"] = json!(attack);
+    hostile["findings"] = json!([{
+        "id": "websocket-blocked", "severity": "critical", "title": attack, "explanation": attack,
+        "evidence": [attack], "fix_by": "operator", "fixes": [{"platform": "nginx", "text": attack}]
+    }]);
+    let report: conncheck_core::report::Report = serde_json::from_value(hostile)?;
+    browser
+        .client()
+        .goto(&share::link(&lab.url(), &report))
+        .await?;
+    browser.wait_for_state("done", RUN_TIMEOUT).await?;
+    assert_eq!(view(&browser).await?, "shared");
+    let executed = browser
+        .client()
+        .execute(
+            "return window.__xss === undefined ? null : window.__xss;",
+            vec![],
+        )
+        .await?;
+    assert_eq!(executed, Value::Null, "nothing from the report may execute");
+    let injected = browser
+        .client()
+        .execute(
+            "return document.querySelectorAll('main img, main script').length;",
+            vec![],
+        )
+        .await?;
+    assert_eq!(injected, 0);
+    let page = browser.text().await?;
+    assert!(
+        page.matches(attack).count() >= 4,
+        "the markup appears literally: {page}"
+    );
+    browser.close().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn damaged_links_and_pastes_get_a_specific_message() -> Result<()> {
+    let lab = Lab::start(LabOptions::new(default_dist())).await?;
+    let browser = Browser::start(&[]).await?;
+    browser
+        .client()
+        .goto(&format!("{}#report=not*base64", lab.url()))
+        .await?;
+    browser.wait_for_state("done", RUN_TIMEOUT).await?;
+    let page = browser.text().await?;
+    assert!(page.contains("The report link cannot be opened: the report text is damaged: it is not valid base64url"), "{page}");
+    import(&browser, "conncheck-report:9:abc").await?;
+    let alert = browser
+        .client()
+        .find(Locator::Css("[role=alert]"))
+        .await?
+        .text()
+        .await?;
+    assert!(alert.contains("share format 9"), "{alert}");
+    assert_eq!(
+        value_of(&browser, "#import-text").await?,
+        "conncheck-report:9:abc",
+        "what was pasted stays"
+    );
+    browser.close().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn planted_secrets_appear_nowhere() -> Result<()> {
+    let mut options = LabOptions::new(default_dist());
+    options.config_json = Some(
+        json!({"turn": [{"urls": ["turn:127.0.0.1:3478?transport=udp"], "username": "TURNUSER123", "credential": "TURNPASS123"}]}).to_string(),
+    );
+    let lab = Lab::start(options).await?;
+    let browser = Browser::start(&[]).await?;
+    let url = format!(
+        "{}?ws=/live%3Ftoken%3DQUERYSECRET123&token=PAGESECRET123",
+        lab.url()
+    );
+    browser.run_page(&url, RUN_TIMEOUT).await?;
+    // A cookie the affinity check will see by name, then a fresh run.
+    browser
+        .client()
+        .execute("document.cookie = 'io=COOKIESECRET123; path=/';", vec![])
+        .await?;
+    browser
+        .client()
+        .find(Locator::Css("[data-action=run-again]"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait_for_state("running", Duration::from_secs(5))
+        .await?;
+    browser.wait_for_state("done", RUN_TIMEOUT).await?;
+    let report = browser.report().await?;
+    let found: Vec<&str> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "affinity-cookie")
+        .unwrap()["data"]["found"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["name"].as_str())
+        .collect();
+    assert_eq!(found, ["io"], "the planted cookie was seen, by name");
+    assert_eq!(
+        report["config"]["turn"],
+        json!(["turn:127.0.0.1:3478?transport=udp"])
+    );
+
+    let json_text = report.to_string();
+    let copy_text = value_of(&browser, "#report-text").await?;
+    let link = value_of(&browser, "#report-link").await?;
+    let from_link = serde_json::to_string(&share::decode(&link)?)?;
+    let mut secrets: Vec<String> = [
+        "TURNUSER123",
+        "TURNPASS123",
+        "QUERYSECRET123",
+        "PAGESECRET123",
+        "COOKIESECRET123",
+    ]
+    .map(String::from)
+    .to_vec();
+    let sids = lab.sids.lock().unwrap().clone();
+    assert!(
+        sids.len() >= 10,
+        "the run used Engine.IO sessions: {sids:?}"
+    );
+    secrets.extend(sids);
+    for secret in &secrets {
+        for (place, text) in [
+            ("JSON", &json_text),
+            ("copy text", &copy_text),
+            ("link", &link),
+            ("link payload", &from_link),
+        ] {
+            assert!(
+                !text.contains(secret.as_str()),
+                "{secret} leaked into the {place}"
+            );
+        }
+    }
+    browser.close().await;
+    Ok(())
+}
+
+async fn axe_violations(browser: &Browser) -> Result<Vec<Value>> {
+    let axe =
+        std::fs::read_to_string(workspace_dir().join("tools/node_modules/axe-core/axe.min.js"))
+            .context("axe-core is installed by scripts/setup.sh")?;
+    browser.client().execute(&axe, vec![]).await?;
+    let result = browser
+        .client()
+        .execute_async("const done = arguments[0]; axe.run(document).then(r => done(r.violations), e => done([{id: 'axe-error', impact: 'critical', help: String(e)}]));", vec![])
+        .await?;
+    Ok(result
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .collect())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_serious_accessibility_violations_live_or_shared() -> Result<()> {
+    let topology = Topology::start(
+        Proxy::NoUpgrade,
+        Backend::Node(conncheck_lab::node::NodeMode::Healthy),
+    )
+    .await?;
+    let browser = Browser::start(&[]).await?;
+    browser
+        .run_page(&topology.page_url(""), RUN_TIMEOUT)
+        .await?;
+    let live = axe_violations(&browser).await?;
+    assert!(live.is_empty(), "live run: {:#}", json!(live.iter().map(|v| json!({"id": v["id"], "help": v["help"], "nodes": v["nodes"].as_array().map(|n| n.len())})).collect::<Vec<_>>()));
+    let link = value_of(&browser, "#report-link").await?;
+    browser.client().goto(&link).await?;
+    browser.wait_for_state("done", RUN_TIMEOUT).await?;
+    let shared = axe_violations(&browser).await?;
+    assert!(
+        shared.is_empty(),
+        "support view: {:#}",
+        json!(shared
+            .iter()
+            .map(|v| json!({"id": v["id"], "help": v["help"]}))
+            .collect::<Vec<_>>())
+    );
+    browser.close().await;
+    Ok(())
+}

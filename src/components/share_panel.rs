@@ -1,0 +1,136 @@
+//! Sharing a finished report in one action: copy text (summary plus the
+//! `conncheck-report:1:` line), copy link (`#report=`), download JSON, and a
+//! QR code of the link. Every action confirms visibly; where the Clipboard
+//! API is missing or refused, the text is shown selected, ready to copy.
+
+use std::rc::Rc;
+
+use conncheck_core::report::Report;
+use conncheck_core::share;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+use crate::browser::{copy_to_clipboard, json_blob_url, revoke_object_url};
+use crate::qr::qr_path;
+
+#[derive(Properties, PartialEq)]
+pub struct SharePanelProps {
+    pub report: Rc<Report>,
+    /// The page's address, for the link.
+    pub page_url: AttrValue,
+}
+
+/// `conncheck-report-2026-11-21T10-00-00Z.json`
+pub fn download_name(created_at: &str) -> String {
+    let stamp: String = created_at
+        .split('.')
+        .next()
+        .unwrap_or(created_at)
+        .replace(':', "-");
+    let stamp = stamp.trim_end_matches('Z');
+    format!("conncheck-report-{stamp}Z.json")
+}
+
+#[component]
+pub fn SharePanel(props: &SharePanelProps) -> Html {
+    let text = use_memo(props.report.clone(), |r| Rc::new(share::copy_text(r)));
+    let link = use_memo(
+        (props.report.clone(), props.page_url.clone()),
+        |(r, page)| Rc::new(share::link(page, r)),
+    );
+    let status = use_state(|| None::<String>);
+    let fallback = use_state(|| None::<Rc<String>>);
+    let show_qr = use_state(|| false);
+    let blob_url = use_state(|| None::<String>);
+    let fallback_ref = use_node_ref();
+
+    {
+        let blob_url = blob_url.clone();
+        use_effect_with(props.report.clone(), move |report| {
+            let url = json_blob_url(&serde_json::to_string_pretty(&**report).unwrap_or_default());
+            blob_url.set(url.clone());
+            move || {
+                if let Some(url) = url {
+                    revoke_object_url(&url);
+                }
+            }
+        });
+    }
+    {
+        let fallback_ref = fallback_ref.clone();
+        use_effect_with(fallback.clone(), move |_| {
+            if let Some(area) = fallback_ref.cast::<HtmlTextAreaElement>() {
+                let _ = area.focus();
+                area.select();
+            }
+        });
+    }
+
+    let copy = |what: Rc<String>, done: &'static str| {
+        let (status, fallback) = (status.clone(), fallback.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (what, status, fallback) = (what.clone(), status.clone(), fallback.clone());
+            spawn_local(async move {
+                if copy_to_clipboard(&what).await {
+                    status.set(Some(done.to_owned()));
+                    fallback.set(None);
+                } else {
+                    status.set(Some("Copying is not available here: the text below is selected, press Ctrl+C (⌘C on a Mac) to copy it.".into()));
+                    fallback.set(Some(what));
+                }
+            });
+        })
+    };
+    let on_copy_text = copy(
+        (*text).clone(),
+        "Report copied. Paste it into the support chat or ticket.",
+    );
+    let on_copy_link = copy(
+        (*link).clone(),
+        "Link copied. Anyone with the link can open this report.",
+    );
+    let on_qr = {
+        let show_qr = show_qr.clone();
+        Callback::from(move |_: MouseEvent| show_qr.set(!*show_qr))
+    };
+    let qr = show_qr.then(|| match qr_path(&link) {
+        Some((size, path)) => html! {
+            <svg class="qr" viewBox={format!("0 0 {size} {size}")} role="img" aria-label="QR code of the report link" shape-rendering="crispEdges">
+                <rect width={size.to_string()} height={size.to_string()} fill="#ffffff" />
+                <path d={path} fill="#000000" />
+            </svg>
+        },
+        None => html! { <p>{ "This report is too long for a QR code: use Copy link instead." }</p> },
+    });
+    let download = blob_url.as_ref().map(|url| {
+        html! {
+            <a class="button" data-action="download-json" href={url.clone()} download={download_name(&props.report.created_at)}>
+                { "Download JSON" }
+            </a>
+        }
+    });
+
+    html! {
+        <section class="share" aria-labelledby="share-title">
+            <h2 id="share-title">{ "Send the report to support" }</h2>
+            <div class="actions">
+                <button type="button" class="primary" data-action="copy-report" onclick={on_copy_text}>{ "Copy report" }</button>
+                <button type="button" data-action="copy-link" onclick={on_copy_link}>{ "Copy link" }</button>
+                { for download }
+                <button type="button" data-action="show-qr" aria-expanded={(*show_qr).to_string()} onclick={on_qr}>{ "QR code" }</button>
+            </div>
+            <p class="share-status" role="status" aria-live="polite">{ (*status).clone().unwrap_or_default() }</p>
+            { for (*fallback).clone().map(|what| html! {
+                <textarea class="copy-fallback" readonly=true ref={fallback_ref.clone()} aria-label="Report text to copy" value={(*what).clone()} />
+            }) }
+            { for qr }
+            <details class="report-text">
+                <summary>{ "Show the report text" }</summary>
+                <textarea id="report-text" readonly=true aria-label="Report text" value={(*text).as_str().to_owned()} />
+                <label for="report-link">{ "Link" }</label>
+                <input id="report-link" readonly=true value={(*link).as_str().to_owned()} />
+            </details>
+        </section>
+    }
+}
