@@ -4,4 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
-python3 scripts/bench_size.py dist BENCHMARKS.md
+source scripts/env.sh
+python3 scripts/bench_size.py dist | python3 scripts/bench_section.py size BENCHMARKS.md
+cargo run --quiet --release -p conncheck-lab --example payload_sizes | python3 scripts/bench_section.py payload BENCHMARKS.md

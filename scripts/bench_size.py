@@ -1,13 +1,11 @@
 """Transferred size of the built page (HTML + JS + wasm + CSS + config):
-raw, gzip -9 and brotli -q 11, per file and in total. Prints the table and
-writes it between the size markers of BENCHMARKS.md."""
+raw, gzip -9 and brotli -q 11, per file and in total, as a Markdown table."""
 
 import gzip
 import pathlib
 import subprocess
 import sys
 
-BEGIN, END = "<!-- size:begin -->", "<!-- size:end -->"
 BUDGET_BROTLI = 150 * 1000  # issue 6: everything, brotli
 
 
@@ -16,7 +14,7 @@ def brotli_size(data: bytes) -> int:
     return len(out.stdout)
 
 
-def main(dist: str, bench_md: str) -> None:
+def main(dist: str) -> None:
     files = sorted(p for p in pathlib.Path(dist).iterdir() if p.is_file())
     rows, totals = [], [0, 0, 0]
     for path in files:
@@ -39,11 +37,7 @@ def main(dist: str, bench_md: str) -> None:
         ]
     )
     print(table)
-    md = pathlib.Path(bench_md)
-    text = md.read_text()
-    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
-    md.write_text(text[:start] + "\n" + table + "\n" + text[end:])
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1])

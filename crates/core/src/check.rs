@@ -156,10 +156,15 @@ pub enum Event {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct VisibleCookie {
     pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secure: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_site: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitioned: Option<bool>,
 }
 

@@ -490,17 +490,26 @@ fn turn_servers(raw: &Raw) -> Result<Vec<TurnServer>, String> {
 /// The configuration as the report shows it: no credentials, no query values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub socketio: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ws: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cookie: Vec<String>,
     pub lifetime: u64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stun: Vec<String>,
     /// TURN URLs only; usernames and credentials never leave the page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub turn: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livekit: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allow_origins: Vec<String>,
     pub file: FileStatus,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ConfigError>,
 }
 

@@ -31,6 +31,7 @@ pub struct OpenParams {
     pub ping_interval_ms: u64,
     pub ping_timeout_ms: u64,
     /// Absent in Engine.IO 3 open packets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_payload: Option<u64>,
 }
 

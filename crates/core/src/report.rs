@@ -49,6 +49,7 @@ pub struct Environment {
     pub languages: Vec<String>,
     pub online: bool,
     /// The Network Information API, where the browser has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection: Option<ConnectionInfo>,
 }
 
@@ -90,9 +91,13 @@ impl Environment {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConnectionInfo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtt_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub downlink_mbps: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub save_data: Option<bool>,
 }
 

@@ -1,5 +1,6 @@
 //! Screenshots of the page against the lab, for a person to look at:
-//! `cargo run -p conncheck-lab --example screenshot -- OUT.png [SCENARIO|direct|no-socketio] [QUERY] [WIDTH]`
+//! `cargo run -p conncheck-lab --example screenshot -- OUT.png [SCENARIO|direct|no-socketio] [QUERY] [WIDTH] [dark] [shared]`
+//! `shared` opens the run's report link, as support staff would see it.
 
 use std::time::Duration;
 
@@ -20,7 +21,12 @@ async fn main() -> Result<()> {
         "--window-size={},1400",
         args.get(3).map_or("1000", String::as_str)
     );
-    let browser = Browser::start(&[&size]).await?;
+    let dark = args.iter().any(|a| a == "dark");
+    let mut flags = vec![size.as_str()];
+    if dark {
+        flags.push("--blink-settings=preferredColorScheme=0");
+    }
+    let browser = Browser::start(&flags).await?;
     let (_lab, _topology, url) = match which {
         "direct" | "no-socketio" => {
             let mut options = LabOptions::new(default_dist());
@@ -37,6 +43,22 @@ async fn main() -> Result<()> {
         }
     };
     browser.run_page(&url, Duration::from_secs(60)).await?;
+    if args.iter().any(|a| a == "shared") {
+        let link = browser
+            .client()
+            .execute(
+                "return document.getElementById('report-link').value;",
+                vec![],
+            )
+            .await?;
+        browser
+            .client()
+            .goto(link.as_str().context("no report link")?)
+            .await?;
+        browser
+            .wait_for_state("done", Duration::from_secs(60))
+            .await?;
+    }
     // Show evidence and fixes as support staff would open them.
     let open = "document.querySelectorAll('details:not(.raw-report)').forEach(d => d.open = true)";
     browser.client().execute(open, vec![]).await?;

@@ -118,6 +118,24 @@ async fn text_link_and_json_round_trips_render_the_same_findings() -> Result<()>
         "visible confirmation: {status:?}"
     );
 
+    browser
+        .client()
+        .find(Locator::Css("[data-action=show-qr]"))
+        .await?
+        .click()
+        .await?;
+    let qr = browser
+        .client()
+        .find(Locator::Css("svg.qr path"))
+        .await?
+        .attr("d")
+        .await?
+        .unwrap_or_default();
+    assert!(
+        qr.matches('M').count() > 200,
+        "a QR code of the link is drawn: {} modules",
+        qr.matches('M').count()
+    );
     let text = value_of(&browser, "#report-text").await?;
     assert!(
         text.lines()

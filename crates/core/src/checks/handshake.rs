@@ -68,10 +68,15 @@ pub struct NamespaceStep {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HandshakeData {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<HttpStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub negotiated: Option<OpenParams>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reachability: Option<Reachability>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<NamespaceStep>,
     pub polls: u32,
 }

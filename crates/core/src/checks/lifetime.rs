@@ -26,7 +26,9 @@ const TIMER: Handle = 0;
 /// Response headers that tell which proxy is in the path.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlatformHints {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via: Option<String>,
 }
 
@@ -43,6 +45,7 @@ impl PlatformHints {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatchedLimit {
     pub limit: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_s: Option<u64>,
 }
 
@@ -104,16 +107,22 @@ pub fn match_limit(
 pub struct LifetimeData {
     pub hold_s: u64,
     pub opened: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_ms: Option<Millis>,
     /// From open to close, when it was cut before the hold time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifetime_ms: Option<Millis>,
     pub held: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close: Option<CloseInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ping_interval_ms: Option<Millis>,
     pub pings_answered: u32,
     /// Time between the last ping and the cut.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_ping_before_close_ms: Option<Millis>,
     pub hints: PlatformHints,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matched_limit: Option<MatchedLimit>,
 }
 

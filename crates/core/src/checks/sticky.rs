@@ -50,6 +50,7 @@ pub struct SessionReport {
     pub session_unknown: u32,
     pub other_failures: u32,
     /// The step of the first "session unknown" answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_failure: Option<String>,
 }
 
@@ -79,6 +80,7 @@ impl ModeReport {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StickyData {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     pub cross_origin: bool,
     pub sessions_per_mode: u32,
@@ -90,9 +92,11 @@ pub struct StickyData {
     /// backends choosing at random: 1 - 2^-(follow-ups made with cookies).
     pub confidence: f64,
     /// Backends implied by the answers: at least 2 once any request missed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_backends: Option<u32>,
     /// 1 / (share of follow-ups without cookies that reached the session's
     /// backend), assuming random balancing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backends_estimate: Option<u32>,
 }
 

@@ -56,13 +56,20 @@ pub enum UpgradeResult {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpgradePath {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<UpgradeResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handshake: Option<HttpStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ws_open_ms: Option<Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probe_ms: Option<Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ping_interval_ms: Option<Millis>,
     /// From the upgrade to the server's first ping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ping_after_ms: Option<Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close: Option<CloseInfo>,
 }
 
@@ -87,17 +94,22 @@ pub enum DirectResult {
 pub struct DirectPath {
     #[serde(flatten)]
     pub result: Option<DirectResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ws_open_ms: Option<Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_ms: Option<Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close: Option<CloseInfo>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpgradeData {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     pub upgrade: UpgradePath,
     pub websocket_only: DirectPath,
     /// GET `transport=websocket` without an upgrade.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plain_get: Option<HttpStep>,
 }
 

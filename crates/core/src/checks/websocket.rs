@@ -56,6 +56,7 @@ pub struct FirstMessage {
     pub kind: String,
     pub bytes: usize,
     /// The negotiated parameters, when it was an Engine.IO open packet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engineio: Option<OpenParams>,
 }
 
@@ -71,9 +72,13 @@ pub struct CloseInfo {
 pub struct TargetReport {
     pub target: TargetKind,
     pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<TargetResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_ms: Option<Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_message: Option<FirstMessage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close: Option<CloseInfo>,
 }
 
@@ -81,6 +86,7 @@ pub struct TargetReport {
 pub struct WebSocketData {
     pub targets: Vec<TargetReport>,
     /// Targets not tried, with the reason (a configuration error).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_tested: Vec<String>,
 }
 
