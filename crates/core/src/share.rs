@@ -98,8 +98,45 @@ pub fn copy_text(report: &Report) -> String {
     text
 }
 
+/// The report for a QR code, whose capacity (2,953 bytes) a failing report's
+/// link exceeds: findings keep id, severity, title, evidence and who fixes
+/// them, and lose explanation and fixes, which [`decode`] restores from the
+/// rules by id. Still a valid `conncheck/1` report.
+pub fn compact(report: &Report) -> Report {
+    let mut compact = report.clone();
+    for finding in &mut compact.findings {
+        finding.explanation.clear();
+        finding.fixes.clear();
+    }
+    compact
+}
+
+/// Restores the explanation and fixes that [`compact`] left out.
+fn restore_texts(report: &mut Report) {
+    if report.findings.iter().all(|f| !f.explanation.is_empty()) {
+        return;
+    }
+    let derived = crate::diagnosis::diagnose(&report.checks);
+    for finding in report
+        .findings
+        .iter_mut()
+        .filter(|f| f.explanation.is_empty() && f.fixes.is_empty())
+    {
+        if let Some(full) = derived.iter().find(|d| d.id == finding.id) {
+            finding.explanation = full.explanation.clone();
+            finding.fixes = full.fixes.clone();
+        }
+    }
+}
+
 /// Reads a report from copied text, a link, a bare payload or JSON.
 pub fn decode(input: &str) -> Result<Report, ShareError> {
+    let mut report = decode_as_given(input)?;
+    restore_texts(&mut report);
+    Ok(report)
+}
+
+fn decode_as_given(input: &str) -> Result<Report, ShareError> {
     let input = input.trim();
     if input.is_empty() {
         return Err(ShareError::Empty);

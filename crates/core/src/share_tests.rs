@@ -70,6 +70,31 @@ fn round_trips_through_text_link_payload_and_json() {
 }
 
 #[test]
+fn compact_reports_get_their_texts_back() {
+    use crate::checks::secure_context::SecureContextData;
+    let data = SecureContextData {
+        protocol: "http:".into(),
+        secure_context: false,
+        loopback_host: false,
+    };
+    let check = ReportCheck::new(
+        CheckId::SecureContext,
+        Outcome {
+            status: Status::Fail,
+            summary: "insecure".into(),
+            data: serde_json::to_value(data).unwrap(),
+        },
+        0,
+    );
+    let full = sample(vec![check]);
+    assert_eq!(full.findings.len(), 1);
+    let compact = compact(&full);
+    assert!(compact.findings[0].fixes.is_empty() && compact.findings[0].explanation.is_empty());
+    assert!(encode(&compact).len() < encode(&full).len());
+    assert_eq!(decode(&link("https://x.example/", &compact)), Ok(full));
+}
+
+#[test]
 fn errors_are_specific() {
     let r = report();
     let table: Vec<(String, ShareError)> = vec![

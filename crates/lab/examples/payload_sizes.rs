@@ -77,8 +77,8 @@ async fn main() -> Result<()> {
 
     println!("Bytes of the report JSON, its share payload (raw DEFLATE, base64url) and a link `{PAGE}#report=…`:");
     println!();
-    println!("| report | checks | findings | JSON | payload | link |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("| report | checks | findings | JSON | payload | link | QR link |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     println!(
         "{}",
         row("typical: healthy lab, every check passing", &typical)
@@ -103,6 +103,10 @@ async fn main() -> Result<()> {
         )
     );
     println!();
-    println!("Aim: a typical link under 2,000 characters, so chat tools keep it whole.");
+    println!("Aim: a typical link under 2,000 characters, so chat tools keep it whole. The QR link carries");
+    println!(
+        "the compact report (finding explanations and fixes restored from the rules on opening);"
+    );
+    println!("a QR code holds at most 2,953 bytes.");
     Ok(())
 }
