@@ -35,8 +35,9 @@ fn row(name: &str, report: &Report) -> String {
     let json = serde_json::to_string(report).unwrap_or_default().len();
     let payload = share::encode(report).len();
     let link = share::link(PAGE, report).len();
+    let qr = share::link(PAGE, &share::compact(report)).len();
     format!(
-        "| {name} | {} | {} | {json} | {payload} | {link} |",
+        "| {name} | {} | {} | {json} | {payload} | {link} | {qr} |",
         report.checks.len(),
         report.findings.len()
     )
