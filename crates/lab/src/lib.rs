@@ -7,6 +7,7 @@
 pub mod browser;
 pub mod nginx;
 pub mod node;
+pub mod report_json;
 pub mod topology;
 
 use std::net::{Ipv4Addr, SocketAddr};

@@ -8,39 +8,10 @@ use std::time::Duration;
 
 use anyhow::Result;
 use conncheck_lab::browser::Browser;
+use conncheck_lab::report_json::{check, finding_ids, run_scenario as run, RUN_TIMEOUT};
 use conncheck_lab::topology::{Backend, Proxy, Topology, SHORT_IDLE};
 use fantoccini::Locator;
 use serde_json::Value;
-
-const RUN_TIMEOUT: Duration = Duration::from_secs(60);
-
-async fn run(proxy: Proxy, backend: Backend, query: &str) -> Result<Value> {
-    let topology = Topology::start(proxy, backend).await?;
-    let browser = Browser::start(&[]).await?;
-    let report = browser
-        .run_page(&topology.page_url(query), RUN_TIMEOUT)
-        .await;
-    browser.close().await;
-    report.map_err(|e| e.context(topology.nginx.error_log()))
-}
-
-fn finding_ids(report: &Value) -> Vec<&str> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|f| f["id"].as_str())
-        .collect()
-}
-
-fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no {id}"))
-}
 
 /// Within a second of the proxy's configured idle timeout.
 fn assert_cut_near_idle(report: &Value) {

@@ -1,36 +1,15 @@
 //! End to end: the built page in headless Chromium against the lab's real
 //! servers on loopback. Each test asserts what the report says.
 
-use std::time::Duration;
-
 use anyhow::Result;
 use conncheck_lab::browser::Browser;
+use conncheck_lab::report_json::{check, finding_ids, RUN_TIMEOUT};
 use conncheck_lab::{default_dist, Lab, LabOptions};
-use serde_json::Value;
-
-/// Bound on a whole automatic run; the checks' own timeouts are far below.
-const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 
 async fn lab(socketio: bool) -> Result<Lab> {
     let mut options = LabOptions::new(default_dist());
     options.socketio = socketio;
     Lab::start(options).await
-}
-
-fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["checks"]
-        .as_array()
-        .and_then(|checks| checks.iter().find(|c| c["id"] == id))
-        .unwrap_or_else(|| panic!("no check {id} in {report:#}"))
-}
-
-fn finding_ids(report: &Value) -> Vec<&str> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|f| f["id"].as_str())
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]

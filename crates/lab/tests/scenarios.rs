@@ -3,45 +3,13 @@
 //! socketioxide, the built page in headless Chromium. Each asserts the exact
 //! finding ids; healthy setups of both peers report none.
 
-use std::time::Duration;
-
 use anyhow::Result;
 use conncheck_lab::browser::Browser;
 use conncheck_lab::node::NodeMode;
+use conncheck_lab::report_json::{check, finding_ids, run_scenario as run, RUN_TIMEOUT};
 use conncheck_lab::topology::{Backend, Proxy, Topology};
 use conncheck_lab::{default_dist, Lab, LabOptions};
 use serde_json::Value;
-
-const RUN_TIMEOUT: Duration = Duration::from_secs(60);
-
-async fn run(proxy: Proxy, backend: Backend, query: &str) -> Result<Value> {
-    let topology = Topology::start(proxy, backend).await?;
-    let browser = Browser::start(&[]).await?;
-    let report = browser
-        .run_page(&topology.page_url(query), RUN_TIMEOUT)
-        .await;
-    browser.close().await;
-    let report = report.map_err(|e| e.context(topology.nginx.error_log()))?;
-    Ok(report)
-}
-
-fn finding_ids(report: &Value) -> Vec<&str> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|f| f["id"].as_str())
-        .collect()
-}
-
-fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap()
-}
 
 fn statuses(report: &Value) -> Vec<(String, String)> {
     report["checks"]

@@ -8,22 +8,13 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use conncheck_core::share;
 use conncheck_lab::browser::Browser;
+use conncheck_lab::report_json::{finding_ids, RUN_TIMEOUT};
 use conncheck_lab::topology::{Backend, Proxy, Topology};
 use conncheck_lab::{default_dist, workspace_dir, Lab, LabOptions};
 use fantoccini::Locator;
 use serde_json::{json, Value};
 
-const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 const NOTE: &str = "Chat shows \"reconnecting\" every few seconds since Monday.";
-
-fn finding_ids(report: &Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["id"].as_str().unwrap().to_owned())
-        .collect()
-}
 
 async fn value_of(browser: &Browser, css: &str) -> Result<String> {
     let script = format!("return document.querySelector({css:?}).value;");

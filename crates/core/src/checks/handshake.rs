@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::{engineio_url, seconds, since, Transport};
+use super::{engineio_url, seconds, since, skipped_without_endpoint, Transport};
 use crate::catalog::CheckId;
 use crate::check::{
     Action, Check, Credentials, Event, FetchMode, FetchRequest, Handle, Millis, Outcome, Status,
@@ -313,11 +313,7 @@ impl Check for HandshakeCheck {
         self.started = now;
         if self.endpoint.is_none() {
             self.phase = Phase::Done;
-            return vec![Action::Finish(Outcome {
-                status: Status::Skip,
-                summary: "Not run: the configured socketio endpoint is invalid.".into(),
-                data: serde_json::to_value(&self.data).unwrap_or_default(),
-            })];
+            return skipped_without_endpoint(&self.data);
         }
         vec![
             Action::Fetch {

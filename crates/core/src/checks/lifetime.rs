@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::{engineio_url, seconds, since, Transport};
+use super::{engineio_url, seconds, since, skipped_without_endpoint, Transport};
 use crate::catalog::CheckId;
 use crate::check::{Action, Check, Event, FetchRequest, Handle, Millis, Outcome, Status};
 use crate::checks::websocket::{CloseInfo, NORMAL_CLOSURE};
@@ -272,11 +272,7 @@ impl Check for LifetimeCheck {
         self.started = now;
         let Some(endpoint) = &self.endpoint else {
             self.phase = Phase::Done;
-            return vec![Action::Finish(Outcome {
-                status: Status::Skip,
-                summary: "Not run: the configured socketio endpoint is invalid.".into(),
-                data: serde_json::to_value(&self.data).unwrap_or_default(),
-            })];
+            return skipped_without_endpoint(&self.data);
         };
         vec![
             Action::Fetch {

@@ -10,7 +10,7 @@ pub mod websocket;
 
 use url::Url;
 
-use crate::check::{Check, Millis};
+use crate::check::{Action, Check, Millis, Outcome, Status};
 use crate::config::Config;
 
 /// What the page knows about itself before any check runs.
@@ -79,6 +79,16 @@ pub fn engineio_url(endpoint: &Url, transport: Transport, sid: Option<&str>) -> 
         }
     }
     url
+}
+
+/// The end of a Socket.IO check whose configured endpoint is invalid (the
+/// configuration error itself is shown and reported apart).
+pub(crate) fn skipped_without_endpoint(data: &impl serde::Serialize) -> Vec<Action> {
+    vec![Action::Finish(Outcome {
+        status: Status::Skip,
+        summary: "Not run: the configured socketio endpoint is invalid.".into(),
+        data: serde_json::to_value(data).unwrap_or_default(),
+    })]
 }
 
 /// "25 s", "1.5 s": a duration for people, to a tenth of a second.

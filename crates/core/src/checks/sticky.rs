@@ -15,7 +15,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::{engineio_url, BrowserFacts, Transport};
+use super::{engineio_url, skipped_without_endpoint, BrowserFacts, Transport};
 use crate::catalog::CheckId;
 use crate::check::{
     Action, Check, Credentials, Event, FetchRequest, Handle, Millis, Outcome, Status,
@@ -360,11 +360,7 @@ impl Check for StickyCheck {
 
     fn start(&mut self, _now: Millis) -> Vec<Action> {
         if self.endpoint.is_none() {
-            return vec![Action::Finish(Outcome {
-                status: Status::Skip,
-                summary: "Not run: the configured socketio endpoint is invalid.".into(),
-                data: serde_json::to_value(&self.data).unwrap_or_default(),
-            })];
+            return skipped_without_endpoint(&self.data);
         }
         self.session();
         self.issue()

@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::{engineio_url, since, Transport};
+use super::{engineio_url, since, skipped_without_endpoint, Transport};
 use crate::catalog::CheckId;
 use crate::check::{Action, Check, Event, FetchRequest, Handle, Millis, Outcome, Status};
 use crate::checks::websocket::{CloseInfo, CLOSE_TIMEOUT_MS, NORMAL_CLOSURE};
@@ -499,11 +499,7 @@ impl Check for UpgradeCheck {
         self.started = now;
         self.direct_mark = now;
         if self.endpoint.is_none() {
-            return vec![Action::Finish(Outcome {
-                status: Status::Skip,
-                summary: "Not run: the configured socketio endpoint is invalid.".into(),
-                data: serde_json::to_value(&self.data).unwrap_or_default(),
-            })];
+            return skipped_without_endpoint(&self.data);
         }
         vec![
             Action::Fetch {

@@ -1,0 +1,40 @@
+//! Reading a report (as `#report-json` holds it) in tests and benchmarks.
+
+use std::time::Duration;
+
+use anyhow::Result;
+use serde_json::Value;
+
+use crate::browser::Browser;
+use crate::topology::{Backend, Proxy, Topology};
+
+/// Bound on one automatic run; the checks' own timeouts are far below.
+pub const RUN_TIMEOUT: Duration = Duration::from_secs(60);
+
+pub fn finding_ids(report: &Value) -> Vec<&str> {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["id"].as_str())
+        .collect()
+}
+
+/// The check with this id; panics with the report when it is missing.
+pub fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["checks"]
+        .as_array()
+        .and_then(|checks| checks.iter().find(|c| c["id"] == id))
+        .unwrap_or_else(|| panic!("no check {id} in {report:#}"))
+}
+
+/// One automatic run of the page against a fresh scenario topology.
+pub async fn run_scenario(proxy: Proxy, backend: Backend, query: &str) -> Result<Value> {
+    let topology = Topology::start(proxy, backend).await?;
+    let browser = Browser::start(&[]).await?;
+    let report = browser
+        .run_page(&topology.page_url(query), RUN_TIMEOUT)
+        .await;
+    browser.close().await;
+    report.map_err(|e| e.context(topology.nginx.error_log()))
+}
