@@ -86,15 +86,14 @@ pub fn verdict(checks: &[ReportCheck], findings: &[Finding]) -> Verdict {
     }
 }
 
-/// Findings by id, for tests and the support view.
-pub fn ids(findings: &[Finding]) -> Vec<FindingId> {
-    findings.iter().map(|f| f.id).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::check::Outcome;
+
+    fn ids(findings: &[Finding]) -> Vec<FindingId> {
+        findings.iter().map(|f| f.id).collect()
+    }
 
     fn secure_context(secure: bool) -> ReportCheck {
         let data = SecureContextData {
