@@ -5,7 +5,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::catalog::{CheckId, FindingId};
+use crate::catalog::CheckId;
 use crate::check::Status;
 use crate::checks::secure_context::SecureContextData;
 use crate::report::{Finding, FixBy, ReportCheck, Severity};
@@ -89,6 +89,7 @@ pub fn verdict(checks: &[ReportCheck], findings: &[Finding]) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::FindingId;
     use crate::check::Outcome;
 
     fn ids(findings: &[Finding]) -> Vec<FindingId> {
