@@ -69,6 +69,8 @@ pub enum FindingId {
     MediaDeviceMissing,
     UdpBlocked,
     TurnUnreachable,
+    /// A `turns:` (TURN over TLS) server gave no relay.
+    TurnTlsUnavailable,
 }
 
 #[cfg(test)]

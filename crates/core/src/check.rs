@@ -10,6 +10,16 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::CheckId;
+pub use crate::checks::media::{MediaError, MediaFacts, MediaKind, TrackFacts};
+
+/// An ICE server as the browser gets it. Credentials stay in memory: the
+/// report only ever shows the URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IceServer {
+    pub url: String,
+    pub username: Option<String>,
+    pub credential: Option<String>,
+}
 
 /// Milliseconds on the driver's monotonic clock.
 pub type Millis = u64;
@@ -99,6 +109,24 @@ pub enum Action {
         id: Handle,
         after_ms: Millis,
     },
+    /// Read camera/microphone facts without prompting the user.
+    QueryMedia {
+        id: Handle,
+    },
+    /// `getUserMedia` for one kind; the driver keeps the stream for the
+    /// preview until [`Action::StopMedia`] (or the check's end).
+    GetUserMedia {
+        id: Handle,
+        kind: MediaKind,
+    },
+    StopMedia {
+        id: Handle,
+    },
+    /// Gather ICE candidates with one server (none: host candidates only).
+    GatherIce {
+        id: Handle,
+        server: Option<IceServer>,
+    },
     /// Read the cookies visible to the page (names and attributes).
     ReadCookies {
         id: Handle,
@@ -109,7 +137,7 @@ pub enum Action {
     Finish(Outcome),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     HttpResponse {
         id: Handle,
@@ -147,6 +175,32 @@ pub enum Event {
     Cookies {
         id: Handle,
         cookies: Vec<VisibleCookie>,
+    },
+    MediaFacts {
+        id: Handle,
+        facts: MediaFacts,
+    },
+    MediaGranted {
+        id: Handle,
+        track: TrackFacts,
+    },
+    MediaFailed {
+        id: Handle,
+        error: MediaError,
+    },
+    /// One gathered candidate line; the check reduces it to facts.
+    IceCandidate {
+        id: Handle,
+        line: String,
+        relay_protocol: Option<String>,
+    },
+    IceError {
+        id: Handle,
+        code: u16,
+        text: String,
+    },
+    IceComplete {
+        id: Handle,
     },
 }
 

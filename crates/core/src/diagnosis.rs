@@ -12,6 +12,7 @@ use crate::report::{Finding, FixBy, ReportCheck, Severity};
 
 mod affinity;
 mod lifetime;
+mod media;
 mod socketio;
 mod socketio_texts;
 mod texts;
@@ -32,6 +33,10 @@ pub fn diagnose(checks: &[ReportCheck]) -> Vec<Finding> {
     findings.extend(affinity::findings(
         data(checks, CheckId::StickySession).as_ref(),
         data(checks, CheckId::AffinityCookie).as_ref(),
+    ));
+    findings.extend(media::media_findings(data(checks, CheckId::Media).as_ref()));
+    findings.extend(media::webrtc_findings(
+        data(checks, CheckId::Webrtc).as_ref(),
     ));
     findings.extend(lifetime::finding(
         data(checks, CheckId::ConnectionLifetime).as_ref(),

@@ -11,6 +11,7 @@ pub mod classify;
 pub mod config;
 pub mod diagnosis;
 pub mod engineio;
+pub mod ice;
 pub mod privacy;
 pub mod report;
 pub mod share;

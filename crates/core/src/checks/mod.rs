@@ -3,9 +3,11 @@
 pub mod affinity_cookie;
 pub mod handshake;
 pub mod lifetime;
+pub mod media;
 pub mod secure_context;
 pub mod sticky;
 pub mod upgrade;
+pub mod webrtc;
 pub mod websocket;
 
 use url::Url;
@@ -30,6 +32,8 @@ pub fn automatic(config: &Config, facts: &BrowserFacts) -> Vec<Box<dyn Check>> {
         Box::new(upgrade::UpgradeCheck::new(config)),
         Box::new(sticky::StickyCheck::new(config, facts)),
         Box::new(affinity_cookie::AffinityCookieCheck::new(config, facts)),
+        Box::new(media::MediaCheck::new(facts.secure_context, false)),
+        Box::new(webrtc::WebrtcCheck::new(config)),
     ];
     if config.lifetime_s > 0 {
         checks.push(Box::new(lifetime::LifetimeCheck::new(
@@ -38,6 +42,11 @@ pub fn automatic(config: &Config, facts: &BrowserFacts) -> Vec<Box<dyn Check>> {
         )));
     }
     checks
+}
+
+/// The camera and microphone test as the page's button starts it.
+pub fn media_on_demand(facts: &BrowserFacts) -> Box<dyn Check> {
+    Box::new(media::MediaCheck::new(facts.secure_context, true))
 }
 
 /// The lifetime check as the page's button starts it.
