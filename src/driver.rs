@@ -3,9 +3,11 @@
 //! up everything the check opened once it finishes. The only code that awaits.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use conncheck_core::check::{
-    overran, Action, Check, Credentials, Event, FetchMode, FetchRequest, Handle, Millis, Outcome,
+    overran, Action, Check, Credentials, Event, FetchMode, FetchRequest, Handle, MediaKind, Millis,
+    Outcome, TrackFacts,
 };
 use conncheck_core::report::ReportCheck;
 use futures::channel::mpsc::{unbounded, UnboundedSender};
@@ -14,11 +16,12 @@ use gloo_timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
-    AbortController, BinaryType, CloseEvent, MessageEvent, RequestCache, RequestCredentials,
-    RequestInit, RequestMode, Response, WebSocket,
+    AbortController, BinaryType, CloseEvent, MediaStream, MessageEvent, RequestCache,
+    RequestCredentials, RequestInit, RequestMode, Response, WebSocket,
 };
 
 use crate::browser::{js_error_text, now_ms, window};
+use crate::media_io::{self, Peer};
 
 /// No check may run longer than its own timers allow plus this margin.
 pub const HARD_CAP_MARGIN_MS: Millis = 120_000;
@@ -26,23 +29,51 @@ pub const HARD_CAP_MARGIN_MS: Millis = 120_000;
 enum Input {
     Event(Event),
     Overran,
+    /// A granted `getUserMedia` stream, for the driver to hold.
+    Stream {
+        id: Handle,
+        kind: MediaKind,
+        stream: MediaStream,
+        track: TrackFacts,
+    },
 }
+
+/// Where granted camera/microphone streams go for the preview (`None` when
+/// they stop).
+pub type MediaSink = Rc<dyn Fn(MediaKind, Option<MediaStream>)>;
 
 /// Runs one check to its end and returns its report entry.
 pub async fn run(check: Box<dyn Check>) -> ReportCheck {
     let cap = HARD_CAP_MARGIN_MS + check.planned_ms();
-    run_capped(check, cap).await
+    run_with(check, cap, None).await
+}
+
+/// [`run`], handing camera/microphone streams to `sink` while they live.
+pub async fn run_observed(check: Box<dyn Check>, sink: MediaSink) -> ReportCheck {
+    let cap = HARD_CAP_MARGIN_MS + check.planned_ms();
+    run_with(check, cap, Some(sink)).await
 }
 
 /// [`run`] with a given hard cap, after which the check is stopped and
 /// reported as failed.
-pub async fn run_capped(mut check: Box<dyn Check>, cap_ms: Millis) -> ReportCheck {
+pub async fn run_capped(check: Box<dyn Check>, cap_ms: Millis) -> ReportCheck {
+    run_with(check, cap_ms, None).await
+}
+
+async fn run_with(
+    mut check: Box<dyn Check>,
+    cap_ms: Millis,
+    sink: Option<MediaSink>,
+) -> ReportCheck {
     let (tx, mut rx) = unbounded();
     let mut io = Io {
         tx: tx.clone(),
         sockets: HashMap::new(),
         timers: HashMap::new(),
         fetches: HashMap::new(),
+        streams: HashMap::new(),
+        peers: HashMap::new(),
+        sink,
     };
     let cap_tx = tx.clone();
     let _cap = Timeout::new(cap_ms.min(u32::MAX as u64) as u32, move || {
@@ -56,6 +87,15 @@ pub async fn run_capped(mut check: Box<dyn Check>, cap_ms: Millis) -> ReportChec
         }
         actions = match rx.next().await {
             Some(Input::Event(event)) => check.handle(event, now()),
+            Some(Input::Stream {
+                id,
+                kind,
+                stream,
+                track,
+            }) => {
+                io.hold_stream(id, kind, stream);
+                check.handle(Event::MediaGranted { id, track }, now())
+            }
             Some(Input::Overran) | None => break overran(cap_ms),
         };
     };
@@ -72,6 +112,9 @@ struct Io {
     sockets: HashMap<Handle, Socket>,
     timers: HashMap<Handle, Timeout>,
     fetches: HashMap<Handle, AbortController>,
+    streams: HashMap<Handle, (MediaKind, MediaStream)>,
+    peers: HashMap<Handle, Peer>,
+    sink: Option<MediaSink>,
 }
 
 impl Io {
@@ -110,6 +153,53 @@ impl Io {
                     self.timers.remove(&id);
                 }
                 Action::Fetch { id, request } => self.fetch(id, request),
+                Action::QueryMedia { id } => {
+                    let tx = self.tx.clone();
+                    spawn_local(async move {
+                        let facts = media_io::query_media().await;
+                        let _ = tx.unbounded_send(Input::Event(Event::MediaFacts { id, facts }));
+                    });
+                }
+                Action::GetUserMedia { id, kind } => {
+                    let tx = self.tx.clone();
+                    spawn_local(async move {
+                        let input = match media_io::get_user_media(kind).await {
+                            Ok((stream, track)) => Input::Stream {
+                                id,
+                                kind,
+                                stream,
+                                track,
+                            },
+                            Err(error) => Input::Event(Event::MediaFailed { id, error }),
+                        };
+                        // The check may have ended meanwhile: then nobody holds the stream.
+                        if let Err(unsent) = tx.unbounded_send(input) {
+                            if let Input::Stream { stream, .. } = unsent.into_inner() {
+                                media_io::stop_stream(&stream);
+                            }
+                        }
+                    });
+                }
+                Action::StopMedia { id } => self.stop_stream(id),
+                Action::GatherIce { id, server } => {
+                    let tx = self.tx.clone();
+                    let send = move |event| {
+                        let _ = tx.unbounded_send(Input::Event(event));
+                    };
+                    match Peer::gather(id, server, send) {
+                        Ok(peer) => {
+                            self.peers.insert(id, peer);
+                        }
+                        Err(e) => {
+                            self.send(Event::IceError {
+                                id,
+                                code: 0,
+                                text: js_error_text(e),
+                            });
+                            self.send(Event::IceComplete { id });
+                        }
+                    }
+                }
                 Action::Beacon(request) => {
                     let init = request_init(&request);
                     // keepalive: the request outlives the page if it must.
@@ -123,6 +213,22 @@ impl Io {
             }
         }
         None
+    }
+
+    fn hold_stream(&mut self, id: Handle, kind: MediaKind, stream: MediaStream) {
+        if let Some(sink) = &self.sink {
+            sink(kind, Some(stream.clone()));
+        }
+        self.streams.insert(id, (kind, stream));
+    }
+
+    fn stop_stream(&mut self, id: Handle) {
+        if let Some((kind, stream)) = self.streams.remove(&id) {
+            media_io::stop_stream(&stream);
+            if let Some(sink) = &self.sink {
+                sink(kind, None);
+            }
+        }
     }
 
     fn send(&self, event: Event) {
@@ -172,6 +278,10 @@ impl Drop for Io {
     fn drop(&mut self) {
         for controller in self.fetches.values() {
             controller.abort();
+        }
+        let held: Vec<Handle> = self.streams.keys().copied().collect();
+        for id in held {
+            self.stop_stream(id);
         }
     }
 }

@@ -9,24 +9,32 @@
 pub mod browser;
 pub mod components;
 pub mod driver;
+pub mod media_io;
 pub mod qr;
 pub mod run;
 pub mod state;
 
 use std::rc::Rc;
 
+use conncheck_core::check::MediaKind;
 use conncheck_core::checks::lifetime::DEFAULT_ON_DEMAND_S;
 use conncheck_core::share::{self, FRAGMENT_KEY};
 use gloo_timers::callback::Interval;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::HtmlTextAreaElement;
+use web_sys::{HtmlTextAreaElement, MediaStream};
 use yew::prelude::*;
 
 use components::{
-    CheckCard, ConfigErrors, Findings, ImportBox, LifetimeControl, SharePanel, SharedReport,
-    VerdictBanner,
+    CheckCard, ConfigErrors, Findings, ImportBox, LifetimeControl, MediaPanel, SharePanel,
+    SharedReport, VerdictBanner,
 };
 use state::{Msg, Phase, RowState, State};
+
+/// The camera and microphone streams of a running media test, shown live.
+struct Preview {
+    video: UseStateHandle<Option<MediaStream>>,
+    audio: UseStateHandle<Option<MediaStream>>,
+}
 
 /// How often running checks' elapsed time is refreshed.
 const TICK_MS: u32 = 250;
@@ -34,6 +42,10 @@ const TICK_MS: u32 = 250;
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(State::default);
+    let preview = Preview {
+        video: use_state(|| None),
+        audio: use_state(|| None),
+    };
 
     {
         let dispatch = state.dispatcher();
@@ -99,14 +111,27 @@ pub fn App() -> Html {
             </main>
         };
     }
-    live_view(&state, on_open, raw)
+    live_view(&state, on_open, raw, &preview)
 }
 
 fn live_view(
     state: &UseReducerHandle<State>,
     on_open: Callback<Rc<conncheck_core::report::Report>>,
     raw: Html,
+    preview: &Preview,
 ) -> Html {
+    let on_media = {
+        let dispatch = state.dispatcher();
+        let (video, audio) = (preview.video.clone(), preview.audio.clone());
+        Callback::from(move |()| {
+            let (video, audio) = (video.clone(), audio.clone());
+            let sink: driver::MediaSink = Rc::new(move |kind, stream| match kind {
+                MediaKind::Video => video.set(stream),
+                MediaKind::Audio => audio.set(stream),
+            });
+            spawn_local(run::run_media(dispatch.clone(), sink));
+        })
+    };
     let on_lifetime = {
         let dispatch = state.dispatcher();
         let effective = state.effective.clone();
@@ -183,6 +208,7 @@ fn live_view(
             <div class="actions">
                 <button type="button" data-action="run-again" disabled={running} onclick={on_run_again}>{ "Run again" }</button>
             </div>
+            <MediaPanel busy={running} on_start={on_media} video={(*preview.video).clone()} audio={(*preview.audio).clone()} />
             <LifetimeControl {hold_s} busy={running} on_start={on_lifetime} />
             <Findings {findings} />
             { raw }

@@ -23,8 +23,7 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
     let href = browser::location_href();
     // The browser's own location always parses; the fallback only keeps a
     // broken environment from panicking.
-    let page_url = Url::parse(&href)
-        .unwrap_or_else(|_| Url::parse("http://invalid.invalid/").expect("literal URL"));
+    let page_url = Url::parse(&href).unwrap_or_else(|_| fallback_url());
     let config = load_config(&page_url).await;
     let facts = BrowserFacts {
         page_url: page_url.clone(),
@@ -90,6 +89,27 @@ pub async fn run_lifetime(config: Rc<Config>, dispatch: UseReducerDispatcher<Sta
     });
     let result = driver::run(check).await;
     dispatch.dispatch(Msg::UserFinished(result));
+}
+
+/// The user-started camera and microphone test; streams go to `sink` for
+/// the preview while they live.
+pub async fn run_media(dispatch: UseReducerDispatcher<State>, sink: driver::MediaSink) {
+    let facts = BrowserFacts {
+        page_url: Url::parse(&browser::location_href()).unwrap_or_else(|_| fallback_url()),
+        secure_context: browser::is_secure_context(),
+    };
+    let check = checks::media_on_demand(&facts);
+    dispatch.dispatch(Msg::UserStarted {
+        id: check.id(),
+        at_ms: browser::now_ms(),
+        expected_ms: None,
+    });
+    let result = driver::run_observed(check, sink).await;
+    dispatch.dispatch(Msg::UserFinished(result));
+}
+
+fn fallback_url() -> Url {
+    Url::parse("http://invalid.invalid/").expect("literal URL")
 }
 
 fn expected_ms(id: CheckId, config: &Config) -> Option<f64> {

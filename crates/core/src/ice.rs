@@ -43,7 +43,8 @@ pub struct CandidateFacts {
     pub protocol: String,
     pub address: AddressKind,
     /// For relay candidates: how the browser reaches the TURN server
-    /// (`udp`, `tcp` or `tls`), as the browser reports it.
+    /// (`udp`, `tcp` or `tls`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relay_protocol: Option<String>,
 }
 

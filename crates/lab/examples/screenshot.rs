@@ -1,6 +1,8 @@
 //! Screenshots of the page against the lab, for a person to look at:
 //! `cargo run -p conncheck-lab --example screenshot -- OUT.png [SCENARIO|direct|no-socketio] [QUERY] [WIDTH] [dark] [shared]`
-//! `shared` opens the run's report link, as support staff would see it.
+//! `shared` opens the run's report link, as support staff would see it;
+//! `media` runs the camera and microphone test with Chromium's fake devices
+//! and shoots during the preview.
 
 use std::time::Duration;
 
@@ -25,6 +27,13 @@ async fn main() -> Result<()> {
     let mut flags = vec![size.as_str()];
     if dark {
         flags.push("--blink-settings=preferredColorScheme=0");
+    }
+    let media = args.iter().any(|a| a == "media");
+    if media {
+        flags.extend([
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+        ]);
     }
     let browser = Browser::start(&flags).await?;
     let (_lab, _topology, url) = match which {
@@ -58,6 +67,18 @@ async fn main() -> Result<()> {
         browser
             .wait_for_state("done", Duration::from_secs(60))
             .await?;
+    }
+    if media {
+        let start = "document.querySelector('[data-action=media-test]').click();";
+        browser.client().execute(start, vec![]).await?;
+        // For a person to look at the live preview: no test waits like this.
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        let preview = "document.querySelector('section.media').scrollIntoView();";
+        browser.client().execute(preview, vec![]).await?;
+        browser.screenshot(out.as_ref()).await?;
+        browser.close().await;
+        println!("wrote {out}");
+        return Ok(());
     }
     // Show evidence and fixes as support staff would open them.
     let open = "document.querySelectorAll('details:not(.raw-report)').forEach(d => d.open = true)";

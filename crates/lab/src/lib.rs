@@ -9,6 +9,7 @@ pub mod nginx;
 pub mod node;
 pub mod report_json;
 pub mod topology;
+pub mod turn;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;

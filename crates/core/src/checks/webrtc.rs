@@ -107,6 +107,17 @@ pub struct WebrtcCheck {
     data: WebrtcData,
 }
 
+/// How the browser reaches a TURN server at `url`.
+fn url_transport(url: &str) -> &'static str {
+    if url.starts_with("turns:") {
+        "tls"
+    } else if url.contains("transport=tcp") {
+        "tcp"
+    } else {
+        "udp"
+    }
+}
+
 fn kind_of(url: &str) -> ServerKind {
     if url.starts_with("turns:") {
         ServerKind::Turns
@@ -301,6 +312,12 @@ impl Check for WebrtcCheck {
                 line,
                 relay_protocol,
             } if self.is_pending(id) => {
+                // Chromium 156 names the relay transport for TCP but not for
+                // UDP; each gathering has one TURN URL, whose transport it is.
+                let relay_protocol = relay_protocol.or_else(|| {
+                    let server = self.servers.get(id as usize)?.as_ref()?;
+                    Some(url_transport(&server.url).to_owned())
+                });
                 if let Some(facts) = parse_candidate(&line, relay_protocol.as_deref()) {
                     self.data.gatherings[id as usize].candidates.push(facts);
                 }

@@ -58,7 +58,7 @@ fn everything_reachable_passes_and_keeps_no_addresses() {
     s.feed(candidate(1, HOST, None), 7);
     s.feed(candidate(1, SRFLX, None), 8);
     s.feed(Event::IceComplete { id: 1 }, 9);
-    s.feed(candidate(2, RELAY, Some("udp")), 10);
+    s.feed(candidate(2, RELAY, None), 10); // Chromium leaves the UDP relay's protocol out
     s.feed(Event::IceComplete { id: 2 }, 11);
     s.feed(candidate(3, RELAY, Some("tls")), 12);
     s.feed(Event::IceComplete { id: 3 }, 13);
@@ -75,6 +75,12 @@ fn everything_reachable_passes_and_keeps_no_addresses() {
         assert!(!json.contains(secret), "{secret} in {json}");
     }
     assert_eq!(data(o).gatherings[0].gather_ms, Some(6));
+    assert_eq!(
+        data(o).gatherings[2].candidates[0]
+            .relay_protocol
+            .as_deref(),
+        Some("udp")
+    );
 }
 
 #[test]

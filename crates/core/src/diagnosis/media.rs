@@ -34,7 +34,11 @@ fn finding(
 }
 
 pub(super) fn media_findings(d: Option<&MediaData>) -> Vec<Finding> {
-    let Some(d) = d else { return Vec::new() };
+    // In an insecure context the browser refuses everything (and reports the
+    // permissions as denied): `insecure-context` names the real cause.
+    let Some(d) = d.filter(|d| d.secure_context) else {
+        return Vec::new();
+    };
     let mut problems: Vec<(MediaKind, MediaProblem)> = Vec::new();
     for (kind, attempt) in [(MediaKind::Audio, &d.audio), (MediaKind::Video, &d.video)] {
         if let Some(problem) = attempt.as_ref().and_then(|a| a.problem) {
@@ -300,6 +304,15 @@ mod tests {
             ["access to the camera was refused for this site (Permissions API: denied)"]
         );
         assert_eq!(f[0].fix_by, FixBy::User);
+    }
+
+    #[test]
+    fn insecure_context_is_not_blamed_on_the_user() {
+        let mut insecure = media(None, None);
+        insecure.secure_context = false;
+        insecure.tested = false;
+        insecure.before.as_mut().unwrap().camera = PermissionState::Denied;
+        assert_eq!(ids(media_findings(Some(&insecure))), []);
     }
 
     #[test]
