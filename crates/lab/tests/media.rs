@@ -245,3 +245,25 @@ async fn unanswered_stun_and_turn_and_refused_credentials() -> Result<()> {
     assert!(!report.to_string().contains("wrong-password"));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn livekit_reachability_without_credentials() -> Result<()> {
+    let target = lab_with(None).await?;
+    let closed = free_port()?;
+    for (url, answers) in [
+        (target.url(), true),
+        (format!("http://127.0.0.1:{closed}/"), false),
+    ] {
+        let lab = lab_with(Some(json!({"livekit": url}).to_string())).await?;
+        let browser = Browser::start(&[]).await?;
+        let report = browser.run_page(&lab.url(), RUN_TIMEOUT).await?;
+        browser.close().await;
+        let livekit = &check(&report, "webrtc")["data"]["livekit"];
+        assert_eq!(livekit["answered"], answers, "{url}: {livekit:#}");
+        assert_eq!(
+            livekit["websocket"], "closed",
+            "{url}: a tokenless upgrade never opens"
+        );
+    }
+    Ok(())
+}

@@ -19,6 +19,7 @@ use crate::privacy::redact_url;
 pub const GATHER_TIMEOUT_MS: Millis = 10_000;
 pub const LIVEKIT_TIMEOUT_MS: Millis = 10_000;
 const LIVEKIT: Handle = 1000;
+const LIVEKIT_WS: Handle = 1001;
 /// Errors kept per server: the first ones say it all.
 const MAX_ERRORS: usize = 5;
 
@@ -77,6 +78,19 @@ pub struct LivekitProbe {
     /// Something answered an opaque request (no credentials are sent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered: Option<bool>,
+    /// The WebSocket endpoint (`/rtc`). Without a token LiveKit refuses the
+    /// upgrade, so `closed` (something answered and refused) is the healthy
+    /// answer here; only `no-answer` means it cannot be reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub websocket: Option<WsReach>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WsReach {
+    Opened,
+    Closed,
+    NoAnswer,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +118,7 @@ pub struct WebrtcCheck {
     pending: Vec<bool>,
     livekit_url: Option<String>,
     livekit_pending: bool,
+    livekit_ws_pending: bool,
     data: WebrtcData,
 }
 
@@ -164,11 +179,13 @@ impl WebrtcCheck {
             servers,
             started: 0,
             livekit_pending: livekit_url.is_some(),
+            livekit_ws_pending: livekit_url.is_some(),
             data: WebrtcData {
                 gatherings,
                 livekit: livekit_url.as_ref().map(|u| LivekitProbe {
                     url: redact_url(u),
                     answered: None,
+                    websocket: None,
                 }),
             },
             livekit_url,
@@ -194,6 +211,21 @@ impl WebrtcCheck {
             probe.answered = answered;
         }
         vec![Action::CancelTimer { id: LIVEKIT }]
+    }
+
+    fn livekit_ws_done(&mut self, reach: WsReach) -> Vec<Action> {
+        self.livekit_ws_pending = false;
+        if let Some(probe) = &mut self.data.livekit {
+            probe.websocket = Some(reach);
+        }
+        let mut actions = vec![Action::CancelTimer { id: LIVEKIT_WS }];
+        if reach != WsReach::Closed {
+            actions.push(Action::CloseWs {
+                id: LIVEKIT_WS,
+                code: 1000,
+            });
+        }
+        actions
     }
 
     fn is_pending(&self, id: Handle) -> bool {
@@ -248,9 +280,23 @@ fn summarize(d: &WebrtcData) -> (Status, String) {
             Some(false) => format!("LiveKit {} does not answer", lk.url),
             None => format!("LiveKit {}: no answer in time", lk.url),
         });
+        parts.push(match lk.websocket {
+            Some(WsReach::Closed) if lk.answered == Some(true) => {
+                "its WebSocket endpoint answers (and refuses, as it must without a token)".into()
+            }
+            Some(WsReach::Closed) => {
+                "its WebSocket endpoint closed at once (nothing there, or a refusal)".into()
+            }
+            Some(WsReach::Opened) => "its WebSocket endpoint opens".into(),
+            Some(WsReach::NoAnswer) => "its WebSocket endpoint does not answer".into(),
+            None => "its WebSocket endpoint was not tried".into(),
+        });
     }
     let working = servers.iter().filter(|g| g.worked()).count();
-    let livekit_down = d.livekit.as_ref().is_some_and(|l| l.answered != Some(true));
+    let livekit_down = d
+        .livekit
+        .as_ref()
+        .is_some_and(|l| l.answered != Some(true) || l.websocket == Some(WsReach::NoAnswer));
     let status = if servers.is_empty() && d.livekit.is_none() {
         parts.push("no STUN or TURN server is configured (stun, turn in conncheck.json)".into());
         if host > 0 {
@@ -301,6 +347,18 @@ impl Check for WebrtcCheck {
                 id: LIVEKIT,
                 after_ms: LIVEKIT_TIMEOUT_MS,
             });
+            if let Ok(mut ws) = url::Url::parse(url).and_then(|u| u.join("rtc")) {
+                let scheme = if ws.scheme() == "https" { "wss" } else { "ws" };
+                let _ = ws.set_scheme(scheme);
+                actions.push(Action::OpenWs {
+                    id: LIVEKIT_WS,
+                    url: ws.to_string(),
+                });
+                actions.push(Action::SetTimer {
+                    id: LIVEKIT_WS,
+                    after_ms: LIVEKIT_TIMEOUT_MS,
+                });
+            }
         }
         actions
     }
@@ -346,9 +404,18 @@ impl Check for WebrtcCheck {
                 self.livekit_done(Some(false))
             }
             Event::Timeout { id: LIVEKIT } if self.livekit_pending => self.livekit_done(None),
+            Event::WsOpened { id: LIVEKIT_WS } if self.livekit_ws_pending => {
+                self.livekit_ws_done(WsReach::Opened)
+            }
+            Event::WsClosed { id: LIVEKIT_WS, .. } if self.livekit_ws_pending => {
+                self.livekit_ws_done(WsReach::Closed)
+            }
+            Event::Timeout { id: LIVEKIT_WS } if self.livekit_ws_pending => {
+                self.livekit_ws_done(WsReach::NoAnswer)
+            }
             _ => return Vec::new(),
         };
-        if !self.livekit_pending && self.pending.iter().all(|p| !p) {
+        if !self.livekit_pending && !self.livekit_ws_pending && self.pending.iter().all(|p| !p) {
             let (status, summary) = summarize(&self.data);
             actions.push(Action::Finish(Outcome {
                 status,

@@ -152,6 +152,13 @@ fn livekit_is_probed_without_credentials() {
             Credentials::Omit
         )
     );
+    assert!(
+        actions.contains(&Action::OpenWs {
+            id: LIVEKIT_WS,
+            url: "wss://lk.example.com/rtc".into()
+        }),
+        "{actions:?}"
+    );
     s.feed(Event::IceComplete { id: 0 }, 5);
     s.feed(
         Event::HttpFailed {
@@ -160,9 +167,49 @@ fn livekit_is_probed_without_credentials() {
         },
         6,
     );
+    assert!(s.outcome.is_none(), "waits for the WebSocket probe");
+    s.feed(Event::Timeout { id: LIVEKIT_WS }, LIVEKIT_TIMEOUT_MS);
     let o = s.finished();
-    assert_eq!(data(o).livekit.unwrap().answered, Some(false));
+    let lk = data(o).livekit.unwrap();
+    assert_eq!(
+        (lk.answered, lk.websocket),
+        (Some(false), Some(WsReach::NoAnswer))
+    );
     assert!(o.summary.contains("does not answer"));
+    assert_eq!(
+        o.status,
+        Status::Fail,
+        "the one configured service is unreachable"
+    );
+
+    // A server that answers both, refusing the tokenless upgrade as LiveKit does.
+    let mut s = start(r#"{"livekit":"https://lk.example.com"}"#);
+    s.feed(Event::IceComplete { id: 0 }, 5);
+    s.feed(
+        Event::HttpResponse {
+            id: LIVEKIT,
+            status: 0,
+            headers: vec![],
+            body: String::new(),
+        },
+        6,
+    );
+    s.feed(
+        Event::WsClosed {
+            id: LIVEKIT_WS,
+            code: 1006,
+            reason: String::new(),
+            clean: false,
+        },
+        7,
+    );
+    let o = s.finished();
+    assert_eq!(data(o).livekit.unwrap().websocket, Some(WsReach::Closed));
+    assert!(
+        o.summary.contains("refuses, as it must without a token"),
+        "{}",
+        o.summary
+    );
 }
 
 #[test]
