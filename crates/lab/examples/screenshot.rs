@@ -71,8 +71,20 @@ async fn main() -> Result<()> {
     if media {
         let start = "document.querySelector('[data-action=media-test]').click();";
         browser.client().execute(start, vec![]).await?;
-        // For a person to look at the live preview: no test waits like this.
-        tokio::time::sleep(Duration::from_millis(2500)).await;
+        // For a person to look at: wait until the fake microphone beeps.
+        for _ in 0..40 {
+            let level = browser
+                .client()
+                .execute(
+                    "const m = document.getElementById('mic-meter'); return m ? m.value : 0;",
+                    vec![],
+                )
+                .await?;
+            if level.as_f64().unwrap_or(0.0) > 0.1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         let preview = "document.querySelector('section.media').scrollIntoView();";
         browser.client().execute(preview, vec![]).await?;
         browser.screenshot(out.as_ref()).await?;
