@@ -28,10 +28,14 @@ pub fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no check {id} in {report:#}"))
 }
 
+/// Chromium's fake camera and microphone: a user's machine has devices,
+/// this one does not. They never prompt; only the media test asks for them.
+pub const FAKE_DEVICES: &str = "--use-fake-device-for-media-stream";
+
 /// One automatic run of the page against a fresh scenario topology.
 pub async fn run_scenario(proxy: Proxy, backend: Backend, query: &str) -> Result<Value> {
     let topology = Topology::start(proxy, backend).await?;
-    let browser = Browser::start(&[]).await?;
+    let browser = Browser::start(&[FAKE_DEVICES]).await?;
     let report = browser
         .run_page(&topology.page_url(query), RUN_TIMEOUT)
         .await;

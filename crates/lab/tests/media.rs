@@ -6,13 +6,11 @@ use std::time::Duration;
 
 use anyhow::Result;
 use conncheck_lab::browser::Browser;
-use conncheck_lab::report_json::{check, finding_ids, RUN_TIMEOUT};
+use conncheck_lab::report_json::{check, finding_ids, FAKE_DEVICES, RUN_TIMEOUT};
 use conncheck_lab::turn::{Turn, PASSWORD, USER};
 use conncheck_lab::{default_dist, free_port, Lab, LabOptions};
 use fantoccini::Locator;
 use serde_json::{json, Value};
-
-const FAKE_DEVICES: &str = "--use-fake-device-for-media-stream";
 
 async fn lab_with(config_json: Option<String>) -> Result<Lab> {
     let mut options = LabOptions::new(default_dist());

@@ -25,9 +25,17 @@ fn statuses(report: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A healthy lab: every connection check passes. The camera test waits for
+/// its button and no STUN/TURN server is configured, so `media` and
+/// `webrtc` are skipped.
 fn assert_all_pass(report: &Value) {
     for (id, status) in statuses(report) {
-        assert_eq!(status, "pass", "{id} in {report:#}");
+        let expected = if matches!(id.as_str(), "media" | "webrtc") {
+            "skip"
+        } else {
+            "pass"
+        };
+        assert_eq!(status, expected, "{id} in {report:#}");
     }
 }
 
