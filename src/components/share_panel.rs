@@ -94,11 +94,7 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
         let show_qr = show_qr.clone();
         Callback::from(move |_: MouseEvent| show_qr.set(!*show_qr))
     };
-    let qr_link = use_memo(
-        (props.report.clone(), props.page_url.clone()),
-        |(r, page)| share::link(page, &share::compact(r)),
-    );
-    let qr = show_qr.then(|| match qr_path(&qr_link) {
+    let qr = show_qr.then(|| match qr_path(&link) {
         Some((size, path)) => html! {
             <svg class="qr" viewBox={format!("0 0 {size} {size}")} role="img" aria-label="QR code of the report link" shape-rendering="crispEdges">
                 <rect width={size.to_string()} height={size.to_string()} fill="#ffffff" />

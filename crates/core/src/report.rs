@@ -105,7 +105,10 @@ pub struct ConnectionInfo {
 pub struct ReportCheck {
     pub id: CheckId,
     pub status: Status,
+    /// Left out only by the compact share form, which restores it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub summary: String,
     pub duration_ms: Millis,
     pub data: serde_json::Value,

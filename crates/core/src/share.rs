@@ -11,6 +11,7 @@ use base64::Engine;
 use thiserror::Error;
 
 use crate::check::Status;
+use crate::checks::derive_summary;
 use crate::diagnosis::verdict;
 use crate::report::{Report, SCHEMA};
 
@@ -56,16 +57,16 @@ pub fn encode(report: &Report) -> String {
     URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&json, 9))
 }
 
-/// The `conncheck-report:1:<payload>` line.
+/// The `conncheck-report:1:<payload>` line, of the compact form.
 pub fn line(report: &Report) -> String {
-    format!("{LINE_PREFIX}{FORMAT_VERSION}:{}", encode(report))
+    format!("{LINE_PREFIX}{FORMAT_VERSION}:{}", encode(&compact(report)))
 }
 
 /// A link to `page` that opens the report: the payload is in the fragment,
 /// which browsers never send to a server.
 pub fn link(page: &str, report: &Report) -> String {
     let base = page.split('#').next().unwrap_or(page);
-    format!("{base}{FRAGMENT_KEY}{}", encode(report))
+    format!("{base}{FRAGMENT_KEY}{}", encode(&compact(report)))
 }
 
 /// The copy text: a short summary for people, then the line for the page.
@@ -98,21 +99,40 @@ pub fn copy_text(report: &Report) -> String {
     text
 }
 
-/// The report for a QR code, whose capacity (2,953 bytes) a failing report's
-/// link exceeds: findings keep id, severity, title, evidence and who fixes
-/// them, and lose explanation and fixes, which [`decode`] restores from the
-/// rules by id. Still a valid `conncheck/1` report.
+/// The form links, copy lines and QR codes carry (a QR code holds 2,953
+/// bytes, a chat keeps about 2,000 characters): what the rules and the
+/// checks derive again is left out, and [`decode`] restores it. Findings
+/// keep id, severity, title, evidence and who fixes them, and lose their
+/// explanation and fixes. Checks lose their title, and their summary where
+/// their data implies exactly that summary. Still a valid `conncheck/1`
+/// report.
 pub fn compact(report: &Report) -> Report {
     let mut compact = report.clone();
     for finding in &mut compact.findings {
         finding.explanation.clear();
         finding.fixes.clear();
     }
+    for check in &mut compact.checks {
+        if check.title == check.id.title() {
+            check.title.clear();
+        }
+        if derive_summary(check.id, &check.data).as_deref() == Some(check.summary.as_str()) {
+            check.summary.clear();
+        }
+    }
     compact
 }
 
-/// Restores the explanation and fixes that [`compact`] left out.
-fn restore_texts(report: &mut Report) {
+/// Restores what [`compact`] left out.
+fn restore(report: &mut Report) {
+    for check in &mut report.checks {
+        if check.title.is_empty() {
+            check.title = check.id.title().to_owned();
+        }
+        if check.summary.is_empty() {
+            check.summary = derive_summary(check.id, &check.data).unwrap_or_default();
+        }
+    }
     if report.findings.iter().all(|f| !f.explanation.is_empty()) {
         return;
     }
@@ -132,7 +152,7 @@ fn restore_texts(report: &mut Report) {
 /// Reads a report from copied text, a link, a bare payload or JSON.
 pub fn decode(input: &str) -> Result<Report, ShareError> {
     let mut report = decode_as_given(input)?;
-    restore_texts(&mut report);
+    restore(&mut report);
     Ok(report)
 }
 

@@ -188,3 +188,37 @@ proptest! {
         prop_assert_eq!(decode(&copy_text(&r)), Ok(r));
     }
 }
+
+#[test]
+fn links_leave_out_derivable_words_and_get_them_back_exactly() {
+    use crate::check::Check;
+    use crate::checks::websocket::WebSocketCheck;
+    use crate::config::{resolve, FileLoad};
+    use crate::harness::Script;
+    let page = url::Url::parse("http://127.0.0.1:8080/").unwrap();
+    let config = resolve(&page, &FileLoad::NotFound, "");
+    let check = WebSocketCheck::new(&config);
+    let id = check.id();
+    let mut s = Script::start(check, 0);
+    s.feed(
+        crate::check::Event::WsClosed {
+            id: 0,
+            code: 1006,
+            reason: String::new(),
+            clean: false,
+        },
+        9,
+    );
+    let report = sample(vec![ReportCheck::new(id, s.finished().clone(), 9)]);
+    let compact = compact(&report);
+    assert_eq!(
+        (
+            compact.checks[0].title.as_str(),
+            compact.checks[0].summary.as_str()
+        ),
+        ("", "")
+    );
+    assert!(line(&report).len() < format!("{LINE_PREFIX}1:{}", encode(&report)).len());
+    assert_eq!(decode(&line(&report)), Ok(report.clone()));
+    assert_eq!(decode(&link("https://x.example/", &report)), Ok(report));
+}

@@ -12,6 +12,7 @@ use conncheck_core::report::{Report, MAX_USER_NOTE_CHARS};
 use conncheck_core::share;
 use conncheck_lab::browser::Browser;
 use conncheck_lab::node::NodeMode;
+use conncheck_lab::report_json::FAKE_DEVICES;
 use conncheck_lab::topology::{Backend, Proxy, Topology};
 use conncheck_lab::{default_dist, Lab, LabOptions};
 
@@ -34,10 +35,10 @@ async fn scenario(
 fn row(name: &str, report: &Report) -> String {
     let json = serde_json::to_string(report).unwrap_or_default().len();
     let payload = share::encode(report).len();
+    let compact = share::encode(&share::compact(report)).len();
     let link = share::link(PAGE, report).len();
-    let qr = share::link(PAGE, &share::compact(report)).len();
     format!(
-        "| {name} | {} | {} | {json} | {payload} | {link} | {qr} |",
+        "| {name} | {} | {} | {json} | {payload} | {compact} | {link} |",
         report.checks.len(),
         report.findings.len()
     )
@@ -45,7 +46,7 @@ fn row(name: &str, report: &Report) -> String {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let browser = Browser::start(&[]).await?;
+    let browser = Browser::start(&[FAKE_DEVICES]).await?;
     let lab = Lab::start(LabOptions::new(default_dist())).await?;
     let typical: Report = serde_json::from_value(browser.run_page(&lab.url(), RUN).await?)?;
     let no_upgrade = scenario(
@@ -76,13 +77,16 @@ async fn main() -> Result<()> {
         &"Nothing works for me, the chat keeps reconnecting. ".repeat(MAX_USER_NOTE_CHARS / 40),
     );
 
-    println!("Bytes of the report JSON, its share payload (raw DEFLATE, base64url) and a link `{PAGE}#report=…`:");
+    println!("Bytes of the report JSON, its share payload (raw DEFLATE, base64url), full and compact, and a link `{PAGE}#report=…`:");
     println!();
-    println!("| report | checks | findings | JSON | payload | link | QR link |");
+    println!("| report | checks | findings | JSON | full payload | compact payload | link |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
     println!(
         "{}",
-        row("typical: healthy lab, every check passing", &typical)
+        row(
+            "typical: healthy lab (camera test not run, no STUN/TURN set)",
+            &typical
+        )
     );
     println!(
         "{}",
@@ -104,10 +108,12 @@ async fn main() -> Result<()> {
         )
     );
     println!();
-    println!("Aim: a typical link under 2,000 characters, so chat tools keep it whole. The QR link carries");
     println!(
-        "the compact report (finding explanations and fixes restored from the rules on opening);"
+        "Links, copy lines and QR codes carry the compact payload: finding explanations and fixes,"
     );
-    println!("a QR code holds at most 2,953 bytes.");
+    println!("check titles, and summaries their data implies are restored on opening. Aim: a typical link");
+    println!(
+        "under 2,000 characters, so chat tools keep it whole; a QR code holds at most 2,953 bytes."
+    );
     Ok(())
 }

@@ -109,7 +109,7 @@ impl AffinityCookieCheck {
     }
 }
 
-fn summarize(d: &AffinityCookieData) -> (Status, String) {
+pub(crate) fn summarize(d: &AffinityCookieData) -> (Status, String) {
     if !d.read {
         return (Status::Skip, "The page could not read its cookies.".into());
     }

@@ -245,7 +245,7 @@ impl HandshakeCheck {
     }
 }
 
-fn summarize(d: &HandshakeData, namespace_valid: bool) -> (Status, String) {
+pub(crate) fn summarize(d: &HandshakeData, namespace_valid: bool) -> (Status, String) {
     let Some(open) = &d.open else {
         return (Status::Fail, "The handshake did not complete.".into());
     };

@@ -230,7 +230,7 @@ impl LifetimeCheck {
     }
 }
 
-fn summarize(d: &LifetimeData) -> (Status, String) {
+pub(crate) fn summarize(d: &LifetimeData) -> (Status, String) {
     match (d.opened, d.held, d.lifetime_ms, &d.matched_limit) {
         (false, ..) => (
             Status::Fail,

@@ -284,7 +284,7 @@ fn capitalized(text: String) -> String {
         .unwrap_or_default()
 }
 
-fn summarize(d: &MediaData) -> (Status, String) {
+pub(crate) fn summarize(d: &MediaData) -> (Status, String) {
     if !d.secure_context {
         return (Status::Fail, "Camera and microphone are unavailable: the page is not a secure context, so the browser refuses them.".into());
     }

@@ -12,6 +12,7 @@ pub mod websocket;
 
 use url::Url;
 
+use crate::catalog::CheckId;
 use crate::check::{Action, Check, Millis, Outcome, Status};
 use crate::config::Config;
 
@@ -98,6 +99,31 @@ pub(crate) fn skipped_without_endpoint(data: &impl serde::Serialize) -> Vec<Acti
         summary: "Not run: the configured socketio endpoint is invalid.".into(),
         data: serde_json::to_value(data).unwrap_or_default(),
     })]
+}
+
+/// A check's summary as its data implies it, for checks whose data says
+/// everything their summary says; `None` where the data does not parse.
+pub fn derive_summary(id: CheckId, data: &serde_json::Value) -> Option<String> {
+    fn text<T: serde::de::DeserializeOwned>(
+        data: &serde_json::Value,
+        f: impl Fn(&T) -> (Status, String),
+    ) -> Option<String> {
+        serde_json::from_value::<T>(data.clone())
+            .ok()
+            .map(|d| f(&d).1)
+    }
+    match id {
+        CheckId::SecureContext => text(data, secure_context::summarize),
+        CheckId::Websocket => text(data, websocket::summarize),
+        // The namespace's validity changes the status, never the words.
+        CheckId::SocketioHandshake => text(data, |d| handshake::summarize(d, true)),
+        CheckId::SocketioUpgrade => text(data, upgrade::summarize),
+        CheckId::StickySession => text(data, sticky::summarize),
+        CheckId::AffinityCookie => text(data, affinity_cookie::summarize),
+        CheckId::ConnectionLifetime => text(data, lifetime::summarize),
+        CheckId::Media => text(data, media::summarize),
+        CheckId::Webrtc => text(data, webrtc::summarize),
+    }
 }
 
 /// "25 s", "1.5 s": a duration for people, to a tenth of a second.

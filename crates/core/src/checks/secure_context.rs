@@ -37,28 +37,31 @@ impl SecureContextCheck {
     }
 }
 
+pub(crate) fn summarize(d: &SecureContextData) -> (Status, String) {
+    match (d.secure_context, d.protocol.as_str()) {
+        (true, "https:") => (Status::Pass, "The page is served over HTTPS.".to_owned()),
+        (true, _) => (
+            Status::Pass,
+            format!("The page is a secure context ({} on a local address).", d.protocol),
+        ),
+        (false, _) => (
+            Status::Fail,
+            format!(
+                "The page is not a secure context ({}): the browser will refuse camera, microphone and WebRTC.",
+                d.protocol
+            ),
+        ),
+    }
+}
+
 impl Check for SecureContextCheck {
     fn id(&self) -> CheckId {
         CheckId::SecureContext
     }
 
     fn start(&mut self, _now: Millis) -> Vec<Action> {
-        let d = &self.data;
-        let (status, summary) = match (d.secure_context, d.protocol.as_str()) {
-            (true, "https:") => (Status::Pass, "The page is served over HTTPS.".to_owned()),
-            (true, _) => (
-                Status::Pass,
-                format!("The page is a secure context ({} on a local address).", d.protocol),
-            ),
-            (false, _) => (
-                Status::Fail,
-                format!(
-                    "The page is not a secure context ({}): the browser will refuse camera, microphone and WebRTC.",
-                    d.protocol
-                ),
-            ),
-        };
-        let data = serde_json::to_value(d).unwrap_or_default();
+        let (status, summary) = summarize(&self.data);
+        let data = serde_json::to_value(&self.data).unwrap_or_default();
         vec![Action::Finish(Outcome {
             status,
             summary,

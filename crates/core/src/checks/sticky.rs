@@ -43,38 +43,43 @@ pub enum Affinity {
     Unknown,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionReport {
-    pub opened: bool,
-    pub follow_ups: u32,
-    pub session_unknown: u32,
-    pub other_failures: u32,
-    /// The step of the first "session unknown" answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_failure: Option<String>,
+/// One session while it runs; folded into its [`ModeReport`] at the end.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct SessionReport {
+    opened: bool,
+    follow_ups: u32,
+    session_unknown: u32,
+    other_failures: u32,
+    first_failure: Option<String>,
 }
 
+/// What the sessions of one mode (with or without cookies) met, in totals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModeReport {
     pub credentials: String,
-    pub sessions: Vec<SessionReport>,
+    pub sessions: u32,
+    pub opened: u32,
+    /// Sessions that got "Session ID unknown" at least once.
+    pub affected: u32,
+    pub follow_ups: u32,
+    /// Follow-up requests answered "Session ID unknown".
+    pub session_unknown: u32,
+    /// Follow-ups that failed otherwise (other status, network, timeout).
+    pub other_failures: u32,
+    /// The step of each affected session's first "session unknown".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub first_failures: Vec<String>,
 }
 
 impl ModeReport {
-    pub fn opened(&self) -> usize {
-        self.sessions.iter().filter(|s| s.opened).count()
-    }
-    pub fn affected(&self) -> usize {
-        self.sessions
-            .iter()
-            .filter(|s| s.session_unknown > 0)
-            .count()
-    }
-    pub fn follow_ups(&self) -> u32 {
-        self.sessions.iter().map(|s| s.follow_ups).sum()
-    }
-    pub fn unknown(&self) -> u32 {
-        self.sessions.iter().map(|s| s.session_unknown).sum()
+    fn add(&mut self, session: SessionReport) {
+        self.sessions += 1;
+        self.opened += u32::from(session.opened);
+        self.affected += u32::from(session.session_unknown > 0);
+        self.follow_ups += session.follow_ups;
+        self.session_unknown += session.session_unknown;
+        self.other_failures += session.other_failures;
+        self.first_failures.extend(session.first_failure);
     }
 }
 
@@ -129,13 +134,20 @@ pub struct StickyCheck {
     sid: Option<String>,
     connect_failed: bool,
     in_flight: Handle,
+    current: SessionReport,
     data: StickyData,
 }
 
 fn mode_report(credentials: &str) -> ModeReport {
     ModeReport {
         credentials: credentials.into(),
-        sessions: Vec::new(),
+        sessions: 0,
+        opened: 0,
+        affected: 0,
+        follow_ups: 0,
+        session_unknown: 0,
+        other_failures: 0,
+        first_failures: Vec::new(),
     }
 }
 
@@ -153,6 +165,7 @@ impl StickyCheck {
             sid: None,
             connect_failed: false,
             in_flight: 0,
+            current: SessionReport::default(),
             data: StickyData {
                 url: config.socketio.as_ref().map(|u| redact_url(u.as_str())),
                 cross_origin,
@@ -177,18 +190,7 @@ impl StickyCheck {
     }
 
     fn session(&mut self) -> &mut SessionReport {
-        let mode = self.current_mode();
-        if mode.sessions.is_empty() {
-            mode.sessions.push(SessionReport {
-                opened: false,
-                follow_ups: 0,
-                session_unknown: 0,
-                other_failures: 0,
-                first_failure: None,
-            });
-        }
-        let last = mode.sessions.len() - 1;
-        &mut mode.sessions[last]
+        &mut self.current
     }
 
     /// Sends the current step's request.
@@ -270,7 +272,9 @@ impl StickyCheck {
         self.sid = None;
         self.connect_failed = false;
         self.step = Step::Handshake;
-        if self.current_mode().sessions.len() as u32 >= SESSIONS_PER_MODE {
+        let finished = std::mem::take(&mut self.current);
+        self.current_mode().add(finished);
+        if self.current_mode().sessions >= SESSIONS_PER_MODE {
             self.mode += 1;
             if self.mode == 2 {
                 return vec![
@@ -279,32 +283,26 @@ impl StickyCheck {
                 ];
             }
         }
-        self.current_mode().sessions.push(SessionReport {
-            opened: false,
-            follow_ups: 0,
-            session_unknown: 0,
-            other_failures: 0,
-            first_failure: None,
-        });
         self.issue()
     }
 
     fn outcome(&mut self) -> Outcome {
         let (with, without) = (&self.data.with_cookies, &self.data.without_cookies);
-        self.data.affinity = match (with.opened(), with.affected(), without.affected()) {
+        self.data.affinity = match (with.opened, with.affected, without.affected) {
             (0, ..) => Affinity::Unknown,
             (_, 1.., _) => Affinity::Missing,
             (_, 0, 1..) => Affinity::Cookie,
             (_, 0, 0) => Affinity::NotNeeded,
         };
-        self.data.confidence = 1.0 - 0.5f64.powi(with.follow_ups() as i32);
-        if with.unknown() + without.unknown() > 0 {
+        self.data.confidence = 1.0 - 0.5f64.powi(with.follow_ups as i32);
+        if with.session_unknown + without.session_unknown > 0 {
             self.data.min_backends = Some(2);
             let reached = without
-                .follow_ups()
-                .saturating_sub(without.unknown() + failures(without));
-            if reached > 0 && without.unknown() > 0 {
-                let estimate = (without.follow_ups() - failures(without)) as f64 / reached as f64;
+                .follow_ups
+                .saturating_sub(without.session_unknown + without.other_failures);
+            if reached > 0 && without.session_unknown > 0 {
+                let estimate =
+                    (without.follow_ups - without.other_failures) as f64 / reached as f64;
                 self.data.backends_estimate = Some((estimate.round() as u32).clamp(2, 16));
             }
         }
@@ -317,11 +315,7 @@ impl StickyCheck {
     }
 }
 
-fn failures(mode: &ModeReport) -> u32 {
-    mode.sessions.iter().map(|s| s.other_failures).sum()
-}
-
-fn summarize(d: &StickyData) -> (Status, String) {
+pub(crate) fn summarize(d: &StickyData) -> (Status, String) {
     let (with, without) = (&d.with_cookies, &d.without_cookies);
     let certainty = format!("{:.3} %", d.confidence * 100.0);
     match d.affinity {
@@ -330,24 +324,24 @@ fn summarize(d: &StickyData) -> (Status, String) {
             Status::Fail,
             format!(
                 "{} of {} sessions lost their backend: {} follow-up requests got \"Session ID unknown\". Requests of one session reach different backends.",
-                with.affected(),
-                with.opened(),
-                with.unknown()
+                with.affected,
+                with.opened,
+                with.session_unknown
             ),
         ),
         Affinity::Cookie => (
             Status::Pass,
             format!(
                 "Cookie affinity works: without cookies {} of {} sessions lost their backend, with cookies none did (a missing affinity would show with {certainty} certainty).",
-                without.affected(),
-                without.opened()
+                without.affected,
+                without.opened
             ),
         ),
         Affinity::NotNeeded => (
             Status::Pass,
             format!(
                 "All {} follow-up requests reached their session's backend, with and without cookies: one backend, or affinity by client address (a missing affinity would show with {certainty} certainty).",
-                with.follow_ups() + without.follow_ups()
+                with.follow_ups + without.follow_ups
             ),
         ),
     }

@@ -154,7 +154,7 @@ fn one_session_is_handshake_and_five_immediate_follow_ups() {
 fn one_backend_or_ip_affinity_passes() {
     let d = run("", &mut Pool::new(Balancer::Single));
     assert_eq!(d.affinity, Affinity::NotNeeded);
-    assert_eq!(d.with_cookies.follow_ups(), 15);
+    assert_eq!(d.with_cookies.follow_ups, 15);
     assert_eq!(d.confidence, 1.0 - 0.5f64.powi(15));
     assert!(d.confidence >= 0.999);
     assert_eq!((d.min_backends, d.backends_estimate), (None, None));
@@ -164,9 +164,9 @@ fn one_backend_or_ip_affinity_passes() {
 fn round_robin_is_missing_affinity_with_a_backend_estimate() {
     let d = run("", &mut Pool::new(Balancer::RoundRobin(2)));
     assert_eq!(d.affinity, Affinity::Missing);
-    assert_eq!(d.with_cookies.affected(), 3);
+    assert_eq!(d.with_cookies.affected, 3);
     assert_eq!(
-        d.with_cookies.sessions[0].first_failure.as_deref(),
+        d.with_cookies.first_failures.first().map(String::as_str),
         Some("namespace-connect")
     );
     assert_eq!(d.min_backends, Some(2));
@@ -274,7 +274,7 @@ fn timeouts_and_network_errors_count_as_other_failures_and_move_on() {
         },
         10_003,
     ); // stale
-    let session = &s.check.data.with_cookies.sessions[0];
+    let session = &s.check.current;
     assert_eq!(
         (
             session.follow_ups,

@@ -432,7 +432,7 @@ impl UpgradeCheck {
     }
 }
 
-fn summarize(d: &UpgradeData) -> (Status, String) {
+pub(crate) fn summarize(d: &UpgradeData) -> (Status, String) {
     use DirectResult as D;
     use UpgradeResult as U;
     let up = &d.upgrade;

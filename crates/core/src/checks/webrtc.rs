@@ -39,11 +39,19 @@ pub struct IceErrorFacts {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CandidateCount {
+    #[serde(flatten)]
+    pub facts: CandidateFacts,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GatherReport {
     pub kind: ServerKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    pub candidates: Vec<CandidateFacts>,
+    /// Distinct candidates, each with how many were gathered.
+    pub candidates: Vec<CandidateCount>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<IceErrorFacts>,
     pub complete: bool,
@@ -53,7 +61,11 @@ pub struct GatherReport {
 
 impl GatherReport {
     pub fn count(&self, kind: CandidateType) -> usize {
-        self.candidates.iter().filter(|c| c.kind == kind).count()
+        self.candidates
+            .iter()
+            .filter(|c| c.facts.kind == kind)
+            .map(|c| c.count as usize)
+            .sum()
     }
 
     /// Did this server do its job: host candidates, a reflexive one, a relay?
@@ -233,7 +245,7 @@ impl WebrtcCheck {
     }
 }
 
-fn summarize(d: &WebrtcData) -> (Status, String) {
+pub(crate) fn summarize(d: &WebrtcData) -> (Status, String) {
     let mut parts = Vec::new();
     let host = d
         .of_kind(ServerKind::Host)
@@ -257,7 +269,7 @@ fn summarize(d: &WebrtcData) -> (Status, String) {
                 let mut protocols: Vec<&str> = g
                     .candidates
                     .iter()
-                    .filter_map(|c| c.relay_protocol.as_deref())
+                    .filter_map(|c| c.facts.relay_protocol.as_deref())
                     .collect();
                 protocols.sort_unstable();
                 protocols.dedup();
@@ -377,7 +389,11 @@ impl Check for WebrtcCheck {
                     Some(url_transport(&server.url).to_owned())
                 });
                 if let Some(facts) = parse_candidate(&line, relay_protocol.as_deref()) {
-                    self.data.gatherings[id as usize].candidates.push(facts);
+                    let candidates = &mut self.data.gatherings[id as usize].candidates;
+                    match candidates.iter_mut().find(|c| c.facts == facts) {
+                        Some(seen) => seen.count += 1,
+                        None => candidates.push(CandidateCount { facts, count: 1 }),
+                    }
                 }
                 return Vec::new();
             }

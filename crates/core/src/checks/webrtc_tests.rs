@@ -77,6 +77,7 @@ fn everything_reachable_passes_and_keeps_no_addresses() {
     assert_eq!(data(o).gatherings[0].gather_ms, Some(6));
     assert_eq!(
         data(o).gatherings[2].candidates[0]
+            .facts
             .relay_protocol
             .as_deref(),
         Some("udp")

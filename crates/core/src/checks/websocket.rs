@@ -236,24 +236,35 @@ impl WebSocketCheck {
     }
 
     fn outcome(&self) -> Outcome {
-        let status = self
-            .targets
-            .iter()
-            .map(|t| target_status(t.report.result))
-            .max_by_key(|s| severity_rank(*s))
-            .unwrap_or(Status::Skip);
-        let mut parts: Vec<String> = self.targets.iter().map(|t| describe(&t.report)).collect();
-        parts.extend(self.not_tested.iter().map(|n| format!("Not tested: {n}.")));
         let data = WebSocketData {
             targets: self.targets.iter().map(|t| t.report.clone()).collect(),
             not_tested: self.not_tested.clone(),
         };
+        let (status, summary) = summarize(&data);
         Outcome {
             status,
-            summary: parts.join(" "),
+            summary,
             data: serde_json::to_value(data).unwrap_or_default(),
         }
     }
+}
+
+pub(crate) fn summarize(d: &WebSocketData) -> (Status, String) {
+    if d.targets.is_empty() {
+        return (
+            Status::Skip,
+            format!("Not run: {}.", d.not_tested.join("; ")),
+        );
+    }
+    let status = d
+        .targets
+        .iter()
+        .map(|t| target_status(t.result))
+        .max_by_key(|s| severity_rank(*s))
+        .unwrap_or(Status::Skip);
+    let mut parts: Vec<String> = d.targets.iter().map(describe).collect();
+    parts.extend(d.not_tested.iter().map(|n| format!("Not tested: {n}.")));
+    (status, parts.join(" "))
 }
 
 fn silent_result(target: &Target) -> TargetResult {
@@ -358,15 +369,7 @@ impl Check for WebSocketCheck {
     fn start(&mut self, now: Millis) -> Vec<Action> {
         self.started_at = now;
         if self.targets.is_empty() {
-            return vec![Action::Finish(Outcome {
-                status: Status::Skip,
-                summary: format!("Not run: {}.", self.not_tested.join("; ")),
-                data: serde_json::to_value(WebSocketData {
-                    targets: vec![],
-                    not_tested: self.not_tested.clone(),
-                })
-                .unwrap_or_default(),
-            })];
+            return vec![Action::Finish(self.outcome())];
         }
         self.targets
             .iter()

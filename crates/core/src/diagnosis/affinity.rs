@@ -21,10 +21,10 @@ pub(super) fn findings(
 fn mode_evidence(label: &str, m: &ModeReport) -> String {
     format!(
         "{label}: {} of {} sessions lost their backend; {} of {} follow-up requests got \"Session ID unknown\" (Engine.IO error 1)",
-        m.affected(),
-        m.opened(),
-        m.unknown(),
-        m.follow_ups()
+        m.affected,
+        m.opened,
+        m.session_unknown,
+        m.follow_ups
     )
 }
 
@@ -107,23 +107,21 @@ fn needs_credentials(d: &StickyData) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::sticky::SessionReport;
 
-    fn mode(affected: usize) -> ModeReport {
-        let session = |bad: bool| SessionReport {
-            opened: true,
-            follow_ups: 5,
-            session_unknown: if bad { 2 } else { 0 },
-            other_failures: 0,
-            first_failure: bad.then(|| "namespace-connect".into()),
-        };
+    fn mode(affected: u32) -> ModeReport {
         ModeReport {
             credentials: "x".into(),
-            sessions: (0..3).map(|i| session(i < affected)).collect(),
+            sessions: 3,
+            opened: 3,
+            affected,
+            follow_ups: 15,
+            session_unknown: 2 * affected,
+            other_failures: 0,
+            first_failures: vec!["namespace-connect".into(); affected as usize],
         }
     }
 
-    fn sticky(affinity: Affinity, with: usize, without: usize, cross_origin: bool) -> StickyData {
+    fn sticky(affinity: Affinity, with: u32, without: u32, cross_origin: bool) -> StickyData {
         StickyData {
             url: None,
             cross_origin,

@@ -331,6 +331,7 @@ mod tests {
             candidates: lines
                 .iter()
                 .filter_map(|l| parse_candidate(l, Some("udp")))
+                .map(|facts| crate::checks::webrtc::CandidateCount { facts, count: 1 })
                 .collect(),
             errors: errors
                 .iter()
