@@ -1,10 +1,11 @@
 //! Rules and words for load-balancer affinity: `sticky-session-missing`,
 //! and the cross-origin cookie case `affinity-cookie-needs-credentials`.
 
+use super::texts::fix;
 use crate::catalog::FindingId;
 use crate::checks::affinity_cookie::AffinityCookieData;
 use crate::checks::sticky::{Affinity, ModeReport, StickyData};
-use crate::report::{Finding, Fix, FixBy, Platform, Severity};
+use crate::report::{Finding, FixBy, Platform, Severity};
 
 pub(super) fn findings(
     sticky: Option<&StickyData>,
@@ -26,13 +27,6 @@ fn mode_evidence(label: &str, m: &ModeReport) -> String {
         m.session_unknown,
         m.follow_ups
     )
-}
-
-fn fix(platform: Platform, text: &str) -> Fix {
-    Fix {
-        platform,
-        text: text.to_owned(),
-    }
 }
 
 fn sticky_session_missing(d: &StickyData, cookie: Option<&AffinityCookieData>) -> Finding {

@@ -1,10 +1,11 @@
 //! `connection-cut`: a held connection ended before its time, with the
 //! measured lifetime and the limit it most likely hit.
 
+use super::texts::fix;
 use crate::catalog::FindingId;
 use crate::checks::lifetime::LifetimeData;
 use crate::checks::seconds;
-use crate::report::{Finding, Fix, FixBy, Platform, Severity};
+use crate::report::{Finding, FixBy, Platform, Severity};
 
 /// Cuts sooner than this break realtime apps visibly; later ones are routine.
 const ROUTINE_S: u64 = 600;
@@ -44,10 +45,6 @@ pub(super) fn finding(d: Option<&LifetimeData>) -> Option<Finding> {
         }
     }
     evidence.push(format!("Most likely: {}", limit.limit));
-    let fix = |platform, text: &str| Fix {
-        platform,
-        text: text.to_owned(),
-    };
     Some(Finding {
         id: FindingId::ConnectionCut,
         severity: if lifetime / 1000 < ROUTINE_S { Severity::Critical } else { Severity::Warning },

@@ -1,37 +1,11 @@
 //! Rules and words for camera, microphone and WebRTC findings.
 
+use super::texts::{finding, fix};
 use crate::catalog::FindingId;
 use crate::checks::media::{problem_text, MediaData, MediaKind, MediaProblem, PermissionState};
 use crate::checks::webrtc::{ServerKind, WebrtcData};
 use crate::ice::CandidateType;
-use crate::report::{Finding, Fix, FixBy, Platform, Severity};
-
-fn fix(platform: Platform, text: &str) -> Fix {
-    Fix {
-        platform,
-        text: text.to_owned(),
-    }
-}
-
-fn finding(
-    id: FindingId,
-    severity: Severity,
-    title: &str,
-    explanation: &str,
-    evidence: Vec<String>,
-    fix_by: FixBy,
-    fixes: Vec<Fix>,
-) -> Finding {
-    Finding {
-        id,
-        severity,
-        title: title.into(),
-        explanation: explanation.into(),
-        evidence,
-        fix_by,
-        fixes,
-    }
-}
+use crate::report::{Finding, FixBy, Platform, Severity};
 
 pub(super) fn media_findings(d: Option<&MediaData>) -> Vec<Finding> {
     // In an insecure context the browser refuses everything (and reports the

@@ -1,35 +1,9 @@
 //! The words of the Socket.IO findings: title for the end user,
 //! explanation for support staff, who can fix it and the fix per platform.
 
+use super::texts::{finding, fix};
 use crate::catalog::FindingId;
-use crate::report::{Finding, Fix, FixBy, Platform, Severity};
-
-fn fix(platform: Platform, text: &str) -> Fix {
-    Fix {
-        platform,
-        text: text.to_owned(),
-    }
-}
-
-fn finding(
-    id: FindingId,
-    severity: Severity,
-    title: &str,
-    explanation: &str,
-    evidence: Vec<String>,
-    fix_by: FixBy,
-    fixes: Vec<Fix>,
-) -> Finding {
-    Finding {
-        id,
-        severity,
-        title: title.into(),
-        explanation: explanation.into(),
-        evidence,
-        fix_by,
-        fixes,
-    }
-}
+use crate::report::{Finding, FixBy, Platform, Severity};
 
 pub fn websocket_blocked(evidence: Vec<String>) -> Finding {
     finding(

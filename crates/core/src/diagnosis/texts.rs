@@ -13,10 +13,32 @@ pub fn who_can_fix(fix_by: FixBy) -> &'static str {
     }
 }
 
-fn fix(platform: Platform, text: &str) -> Fix {
+/// One per-platform fix.
+pub(super) fn fix(platform: Platform, text: &str) -> Fix {
     Fix {
         platform,
         text: text.to_owned(),
+    }
+}
+
+/// A finding from its parts; the words are the callers'.
+pub(super) fn finding(
+    id: FindingId,
+    severity: Severity,
+    title: &str,
+    explanation: &str,
+    evidence: Vec<String>,
+    fix_by: FixBy,
+    fixes: Vec<Fix>,
+) -> Finding {
+    Finding {
+        id,
+        severity,
+        title: title.into(),
+        explanation: explanation.into(),
+        evidence,
+        fix_by,
+        fixes,
     }
 }
 
