@@ -69,22 +69,14 @@ async fn main() -> Result<()> {
             .await?;
     }
     if media {
-        let start = "document.querySelector('[data-action=media-test]').click();";
-        browser.client().execute(start, vec![]).await?;
+        browser.click_action("media-test").await?;
         // For a person to look at: wait until the fake microphone beeps.
-        for _ in 0..40 {
-            let level = browser
-                .client()
-                .execute(
-                    "const m = document.getElementById('mic-meter'); return m ? m.value : 0;",
-                    vec![],
-                )
-                .await?;
-            if level.as_f64().unwrap_or(0.0) > 0.1 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let meter = "const m = document.getElementById('mic-meter'); return m ? m.value : 0;";
+        browser
+            .poll(meter, Duration::from_secs(2), |v| {
+                v.as_f64().unwrap_or(0.0) > 0.1
+            })
+            .await?;
         let preview = "document.querySelector('section.media').scrollIntoView();";
         browser.client().execute(preview, vec![]).await?;
         browser.screenshot(out.as_ref()).await?;

@@ -92,29 +92,44 @@ impl Browser {
 
     /// Waits, bounded by `timeout`, until `<body data-conncheck-state>` is `state`.
     pub async fn wait_for_state(&self, state: &str, timeout: Duration) -> Result<()> {
+        let script = "return document.body && document.body.getAttribute('data-conncheck-state');";
+        let last = self.poll(script, timeout, |v| v == state).await?;
+        if last == state {
+            return Ok(());
+        }
+        let text = self.text().await?;
+        bail!("page state is {last} after {timeout:?}, not {state:?}; the page shows: {text}")
+    }
+
+    /// Evaluates `script` every 100 ms until `done` holds for its value, for
+    /// at most `timeout`; returns the last value either way.
+    pub async fn poll(
+        &self,
+        script: &str,
+        timeout: Duration,
+        done: impl Fn(&Value) -> bool,
+    ) -> Result<Value> {
         let attempts = (timeout.as_millis() / POLL_INTERVAL.as_millis()).max(1);
         let mut last = Value::Null;
         for _ in 0..attempts {
-            last = self
-                .client
-                .execute(
-                    "return document.body && document.body.getAttribute('data-conncheck-state');",
-                    vec![],
-                )
-                .await?;
-            if last == state {
-                return Ok(());
+            last = self.client.execute(script, vec![]).await?;
+            if done(&last) {
+                break;
             }
             tokio::time::sleep(POLL_INTERVAL).await;
         }
-        let text = self
-            .client
-            .execute(
-                "return document.body ? document.body.innerText : '';",
-                vec![],
-            )
+        Ok(last)
+    }
+
+    /// Presses the control with `data-action="NAME"` (DESIGN.md, automation hooks).
+    pub async fn click_action(&self, name: &str) -> Result<()> {
+        let css = format!("[data-action={name}]");
+        self.client
+            .find(fantoccini::Locator::Css(&css))
+            .await?
+            .click()
             .await?;
-        bail!("page state is {last} after {timeout:?}, not {state:?}; the page shows: {text}")
+        Ok(())
     }
 
     /// The text of `#report-json`, parsed.

@@ -10,7 +10,6 @@ use anyhow::Result;
 use conncheck_lab::browser::Browser;
 use conncheck_lab::report_json::{check, finding_ids, run_scenario as run, RUN_TIMEOUT};
 use conncheck_lab::topology::{Backend, Proxy, Topology, SHORT_IDLE};
-use fantoccini::Locator;
 use serde_json::Value;
 
 /// Within a second of the proxy's configured idle timeout.
@@ -106,12 +105,7 @@ async fn lifetime_button_runs_the_test_and_updates_the_report() -> Result<()> {
         .unwrap()
         .iter()
         .all(|c| c["id"] != "connection-lifetime"));
-    browser
-        .client()
-        .find(Locator::Css("[data-action=lifetime-test]"))
-        .await?
-        .click()
-        .await?;
+    browser.click_action("lifetime-test").await?;
     browser
         .wait_for_state("running", Duration::from_secs(5))
         .await?;

@@ -9,7 +9,6 @@ use conncheck_lab::browser::Browser;
 use conncheck_lab::report_json::{check, finding_ids, FAKE_DEVICES, RUN_TIMEOUT};
 use conncheck_lab::turn::{Turn, PASSWORD, USER};
 use conncheck_lab::{default_dist, free_port, Lab, LabOptions};
-use fantoccini::Locator;
 use serde_json::{json, Value};
 
 async fn lab_with(config_json: Option<String>) -> Result<Lab> {
@@ -21,24 +20,16 @@ async fn lab_with(config_json: Option<String>) -> Result<Lab> {
 /// Runs the page, then the camera and microphone test from its button.
 async fn media_test(browser: &Browser, url: &str) -> Result<Value> {
     browser.run_page(url, RUN_TIMEOUT).await?;
-    browser
-        .client()
-        .find(Locator::Css("[data-action=media-test]"))
-        .await?
-        .click()
-        .await?;
+    browser.click_action("media-test").await?;
     // It may end faster than a look at the state: wait for its result.
-    for _ in 0..900 {
-        browser
-            .wait_for_state("done", Duration::from_secs(90))
-            .await?;
-        let report = browser.report().await?;
-        if check(&report, "media")["data"]["tested"] == true {
-            return Ok(report);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    anyhow::bail!("the media test did not finish")
+    let tested = "const r = document.body.getAttribute('data-conncheck-state') === 'done'
+            && JSON.parse(document.getElementById('report-json').textContent || '{}');
+        return !!r && r.checks.some(c => c.id === 'media' && c.data.tested === true);";
+    let done = browser
+        .poll(tested, Duration::from_secs(90), |v| v == true)
+        .await?;
+    anyhow::ensure!(done == true, "the media test did not finish");
+    browser.report().await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -46,46 +37,30 @@ async fn granted_devices_preview_then_stop_and_report_no_labels() -> Result<()> 
     let lab = lab_with(None).await?;
     let browser = Browser::start(&[FAKE_DEVICES, "--use-fake-ui-for-media-stream"]).await?;
     browser.run_page(&lab.url(), RUN_TIMEOUT).await?;
-    browser
-        .client()
-        .find(Locator::Css("[data-action=media-test]"))
-        .await?
-        .click()
-        .await?;
+    browser.click_action("media-test").await?;
     browser
         .wait_for_state("running", Duration::from_secs(5))
         .await?;
     // While it runs: a playing preview and a live level meter.
-    let mut seen = Value::Null;
-    for _ in 0..50 {
-        seen = browser.client().execute(
-            "const v = document.querySelector('video.preview'); const m = document.getElementById('mic-meter');
-             return v && m ? {width: v.videoWidth, meter: m.value} : null;", vec![]).await?;
-        if seen["width"].as_u64().unwrap_or(0) > 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let preview = "const v = document.querySelector('video.preview'); const m = document.getElementById('mic-meter');
+        return v && m ? {width: v.videoWidth, meter: m.value} : null;";
+    let seen = browser
+        .poll(preview, Duration::from_secs(5), |v| {
+            v["width"].as_u64().unwrap_or(0) > 0
+        })
+        .await?;
     assert!(
         seen["width"].as_u64().unwrap_or(0) > 0,
         "the camera preview plays: {seen}"
     );
     // Chromium's fake microphone beeps once a second: the meter must move.
-    let mut loudest = 0.0f64;
-    for _ in 0..30 {
-        let level = browser
-            .client()
-            .execute(
-                "const m = document.getElementById('mic-meter'); return m ? m.value : 0;",
-                vec![],
-            )
-            .await?;
-        loudest = loudest.max(level.as_f64().unwrap_or(0.0));
-        if loudest > 0.0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let meter = "const m = document.getElementById('mic-meter'); return m ? m.value : 0;";
+    let level = browser
+        .poll(meter, Duration::from_secs(3), |v| {
+            v.as_f64().unwrap_or(0.0) > 0.0
+        })
+        .await?;
+    let loudest = level.as_f64().unwrap_or(0.0);
     assert!(loudest > 0.0, "the microphone level meter shows sound");
     browser
         .wait_for_state("done", Duration::from_secs(90))

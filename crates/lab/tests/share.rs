@@ -26,11 +26,7 @@ async fn value_of(browser: &Browser, css: &str) -> Result<String> {
 async fn import(browser: &Browser, text: &str) -> Result<()> {
     let c = browser.client();
     c.execute("document.querySelector('details.import').open = true; document.getElementById('import-text').value = arguments[0];", vec![json!(text)]).await?;
-    c.find(Locator::Css("[data-action=import-report]"))
-        .await?
-        .click()
-        .await?;
-    Ok(())
+    browser.click_action("import-report").await
 }
 
 async fn view(browser: &Browser) -> Result<String> {
@@ -81,40 +77,21 @@ async fn text_link_and_json_round_trips_render_the_same_findings() -> Result<()>
     assert_eq!(finding_ids(&original), ["websocket-blocked"]);
 
     // Copy report: confirmed, or the text shown selected where the clipboard is refused.
-    browser
-        .client()
-        .find(Locator::Css("[data-action=copy-report]"))
-        .await?
-        .click()
+    browser.click_action("copy-report").await?;
+    let status = browser
+        .poll(
+            "return document.querySelector('.share-status').textContent;",
+            Duration::from_secs(5),
+            |v| v.as_str().is_some_and(|t| !t.is_empty()),
+        )
         .await?;
-    let mut status = String::new();
-    for _ in 0..50 {
-        status = browser
-            .client()
-            .execute(
-                "return document.querySelector('.share-status').textContent;",
-                vec![],
-            )
-            .await?
-            .as_str()
-            .unwrap_or("")
-            .to_owned();
-        if !status.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let status = status.as_str().unwrap_or_default();
     assert!(
         status.contains("Report copied") || status.contains("press Ctrl+C"),
         "visible confirmation: {status:?}"
     );
 
-    browser
-        .client()
-        .find(Locator::Css("[data-action=show-qr]"))
-        .await?
-        .click()
-        .await?;
+    browser.click_action("show-qr").await?;
     let qr = browser
         .client()
         .find(Locator::Css("svg.qr path"))
@@ -281,12 +258,7 @@ async fn planted_secrets_appear_nowhere() -> Result<()> {
         .client()
         .execute("document.cookie = 'io=COOKIESECRET123; path=/';", vec![])
         .await?;
-    browser
-        .client()
-        .find(Locator::Css("[data-action=run-again]"))
-        .await?
-        .click()
-        .await?;
+    browser.click_action("run-again").await?;
     browser
         .wait_for_state("running", Duration::from_secs(5))
         .await?;
