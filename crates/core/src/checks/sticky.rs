@@ -11,6 +11,8 @@
 //! request reached a backend that does not hold the session.
 //! Sequential on purpose: two chains in lockstep would each stay on one
 //! round-robin backend and hide the fault.
+//! A handshake without any answer (timeout, network error) ends the check:
+//! the next sessions would only wait as long for nothing.
 
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -233,6 +235,13 @@ impl StickyCheck {
                     self.session().opened = true;
                     self.step = Step::Connect;
                 }
+                // No answer at all: the next sessions would wait as long
+                // for nothing (the handshake check says why).
+                None => {
+                    let unanswered = std::mem::take(&mut self.current);
+                    self.current_mode().add(unanswered);
+                    return self.finish();
+                }
                 _ => return self.next_session(),
             }
         } else {
@@ -277,13 +286,17 @@ impl StickyCheck {
         if self.current_mode().sessions >= SESSIONS_PER_MODE {
             self.mode += 1;
             if self.mode == 2 {
-                return vec![
-                    Action::CancelTimer { id: TIMER },
-                    Action::Finish(self.outcome()),
-                ];
+                return self.finish();
             }
         }
         self.issue()
+    }
+
+    fn finish(&mut self) -> Vec<Action> {
+        vec![
+            Action::CancelTimer { id: TIMER },
+            Action::Finish(self.outcome()),
+        ]
     }
 
     fn outcome(&mut self) -> Outcome {

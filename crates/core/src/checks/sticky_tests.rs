@@ -289,3 +289,28 @@ fn timeouts_and_network_errors_count_as_other_failures_and_move_on() {
 fn invalid_endpoint_skips() {
     assert_eq!(start("socketio=nope").finished().status, Status::Skip);
 }
+
+#[test]
+fn an_unanswered_handshake_ends_the_check_instead_of_waiting_five_more_times() {
+    for silence in [
+        Event::Timeout { id: TIMER },
+        Event::HttpFailed {
+            id: 1,
+            message: "TypeError: Failed to fetch".into(),
+        },
+    ] {
+        let mut s = start("");
+        let first = s.drain();
+        assert!(
+            matches!(&first[0], Action::Fetch { id: 1, .. }),
+            "{first:?}"
+        );
+        s.feed(silence, REQUEST_TIMEOUT_MS);
+        let outcome = s.finished();
+        assert_eq!(outcome.status, Status::Skip);
+        assert!(
+            !s.drain().iter().any(|a| matches!(a, Action::Fetch { .. })),
+            "no further request"
+        );
+    }
+}
