@@ -4,3 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 trunk build --release --quiet
+python3 scripts/postbuild.py dist

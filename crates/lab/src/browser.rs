@@ -6,12 +6,35 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 use tokio::process::{Child, Command};
 
 use crate::{free_port, wait_for_port};
+
+/// `POST /session/{id}/goog/cdp/execute`, chromedriver's door to the
+/// DevTools protocol.
+#[derive(Debug)]
+struct CdpCommand(Value);
+
+impl WebDriverCompatibleCommand for CdpCommand {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
+    }
+}
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 const POLL_INTERVAL: Duration = Duration::from_millis(100);
@@ -81,6 +104,60 @@ impl Browser {
 
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// Runs a Chrome DevTools Protocol command (through chromedriver's
+    /// `goog/cdp/execute`) and returns its result.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Result<Value> {
+        let command = CdpCommand(json!({ "cmd": cmd, "params": params }));
+        let answer = self
+            .client
+            .issue_cmd(command)
+            .await
+            .with_context(|| format!("DevTools command {cmd}"))?;
+        Ok(answer)
+    }
+
+    /// Saves downloads into `dir` without asking.
+    pub async fn allow_downloads(&self, dir: &std::path::Path) -> Result<()> {
+        self.cdp(
+            "Browser.setDownloadBehavior",
+            json!({ "behavior": "allow", "downloadPath": dir.display().to_string() }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// From now on, every page this browser opens records the Content
+    /// Security Policy violations it meets (`securitypolicyviolation`
+    /// events, from before the page's first script); read them with
+    /// [`Browser::csp_violations`].
+    pub async fn watch_csp_violations(&self) -> Result<()> {
+        let source = "window.__cspViolations = [];\
+            document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(\
+              e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));";
+        self.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": source }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The violations recorded on the current page; an error when the page
+    /// was opened before [`Browser::watch_csp_violations`].
+    pub async fn csp_violations(&self) -> Result<Vec<String>> {
+        let seen = self
+            .client
+            .execute("return window.__cspViolations;", vec![])
+            .await?;
+        let Value::Array(seen) = seen else {
+            bail!("CSP violations were not being watched on this page: {seen}")
+        };
+        Ok(seen
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_owned())
+            .collect())
     }
 
     /// Opens `url` and returns the report once the automatic checks are done.

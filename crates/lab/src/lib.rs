@@ -229,3 +229,47 @@ pub async fn wait_for_port(
     }
     bail!("{what} did not listen on port {port} within 10 s")
 }
+
+/// A server that accepts TCP connections (and takes UDP datagrams on the
+/// same port number) and never answers: what a black-holing firewall or a
+/// wedged proxy looks like from a browser. Holds at most
+/// [`Silent::MAX_HELD`] connections; stops when dropped.
+pub struct Silent {
+    pub port: u16,
+    task: JoinHandle<()>,
+    _udp: std::net::UdpSocket,
+}
+
+impl Silent {
+    pub const MAX_HELD: usize = 256;
+
+    pub async fn start() -> Result<Silent> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let port = listener.local_addr()?.port();
+        let udp = std::net::UdpSocket::bind((Ipv4Addr::LOCALHOST, port))
+            .with_context(|| format!("cannot bind UDP 127.0.0.1:{port}"))?;
+        let task = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((stream, _)) = listener.accept().await {
+                if held.len() < Self::MAX_HELD {
+                    held.push(stream);
+                }
+            }
+        });
+        Ok(Silent {
+            port,
+            task,
+            _udp: udp,
+        })
+    }
+
+    pub fn origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Silent {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

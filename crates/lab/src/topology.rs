@@ -1,6 +1,8 @@
 //! Scenario topologies: nginx in front of Socket.IO backend processes (each
-//! its own process with its own sessions, like pods), the page served by
-//! nginx on the same origin, one config per scenario.
+//! its own process with its own sessions, like pods), one config per
+//! scenario. The page is served at `/conncheck/` by the operators' snippet
+//! `deploy/nginx/conncheck.conf` itself, beside an app whose catch-all
+//! answers every other path with its `index.html`.
 
 use std::time::Duration;
 
@@ -19,7 +21,11 @@ pub const SHORT_IDLE: Duration = Duration::from_secs(3);
 pub const SHORT_IDLE_PING_INTERVAL: Duration = Duration::from_secs(5);
 
 const PAGE: &str = include_str!("../nginx/page.conf");
-const HEALTHY: &str = include_str!("../nginx/socketio-healthy.conf");
+/// What operators deploy (`deploy/nginx/`), run here as it is.
+const DEPLOY_PAGE: &str = include_str!("../../../deploy/nginx/conncheck.conf");
+const DEPLOY_SOCKETIO: &str = include_str!("../../../deploy/nginx/socketio.conf");
+/// Where the deploy snippet serves the page.
+pub const PAGE_PREFIX: &str = "/conncheck/";
 const NO_UPGRADE: &str = include_str!("../nginx/socketio-no-upgrade.conf");
 const SHORT_IDLE_LOCATION: &str = include_str!("../nginx/socketio-short-idle.conf");
 const AFFINITY_COOKIE: &str = include_str!("../nginx/affinity-cookie.conf");
@@ -137,7 +143,9 @@ pub fn scenario(name: &str) -> Result<(Proxy, Backend)> {
 
 pub struct Topology {
     pub nginx: Nginx,
-    // Held so that the backends live as long as the topology.
+    // Held so that the backends and the deploy snippet's root live as long
+    // as the topology.
+    _site: tempfile::TempDir,
     _nodes: Vec<NodeBackend>,
     _rust: Option<Lab>,
 }
@@ -194,12 +202,33 @@ impl Topology {
             // page load itself gets the cookie.
             server.push_str("        add_header Set-Cookie $affinity_set_cookie always;\n");
         }
+        // The deploy snippet's `root /srv;` becomes a directory whose
+        // `conncheck` is the built page.
+        let site = tempfile::tempdir()?;
+        std::os::unix::fs::symlink(dist.canonicalize()?, site.path().join("conncheck"))?;
+        let site_text = site.path().canonicalize()?.display().to_string();
+        server.push_str(&replace_once(
+            DEPLOY_PAGE,
+            "root /srv;",
+            &format!("root {site_text};"),
+        )?);
         server.push_str(PAGE);
-        server.push_str(match proxy {
-            Proxy::NoUpgrade => NO_UPGRADE,
-            Proxy::ShortIdle => SHORT_IDLE_LOCATION,
-            _ => HEALTHY,
-        });
+        match proxy {
+            Proxy::NoUpgrade => server.push_str(NO_UPGRADE),
+            Proxy::ShortIdle => server.push_str(SHORT_IDLE_LOCATION),
+            _ => {
+                let location = replace_once(
+                    DEPLOY_SOCKETIO,
+                    "location /socket.io/ {",
+                    "location {{SOCKETIO_PATH}}/ {",
+                )?;
+                server.push_str(&replace_once(
+                    &location,
+                    "http://app_backend;",
+                    "http://socketio;",
+                )?)
+            }
+        }
         let dist_text = dist.canonicalize()?.display().to_string();
         let server = render(
             &server,
@@ -208,6 +237,7 @@ impl Topology {
         let nginx = Nginx::start(&http, &server).await?;
         Ok(Topology {
             nginx,
+            _site: site,
             _nodes: nodes,
             _rust: rust,
         })
@@ -217,8 +247,22 @@ impl Topology {
     pub fn page_url(&self, extra_query: &str) -> String {
         format!(
             "{}?socketio={SOCKETIO_PATH}/{extra_query}",
-            self.nginx.url()
+            self.page_root()
         )
+    }
+
+    /// The page's URL without a query.
+    pub fn page_root(&self) -> String {
+        format!("http://127.0.0.1:{}{PAGE_PREFIX}", self.nginx.port)
+    }
+}
+
+/// `text` with its one `from` replaced: the deploy files must keep the lines
+/// the lab adapts, or the lab would silently run something else.
+fn replace_once(text: &str, from: &str, to: &str) -> Result<String> {
+    match text.matches(from).count() {
+        1 => Ok(text.replacen(from, to, 1)),
+        n => bail!("a deploy snippet has {n} times {from:?}, expected once"),
     }
 }
 

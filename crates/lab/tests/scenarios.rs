@@ -110,7 +110,7 @@ async fn wrong_path_gets_the_apps_html() -> Result<()> {
     // its catch-all answers with the app's index.html.
     let topology = Topology::start(Proxy::Healthy, Backend::Node(NodeMode::Healthy)).await?;
     let browser = Browser::start(&[]).await?;
-    let report = browser.run_page(&topology.nginx.url(), RUN_TIMEOUT).await?;
+    let report = browser.run_page(&topology.page_root(), RUN_TIMEOUT).await?;
     browser.close().await;
     assert_eq!(finding_ids(&report), ["socketio-not-found"]);
     let open = &check(&report, "socketio-handshake")["data"]["open"];

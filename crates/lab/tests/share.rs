@@ -59,6 +59,20 @@ async fn live_report(browser: &Browser, topology: &Topology) -> Result<Value> {
     Ok(report)
 }
 
+/// The text of `name` once Chromium has finished saving it to `dir`.
+async fn downloaded_file(dir: &std::path::Path, name: &str) -> Result<String> {
+    for _ in 0..50 {
+        if let Ok(text) = std::fs::read_to_string(dir.join(name)) {
+            return Ok(text);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!(
+        "{name} was not downloaded into {} within 5 s",
+        dir.display()
+    )
+}
+
 fn same_findings_and_checks(shared: &Value, original: &Value) {
     assert_eq!(finding_ids(shared), finding_ids(original));
     assert_eq!(shared["checks"], original["checks"]);
@@ -123,16 +137,17 @@ async fn text_link_and_json_round_trips_render_the_same_findings() -> Result<()>
             && download.as_str().unwrap().ends_with(".json"),
         "{download}"
     );
-    let downloaded = browser
-        .client()
-        .execute_async("const done = arguments[0]; fetch(document.querySelector('[data-action=download-json]').href).then(r => r.text()).then(done);", vec![])
-        .await?;
-    let downloaded = downloaded.as_str().unwrap().to_owned();
+    // A real download: the deploy CSP (connect-src 'self') would not let a
+    // script read the blob, and a user's browser saves it anyway.
+    let downloads = tempfile::tempdir()?;
+    browser.allow_downloads(downloads.path()).await?;
+    browser.click_action("download-json").await?;
+    let downloaded = downloaded_file(downloads.path(), download.as_str().unwrap()).await?;
     assert_eq!(serde_json::from_str::<Value>(&downloaded)?, original);
 
     // The support person's browser: a fresh page each time, never a live run.
     for (how, input) in [("text", text.as_str()), ("json", downloaded.as_str())] {
-        browser.client().goto(&topology.nginx.url()).await?;
+        browser.client().goto(&topology.page_root()).await?;
         browser.wait_for_state("done", RUN_TIMEOUT).await?;
         import(&browser, input).await?;
         assert_eq!(view(&browser).await?, "shared", "{how}");

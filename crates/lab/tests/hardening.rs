@@ -1,0 +1,232 @@
+//! Hardening, end to end: the page as operators deploy it (the nginx snippet
+//! of `deploy/nginx/`, with its strict Content-Security-Policy) raises no
+//! CSP violation; a server that accepts connections and never answers still
+//! gets a complete report; bad configuration gets a clear answer.
+
+use std::io::{Read, Write};
+
+use anyhow::{Context, Result};
+use conncheck_lab::browser::Browser;
+use conncheck_lab::node::NodeMode;
+use conncheck_lab::report_json::{check, finding_ids, FAKE_DEVICES, RUN_TIMEOUT};
+use conncheck_lab::topology::{Backend, Proxy, Topology};
+use conncheck_lab::{default_dist, Lab, LabOptions, Silent};
+use serde_json::{json, Value};
+
+/// The status line and headers (names lowercased) nginx answers for `path`.
+fn head(port: u16, path: &str, accept_encoding: &str) -> Result<(u16, Vec<(String, String)>)> {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(5)))?;
+    write!(
+        stream,
+        "HEAD {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: {accept_encoding}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    let mut lines = answer.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .with_context(|| format!("no status line in {answer:?}"))?;
+    let headers = lines
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Ok((status, headers))
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// The hashed wasm file of the built page, as index.html names it.
+fn wasm_name() -> Result<String> {
+    let dist = default_dist();
+    std::fs::read_dir(&dist)?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .find(|n| n.ends_with("_bg.wasm"))
+        .with_context(|| format!("no _bg.wasm in {}", dist.display()))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deploy_snippet_serves_the_page_under_a_strict_csp_without_violations() -> Result<()> {
+    let topology = Topology::start(Proxy::Healthy, Backend::Node(NodeMode::Healthy)).await?;
+    let port = topology.nginx.port;
+
+    // What the snippet answers.
+    let (status, page) = head(port, "/conncheck/", "")?;
+    assert_eq!(status, 200);
+    let csp = header(&page, "content-security-policy").context("no CSP header")?;
+    for directive in [
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "style-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(directive), "{directive} missing from {csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(header(&page, "x-content-type-options"), Some("nosniff"));
+    assert_eq!(header(&page, "referrer-policy"), Some("no-referrer"));
+    assert_eq!(header(&page, "cache-control"), Some("no-cache"));
+    let (status, moved) = head(port, "/conncheck", "")?;
+    assert_eq!((status, header(&moved, "location").is_some()), (301, true));
+    let (_, config) = head(port, "/conncheck/conncheck.json", "")?;
+    assert_eq!(header(&config, "content-type"), Some("application/json"));
+    assert_eq!(header(&config, "cache-control"), Some("no-cache"));
+    let wasm = format!("/conncheck/{}", wasm_name()?);
+    let (status, asset) = head(port, &wasm, "gzip, br")?;
+    assert_eq!(status, 200);
+    assert_eq!(header(&asset, "content-type"), Some("application/wasm"));
+    assert_eq!(header(&asset, "content-encoding"), Some("gzip"));
+    assert!(
+        header(&asset, "cache-control")
+            .is_some_and(|c| c.starts_with("max-age=") && c != "max-age=0"),
+        "{asset:?}"
+    );
+    assert!(
+        header(&asset, "content-security-policy").is_some(),
+        "the headers also reach the hashed assets"
+    );
+
+    // The page under that header: every check runs, nothing is blocked.
+    let browser = Browser::start(&[FAKE_DEVICES]).await?;
+    browser.watch_csp_violations().await?;
+    let report = browser
+        .run_page(&topology.page_url(""), RUN_TIMEOUT)
+        .await
+        .map_err(|e| e.context(topology.nginx.error_log()))?;
+    assert_eq!(finding_ids(&report), Vec::<&str>::new(), "{report:#}");
+    for id in ["websocket", "socketio-handshake", "socketio-upgrade"] {
+        assert_eq!(check(&report, id)["status"], "pass", "{id}");
+    }
+    browser.click_action("media-test").await?;
+    browser.wait_for_state("done", RUN_TIMEOUT).await?;
+    assert_eq!(browser.csp_violations().await?, Vec::<String>::new());
+
+    // The watcher sees what this CSP blocks: an inline style and script.
+    browser
+        .client()
+        .execute(
+            "const s = document.createElement('script'); s.textContent = 'window.ran = 1'; document.body.append(s);\
+             document.body.setAttribute('style', 'color: red');",
+            vec![],
+        )
+        .await?;
+    let seen = browser.csp_violations().await?;
+    browser.close().await;
+    assert!(
+        seen.iter()
+            .any(|v| v.starts_with("script-src-elem blocked inline"))
+            && seen
+                .iter()
+                .any(|v| v.starts_with("style-src-attr blocked inline")),
+        "{seen:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_never_answers_still_gets_a_complete_report() -> Result<()> {
+    let silent = Silent::start().await?;
+    let origin = silent.origin();
+    let config = json!({
+        "allow_origins": [origin],
+        "ws": format!("ws://127.0.0.1:{}/ws", silent.port),
+        "livekit": origin,
+        "stun": [format!("stun:127.0.0.1:{}", silent.port)],
+    });
+    let mut options = LabOptions::new(default_dist());
+    options.config_json = Some(config.to_string());
+    let lab = Lab::start(options).await?;
+    let browser = Browser::start(&[]).await?;
+    // The Socket.IO endpoint from the link: allowed, since the file lists its origin.
+    let url = format!("{}?socketio={origin}/socket.io/&lifetime=5", lab.url());
+    let report = browser.run_page(&url, RUN_TIMEOUT).await?;
+    let text = browser.text().await?;
+    browser.close().await;
+
+    assert_eq!(
+        report["config"]["errors"],
+        Value::Null,
+        "{:#}",
+        report["config"]
+    );
+    let checks = report["checks"].as_array().unwrap();
+    for c in checks {
+        let summary = c["summary"].as_str().unwrap_or_default();
+        assert!(
+            !summary.contains("did not finish"),
+            "{} was stopped by the driver's cap, not its own timeouts: {summary}",
+            c["id"]
+        );
+    }
+    for c in checks {
+        println!(
+            "{} {} {} ms: {}",
+            c["id"], c["status"], c["duration_ms"], c["summary"]
+        );
+    }
+    for id in [
+        "websocket",
+        "socketio-handshake",
+        "socketio-upgrade",
+        "connection-lifetime",
+    ] {
+        assert_eq!(
+            check(&report, id)["status"],
+            "fail",
+            "{:#}",
+            check(&report, id)
+        );
+    }
+    // It asks no more after an unanswered handshake: one session, not six.
+    let sticky = check(&report, "sticky-session");
+    assert_eq!(
+        (
+            sticky["status"].as_str(),
+            sticky["data"]["with_cookies"]["sessions"].as_u64()
+        ),
+        (Some("skip"), Some(1))
+    );
+    assert_ne!(check(&report, "webrtc")["status"], "pass");
+    assert!(
+        finding_ids(&report).contains(&"socketio-unreachable"),
+        "{report:#}"
+    );
+    assert!(text.contains("Copy report"), "{text}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn malformed_config_file_is_named_and_the_defaults_still_run() -> Result<()> {
+    let mut options = LabOptions::new(default_dist());
+    options.config_json = Some("{\"socketio\": \"/socket.io/\", \"lifetime\": ".into());
+    let lab = Lab::start(options).await?;
+    let browser = Browser::start(&[]).await?;
+    let report = browser.run_page(&lab.url(), RUN_TIMEOUT).await?;
+    let text = browser.text().await?;
+    browser.close().await;
+    assert_eq!(report["config"]["file"], "invalid");
+    let error = &report["config"]["errors"][0];
+    assert_eq!(error["key"], "conncheck.json");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("is not valid JSON"),
+        "{error}"
+    );
+    assert_eq!(check(&report, "socketio-handshake")["status"], "pass");
+    assert!(
+        text.contains("conncheck.json") && text.contains("is not valid JSON"),
+        "{text}"
+    );
+    Ok(())
+}
