@@ -73,9 +73,67 @@ pub enum FindingId {
     TurnTlsUnavailable,
 }
 
+impl FindingId {
+    /// Every finding, for documentation and tests.
+    pub const ALL: [FindingId; 19] = [
+        FindingId::InsecureContext,
+        FindingId::WebsocketBlocked,
+        FindingId::SocketioUnreachable,
+        FindingId::SocketioNotFound,
+        FindingId::SocketioServerError,
+        FindingId::SocketioProtocolMismatch,
+        FindingId::SocketioForbidden,
+        FindingId::NamespaceRejected,
+        FindingId::CorsBlocked,
+        FindingId::UpgradesDisabled,
+        FindingId::StickySessionMissing,
+        FindingId::AffinityCookieNeedsCredentials,
+        FindingId::ConnectionCut,
+        FindingId::MediaPermissionDenied,
+        FindingId::MediaDeviceInUse,
+        FindingId::MediaDeviceMissing,
+        FindingId::UdpBlocked,
+        FindingId::TurnUnreachable,
+        FindingId::TurnTlsUnavailable,
+    ];
+
+    /// Its place in [`FindingId::ALL`]; a new variant fails to compile here
+    /// until it is listed there too.
+    pub fn index(self) -> usize {
+        match self {
+            FindingId::InsecureContext => 0,
+            FindingId::WebsocketBlocked => 1,
+            FindingId::SocketioUnreachable => 2,
+            FindingId::SocketioNotFound => 3,
+            FindingId::SocketioServerError => 4,
+            FindingId::SocketioProtocolMismatch => 5,
+            FindingId::SocketioForbidden => 6,
+            FindingId::NamespaceRejected => 7,
+            FindingId::CorsBlocked => 8,
+            FindingId::UpgradesDisabled => 9,
+            FindingId::StickySessionMissing => 10,
+            FindingId::AffinityCookieNeedsCredentials => 11,
+            FindingId::ConnectionCut => 12,
+            FindingId::MediaPermissionDenied => 13,
+            FindingId::MediaDeviceInUse => 14,
+            FindingId::MediaDeviceMissing => 15,
+            FindingId::UdpBlocked => 16,
+            FindingId::TurnUnreachable => 17,
+            FindingId::TurnTlsUnavailable => 18,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_findings_are_listed_once_in_order() {
+        for (i, id) in FindingId::ALL.iter().enumerate() {
+            assert_eq!(id.index(), i, "{id:?}");
+        }
+    }
 
     #[test]
     fn ids_serialize_as_the_design_contract_spells_them() {
