@@ -196,22 +196,28 @@ impl Topology {
             .collect();
         let mut http = format!("    upstream socketio {{\n{balance}{servers}    }}\n");
         let mut server = String::new();
-        if proxy == Proxy::CookieAffinity {
-            http.push_str(AFFINITY_COOKIE);
-            // On every path, as ingress-nginx does for the whole Ingress: the
-            // page load itself gets the cookie.
-            server.push_str("        add_header Set-Cookie $affinity_set_cookie always;\n");
-        }
         // The deploy snippet's `root /srv;` becomes a directory whose
         // `conncheck` is the built page.
         let site = tempfile::tempdir()?;
         std::os::unix::fs::symlink(dist.canonicalize()?, site.path().join("conncheck"))?;
         let site_text = site.path().canonicalize()?.display().to_string();
-        server.push_str(&replace_once(
-            DEPLOY_PAGE,
-            "root /srv;",
-            &format!("root {site_text};"),
-        )?);
+        let mut page = replace_once(DEPLOY_PAGE, "root /srv;", &format!("root {site_text};"))?;
+        if proxy == Proxy::CookieAffinity {
+            http.push_str(AFFINITY_COOKIE);
+            // On every path, as ingress-nginx does in each location of the
+            // Ingress (deploy/kubernetes/ingress-nginx.yaml routes the page
+            // and Socket.IO in one): the page load itself gets the cookie.
+            // Inside the page's location too, whose own add_header lines
+            // would hide a server-level one.
+            let set_cookie = "add_header Set-Cookie $affinity_set_cookie always;";
+            server.push_str(&format!("        {set_cookie}\n"));
+            page = replace_once(
+                &page,
+                "location /conncheck/ {",
+                &format!("location /conncheck/ {{\n    {set_cookie}"),
+            )?;
+        }
+        server.push_str(&page);
         server.push_str(PAGE);
         match proxy {
             Proxy::NoUpgrade => server.push_str(NO_UPGRADE),

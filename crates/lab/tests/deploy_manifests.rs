@@ -109,20 +109,22 @@ fn conncheck_deployment_service_and_config_fit_together() -> Result<()> {
 #[test]
 fn ingress_nginx_has_websocket_and_affinity_annotations() -> Result<()> {
     let docs = documents("ingress-nginx.yaml")?;
-    let page = kind(&docs, "Ingress", "conncheck");
-    assert_eq!(page["spec"]["ingressClassName"], "nginx");
-    assert_eq!(
-        routes(page).get("/conncheck").map(String::as_str),
-        Some("conncheck")
-    );
-    assert_eq!(
-        page["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["port"]["name"],
-        "http"
-    );
-
+    // One Ingress: the affinity cookie comes with the page load.
     let app = kind(&docs, "Ingress", "app");
     assert_eq!(app["spec"]["ingressClassName"], "nginx");
-    assert!(routes(app).contains_key("/socket.io"));
+    let routes = routes(app);
+    assert_eq!(
+        routes.get("/conncheck").map(String::as_str),
+        Some("conncheck")
+    );
+    assert_eq!(routes.get("/socket.io").map(String::as_str), Some("app"));
+    let page = app["spec"]["rules"][0]["http"]["paths"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|p| p["path"] == "/conncheck")
+        .unwrap();
+    assert_eq!(page["backend"]["service"]["port"]["name"], "http");
     let annotation = |key: &str| {
         text(
             app,
