@@ -231,6 +231,18 @@ pub struct Outcome {
     pub data: serde_json::Value,
 }
 
+impl Outcome {
+    /// The outcome of a check judged from its data: `(status, summary)` as
+    /// the check's `summarize` gives them, and the data as the report holds it.
+    pub fn judged((status, summary): (Status, String), data: &impl Serialize) -> Outcome {
+        Outcome {
+            status,
+            summary,
+            data: serde_json::to_value(data).unwrap_or_default(),
+        }
+    }
+}
+
 pub trait Check {
     fn id(&self) -> CheckId;
     /// How long the check means to run beyond its timeouts (a hold time):

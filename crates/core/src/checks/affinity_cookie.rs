@@ -96,15 +96,9 @@ impl AffinityCookieCheck {
 
     fn finish(&mut self) -> Vec<Action> {
         self.waiting_for = None;
-        let (status, summary) = summarize(&self.data);
-        let data = serde_json::to_value(&self.data).unwrap_or_default();
         vec![
             Action::CancelTimer { id: TIMER },
-            Action::Finish(Outcome {
-                status,
-                summary,
-                data,
-            }),
+            Action::Finish(Outcome::judged(summarize(&self.data), &self.data)),
         ]
     }
 }

@@ -236,12 +236,7 @@ impl HandshakeCheck {
     }
 
     fn outcome(&self) -> Outcome {
-        let (status, summary) = summarize(&self.data, self.namespace.is_some());
-        Outcome {
-            status,
-            summary,
-            data: serde_json::to_value(&self.data).unwrap_or_default(),
-        }
+        Outcome::judged(summarize(&self.data, self.namespace.is_some()), &self.data)
     }
 }
 

@@ -217,15 +217,9 @@ impl LifetimeCheck {
 
     fn finish(&mut self) -> Vec<Action> {
         self.phase = Phase::Done;
-        let (status, summary) = summarize(&self.data);
-        let data = serde_json::to_value(&self.data).unwrap_or_default();
         vec![
             Action::CancelTimer { id: TIMER },
-            Action::Finish(Outcome {
-                status,
-                summary,
-                data,
-            }),
+            Action::Finish(Outcome::judged(summarize(&self.data), &self.data)),
         ]
     }
 }

@@ -211,17 +211,11 @@ impl MediaCheck {
 
     fn finish(&mut self) -> Vec<Action> {
         self.phase = Phase::Done;
-        let (status, summary) = summarize(&self.data);
-        let data = serde_json::to_value(&self.data).unwrap_or_default();
         vec![
             Action::StopMedia { id: AUDIO },
             Action::StopMedia { id: VIDEO },
             Action::CancelTimer { id: STEP_TIMER },
-            Action::Finish(Outcome {
-                status,
-                summary,
-                data,
-            }),
+            Action::Finish(Outcome::judged(summarize(&self.data), &self.data)),
         ]
     }
 }

@@ -94,11 +94,11 @@ pub fn engineio_url(endpoint: &Url, transport: Transport, sid: Option<&str>) -> 
 /// The end of a Socket.IO check whose configured endpoint is invalid (the
 /// configuration error itself is shown and reported apart).
 pub(crate) fn skipped_without_endpoint(data: &impl serde::Serialize) -> Vec<Action> {
-    vec![Action::Finish(Outcome {
-        status: Status::Skip,
-        summary: "Not run: the configured socketio endpoint is invalid.".into(),
-        data: serde_json::to_value(data).unwrap_or_default(),
-    })]
+    let skipped = (
+        Status::Skip,
+        "Not run: the configured socketio endpoint is invalid.".into(),
+    );
+    vec![Action::Finish(Outcome::judged(skipped, data))]
 }
 
 /// A check's summary as its data implies it, for checks whose data says

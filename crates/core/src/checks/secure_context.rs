@@ -60,13 +60,10 @@ impl Check for SecureContextCheck {
     }
 
     fn start(&mut self, _now: Millis) -> Vec<Action> {
-        let (status, summary) = summarize(&self.data);
-        let data = serde_json::to_value(&self.data).unwrap_or_default();
-        vec![Action::Finish(Outcome {
-            status,
-            summary,
-            data,
-        })]
+        vec![Action::Finish(Outcome::judged(
+            summarize(&self.data),
+            &self.data,
+        ))]
     }
 
     fn handle(&mut self, _event: Event, _now: Millis) -> Vec<Action> {

@@ -319,12 +319,7 @@ impl StickyCheck {
                 self.data.backends_estimate = Some((estimate.round() as u32).clamp(2, 16));
             }
         }
-        let (status, summary) = summarize(&self.data);
-        Outcome {
-            status,
-            summary,
-            data: serde_json::to_value(&self.data).unwrap_or_default(),
-        }
+        Outcome::judged(summarize(&self.data), &self.data)
     }
 }
 

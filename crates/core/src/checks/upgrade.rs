@@ -423,12 +423,7 @@ impl UpgradeCheck {
     }
 
     fn outcome(&self) -> Outcome {
-        let (status, summary) = summarize(&self.data);
-        Outcome {
-            status,
-            summary,
-            data: serde_json::to_value(&self.data).unwrap_or_default(),
-        }
+        Outcome::judged(summarize(&self.data), &self.data)
     }
 }
 

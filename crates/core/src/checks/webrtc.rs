@@ -432,12 +432,10 @@ impl Check for WebrtcCheck {
             _ => return Vec::new(),
         };
         if !self.livekit_pending && !self.livekit_ws_pending && self.pending.iter().all(|p| !p) {
-            let (status, summary) = summarize(&self.data);
-            actions.push(Action::Finish(Outcome {
-                status,
-                summary,
-                data: serde_json::to_value(&self.data).unwrap_or_default(),
-            }));
+            actions.push(Action::Finish(Outcome::judged(
+                summarize(&self.data),
+                &self.data,
+            )));
         }
         actions
     }

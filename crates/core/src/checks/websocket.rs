@@ -240,12 +240,7 @@ impl WebSocketCheck {
             targets: self.targets.iter().map(|t| t.report.clone()).collect(),
             not_tested: self.not_tested.clone(),
         };
-        let (status, summary) = summarize(&data);
-        Outcome {
-            status,
-            summary,
-            data: serde_json::to_value(data).unwrap_or_default(),
-        }
+        Outcome::judged(summarize(&data), &data)
     }
 }
 
