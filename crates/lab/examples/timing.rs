@@ -71,11 +71,15 @@ async fn run(browser: &Browser, url: &str) -> Result<Run> {
         .execute("return window.__doneAt;", vec![])
         .await?;
     let done_ms = done_ms.as_f64().context("the done observer saw nothing")?;
+    let violations = browser.csp_violations().await?;
+    if !violations.is_empty() {
+        bail!("CSP violations during the benchmark: {violations:?}");
+    }
     Ok(Run { done_ms, report })
 }
 
-/// Each automatic check's duration, median over the runs, as a table row.
-fn check_medians(runs: &[Run], unit: f64) -> Vec<(String, f64)> {
+/// Each automatic check's median duration over the runs, in ms.
+fn check_medians(runs: &[Run]) -> Vec<(String, f64)> {
     let ids: Vec<String> = runs[0].report["checks"]
         .as_array()
         .unwrap()
@@ -86,7 +90,7 @@ fn check_medians(runs: &[Run], unit: f64) -> Vec<(String, f64)> {
         .map(|id| {
             let values = runs
                 .iter()
-                .map(|r| ms(&check(&r.report, &id)["duration_ms"]) / unit)
+                .map(|r| ms(&check(&r.report, &id)["duration_ms"]))
                 .collect();
             (id, median(values))
         })
@@ -131,11 +135,6 @@ async fn main() -> Result<()> {
         their_times.push(theirs);
         runs.push(one);
     }
-    let violations = browser.csp_violations().await?;
-    if !violations.is_empty() {
-        bail!("CSP violations during the benchmark: {violations:?}");
-    }
-
     browser.cdp("Network.enable", json!({})).await?;
     browser
         .cdp(
@@ -168,8 +167,8 @@ async fn main() -> Result<()> {
         "| check | no added latency | 150 ms RTT | in round trips |".into(),
         "|---|---:|---:|---:|".into(),
     ];
-    let slow_checks = check_medians(&slow, 1.0);
-    for ((id, fast), (_, slow_ms)) in check_medians(&runs, 1.0).into_iter().zip(slow_checks) {
+    let slow_checks = check_medians(&slow);
+    for ((id, fast), (_, slow_ms)) in check_medians(&runs).into_iter().zip(slow_checks) {
         out.push(format!(
             "| {id} | {fast:.0} ms | {slow_ms:.0} ms | {:.1} |",
             slow_ms / RTT_MS
