@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use conncheck_core::check::{
     overran, Action, Check, Credentials, Event, FetchMode, FetchRequest, Handle, MediaKind, Millis,
-    Outcome, TrackFacts,
+    Outcome, Progress, TrackFacts,
 };
 use conncheck_core::report::ReportCheck;
 use futures::channel::mpsc::{unbounded, UnboundedSender};
@@ -42,28 +42,44 @@ enum Input {
 /// they stop).
 pub type MediaSink = Rc<dyn Fn(MediaKind, Option<MediaStream>)>;
 
+/// Where a check's [`Progress`] goes, with the check's running time; an
+/// interim outcome comes as the report entry it stands for.
+pub type ProgressSink = Rc<dyn Fn(Reported)>;
+
+pub enum Reported {
+    CookieJarSettled,
+    Interim(ReportCheck),
+}
+
 /// Runs one check to its end and returns its report entry.
 pub async fn run(check: Box<dyn Check>) -> ReportCheck {
     let cap = HARD_CAP_MARGIN_MS + check.planned_ms();
-    run_with(check, cap, None).await
+    run_with(check, cap, None, None).await
 }
 
 /// [`run`], handing camera/microphone streams to `sink` while they live.
 pub async fn run_observed(check: Box<dyn Check>, sink: MediaSink) -> ReportCheck {
     let cap = HARD_CAP_MARGIN_MS + check.planned_ms();
-    run_with(check, cap, Some(sink)).await
+    run_with(check, cap, Some(sink), None).await
+}
+
+/// [`run`], telling `progress` how far the check has got.
+pub async fn run_reporting(check: Box<dyn Check>, progress: ProgressSink) -> ReportCheck {
+    let cap = HARD_CAP_MARGIN_MS + check.planned_ms();
+    run_with(check, cap, None, Some(progress)).await
 }
 
 /// [`run`] with a given hard cap, after which the check is stopped and
 /// reported as failed.
 pub async fn run_capped(check: Box<dyn Check>, cap_ms: Millis) -> ReportCheck {
-    run_with(check, cap_ms, None).await
+    run_with(check, cap_ms, None, None).await
 }
 
 async fn run_with(
     mut check: Box<dyn Check>,
     cap_ms: Millis,
     sink: Option<MediaSink>,
+    progress: Option<ProgressSink>,
 ) -> ReportCheck {
     let (tx, mut rx) = unbounded();
     let mut io = Io {
@@ -80,9 +96,23 @@ async fn run_with(
         let _ = cap_tx.unbounded_send(Input::Overran);
     });
     let started = now();
+    let id = check.id();
     let mut actions = check.start(started);
     let outcome = loop {
-        if let Some(outcome) = io.carry_out(actions) {
+        let (finished, progressed) = io.carry_out(actions);
+        if let Some(progress) = &progress {
+            for p in progressed {
+                progress(match p {
+                    Progress::CookieJarSettled => Reported::CookieJarSettled,
+                    Progress::Interim(outcome) => Reported::Interim(ReportCheck::new(
+                        id,
+                        outcome,
+                        now().saturating_sub(started),
+                    )),
+                });
+            }
+        }
+        if let Some(outcome) = finished {
             break outcome;
         }
         actions = match rx.next().await {
@@ -100,7 +130,7 @@ async fn run_with(
         };
     };
     drop(io); // closes sockets, aborts fetches, cancels timers
-    ReportCheck::new(check.id(), outcome, now().saturating_sub(started))
+    ReportCheck::new(id, outcome, now().saturating_sub(started))
 }
 
 fn now() -> Millis {
@@ -118,11 +148,14 @@ struct Io {
 }
 
 impl Io {
-    /// Carries out actions in order; returns the outcome if one finishes the check.
-    fn carry_out(&mut self, actions: Vec<Action>) -> Option<Outcome> {
+    /// Carries out actions in order; returns the outcome if one finishes the
+    /// check, and the progress the check told of on the way.
+    fn carry_out(&mut self, actions: Vec<Action>) -> (Option<Outcome>, Vec<Progress>) {
+        let mut progressed = Vec::new();
         for action in actions {
             match action {
-                Action::Finish(outcome) => return Some(outcome),
+                Action::Finish(outcome) => return (Some(outcome), progressed),
+                Action::Progress(p) => progressed.push(p),
                 Action::OpenWs { id, url } => self.open_ws(id, &url),
                 Action::SendWs { id, text } => {
                     if let Some(s) = self.sockets.get(&id) {
@@ -212,7 +245,7 @@ impl Io {
                 }
             }
         }
-        None
+        (None, progressed)
     }
 
     fn hold_stream(&mut self, id: Handle, kind: MediaKind, stream: MediaStream) {

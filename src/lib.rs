@@ -69,15 +69,18 @@ pub fn App() -> Html {
         } else {
             "live"
         };
-        use_effect_with((state.phase, view), move |(phase, view)| {
-            set_body_state(*phase, view);
-            let ticker = (*phase == Phase::Running).then(|| {
-                Interval::new(TICK_MS, move || {
-                    dispatch.dispatch(Msg::Tick(browser::now_ms()))
-                })
-            });
-            move || drop(ticker)
-        });
+        use_effect_with(
+            (state.phase, view, state.reports),
+            move |(phase, view, reports)| {
+                set_body_state(*phase, view, *reports);
+                let ticker = (*phase == Phase::Running).then(|| {
+                    Interval::new(TICK_MS, move || {
+                        dispatch.dispatch(Msg::Tick(browser::now_ms()))
+                    })
+                });
+                move || drop(ticker)
+            },
+        );
     }
 
     let on_open = {
@@ -171,13 +174,21 @@ fn live_view(
         .map(|r| r.findings.clone())
         .unwrap_or_default();
     let running = state.phase == Phase::Running;
+    let user_busy = !state.user_may_start();
+    let lifetime_busy = user_busy
+        || state.checks.iter().any(|r| {
+            r.id == conncheck_core::catalog::CheckId::ConnectionLifetime
+                && matches!(r.state, RowState::Running { .. })
+        });
     let finished = state
         .checks
         .iter()
         .filter(|r| matches!(r.state, RowState::Finished(_)))
         .count();
-    let progress = if running {
+    let progress = if state.report.is_none() {
         format!("{finished} of {} checks finished.", state.checks.len())
+    } else if running {
+        "The report is ready; some checks go on observing the connection.".to_owned()
     } else {
         "All checks finished.".to_owned()
     };
@@ -208,8 +219,8 @@ fn live_view(
             <div class="actions">
                 <button type="button" data-action="run-again" disabled={running} onclick={on_run_again}>{ "Run again" }</button>
             </div>
-            <MediaPanel busy={running} on_start={on_media} video={(*preview.video).clone()} audio={(*preview.audio).clone()} />
-            <LifetimeControl {hold_s} busy={running} on_start={on_lifetime} />
+            <MediaPanel busy={user_busy} on_start={on_media} video={(*preview.video).clone()} audio={(*preview.audio).clone()} />
+            <LifetimeControl {hold_s} busy={lifetime_busy} on_start={on_lifetime} />
             <Findings {findings} />
             { raw }
             <ImportBox {on_open} />
@@ -232,11 +243,14 @@ fn open_fragment(dispatch: &UseReducerDispatcher<State>) -> bool {
     true
 }
 
-/// The automation hooks `<body data-conncheck-state>` (DESIGN.md) and
-/// `data-conncheck-view` (`live` or `shared`).
-fn set_body_state(phase: Phase, view: &str) {
+/// The automation hooks `<body data-conncheck-state>`, `data-conncheck-view`
+/// (`live` or `shared`) and `data-conncheck-reports` (how many complete
+/// reports `#report-json` has held: at least 1 once the first is there,
+/// even while the state is `running` again for a later observation).
+fn set_body_state(phase: Phase, view: &str, reports: u32) {
     if let Some(body) = browser::window().document().and_then(|d| d.body()) {
         let _ = body.set_attribute("data-conncheck-state", phase.as_str());
         let _ = body.set_attribute("data-conncheck-view", view);
+        let _ = body.set_attribute("data-conncheck-reports", &reports.to_string());
     }
 }

@@ -1,77 +1,211 @@
-//! One automatic run: load the configuration, start every check at once,
-//! and assemble the report when the last one finishes.
+//! One automatic run: load the configuration, start the checks, and publish
+//! the report as soon as every check has finished or said what it knows.
+//!
+//! The checks that share the browser's cookie jar with the Socket.IO
+//! endpoint wait for its first answer (the handshake check tells when it is
+//! in): a balancer that sets an affinity cookie on the first answer without
+//! one (ingress-nginx, HAProxy `insert`, GKE `GENERATED_COOKIE`) would give
+//! concurrent cookieless requests different cookies, the last one would win
+//! the jar, and sessions opened by the others would reach the wrong
+//! backend: a fault the real app, which handshakes once, does not have.
+//! Observations whose length depends on the server (the first ping after an
+//! upgrade, a configured lifetime) go on after the report is published, and
+//! update it when they end.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use conncheck_core::catalog::CheckId;
 use conncheck_core::checks::lifetime::DEFAULT_ON_DEMAND_S;
 use conncheck_core::checks::{self, BrowserFacts};
 use conncheck_core::config::{self, Config, FileLoad, ReportConfig};
-use conncheck_core::report::{Page, Report};
-use futures::future::join_all;
+use conncheck_core::report::{Page, Report, ReportCheck};
+use futures::channel::{mpsc, oneshot};
+use futures::future::{FutureExt, Shared};
+use futures::StreamExt;
 use url::Url;
+use wasm_bindgen_futures::spawn_local;
 use yew::UseReducerDispatcher;
 
 use crate::browser::{self, TextFetch};
-use crate::driver;
+use crate::driver::{self, ProgressSink, Reported};
 use crate::state::{Msg, State};
 
 pub const CONFIG_FILE: &str = "conncheck.json";
 const CONFIG_TIMEOUT_MS: u32 = 5_000;
+
+/// Opens once, when the cookie jar holds whatever the endpoint's first
+/// answer set; the checks that share the jar wait for it.
+#[derive(Clone)]
+struct CookieGate {
+    open: Rc<RefCell<Option<oneshot::Sender<()>>>>,
+    opened: Shared<oneshot::Receiver<()>>,
+}
+
+impl CookieGate {
+    fn new() -> Self {
+        let (tx, rx) = oneshot::channel();
+        CookieGate {
+            open: Rc::new(RefCell::new(Some(tx))),
+            opened: rx.shared(),
+        }
+    }
+
+    fn open(&self) {
+        if let Some(tx) = self.open.borrow_mut().take() {
+            let _ = tx.send(());
+        }
+    }
+
+    async fn wait(&self) {
+        // A dropped sender also opens it: nothing is left to wait for.
+        let _ = self.opened.clone().await;
+    }
+}
+
+/// Which checks set the gate's moment, and which wait for it.
+fn gate_role(id: CheckId) -> (bool, bool) {
+    match id {
+        CheckId::SocketioHandshake => (true, false),
+        CheckId::Websocket
+        | CheckId::SocketioUpgrade
+        | CheckId::StickySession
+        | CheckId::AffinityCookie
+        | CheckId::ConnectionLifetime => (false, true),
+        CheckId::SecureContext | CheckId::Media | CheckId::Webrtc => (false, false),
+    }
+}
+
+/// A check's report entry: what it knew when the report was published, or
+/// its end.
+enum Entry {
+    Interim(usize, ReportCheck),
+    Final(usize, ReportCheck),
+}
 
 pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
     let href = browser::location_href();
     // The browser's own location always parses; the fallback only keeps a
     // broken environment from panicking.
     let page_url = Url::parse(&href).unwrap_or_else(|_| fallback_url());
-    let config = load_config(&page_url).await;
+    let config = Rc::new(load_config(&page_url).await);
     let facts = BrowserFacts {
         page_url: page_url.clone(),
         secure_context: browser::is_secure_context(),
     };
     let checks = checks::automatic(&config, &facts);
-    let report_config = ReportConfig::from(&config);
-    let planned = checks
-        .iter()
-        .map(|c| (c.id(), expected_ms(c.id(), &config)))
-        .collect();
+    let report_config = ReportConfig::from(&*config);
+    let planned = checks.iter().map(|c| (c.id(), None)).collect();
     dispatch.dispatch(Msg::Planned {
         config: report_config.clone(),
-        effective: Rc::new(config),
+        effective: config.clone(),
         checks: planned,
     });
 
-    let runs = checks.into_iter().enumerate().map(|(index, check)| {
-        let dispatch = dispatch.clone();
-        async move {
+    let gate = CookieGate::new();
+    let (tx, mut entries) = mpsc::unbounded();
+    let count = checks.len();
+    for (index, check) in checks.into_iter().enumerate() {
+        let (dispatch, gate, tx) = (dispatch.clone(), gate.clone(), tx.clone());
+        spawn_local(async move {
+            let (opens_gate, waits) = gate_role(check.id());
+            if waits {
+                gate.wait().await;
+            }
             dispatch.dispatch(Msg::Started {
                 index,
                 at_ms: browser::now_ms(),
             });
-            let result = driver::run(check).await;
-            dispatch.dispatch(Msg::Finished {
-                index,
-                check: result.clone(),
-            });
-            result
-        }
-    });
-    let results = join_all(runs).await;
+            let progress: ProgressSink = {
+                let (gate, tx) = (gate.clone(), tx.clone());
+                Rc::new(move |reported| match reported {
+                    Reported::CookieJarSettled => gate.open(),
+                    Reported::Interim(check) => {
+                        let _ = tx.unbounded_send(Entry::Interim(index, check));
+                    }
+                })
+            };
+            let result = driver::run_reporting(check, progress).await;
+            if opens_gate {
+                gate.open();
+            }
+            let _ = tx.unbounded_send(Entry::Final(index, result));
+        });
+    }
+    drop(tx);
 
-    let page = Page {
-        origin: page_url.origin().ascii_serialization(),
-        path: page_url.path().to_owned(),
-        secure_context: facts.secure_context,
-    };
-    let report = Report::assemble(
-        env!("CARGO_PKG_VERSION"),
-        browser::iso_now(),
-        page,
-        report_config,
-        browser::environment(),
-        results,
-    );
-    dispatch.dispatch(Msg::Completed(report));
+    let mut first: Vec<Option<ReportCheck>> = vec![None; count];
+    let mut observing = vec![false; count];
+    let mut published = false;
+    while let Some(entry) = entries.next().await {
+        match entry {
+            Entry::Interim(index, check) if !published => {
+                observing[index] = true;
+                dispatch.dispatch(Msg::Finished {
+                    index,
+                    check: check.clone(),
+                });
+                first[index] = Some(check);
+            }
+            Entry::Interim(..) => {}
+            Entry::Final(index, check) if published => {
+                if observing[index] {
+                    dispatch.dispatch(Msg::Observed(check));
+                }
+            }
+            Entry::Final(index, check) => {
+                observing[index] = false;
+                dispatch.dispatch(Msg::Finished {
+                    index,
+                    check: check.clone(),
+                });
+                first[index] = Some(check);
+            }
+        }
+        if published || first.iter().any(Option::is_none) {
+            continue;
+        }
+        published = true;
+        let page = Page {
+            origin: page_url.origin().ascii_serialization(),
+            path: page_url.path().to_owned(),
+            secure_context: facts.secure_context,
+        };
+        let report = Report::assemble(
+            env!("CARGO_PKG_VERSION"),
+            browser::iso_now(),
+            page,
+            report_config.clone(),
+            browser::environment(),
+            first.iter().flatten().cloned().collect(),
+        );
+        dispatch.dispatch(Msg::Completed(report));
+        for (index, check) in first.iter().enumerate() {
+            if let (true, Some(check)) = (observing[index], check) {
+                dispatch.dispatch(Msg::Observing {
+                    id: check.id,
+                    at_ms: None,
+                    expected_ms: None,
+                });
+            }
+        }
+        if config.lifetime_s > 0 {
+            // A configured lifetime never holds the report back.
+            spawn_local(observe_lifetime(config.clone(), dispatch.clone()));
+        }
+    }
+}
+
+/// The configured connection lifetime, observed after the report.
+async fn observe_lifetime(config: Rc<Config>, dispatch: UseReducerDispatcher<State>) {
+    let check = checks::lifetime_on_demand(&config);
+    dispatch.dispatch(Msg::Observing {
+        id: check.id(),
+        at_ms: Some(browser::now_ms()),
+        expected_ms: Some(config.lifetime_s as f64 * 1000.0),
+    });
+    let result = driver::run(check).await;
+    dispatch.dispatch(Msg::Observed(result));
 }
 
 /// The user-started connection lifetime test.
@@ -110,10 +244,6 @@ pub async fn run_media(dispatch: UseReducerDispatcher<State>, sink: driver::Medi
 
 fn fallback_url() -> Url {
     Url::parse("http://invalid.invalid/").expect("literal URL")
-}
-
-fn expected_ms(id: CheckId, config: &Config) -> Option<f64> {
-    (id == CheckId::ConnectionLifetime).then_some(config.lifetime_s as f64 * 1000.0)
 }
 
 async fn load_config(page_url: &Url) -> Config {

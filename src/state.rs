@@ -56,6 +56,15 @@ pub struct State {
     pub shared: Option<Rc<Report>>,
     /// Why a `#report=` link could not be opened.
     pub import_error: Option<Rc<str>>,
+    /// Checks the user started that are still running.
+    pub user_running: u32,
+    /// Automatic observations still going on after the report was complete
+    /// (the first server ping, a configured lifetime).
+    pub observing: u32,
+    /// How many times a complete report was published: the durable
+    /// automation hook `data-conncheck-reports` (the state may already be
+    /// `running` again when a script looks).
+    pub reports: u32,
 }
 
 impl Default for State {
@@ -71,6 +80,9 @@ impl Default for State {
             note: Rc::from(""),
             shared: None,
             import_error: None,
+            user_running: 0,
+            observing: 0,
+            reports: 0,
         }
     }
 }
@@ -98,6 +110,15 @@ pub enum Msg {
         expected_ms: Option<f64>,
     },
     UserFinished(ReportCheck),
+    /// The report is complete, but a check goes on observing (its interim
+    /// entry stays in the report; `at_ms` restarts its card's clock).
+    Observing {
+        id: CheckId,
+        at_ms: Option<f64>,
+        expected_ms: Option<f64>,
+    },
+    /// An observation begun with `Observing` ended.
+    Observed(ReportCheck),
     /// The user's description changed.
     Note(String),
     /// Run everything again (the description stays).
@@ -142,7 +163,8 @@ impl Reducible for State {
             Msg::Tick(now_ms) => next.now_ms = now_ms,
             Msg::Completed(report) => {
                 next.set_report(report);
-                next.phase = Phase::Done;
+                next.reports += 1;
+                next.refresh_phase();
             }
             Msg::Note(note) => {
                 next.note = note.into();
@@ -174,35 +196,26 @@ impl Reducible for State {
                 at_ms,
                 expected_ms,
             } => {
-                let state = RowState::Running { since_ms: at_ms };
-                match next.checks.iter_mut().find(|r| r.id == id) {
-                    Some(row) => {
-                        row.state = state;
-                        row.expected_ms = expected_ms;
-                    }
-                    None => next.checks.push(CheckRow {
-                        id,
-                        state,
-                        expected_ms,
-                    }),
-                }
-                next.now_ms = next.now_ms.max(at_ms);
-                next.phase = Phase::Running;
+                next.start_row(id, Some(at_ms), expected_ms);
+                next.user_running += 1;
+                next.refresh_phase();
             }
             Msg::UserFinished(check) => {
-                if let Some(row) = next.checks.iter_mut().find(|r| r.id == check.id) {
-                    row.state = RowState::Finished(check.clone());
-                }
-                if let Some(report) = &next.report {
-                    let mut report = (**report).clone();
-                    match report.checks.iter_mut().find(|c| c.id == check.id) {
-                        Some(existing) => *existing = check,
-                        None => report.checks.push(check),
-                    }
-                    report.findings = diagnose(&report.checks);
-                    next.set_report(report);
-                }
-                next.phase = Phase::Done;
+                next.user_running = next.user_running.saturating_sub(1);
+                next.finish_row(check);
+            }
+            Msg::Observing {
+                id,
+                at_ms,
+                expected_ms,
+            } => {
+                next.start_row(id, at_ms, expected_ms);
+                next.observing += 1;
+                next.refresh_phase();
+            }
+            Msg::Observed(check) => {
+                next.observing = next.observing.saturating_sub(1);
+                next.finish_row(check);
             }
         }
         Rc::new(next)
@@ -210,6 +223,59 @@ impl Reducible for State {
 }
 
 impl State {
+    /// Whether a check the user can start may start now: the automatic
+    /// report is complete and no user-started check runs.
+    pub fn user_may_start(&self) -> bool {
+        self.report.is_some() && self.user_running == 0
+    }
+
+    fn refresh_phase(&mut self) {
+        let busy = self.report.is_none() || self.user_running > 0 || self.observing > 0;
+        self.phase = if busy { Phase::Running } else { Phase::Done };
+    }
+
+    /// Shows a check as running again (`at_ms`), or leaves its card as it is.
+    fn start_row(&mut self, id: CheckId, at_ms: Option<f64>, expected_ms: Option<f64>) {
+        let Some(at_ms) = at_ms else { return };
+        let state = RowState::Running { since_ms: at_ms };
+        match self.checks.iter_mut().find(|r| r.id == id) {
+            Some(row) => {
+                row.state = state;
+                row.expected_ms = expected_ms;
+            }
+            None => self.checks.push(CheckRow {
+                id,
+                state,
+                expected_ms,
+            }),
+        }
+        self.now_ms = self.now_ms.max(at_ms);
+    }
+
+    /// A check ended after the report was complete: its card, and the
+    /// report with the check replaced and diagnosed again.
+    fn finish_row(&mut self, check: ReportCheck) {
+        match self.checks.iter_mut().find(|r| r.id == check.id) {
+            Some(row) => row.state = RowState::Finished(check.clone()),
+            None => self.checks.push(CheckRow {
+                id: check.id,
+                state: RowState::Finished(check.clone()),
+                expected_ms: None,
+            }),
+        }
+        if let Some(report) = &self.report {
+            let mut report = (**report).clone();
+            match report.checks.iter_mut().find(|c| c.id == check.id) {
+                Some(existing) => *existing = check,
+                None => report.checks.push(check),
+            }
+            report.findings = diagnose(&report.checks);
+            self.set_report(report);
+            self.reports += 1;
+        }
+        self.refresh_phase();
+    }
+
     /// Stores a report, with the user's current description in it.
     fn set_report(&mut self, mut report: Report) {
         report.set_user_note(&self.note);

@@ -71,11 +71,15 @@ pub enum FindingId {
     TurnUnreachable,
     /// A `turns:` (TURN over TLS) server gave no relay.
     TurnTlsUnavailable,
+    /// A rate limit answered the page's Socket.IO requests.
+    RateLimited,
+    /// The handshake was answered, later requests of the session never were.
+    SocketioSessionStalled,
 }
 
 impl FindingId {
     /// Every finding, for documentation and tests.
-    pub const ALL: [FindingId; 19] = [
+    pub const ALL: [FindingId; 21] = [
         FindingId::InsecureContext,
         FindingId::WebsocketBlocked,
         FindingId::SocketioUnreachable,
@@ -95,6 +99,8 @@ impl FindingId {
         FindingId::UdpBlocked,
         FindingId::TurnUnreachable,
         FindingId::TurnTlsUnavailable,
+        FindingId::RateLimited,
+        FindingId::SocketioSessionStalled,
     ];
 
     /// Its place in [`FindingId::ALL`]; a new variant fails to compile here
@@ -120,6 +126,8 @@ impl FindingId {
             FindingId::UdpBlocked => 16,
             FindingId::TurnUnreachable => 17,
             FindingId::TurnTlsUnavailable => 18,
+            FindingId::RateLimited => 19,
+            FindingId::SocketioSessionStalled => 20,
         }
     }
 }
@@ -157,6 +165,14 @@ mod tests {
         assert_eq!(
             serde_json::to_value(FindingId::InsecureContext).unwrap(),
             "insecure-context"
+        );
+        assert_eq!(
+            serde_json::to_value(FindingId::RateLimited).unwrap(),
+            "rate-limited"
+        );
+        assert_eq!(
+            serde_json::to_value(FindingId::SocketioSessionStalled).unwrap(),
+            "socketio-session-stalled"
         );
     }
 }

@@ -134,7 +134,23 @@ pub enum Action {
     CancelTimer {
         id: Handle,
     },
+    /// Tells the runner how far the check has got; the check goes on.
+    Progress(Progress),
     Finish(Outcome),
+}
+
+/// What a check tells its runner before it finishes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Progress {
+    /// The endpoint's first answer is in (or certainly is not coming): any
+    /// affinity cookie a balancer set with it now sits in the browser's
+    /// cookie jar, so checks that share the jar can start without racing
+    /// each other for it.
+    CookieJarSettled,
+    /// The check's report entry for now. It goes on observing something
+    /// whose length depends on the server (the first server ping), and its
+    /// final outcome replaces this one later.
+    Interim(Outcome),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -64,6 +64,10 @@ pub struct HttpObservation {
     pub server: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub via: Option<String>,
+    /// The answer carried `Retry-After`: the server or a proxy asks the
+    /// client to slow down.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub retry_after: bool,
 }
 
 impl HttpObservation {
@@ -77,7 +81,16 @@ impl HttpObservation {
     pub fn error_code(&self) -> Option<u8> {
         self.engineio_error().and_then(|e| e.code)
     }
+
+    /// HTTP 429, or any answer with `Retry-After`: a rate limit answered.
+    /// (A 503 is one only beside answers that succeeded: see the rules.)
+    pub fn rate_limit_signal(&self) -> bool {
+        self.status == TOO_MANY_REQUESTS || self.retry_after
+    }
 }
+
+pub const TOO_MANY_REQUESTS: u16 = 429;
+pub const SERVICE_UNAVAILABLE: u16 = 503;
 
 impl HttpObservation {
     /// "HTTP 404 with an HTML page", for summaries and evidence.
@@ -96,6 +109,16 @@ impl HttpObservation {
             Answer::Text => "text that is not Engine.IO".to_owned(),
         };
         format!("HTTP {} with {what}", self.status)
+    }
+
+    /// [`describe`](Self::describe), naming a `Retry-After` header.
+    pub fn describe_limit(&self) -> String {
+        let retry = if self.retry_after {
+            " and Retry-After"
+        } else {
+            ""
+        };
+        format!("{}{retry}", self.describe())
     }
 }
 
@@ -156,6 +179,7 @@ pub fn classify(
             answer,
             server: header("server"),
             via: header("via"),
+            retry_after: header("retry-after").is_some(),
         },
         open,
     )

@@ -29,6 +29,7 @@ pub fn diagnose(checks: &[ReportCheck]) -> Vec<Finding> {
         data(checks, CheckId::Websocket).as_ref(),
         data(checks, CheckId::SocketioHandshake).as_ref(),
         data(checks, CheckId::SocketioUpgrade).as_ref(),
+        data(checks, CheckId::StickySession).as_ref(),
     ));
     findings.extend(affinity::findings(
         data(checks, CheckId::StickySession).as_ref(),

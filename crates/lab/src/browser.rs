@@ -161,8 +161,26 @@ impl Browser {
     }
 
     /// Opens `url` and returns the report once the automatic checks are done.
+    /// Opens the page and returns its first complete report
+    /// (`data-conncheck-reports` at least 1): observations that go on after
+    /// it, such as the first server ping, may still update it.
     pub async fn run_page(&self, url: &str, timeout: Duration) -> Result<Value> {
         self.client.goto(url).await?;
+        let script = "return Number(document.body && document.body.getAttribute('data-conncheck-reports') || 0);";
+        let last = self
+            .poll(script, timeout, |v| v.as_u64().unwrap_or(0) >= 1)
+            .await?;
+        if last.as_u64().unwrap_or(0) == 0 {
+            let text = self.text().await?;
+            bail!("no complete report after {timeout:?}; the page shows: {text}");
+        }
+        self.report().await
+    }
+
+    /// [`run_page`](Self::run_page), then waits until nothing is observed
+    /// any more (`done`) and returns the report as it is then.
+    pub async fn run_page_settled(&self, url: &str, timeout: Duration) -> Result<Value> {
+        self.run_page(url, timeout).await?;
         self.wait_for_state("done", timeout).await?;
         self.report().await
     }

@@ -32,13 +32,32 @@ pub fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
 /// this one does not. They never prompt; only the media test asks for them.
 pub const FAKE_DEVICES: &str = "--use-fake-device-for-media-stream";
 
-/// One automatic run of the page against a fresh scenario topology.
+/// One automatic run of the page against a fresh scenario topology: its
+/// first complete report.
 pub async fn run_scenario(proxy: Proxy, backend: Backend, query: &str) -> Result<Value> {
+    run_scenario_until(proxy, backend, query, false).await
+}
+
+/// [`run_scenario`], with the report once every observation ended (the
+/// first server ping, a configured `lifetime`).
+pub async fn run_scenario_settled(proxy: Proxy, backend: Backend, query: &str) -> Result<Value> {
+    run_scenario_until(proxy, backend, query, true).await
+}
+
+async fn run_scenario_until(
+    proxy: Proxy,
+    backend: Backend,
+    query: &str,
+    settled: bool,
+) -> Result<Value> {
     let topology = Topology::start(proxy, backend).await?;
     let browser = Browser::start(&[FAKE_DEVICES]).await?;
-    let report = browser
-        .run_page(&topology.page_url(query), RUN_TIMEOUT)
-        .await;
+    let url = topology.page_url(query);
+    let report = if settled {
+        browser.run_page_settled(&url, RUN_TIMEOUT).await
+    } else {
+        browser.run_page(&url, RUN_TIMEOUT).await
+    };
     browser.close().await;
     report.map_err(|e| e.context(topology.nginx.error_log()))
 }

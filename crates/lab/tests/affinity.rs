@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use anyhow::Result;
 use conncheck_lab::browser::Browser;
-use conncheck_lab::report_json::{check, finding_ids, run_scenario as run, RUN_TIMEOUT};
+use conncheck_lab::report_json::{
+    check, finding_ids, run_scenario as run, run_scenario_settled, RUN_TIMEOUT,
+};
 use conncheck_lab::topology::{Backend, Proxy, Topology, SHORT_IDLE};
 use serde_json::Value;
 
@@ -78,7 +80,8 @@ async fn client_ip_affinity_passes() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn idle_timeout_under_the_ping_interval_cuts_the_connection() -> Result<()> {
-    let report = run(
+    // A configured lifetime is observed after the first report.
+    let report = run_scenario_settled(
         Proxy::ShortIdle,
         Backend::Node(conncheck_lab::node::NodeMode::Healthy),
         "&lifetime=10",

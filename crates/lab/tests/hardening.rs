@@ -148,7 +148,7 @@ async fn a_server_that_never_answers_still_gets_a_complete_report() -> Result<()
     let browser = Browser::start(&[]).await?;
     // The Socket.IO endpoint from the link: allowed, since the file lists its origin.
     let url = format!("{}?socketio={origin}/socket.io/&lifetime=5", lab.url());
-    let report = browser.run_page(&url, RUN_TIMEOUT).await?;
+    let report = browser.run_page_settled(&url, RUN_TIMEOUT).await?;
     let text = browser.text().await?;
     browser.close().await;
 

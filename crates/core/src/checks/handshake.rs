@@ -9,7 +9,8 @@ use url::Url;
 use super::{engineio_url, seconds, since, skipped_without_endpoint, Transport};
 use crate::catalog::CheckId;
 use crate::check::{
-    Action, Check, Credentials, Event, FetchMode, FetchRequest, Handle, Millis, Outcome, Status,
+    Action, Check, Credentials, Event, FetchMode, FetchRequest, Handle, Millis, Outcome, Progress,
+    Status,
 };
 use crate::classify::{classify, HttpObservation, HttpStep, StepResult, TRANSPORT_UNKNOWN};
 use crate::config::Config;
@@ -323,6 +324,25 @@ impl Check for HandshakeCheck {
     }
 
     fn handle(&mut self, event: Event, now: Millis) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let first_answer = matches!(
+            event,
+            Event::HttpResponse { id: OPEN, .. }
+                | Event::HttpFailed { id: OPEN, .. }
+                | Event::Timeout { id: STEP_TIMER }
+        );
+        if self.phase == Phase::Opening && first_answer {
+            // Whatever this first answer set, the jar holds it now: the
+            // runner starts the checks that share the jar (sticky-session).
+            actions.push(Action::Progress(Progress::CookieJarSettled));
+        }
+        actions.extend(self.on_event(event, now));
+        actions
+    }
+}
+
+impl HandshakeCheck {
+    fn on_event(&mut self, event: Event, now: Millis) -> Vec<Action> {
         match (self.phase, event) {
             (
                 Phase::Opening,

@@ -54,6 +54,7 @@ fn healthy_handshake_connects_the_namespace_and_closes_the_session() {
     assert_eq!(
         s.drain(),
         [
+            Action::Progress(Progress::CookieJarSettled),
             Action::Fetch {
                 id: CONNECT,
                 request: FetchRequest::post(with_sid.clone(), "40")
@@ -101,7 +102,8 @@ fn healthy_handshake_connects_the_namespace_and_closes_the_session() {
 fn other_namespaces_are_addressed_by_name() {
     let mut s = opened("namespace=/chat");
     let actions = s.drain();
-    let Action::Fetch { request, .. } = &actions[0] else {
+    assert_eq!(actions[0], Action::Progress(Progress::CookieJarSettled));
+    let Action::Fetch { request, .. } = &actions[1] else {
         panic!()
     };
     assert_eq!(request.body.as_deref(), Some("40/chat,"));
@@ -145,7 +147,8 @@ fn network_error_then_opaque_answer_means_cors() {
         1005,
     );
     let actions = s.drain();
-    let Action::Fetch { id: PROBE, request } = &actions[0] else {
+    assert_eq!(actions[0], Action::Progress(Progress::CookieJarSettled));
+    let Action::Fetch { id: PROBE, request } = &actions[1] else {
         panic!("{actions:?}")
     };
     assert_eq!(
@@ -330,4 +333,24 @@ fn events_after_the_end_or_of_other_ids_are_ignored() {
     s.feed(response(PROBE, 200, "ok"), 1001);
     s.feed(Event::WsOpened { id: 0 }, 1002);
     assert!(s.drain().is_empty());
+}
+
+#[test]
+fn the_cookie_jar_is_settled_once_by_the_first_answer_of_any_kind() {
+    let silent = Event::Timeout { id: STEP_TIMER };
+    let failed = Event::HttpFailed {
+        id: OPEN,
+        message: "TypeError".into(),
+    };
+    for first in [response(OPEN, 200, NODE_OPEN), silent, failed] {
+        let mut s = start("");
+        s.drain();
+        s.feed(first, 1000);
+        let settled = |a: &Action| *a == Action::Progress(Progress::CookieJarSettled);
+        assert_eq!(s.drain().iter().filter(|a| settled(a)).count(), 1);
+        if s.outcome.is_none() {
+            s.feed(Event::Timeout { id: STEP_TIMER }, 20_000);
+            assert!(!s.drain().iter().any(settled), "only once");
+        }
+    }
 }

@@ -23,10 +23,11 @@ pub struct BrowserFacts {
     pub secure_context: bool,
 }
 
-/// The automatic checks, in the order the page shows them. The lifetime
-/// check runs automatically only when `lifetime` is set.
+/// The automatic checks, in the order the page shows them. A configured
+/// `lifetime` is observed after them (see [`lifetime_on_demand`]): its
+/// length must never hold back the report.
 pub fn automatic(config: &Config, facts: &BrowserFacts) -> Vec<Box<dyn Check>> {
-    let mut checks: Vec<Box<dyn Check>> = vec![
+    vec![
         Box::new(secure_context::SecureContextCheck::new(facts)),
         Box::new(websocket::WebSocketCheck::new(config)),
         Box::new(handshake::HandshakeCheck::new(config)),
@@ -35,14 +36,7 @@ pub fn automatic(config: &Config, facts: &BrowserFacts) -> Vec<Box<dyn Check>> {
         Box::new(affinity_cookie::AffinityCookieCheck::new(config, facts)),
         Box::new(media::MediaCheck::new(facts.secure_context, false)),
         Box::new(webrtc::WebrtcCheck::new(config)),
-    ];
-    if config.lifetime_s > 0 {
-        checks.push(Box::new(lifetime::LifetimeCheck::new(
-            config,
-            config.lifetime_s,
-        )));
-    }
-    checks
+    ]
 }
 
 /// The camera and microphone test as the page's button starts it.
@@ -50,7 +44,8 @@ pub fn media_on_demand(facts: &BrowserFacts) -> Box<dyn Check> {
     Box::new(media::MediaCheck::new(facts.secure_context, true))
 }
 
-/// The lifetime check as the page's button starts it.
+/// The lifetime check as the page's button starts it, or as the page
+/// observes a configured `lifetime` after the report.
 pub fn lifetime_on_demand(config: &Config) -> Box<dyn Check> {
     let hold_s = if config.lifetime_s > 0 {
         config.lifetime_s

@@ -4,15 +4,23 @@
 //!
 //! Sessions run one after another, each request after the previous answer,
 //! first with cookies (`credentials: "include"`), then without (`"omit"`).
-//! Each session: handshake, then five follow-ups that the server answers at
-//! once: namespace CONNECT, one poll (the CONNECT's answer is waiting),
-//! two unsolicited pongs (never a ping: a v4 server closes a session whose
-//! client pings), and the close. An answer "Session ID unknown" means the
-//! request reached a backend that does not hold the session.
+//! With cookies, each session is a handshake and three follow-ups that the
+//! server answers at once: namespace CONNECT, one poll (the CONNECT's answer
+//! is waiting), an unsolicited pong (never a ping: a v4 server closes a
+//! session whose client pings). Without cookies, pongs only, and the mode
+//! ends at its first lost session: that alone proves what it is for (the
+//! affinity lives in a cookie). Each session is closed by a beacon. An answer
+//! "Session ID unknown" means the request reached a backend that does not
+//! hold the session.
 //! Sequential on purpose: two chains in lockstep would each stay on one
 //! round-robin backend and hide the fault.
-//! A handshake without any answer (timeout, network error) ends the check:
-//! the next sessions would only wait as long for nothing.
+//! The runner starts this check once the first Socket.IO answer is in, so
+//! the cookie jar already holds any affinity cookie and the sessions with
+//! cookies do not race other checks for it.
+//! The check ends early, with nothing to say about affinity, when a request
+//! gets no answer at all (timeout, network error on the handshake; the
+//! session stalled) or a rate limit answers: the next sessions would only
+//! meet the same.
 
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -22,15 +30,25 @@ use crate::catalog::CheckId;
 use crate::check::{
     Action, Check, Credentials, Event, FetchRequest, Handle, Millis, Outcome, Status,
 };
-use crate::classify::{classify, SESSION_ID_UNKNOWN};
+use crate::classify::{classify, HttpObservation, SERVICE_UNAVAILABLE, SESSION_ID_UNKNOWN};
 use crate::config::Config;
 use crate::privacy::redact_url;
 use crate::socketio::connect_message;
 
-pub const SESSIONS_PER_MODE: u32 = 3;
-pub const FOLLOW_UPS_PER_SESSION: u32 = 5;
+/// Sessions with cookies, one after another.
+pub const SESSIONS_WITH_COOKIES: u32 = 2;
+/// Sessions without cookies, all at once: lockstep can only hide a loss
+/// here, which turns "cookie affinity" into "not needed", never an alarm;
+/// a missing affinity is for the sessions with cookies to show.
+pub const SESSIONS_WITHOUT_COOKIES: u32 = 3;
+/// The follow-ups of a session with cookies, then without.
+const WITH_COOKIES: &[Step] = &[Step::Connect, Step::Poll, Step::Pong, Step::Pong];
+const WITHOUT_COOKIES: &[Step] = &[Step::Pong, Step::Pong];
 pub const REQUEST_TIMEOUT_MS: Millis = 10_000;
-const TIMER: Handle = 0;
+/// The round trips of a run where no session is lost (one backend): the
+/// sessions with cookies one after another, then those without together.
+pub const ROUND_TRIPS: u32 =
+    SESSIONS_WITH_COOKIES * (1 + WITH_COOKIES.len() as u32) + 1 + WITHOUT_COOKIES.len() as u32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -41,8 +59,20 @@ pub enum Affinity {
     Missing,
     /// Never fails: one backend, or affinity by client address.
     NotNeeded,
-    /// No session could be opened.
+    /// Not known: no session could be opened, or the check stopped early.
     Unknown,
+}
+
+/// Why the check stopped before its sessions were done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stopped {
+    /// A handshake got no answer at all (see `socketio-handshake`).
+    NoAnswer,
+    /// A session opened, then one of its requests got no answer in time.
+    Stalled,
+    /// A rate limit answered (429, `Retry-After`, or 503 after answers).
+    RateLimited,
 }
 
 /// One session while it runs; folded into its [`ModeReport`] at the end.
@@ -52,6 +82,8 @@ struct SessionReport {
     follow_ups: u32,
     session_unknown: u32,
     other_failures: u32,
+    unanswered: u32,
+    rate_limited: u32,
     first_failure: Option<String>,
 }
 
@@ -66,14 +98,39 @@ pub struct ModeReport {
     pub follow_ups: u32,
     /// Follow-up requests answered "Session ID unknown".
     pub session_unknown: u32,
-    /// Follow-ups that failed otherwise (other status, network, timeout).
+    /// Follow-ups that failed otherwise (other status, network error).
     pub other_failures: u32,
+    /// Requests that got no answer within the timeout.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unanswered: u32,
+    /// Requests a rate limit answered; never counted as lost sessions.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub rate_limited: u32,
     /// The step of each affected session's first "session unknown".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub first_failures: Vec<String>,
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 impl ModeReport {
+    fn new(credentials: &str) -> ModeReport {
+        ModeReport {
+            credentials: credentials.into(),
+            sessions: 0,
+            opened: 0,
+            affected: 0,
+            follow_ups: 0,
+            session_unknown: 0,
+            other_failures: 0,
+            unanswered: 0,
+            rate_limited: 0,
+            first_failures: Vec::new(),
+        }
+    }
+
     fn add(&mut self, session: SessionReport) {
         self.sessions += 1;
         self.opened += u32::from(session.opened);
@@ -81,6 +138,8 @@ impl ModeReport {
         self.follow_ups += session.follow_ups;
         self.session_unknown += session.session_unknown;
         self.other_failures += session.other_failures;
+        self.unanswered += session.unanswered;
+        self.rate_limited += session.rate_limited;
         self.first_failures.extend(session.first_failure);
     }
 }
@@ -90,21 +149,17 @@ pub struct StickyData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     pub cross_origin: bool,
-    pub sessions_per_mode: u32,
-    pub follow_ups_per_session: u32,
     pub with_cookies: ModeReport,
     pub without_cookies: ModeReport,
     pub affinity: Affinity,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<Stopped>,
     /// Probability that this run shows a missing affinity, were there two
     /// backends choosing at random: 1 - 2^-(follow-ups made with cookies).
     pub confidence: f64,
     /// Backends implied by the answers: at least 2 once any request missed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_backends: Option<u32>,
-    /// 1 / (share of follow-ups without cookies that reached the session's
-    /// backend), assuming random balancing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backends_estimate: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,8 +167,7 @@ enum Step {
     Handshake,
     Connect,
     Poll,
-    Pong(u8),
-    Close,
+    Pong,
 }
 
 impl Step {
@@ -122,35 +176,45 @@ impl Step {
             Step::Handshake => "handshake",
             Step::Connect => "namespace-connect",
             Step::Poll => "poll",
-            Step::Pong(_) => "pong",
-            Step::Close => "close",
+            Step::Pong => "pong",
         }
     }
+}
+
+/// One Engine.IO session of the check, with its request in flight.
+struct Session {
+    with_cookies: bool,
+    sid: Option<String>,
+    /// The next follow-up, an index into the mode's list.
+    next: usize,
+    step: Step,
+    request: Handle,
+    connect_failed: bool,
+    report: SessionReport,
+}
+
+/// What an answer (or its absence) says about one request.
+enum Answer {
+    Opened(String),
+    Ok,
+    SessionUnknown,
+    RateLimited,
+    Failed,
+    NetworkError,
+    /// No answer within the timeout.
+    Unanswered,
 }
 
 pub struct StickyCheck {
     endpoint: Option<Url>,
     namespace: String,
-    mode: usize,
-    step: Step,
-    sid: Option<String>,
-    connect_failed: bool,
-    in_flight: Handle,
-    current: SessionReport,
+    /// Open sessions by slot; a slot is also the session's timer id.
+    sessions: Vec<Option<Session>>,
+    requests: Handle,
+    started_with_cookies: u32,
+    /// Any request of this check succeeded: a 503 after that is a limit.
+    answered: bool,
     data: StickyData,
-}
-
-fn mode_report(credentials: &str) -> ModeReport {
-    ModeReport {
-        credentials: credentials.into(),
-        sessions: 0,
-        opened: 0,
-        affected: 0,
-        follow_ups: 0,
-        session_unknown: 0,
-        other_failures: 0,
-        first_failures: Vec::new(),
-    }
 }
 
 impl StickyCheck {
@@ -162,173 +226,249 @@ impl StickyCheck {
         StickyCheck {
             endpoint: config.socketio.clone(),
             namespace: config.namespace.clone().unwrap_or_else(|| "/".into()),
-            mode: 0,
-            step: Step::Handshake,
-            sid: None,
-            connect_failed: false,
-            in_flight: 0,
-            current: SessionReport::default(),
+            sessions: Vec::new(),
+            requests: 0,
+            started_with_cookies: 0,
+            answered: false,
             data: StickyData {
                 url: config.socketio.as_ref().map(|u| redact_url(u.as_str())),
                 cross_origin,
-                sessions_per_mode: SESSIONS_PER_MODE,
-                follow_ups_per_session: FOLLOW_UPS_PER_SESSION,
-                with_cookies: mode_report("include"),
-                without_cookies: mode_report("omit"),
+                with_cookies: ModeReport::new("include"),
+                without_cookies: ModeReport::new("omit"),
                 affinity: Affinity::Unknown,
+                stopped: None,
                 confidence: 0.0,
                 min_backends: None,
-                backends_estimate: None,
             },
         }
     }
 
-    fn current_mode(&mut self) -> &mut ModeReport {
-        if self.mode == 0 {
-            &mut self.data.with_cookies
-        } else {
-            &mut self.data.without_cookies
-        }
+    /// Opens a session in a new slot.
+    fn open(&mut self, with_cookies: bool) -> Vec<Action> {
+        self.started_with_cookies += u32::from(with_cookies);
+        let slot = self.sessions.len();
+        self.sessions.push(Some(Session {
+            with_cookies,
+            sid: None,
+            next: 0,
+            step: Step::Handshake,
+            request: 0,
+            connect_failed: false,
+            report: SessionReport::default(),
+        }));
+        self.issue(slot)
     }
 
-    fn session(&mut self) -> &mut SessionReport {
-        &mut self.current
-    }
-
-    /// Sends the current step's request.
-    fn issue(&mut self) -> Vec<Action> {
-        self.in_flight += 1;
-        let Some(endpoint) = &self.endpoint else {
-            return vec![Action::Finish(self.outcome())];
+    /// Sends the session's current step.
+    fn issue(&mut self, slot: usize) -> Vec<Action> {
+        self.requests += 1;
+        let id = self.requests;
+        let (Some(endpoint), Some(Some(session))) = (&self.endpoint, self.sessions.get_mut(slot))
+        else {
+            return Vec::new();
         };
-        let url = engineio_url(endpoint, Transport::Polling, self.sid.as_deref()).to_string();
-        let mut request = match self.step {
+        session.request = id;
+        let url = engineio_url(endpoint, Transport::Polling, session.sid.as_deref()).to_string();
+        let mut request = match session.step {
             Step::Handshake | Step::Poll => FetchRequest::get(url),
             Step::Connect => FetchRequest::post(url, connect_message(&self.namespace)),
-            Step::Pong(_) => FetchRequest::post(url, "3"),
-            Step::Close => FetchRequest::post(url, "1"),
+            Step::Pong => FetchRequest::post(url, "3"),
         };
-        request.credentials = if self.mode == 0 {
-            Credentials::Include
-        } else {
-            Credentials::Omit
-        };
+        if !session.with_cookies {
+            request.credentials = Credentials::Omit;
+        }
         vec![
-            Action::Fetch {
-                id: self.in_flight,
-                request,
-            },
+            Action::Fetch { id, request },
             Action::SetTimer {
-                id: TIMER,
+                id: slot as Handle,
                 after_ms: REQUEST_TIMEOUT_MS,
             },
         ]
     }
 
-    /// Records one answer (`None`: no answer) and moves to the next request.
-    fn on_answer(&mut self, answer: Option<(u16, Option<u8>, Option<String>)>) -> Vec<Action> {
-        let step = self.step;
+    fn judge(&mut self, status: u16, obs: &HttpObservation, sid: Option<String>) -> Answer {
+        let limited = obs.rate_limit_signal() || (status == SERVICE_UNAVAILABLE && self.answered);
+        if status == 200 {
+            self.answered = true;
+        }
+        match (status, sid) {
+            _ if limited => Answer::RateLimited,
+            (200, Some(sid)) => Answer::Opened(sid),
+            (200, None) => Answer::Ok,
+            _ if obs.error_code() == Some(SESSION_ID_UNKNOWN) => Answer::SessionUnknown,
+            _ => Answer::Failed,
+        }
+    }
+
+    /// Records one answer of the session in `slot` and moves it on.
+    fn on_answer(&mut self, slot: usize, answer: Answer) -> Vec<Action> {
+        let Some(Some(session)) = self.sessions.get_mut(slot) else {
+            return Vec::new();
+        };
+        let step = session.step;
+        let follow_ups = if session.with_cookies {
+            WITH_COOKIES
+        } else {
+            WITHOUT_COOKIES
+        };
+        let report = &mut session.report;
         if step == Step::Handshake {
             match answer {
-                Some((200, _, Some(sid))) => {
-                    self.sid = Some(sid);
-                    self.session().opened = true;
-                    self.step = Step::Connect;
+                Answer::Opened(sid) => {
+                    report.opened = true;
+                    session.sid = Some(sid);
+                }
+                Answer::RateLimited => {
+                    report.rate_limited += 1;
+                    return self.stop(Stopped::RateLimited);
                 }
                 // No answer at all: the next sessions would wait as long
                 // for nothing (the handshake check says why).
-                None => {
-                    let unanswered = std::mem::take(&mut self.current);
-                    self.current_mode().add(unanswered);
-                    return self.finish();
-                }
-                _ => return self.next_session(),
+                Answer::Unanswered | Answer::NetworkError => return self.stop(Stopped::NoAnswer),
+                _ => return self.end_session(slot),
             }
         } else {
-            let session = self.session();
-            session.follow_ups += 1;
+            report.follow_ups += 1;
             match answer {
-                Some((200, ..)) => {}
-                Some((_, Some(SESSION_ID_UNKNOWN), _)) => {
-                    session.session_unknown += 1;
-                    session
+                Answer::Opened(_) | Answer::Ok => {}
+                Answer::SessionUnknown => {
+                    report.session_unknown += 1;
+                    report
                         .first_failure
                         .get_or_insert_with(|| step.name().to_owned());
                 }
-                _ => session.other_failures += 1,
-            }
-            let ok = matches!(answer, Some((200, ..)));
-            if step == Step::Connect && !ok {
-                // No CONNECT answer waits anywhere: a poll would hang.
-                self.connect_failed = true;
-            }
-            self.step = match step {
-                Step::Handshake => Step::Connect,
-                Step::Connect => Step::Poll,
-                Step::Poll => Step::Pong(1),
-                Step::Pong(1) => Step::Pong(2),
-                Step::Pong(_) => Step::Close,
-                Step::Close => return self.next_session(),
-            };
-            if self.step == Step::Poll && self.connect_failed {
-                self.step = Step::Pong(1);
+                Answer::RateLimited => {
+                    report.rate_limited += 1;
+                    return self.stop(Stopped::RateLimited);
+                }
+                Answer::Unanswered => {
+                    report.unanswered += 1;
+                    return self.stop(Stopped::Stalled);
+                }
+                Answer::Failed | Answer::NetworkError => report.other_failures += 1,
             }
         }
-        self.issue()
+        if step == Step::Connect && report.session_unknown + report.other_failures > 0 {
+            // No CONNECT answer waits anywhere: a poll would hang.
+            session.connect_failed = true;
+        }
+        let mut next = follow_ups.get(session.next).copied();
+        if next == Some(Step::Poll) && session.connect_failed {
+            session.next += 1;
+            next = follow_ups.get(session.next).copied();
+        }
+        match next {
+            Some(step) => {
+                session.next += 1;
+                session.step = step;
+                self.issue(slot)
+            }
+            None => self.end_session(slot),
+        }
     }
 
-    fn next_session(&mut self) -> Vec<Action> {
-        self.sid = None;
-        self.connect_failed = false;
-        self.step = Step::Handshake;
-        let finished = std::mem::take(&mut self.current);
-        self.current_mode().add(finished);
-        if self.current_mode().sessions >= SESSIONS_PER_MODE {
-            self.mode += 1;
-            if self.mode == 2 {
-                return self.finish();
+    /// Closes the session in `slot` and starts what comes next.
+    fn end_session(&mut self, slot: usize) -> Vec<Action> {
+        let Some(session) = self.sessions.get_mut(slot).and_then(Option::take) else {
+            return Vec::new();
+        };
+        let mut actions = vec![Action::CancelTimer { id: slot as Handle }];
+        if let (Some(sid), Some(endpoint)) = (&session.sid, &self.endpoint) {
+            let mut close = FetchRequest::post(
+                engineio_url(endpoint, Transport::Polling, Some(sid)).to_string(),
+                "1",
+            );
+            if !session.with_cookies {
+                close.credentials = Credentials::Omit;
+            }
+            actions.push(Action::Beacon(close));
+        }
+        if session.with_cookies {
+            self.data.with_cookies.add(session.report);
+        } else {
+            self.data.without_cookies.add(session.report);
+        }
+        if self.sessions.iter().any(Option::is_some) {
+            return actions;
+        }
+        if session.with_cookies {
+            if self.data.with_cookies.affected > 0 {
+                // Lost even with cookies: sessions without would say nothing more.
+                actions.extend(self.finish());
+            } else if self.started_with_cookies < SESSIONS_WITH_COOKIES {
+                actions.extend(self.open(true));
+            } else {
+                for _ in 0..SESSIONS_WITHOUT_COOKIES {
+                    actions.extend(self.open(false));
+                }
+            }
+        } else {
+            actions.extend(self.finish());
+        }
+        actions
+    }
+
+    /// Ends the check early: every open session is folded in and closed.
+    fn stop(&mut self, why: Stopped) -> Vec<Action> {
+        self.data.stopped = Some(why);
+        let mut actions = Vec::new();
+        for slot in 0..self.sessions.len() {
+            if let Some(session) = self.sessions.get_mut(slot).and_then(Option::take) {
+                actions.push(Action::CancelTimer { id: slot as Handle });
+                if session.with_cookies {
+                    self.data.with_cookies.add(session.report);
+                } else {
+                    self.data.without_cookies.add(session.report);
+                }
             }
         }
-        self.issue()
+        actions.extend(self.finish());
+        actions
     }
 
     fn finish(&mut self) -> Vec<Action> {
-        vec![
-            Action::CancelTimer { id: TIMER },
-            Action::Finish(self.outcome()),
-        ]
+        vec![Action::Finish(self.outcome())]
     }
 
     fn outcome(&mut self) -> Outcome {
         let (with, without) = (&self.data.with_cookies, &self.data.without_cookies);
-        self.data.affinity = match (with.opened, with.affected, without.affected) {
-            (0, ..) => Affinity::Unknown,
-            (_, 1.., _) => Affinity::Missing,
-            (_, 0, 1..) => Affinity::Cookie,
-            (_, 0, 0) => Affinity::NotNeeded,
+        self.data.affinity = match (self.data.stopped, with.opened, with.affected) {
+            (Some(_), ..) | (None, 0, _) => Affinity::Unknown,
+            (None, _, 1..) => Affinity::Missing,
+            (None, _, 0) if without.affected > 0 => Affinity::Cookie,
+            (None, _, 0) => Affinity::NotNeeded,
         };
-        self.data.confidence = 1.0 - 0.5f64.powi(with.follow_ups as i32);
-        if with.session_unknown + without.session_unknown > 0 {
+        self.data.confidence = 1.0 - 0.5f64.powi(with.follow_ups.min(1000) as i32);
+        if with.session_unknown.saturating_add(without.session_unknown) > 0 {
             self.data.min_backends = Some(2);
-            let reached = without
-                .follow_ups
-                .saturating_sub(without.session_unknown + without.other_failures);
-            if reached > 0 && without.session_unknown > 0 {
-                let estimate =
-                    (without.follow_ups - without.other_failures) as f64 / reached as f64;
-                self.data.backends_estimate = Some((estimate.round() as u32).clamp(2, 16));
-            }
         }
         Outcome::judged(summarize(&self.data), &self.data)
+    }
+
+    fn slot_of(&self, request: Handle) -> Option<usize> {
+        self.sessions
+            .iter()
+            .position(|s| s.as_ref().is_some_and(|s| s.request == request))
     }
 }
 
 pub(crate) fn summarize(d: &StickyData) -> (Status, String) {
     let (with, without) = (&d.with_cookies, &d.without_cookies);
-    let certainty = format!("{:.3} %", d.confidence * 100.0);
-    match d.affinity {
-        Affinity::Unknown => (Status::Skip, "No Engine.IO session could be opened to test; see the Socket.IO handshake.".into()),
-        Affinity::Missing => (
+    let certainty = format!("{:.1} %", d.confidence * 100.0);
+    match (d.affinity, d.stopped) {
+        (_, Some(Stopped::Stalled)) => (
+            Status::Fail,
+            format!(
+                "A session opened, but its next request got no answer within {} s: affinity could not be tested.",
+                REQUEST_TIMEOUT_MS / 1000
+            ),
+        ),
+        (_, Some(Stopped::RateLimited)) => (
+            Status::Warn,
+            "A rate limit refused the check's requests: affinity could not be tested.".into(),
+        ),
+        (Affinity::Unknown, _) => (Status::Skip, "No Engine.IO session could be opened to test; see the Socket.IO handshake.".into()),
+        (Affinity::Missing, _) => (
             Status::Fail,
             format!(
                 "{} of {} sessions lost their backend: {} follow-up requests got \"Session ID unknown\". Requests of one session reach different backends.",
@@ -337,7 +477,7 @@ pub(crate) fn summarize(d: &StickyData) -> (Status, String) {
                 with.session_unknown
             ),
         ),
-        Affinity::Cookie => (
+        (Affinity::Cookie, _) => (
             Status::Pass,
             format!(
                 "Cookie affinity works: without cookies {} of {} sessions lost their backend, with cookies none did (a missing affinity would show with {certainty} certainty).",
@@ -345,11 +485,11 @@ pub(crate) fn summarize(d: &StickyData) -> (Status, String) {
                 without.opened
             ),
         ),
-        Affinity::NotNeeded => (
+        (Affinity::NotNeeded, _) => (
             Status::Pass,
             format!(
                 "All {} follow-up requests reached their session's backend, with and without cookies: one backend, or affinity by client address (a missing affinity would show with {certainty} certainty).",
-                with.follow_ups + without.follow_ups
+                with.follow_ups.saturating_add(without.follow_ups)
             ),
         ),
     }
@@ -364,8 +504,7 @@ impl Check for StickyCheck {
         if self.endpoint.is_none() {
             return skipped_without_endpoint(&self.data);
         }
-        self.session();
-        self.issue()
+        self.open(true)
     }
 
     fn handle(&mut self, event: Event, _now: Millis) -> Vec<Action> {
@@ -375,12 +514,23 @@ impl Check for StickyCheck {
                 status,
                 headers,
                 body,
-            } if id == self.in_flight => {
+            } => {
+                let Some(slot) = self.slot_of(id) else {
+                    return Vec::new();
+                };
                 let (obs, open) = classify(status, &headers, &body);
-                self.on_answer(Some((status, obs.error_code(), open.map(|o| o.sid))))
+                let answer = self.judge(status, &obs, open.map(|o| o.sid));
+                self.on_answer(slot, answer)
             }
-            Event::HttpFailed { id, .. } if id == self.in_flight => self.on_answer(None),
-            Event::Timeout { id: TIMER } => self.on_answer(None),
+            Event::HttpFailed { id, .. } => match self.slot_of(id) {
+                Some(slot) => self.on_answer(slot, Answer::NetworkError),
+                None => Vec::new(),
+            },
+            Event::Timeout { id }
+                if self.sessions.get(id as usize).is_some_and(Option::is_some) =>
+            {
+                self.on_answer(id as usize, Answer::Unanswered)
+            }
             _ => Vec::new(),
         }
     }

@@ -1,7 +1,10 @@
 //! `socketio-upgrade`: three probes at once.
 //! 1. The upgrade of a polling session: open a WebSocket with its sid, send
 //!    `2probe`, expect `3probe`, send `5`, then wait for the server's first
-//!    ping and answer it (a v4 client never pings on its own).
+//!    ping and answer it (a v4 client never pings on its own). That wait
+//!    lasts as long as the server's ping interval, so the check reports an
+//!    interim outcome once everything else is known, and the report does
+//!    not wait for the ping.
 //! 2. A WebSocket-only session, as clients with `transports: ["websocket"]`
 //!    open it: expect the open packet, connect the namespace.
 //! 3. A plain GET of the `transport=websocket` URL, which cannot upgrade:
@@ -11,9 +14,9 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::{engineio_url, since, skipped_without_endpoint, Transport};
+use super::{engineio_url, seconds, since, skipped_without_endpoint, Transport};
 use crate::catalog::CheckId;
-use crate::check::{Action, Check, Event, FetchRequest, Handle, Millis, Outcome, Status};
+use crate::check::{Action, Check, Event, FetchRequest, Handle, Millis, Outcome, Progress, Status};
 use crate::checks::websocket::{CloseInfo, CLOSE_TIMEOUT_MS, NORMAL_CLOSURE};
 use crate::classify::{classify, HttpStep, StepResult};
 use crate::config::Config;
@@ -142,6 +145,7 @@ pub struct UpgradeCheck {
     direct: DirectPhase,
     direct_mark: Millis,
     plain_done: bool,
+    interim_sent: bool,
     data: UpgradeData,
 }
 
@@ -157,6 +161,7 @@ impl UpgradeCheck {
             direct: DirectPhase::Opening,
             direct_mark: 0,
             plain_done: false,
+            interim_sent: false,
             data: UpgradeData {
                 url: config.socketio.as_ref().map(|u| redact_url(u.as_str())),
                 upgrade: UpgradePath {
@@ -425,6 +430,22 @@ impl UpgradeCheck {
     fn outcome(&self) -> Outcome {
         Outcome::judged(summarize(&self.data), &self.data)
     }
+
+    /// Upgraded, every other probe done, only the server's first ping to
+    /// come: what the report says until it comes (or does not).
+    fn interim(&mut self) -> Option<Action> {
+        let waiting = self.up == UpgradePhase::AwaitingPing
+            && self.direct == DirectPhase::Done
+            && self.plain_done;
+        if !waiting || self.interim_sent {
+            return None;
+        }
+        self.interim_sent = true;
+        let mut data = self.data.clone();
+        data.upgrade.result = Some(UpgradeResult::Upgraded);
+        let outcome = Outcome::judged(summarize(&data), &data);
+        Some(Action::Progress(Progress::Interim(outcome)))
+    }
 }
 
 pub(crate) fn summarize(d: &UpgradeData) -> (Status, String) {
@@ -432,11 +453,22 @@ pub(crate) fn summarize(d: &UpgradeData) -> (Status, String) {
     use UpgradeResult as U;
     let up = &d.upgrade;
     let up_text = match &up.result {
-        Some(U::Upgraded) => format!(
-            "Upgrade to WebSocket in {} ms, first server ping after {} ms.",
-            up.ws_open_ms.unwrap_or(0) + up.probe_ms.unwrap_or(0),
-            up.ping_after_ms.unwrap_or(0)
-        ),
+        Some(U::Upgraded) => {
+            let upgrade_ms = up
+                .ws_open_ms
+                .unwrap_or(0)
+                .saturating_add(up.probe_ms.unwrap_or(0));
+            match (up.ping_after_ms, up.ping_interval_ms) {
+                (Some(ping), _) => format!(
+                    "Upgrade to WebSocket in {upgrade_ms} ms, first server ping after {ping} ms."
+                ),
+                (None, Some(interval)) => format!(
+                    "Upgrade to WebSocket in {upgrade_ms} ms; waiting for the server's first ping (every {}).",
+                    seconds(interval)
+                ),
+                (None, None) => format!("Upgrade to WebSocket in {upgrade_ms} ms."),
+            }
+        }
         Some(U::UpgradedNoPing) => "Upgraded to WebSocket, but no server ping came in time.".into(),
         Some(U::NotOffered) => {
             "The server offers no upgrade to WebSocket (\"upgrades\": []).".into()
@@ -627,6 +659,8 @@ impl Check for UpgradeCheck {
         };
         if self.done() {
             actions.push(Action::Finish(self.outcome()));
+        } else {
+            actions.extend(self.interim());
         }
         actions
     }

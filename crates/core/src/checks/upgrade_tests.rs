@@ -382,3 +382,65 @@ fn silent_everything_times_out_and_finishes() {
 fn invalid_endpoint_skips() {
     assert_eq!(start("socketio=x").finished().status, Status::Skip);
 }
+
+#[test]
+fn the_report_does_not_wait_for_the_first_ping() {
+    const DEFAULT_OPEN: &str = r#"0{"sid":"SID-UP-1","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}"#;
+    let interims = |actions: &[Action]| -> Vec<Outcome> {
+        actions
+            .iter()
+            .filter_map(|a| match a {
+                Action::Progress(Progress::Interim(o)) => Some(o.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut s = start("");
+    s.drain();
+    s.feed(response(HANDSHAKE, 200, DEFAULT_OPEN), 10);
+    s.feed(Event::WsOpened { id: UPGRADE }, 12);
+    s.feed(msg(UPGRADE, "3probe"), 14);
+    assert!(
+        interims(&s.drain()).is_empty(),
+        "the other probes are not done yet"
+    );
+    healthy_direct_and_plain(&mut s);
+    let actions = s.drain();
+    let interim = interims(&actions);
+    assert_eq!(interim.len(), 1, "{actions:?}");
+    assert_eq!(interim[0].status, Status::Pass);
+    assert_eq!(
+        data(&interim[0]).upgrade.result,
+        Some(UpgradeResult::Upgraded)
+    );
+    assert!(
+        interim[0]
+            .summary
+            .contains("waiting for the server's first ping (every 25 s)"),
+        "{}",
+        interim[0].summary
+    );
+    assert!(s.outcome.is_none(), "the check goes on observing");
+    s.feed(msg(UPGRADE, "2"), 25_014);
+    assert!(interims(&s.drain()).is_empty(), "one interim only");
+    s.feed(closed(UPGRADE, 1000, true), 25_020);
+    let outcome = s.finished();
+    assert_eq!(data(outcome).upgrade.ping_after_ms, Some(25_000));
+    assert!(outcome.summary.contains("first server ping after 25000 ms"));
+}
+
+#[test]
+fn a_server_closing_while_the_ping_is_awaited_still_ends_closed_early() {
+    let mut s = start("");
+    s.drain();
+    s.feed(response(HANDSHAKE, 200, OPEN_POLLING), 10);
+    s.feed(Event::WsOpened { id: UPGRADE }, 12);
+    s.feed(msg(UPGRADE, "3probe"), 14);
+    healthy_direct_and_plain(&mut s);
+    s.feed(closed(UPGRADE, 1006, false), 100);
+    assert_eq!(
+        data(s.finished()).upgrade.result,
+        Some(UpgradeResult::ClosedEarly),
+        "the interim never becomes the result"
+    );
+}

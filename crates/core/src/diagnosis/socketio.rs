@@ -1,12 +1,14 @@
 //! Rules from the Socket.IO observations (`websocket`, `socketio-handshake`,
-//! `socketio-upgrade`) to findings.
+//! `socketio-upgrade`, and the session facts of `sticky-session`) to
+//! findings.
 
 use super::socketio_texts as texts;
 use crate::checks::handshake::{HandshakeData, NamespaceResult, Reachability};
+use crate::checks::sticky::{StickyData, Stopped};
 use crate::checks::upgrade::{DirectResult, UpgradeData, UpgradeResult};
 use crate::checks::websocket::{TargetKind, TargetResult, WebSocketData};
 use crate::classify::{
-    Answer, HttpObservation, HttpStep, StepResult, BAD_REQUEST, FORBIDDEN,
+    Answer, HttpObservation, HttpStep, StepResult, BAD_REQUEST, FORBIDDEN, SERVICE_UNAVAILABLE,
     UNSUPPORTED_PROTOCOL_VERSION,
 };
 use crate::report::Finding;
@@ -15,10 +17,16 @@ pub(super) fn findings(
     ws: Option<&WebSocketData>,
     hs: Option<&HandshakeData>,
     up: Option<&UpgradeData>,
+    sticky: Option<&StickyData>,
 ) -> Vec<Finding> {
     let mut found = Vec::new();
+    let limited = rate_limit_evidence(hs, up, sticky);
+    let stalled = stall_evidence(hs, sticky);
     if let Some(h) = hs {
-        found.extend(handshake_finding(h));
+        // A 503 beside answers that succeeded is the limit, not the server.
+        found.extend(handshake_finding(h).filter(|f| {
+            !(limited.is_some() && f.id == crate::catalog::FindingId::SocketioServerError)
+        }));
         if let Some(ns) = &h.namespace {
             if let NamespaceResult::Refused { message } = &ns.result {
                 found.push(texts::namespace_rejected(&ns.namespace, message));
@@ -33,8 +41,112 @@ pub(super) fn findings(
             }
         }
     }
-    found.extend(websocket_blocked(ws, hs, up));
+    // WebSocket failures beside a rate limit or a stalled session are
+    // explained by them (the browser hides a refused upgrade's status).
+    if limited.is_none() && stalled.is_none() {
+        found.extend(websocket_blocked(ws, hs, up));
+    }
+    found.extend(limited.map(texts::rate_limited));
+    found.extend(stalled.map(texts::session_stalled));
     found
+}
+
+/// Requests a rate limit answered: 429, `Retry-After`, or a 503 while
+/// other requests of the page succeeded.
+fn rate_limit_evidence(
+    hs: Option<&HandshakeData>,
+    up: Option<&UpgradeData>,
+    sticky: Option<&StickyData>,
+) -> Option<Vec<String>> {
+    let mut steps: Vec<(&str, &HttpStep)> = Vec::new();
+    if let Some(h) = hs {
+        steps.extend(h.open.as_ref().map(|s| ("Polling handshake", s)));
+    }
+    if let Some(u) = up {
+        steps.extend(
+            u.upgrade
+                .handshake
+                .as_ref()
+                .map(|s| ("Handshake before the upgrade", s)),
+        );
+        steps.extend(
+            u.plain_get
+                .as_ref()
+                .map(|s| ("GET of the WebSocket URL without upgrade", s)),
+        );
+    }
+    let namespace = hs
+        .and_then(|h| h.namespace.as_ref())
+        .and_then(|ns| match &ns.result {
+            NamespaceResult::Failed(obs) => Some(obs),
+            _ => None,
+        });
+    let observations = steps
+        .iter()
+        .filter_map(|(what, step)| step.observation().map(|o| (*what, o, step.ms)));
+    let succeeded = steps
+        .iter()
+        .filter_map(|(_, s)| s.observation())
+        .any(|o| o.status == 200)
+        || sticky.is_some_and(|d| d.with_cookies.opened + d.without_cookies.opened > 0);
+    let limited = |o: &HttpObservation| {
+        o.rate_limit_signal() || (o.status == SERVICE_UNAVAILABLE && succeeded)
+    };
+    let mut evidence: Vec<String> = observations
+        .filter(|(_, o, _)| limited(o))
+        .map(|(what, o, ms)| format!("{what}: {} after {ms} ms", o.describe_limit()))
+        .collect();
+    if let Some(o) = namespace.filter(|o| limited(o)) {
+        evidence.push(format!("Namespace CONNECT: {}", o.describe_limit()));
+    }
+    if let Some(d) = sticky {
+        let n = d
+            .with_cookies
+            .rate_limited
+            .saturating_add(d.without_cookies.rate_limited);
+        if n > 0 {
+            evidence.push(format!(
+                "Sticky-session probe: {n} request(s) answered by a rate limit; the probe stopped there and counted no lost session"
+            ));
+        }
+    }
+    if evidence.is_empty() {
+        return None;
+    }
+    if succeeded {
+        evidence.push("Other requests of the same page succeeded moments before or after".into());
+    }
+    Some(evidence)
+}
+
+/// The handshake was answered, and then a request of the session was not.
+fn stall_evidence(hs: Option<&HandshakeData>, sticky: Option<&StickyData>) -> Option<Vec<String>> {
+    let mut evidence = Vec::new();
+    if let Some(h) = hs {
+        let opened = h
+            .open
+            .as_ref()
+            .and_then(HttpStep::observation)
+            .is_some_and(|o| o.answer == Answer::EngineioOpen && o.status == 200);
+        let unanswered = h
+            .namespace
+            .as_ref()
+            .filter(|ns| ns.result == NamespaceResult::Timeout);
+        if let (true, Some(ns)) = (opened, unanswered) {
+            evidence.push(evidence_step("Polling handshake", h.open.as_ref()));
+            evidence.push(format!(
+                "Namespace CONNECT and poll of that session: no answer within {} ms",
+                ns.ms
+            ));
+        }
+    }
+    if sticky.is_some_and(|d| d.stopped == Some(Stopped::Stalled)) {
+        evidence.push(
+            "Sticky-session probe: a session opened, then its next request got no answer at all"
+                .into(),
+        );
+    }
+    (!evidence.is_empty()).then_some(evidence)
 }
 
 fn handshake_finding(h: &HandshakeData) -> Option<Finding> {
@@ -129,6 +241,13 @@ fn websocket_blocked(
         .any(|e| !e.starts_with("Upgrade of a polling session"));
     if !sidless_failed {
         return None;
+    }
+    let refused = hs
+        .and_then(|h| h.open.as_ref())
+        .and_then(HttpStep::observation)
+        .is_some_and(|o| o.error_code() == Some(FORBIDDEN) || matches!(o.status, 401 | 403));
+    if refused {
+        return None; // the server refuses everyone: socketio-forbidden says so
     }
     let offered = hs
         .and_then(|h| h.negotiated.as_ref())

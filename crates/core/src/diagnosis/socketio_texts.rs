@@ -166,3 +166,48 @@ pub fn upgrades_disabled(evidence: &str) -> Finding {
         vec![fix(Platform::Any, "Enable the websocket transport on the server: transports: [\"polling\", \"websocket\"] (the default).")],
     )
 }
+
+pub fn rate_limited(evidence: Vec<String>) -> Finding {
+    finding(
+        FindingId::RateLimited,
+        Severity::Critical,
+        "Live updates will be unreliable: the server turns away some of your connection requests because there are too many.",
+        "A rate limit in front of the Socket.IO server refused some of this page's requests (HTTP 429, a \
+         Retry-After header, or a 503 while other requests of the same page succeeded). A Socket.IO client \
+         makes several requests within a second while it connects and upgrades, and more when it reconnects: \
+         limits meant for page loads or APIs cut it off, so connections fail, fall back or drop. WebSocket \
+         failures that follow are likely the same limit: the browser hides their HTTP status.",
+        evidence,
+        FixBy::Operator,
+        vec![
+            fix(Platform::Any, "Exempt the Socket.IO path from request-rate limits meant for pages and APIs, or allow a burst of at least 10 requests per client; limit concurrent connections instead if needed."),
+            fix(Platform::IngressNginx, "On the Ingress that routes Socket.IO: raise or remove nginx.ingress.kubernetes.io/limit-rps and limit-rpm (the burst is limit-burst-multiplier x the rate), and limit-connections; limited requests get 503 unless the controller's ConfigMap sets limit-req-status-code: \"429\". Put Socket.IO in its own Ingress if the app's limits must stay."),
+            fix(Platform::Nginx, "In the Socket.IO location: remove limit_req, or give it burst=20 nodelay, and set limit_req_status 429 so limits are recognizable (the default answer is 503)."),
+            fix(Platform::Haproxy, "Exclude the Socket.IO path from the http-request deny deny_status 429 rule on the stick-table rate (for example: unless { path_beg /socket.io/ }), or raise the http_req_rate threshold."),
+            fix(Platform::Traefik, "Raise the rateLimit middleware's average and burst on the Socket.IO router, or do not attach the middleware to it."),
+            fix(Platform::Gke, "Cloud Armor: raise the rate_based_ban / throttle threshold (rateLimitOptions) for the Socket.IO path, or exclude it with a higher-priority allow rule."),
+            fix(Platform::Istio, "Raise the local rate limit (EnvoyFilter local_ratelimit token bucket) for the Socket.IO route, or exclude it."),
+        ],
+    )
+}
+
+pub fn session_stalled(evidence: Vec<String>) -> Finding {
+    finding(
+        FindingId::SocketioSessionStalled,
+        Severity::Critical,
+        "Live updates will not work: the live-update server starts a connection but then stops answering it.",
+        "The Socket.IO server answered the handshake, so it is reachable and routed, but the session's next \
+         requests got no answer at all. The backend process is hung or its event loop is blocked (a \
+         synchronous task, CPU starvation, a deadlock), or a proxy buffers the long-polling responses \
+         instead of passing them on.",
+        evidence,
+        FixBy::Operator,
+        vec![
+            fix(Platform::Any, "Check the Socket.IO server's health: event-loop lag, CPU limits and throttling, hung workers; restart the stuck pods and add a liveness probe that fails when the event loop is blocked."),
+            fix(Platform::Nginx, "In the Socket.IO location: proxy_buffering off; proxy_http_version 1.1; proxy_read_timeout above the server's pingInterval (for example 3600s)."),
+            fix(Platform::IngressNginx, "nginx.ingress.kubernetes.io/proxy-buffering: \"off\" and proxy-read-timeout: \"3600\" on the Ingress; then check the pods (kubectl top pods, event-loop lag)."),
+            fix(Platform::Haproxy, "Use mode http with timeout server above the ping interval; check the backend servers' health checks so hung servers are taken out."),
+            fix(Platform::Gke, "The backend service's health check must fail for a hung pod: point it at an endpoint that exercises the event loop; BackendConfig timeoutSec above the ping interval."),
+        ],
+    )
+}
