@@ -78,3 +78,76 @@ fn user_check_reruns_diagnosis() {
     );
     assert!(state.report_json.contains("connection-cut"));
 }
+
+#[wasm_bindgen_test]
+fn an_observation_after_the_report_keeps_it_complete_and_updates_it() {
+    let state = Rc::new(State::default());
+    assert_eq!((state.phase, state.reports), (Phase::Running, 0));
+    let state = state.reduce(Msg::Completed(report()));
+    assert_eq!((state.phase, state.reports), (Phase::Done, 1));
+    let state = state.reduce(Msg::Observing {
+        id: CheckId::SocketioUpgrade,
+        at_ms: None,
+        expected_ms: None,
+    });
+    assert_eq!(state.phase, Phase::Running, "the hook goes back to running");
+    assert_eq!(state.reports, 1, "the first report stays published");
+    assert!(
+        state.user_may_start(),
+        "an observation does not block the user's own tests"
+    );
+    assert!(state.checks.is_empty(), "no card restarts without at_ms");
+    let ended = ReportCheck::new(
+        CheckId::SocketioUpgrade,
+        Outcome {
+            status: Status::Pass,
+            summary: "pinged".into(),
+            data: serde_json::json!({}),
+        },
+        25_000,
+    );
+    let state = state.reduce(Msg::Observed(ended));
+    assert_eq!((state.phase, state.reports), (Phase::Done, 2));
+    let report = state.report.as_ref().unwrap();
+    assert_eq!(report.checks[0].summary, "pinged");
+    assert!(state.report_json.contains("pinged"));
+}
+
+#[wasm_bindgen_test]
+fn the_state_is_done_only_when_observations_and_user_checks_all_ended() {
+    let started = |id| Msg::UserStarted {
+        id,
+        at_ms: 1.0,
+        expected_ms: None,
+    };
+    let lifetime = Msg::Observing {
+        id: CheckId::ConnectionLifetime,
+        at_ms: Some(2.0),
+        expected_ms: Some(10_000.0),
+    };
+    let state = Rc::new(State::default())
+        .reduce(Msg::Completed(report()))
+        .reduce(lifetime)
+        .reduce(started(CheckId::Media));
+    assert!(!state.user_may_start());
+    let finished = |id| {
+        ReportCheck::new(
+            id,
+            Outcome {
+                status: Status::Skip,
+                summary: String::new(),
+                data: serde_json::json!({}),
+            },
+            1,
+        )
+    };
+    let state = state.reduce(Msg::UserFinished(finished(CheckId::Media)));
+    assert_eq!(
+        state.phase,
+        Phase::Running,
+        "the lifetime is still observed"
+    );
+    let state = state.reduce(Msg::Observed(finished(CheckId::ConnectionLifetime)));
+    assert_eq!(state.phase, Phase::Done);
+    assert_eq!(state.report.as_ref().unwrap().checks.len(), 2);
+}

@@ -6,7 +6,9 @@
 use anyhow::Result;
 use conncheck_lab::browser::Browser;
 use conncheck_lab::node::NodeMode;
-use conncheck_lab::report_json::{check, finding_ids, run_scenario as run, RUN_TIMEOUT};
+use conncheck_lab::report_json::{
+    check, finding_ids, run_scenario as run, run_scenario_settled, RUN_TIMEOUT,
+};
 use conncheck_lab::topology::{Backend, Proxy, Topology};
 use conncheck_lab::{default_dist, Lab, LabOptions};
 use serde_json::Value;
@@ -41,7 +43,9 @@ fn assert_all_pass(report: &Value) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn node_peer_healthy_behind_nginx() -> Result<()> {
-    let report = run(Proxy::Healthy, Backend::Node(NodeMode::Healthy), "").await?;
+    // Settled: the first server ping is observed after the first report,
+    // which then updates.
+    let report = run_scenario_settled(Proxy::Healthy, Backend::Node(NodeMode::Healthy), "").await?;
     assert_eq!(finding_ids(&report), Vec::<&str>::new(), "{report:#}");
     assert_all_pass(&report);
     let hs = &check(&report, "socketio-handshake")["data"];

@@ -4,11 +4,11 @@
 //!
 //! Sessions run one after another, each request after the previous answer,
 //! first with cookies (`credentials: "include"`), then without (`"omit"`).
-//! With cookies, each session is a handshake and three follow-ups that the
+//! With cookies, each session is a handshake and four follow-ups that the
 //! server answers at once: namespace CONNECT, one poll (the CONNECT's answer
-//! is waiting), an unsolicited pong (never a ping: a v4 server closes a
+//! is waiting), two unsolicited pongs (never a ping: a v4 server closes a
 //! session whose client pings). Without cookies, pongs only, and the mode
-//! ends at its first lost session: that alone proves what it is for (the
+//! ends at its first lost request: that alone proves what it is for (the
 //! affinity lives in a cookie). Each session is closed by a beacon. An answer
 //! "Session ID unknown" means the request reached a backend that does not
 //! hold the session.
@@ -37,18 +37,19 @@ use crate::socketio::connect_message;
 
 /// Sessions with cookies, one after another.
 pub const SESSIONS_WITH_COOKIES: u32 = 2;
-/// Sessions without cookies, all at once: lockstep can only hide a loss
-/// here, which turns "cookie affinity" into "not needed", never an alarm;
-/// a missing affinity is for the sessions with cookies to show.
-pub const SESSIONS_WITHOUT_COOKIES: u32 = 3;
+/// Sessions without cookies, after those with. They end at their first
+/// lost request: that is all they are for. Not concurrent: k sessions in
+/// lockstep stay on their round-robin backends whenever the backends'
+/// count divides k.
+pub const SESSIONS_WITHOUT_COOKIES: u32 = 1;
 /// The follow-ups of a session with cookies, then without.
 const WITH_COOKIES: &[Step] = &[Step::Connect, Step::Poll, Step::Pong, Step::Pong];
-const WITHOUT_COOKIES: &[Step] = &[Step::Pong, Step::Pong];
+const WITHOUT_COOKIES: &[Step] = &[Step::Pong; 6];
 pub const REQUEST_TIMEOUT_MS: Millis = 10_000;
-/// The round trips of a run where no session is lost (one backend): the
-/// sessions with cookies one after another, then those without together.
-pub const ROUND_TRIPS: u32 =
-    SESSIONS_WITH_COOKIES * (1 + WITH_COOKIES.len() as u32) + 1 + WITHOUT_COOKIES.len() as u32;
+/// The round trips of a run where no session is lost (one backend), every
+/// request after the previous answer.
+pub const ROUND_TRIPS: u32 = SESSIONS_WITH_COOKIES * (1 + WITH_COOKIES.len() as u32)
+    + SESSIONS_WITHOUT_COOKIES * (1 + WITHOUT_COOKIES.len() as u32);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -155,7 +156,8 @@ pub struct StickyData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped: Option<Stopped>,
     /// Probability that this run shows a missing affinity, were there two
-    /// backends choosing at random: 1 - 2^-(follow-ups made with cookies).
+    /// backends choosing at random: 1 - 2^-(follow-ups made with cookies);
+    /// 1 once it showed one.
     pub confidence: f64,
     /// Backends implied by the answers: at least 2 once any request missed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -212,6 +214,7 @@ pub struct StickyCheck {
     sessions: Vec<Option<Session>>,
     requests: Handle,
     started_with_cookies: u32,
+    started_without_cookies: u32,
     /// Any request of this check succeeded: a 503 after that is a limit.
     answered: bool,
     data: StickyData,
@@ -229,6 +232,7 @@ impl StickyCheck {
             sessions: Vec::new(),
             requests: 0,
             started_with_cookies: 0,
+            started_without_cookies: 0,
             answered: false,
             data: StickyData {
                 url: config.socketio.as_ref().map(|u| redact_url(u.as_str())),
@@ -245,7 +249,11 @@ impl StickyCheck {
 
     /// Opens a session in a new slot.
     fn open(&mut self, with_cookies: bool) -> Vec<Action> {
-        self.started_with_cookies += u32::from(with_cookies);
+        if with_cookies {
+            self.started_with_cookies += 1;
+        } else {
+            self.started_without_cookies += 1;
+        }
         let slot = self.sessions.len();
         self.sessions.push(Some(Session {
             with_cookies,
@@ -336,6 +344,9 @@ impl StickyCheck {
                     report
                         .first_failure
                         .get_or_insert_with(|| step.name().to_owned());
+                    if !session.with_cookies {
+                        return self.end_session(slot);
+                    }
                 }
                 Answer::RateLimited => {
                     report.rate_limited += 1;
@@ -388,22 +399,21 @@ impl StickyCheck {
         } else {
             self.data.without_cookies.add(session.report);
         }
-        if self.sessions.iter().any(Option::is_some) {
-            return actions;
-        }
-        if session.with_cookies {
-            if self.data.with_cookies.affected > 0 {
-                // Lost even with cookies: sessions without would say nothing more.
-                actions.extend(self.finish());
-            } else if self.started_with_cookies < SESSIONS_WITH_COOKIES {
-                actions.extend(self.open(true));
-            } else {
-                for _ in 0..SESSIONS_WITHOUT_COOKIES {
-                    actions.extend(self.open(false));
-                }
-            }
+        let (with, without) = (&self.data.with_cookies, &self.data.without_cookies);
+        let next = if with.affected > 0 || without.affected > 0 {
+            // Lost even with cookies, or the cookie shown to matter: no
+            // further session would say more.
+            None
+        } else if self.started_with_cookies < SESSIONS_WITH_COOKIES {
+            Some(true)
+        } else if self.started_without_cookies < SESSIONS_WITHOUT_COOKIES {
+            Some(false)
         } else {
-            actions.extend(self.finish());
+            None
+        };
+        match next {
+            Some(with_cookies) => actions.extend(self.open(with_cookies)),
+            None => actions.extend(self.finish()),
         }
         actions
     }
@@ -438,7 +448,11 @@ impl StickyCheck {
             (None, _, 0) if without.affected > 0 => Affinity::Cookie,
             (None, _, 0) => Affinity::NotNeeded,
         };
-        self.data.confidence = 1.0 - 0.5f64.powi(with.follow_ups.min(1000) as i32);
+        // Shown: certain. Not shown: how likely it would have been.
+        self.data.confidence = match self.data.affinity {
+            Affinity::Missing => 1.0,
+            _ => 1.0 - 0.5f64.powi(with.follow_ups.min(1000) as i32),
+        };
         if with.session_unknown.saturating_add(without.session_unknown) > 0 {
             self.data.min_backends = Some(2);
         }
