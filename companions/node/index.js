@@ -80,30 +80,35 @@ function attach(io, options = {}) {
   const nsp = io.of(name);
   nsp.on("connection", (socket) => {
     const allow = rateLimiter(Date.now);
-    // Every request is answered by exactly one ack and nothing else; a request
-    // that asks for no ack cannot be answered, so it does nothing at all.
+    // Every request is answered by exactly one ack (and a valid send by one
+    // broadcast); a request that asks for no ack does nothing at all.
+    // `answer` returns [reply, optional action to run after the ack].
     const handle = (event, answer) => {
       socket.on(event, (...args) => {
         const ack = args.length > 0 && typeof args[args.length - 1] === "function" ? args.pop() : null;
         if (!ack) return;
         if (!allow()) return ack({ ok: false, error: "rate-limited" });
-        ack(answer(args));
+        const [reply, then] = answer(args);
+        ack(reply);
+        // After the ack, so a session listening to its own room sees the
+        // ack first, as with the Rust companion.
+        if (then) then();
       });
     };
-    handle("hello", () => ({ ok: true, v: PROTOCOL_VERSION, pod }));
+    handle("hello", () => [{ ok: true, v: PROTOCOL_VERSION, pod }]);
     handle("listen", (args) => {
       const arg = readArg(args, ["room"]);
-      if (arg.error) return { ok: false, error: arg.error };
+      if (arg.error) return [{ ok: false, error: arg.error }];
       for (const room of socket.rooms) if (room.startsWith(ROOM_PREFIX)) socket.leave(room);
       socket.join(ROOM_PREFIX + arg.value.room);
-      return { ok: true };
+      return [{ ok: true }];
     });
     handle("send", (args) => {
       const arg = readArg(args, ["room", "nonce"]);
-      if (arg.error) return { ok: false, error: arg.error };
+      if (arg.error) return [{ ok: false, error: arg.error }];
       // Through the adapter: with Redis it reaches listeners on every pod.
-      nsp.to(ROOM_PREFIX + arg.value.room).emit("probe", { nonce: arg.value.nonce, from: pod });
-      return { ok: true };
+      const probe = { nonce: arg.value.nonce, from: pod };
+      return [{ ok: true }, () => nsp.to(ROOM_PREFIX + arg.value.room).emit("probe", probe)];
     });
   });
   return { namespace: nsp, pod };
