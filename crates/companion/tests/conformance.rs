@@ -21,13 +21,14 @@ impl Drop for NodePod {
 }
 
 /// The Node companion's test pod (companions/node/test/fixtures/pod.js) without an adapter.
-fn node_pod() -> Result<(NodePod, u16), Error> {
+fn node_pod(args: &[&str]) -> Result<(NodePod, u16), Error> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../companions/node");
     if !dir.join("node_modules/socket.io").is_dir() {
         return Err("companions/node/node_modules missing: run scripts/setup.sh".into());
     }
     let mut child = Command::new("node")
         .arg(dir.join("test/fixtures/pod.js"))
+        .args(args)
         .stdout(Stdio::piped())
         .spawn()?;
     let stdout = child.stdout.take().ok_or("no stdout")?;
@@ -114,7 +115,7 @@ async fn transcript(port: u16) -> Result<Vec<String>, Error> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rust_and_node_companions_send_identical_packets() -> Result<(), Error> {
-    let (_node, node_port) = node_pod()?;
+    let (_node, node_port) = node_pod(&[])?;
     let (rust_port, _) = local_pod(Default::default()).await?;
     let node = transcript(node_port).await?;
     let rust = transcript(rust_port).await?;
@@ -130,5 +131,26 @@ async fn rust_and_node_companions_send_identical_packets() -> Result<(), Error> 
         assert_eq!(n, r, "packet {i} differs (node, rust)");
     }
     assert_eq!(node.len(), rust.len(), "node {node:#?}\nrust {rust:#?}");
+    Ok(())
+}
+
+/// What the page sees from a server without the companion: the same refusal
+/// from both servers, which it reads as "no companion".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_companion_both_servers_refuse_the_namespace_alike() -> Result<(), Error> {
+    let (_node, node_port) = node_pod(&["--no-companion"])?;
+    let (layer, _io) = socketioxide::SocketIo::new_layer();
+    let rust_port = common::serve(layer).await?;
+    for port in [node_port, rust_port] {
+        let err = Client::connect(addr(port), NS)
+            .await
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some(r#"namespace not joined: 44/conncheck,{"message":"Invalid namespace"}"#),
+            "port {port}"
+        );
+    }
     Ok(())
 }

@@ -77,7 +77,8 @@ impl Drop for Redis {
     }
 }
 
-async fn serve(
+/// Serves `layer` on a loopback port; returns the port.
+pub async fn serve(
     layer: socketioxide::layer::SocketIoLayer<impl socketioxide::adapter::Adapter>,
 ) -> Result<u16, Error> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
