@@ -7,9 +7,12 @@ const path = require("node:path");
 const { io: connect } = require("socket.io-client");
 
 const POD = path.join(__dirname, "fixtures", "pod.js");
-// How long a broadcast may take to arrive on another pod over loopback Redis;
-// a "did not arrive" verdict waits this long.
+// A "did not arrive" verdict waits this long: far above loopback Redis
+// delivery (milliseconds), short enough to keep the suite quick.
 const DELIVERY_BOUND_MS = 1500;
+// Waits for something that should arrive end as soon as it does; this
+// generous bound only keeps a loaded machine from failing them.
+const ARRIVAL_BOUND_MS = 5000;
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -60,6 +63,27 @@ async function startPod({ redis, key, env } = {}) {
   return { url: `http://127.0.0.1:${m[1]}`, child };
 }
 
+// @socket.io/redis-adapter subscribes without waiting; a broadcast sent
+// before a pod subscribed would be lost. Resolves once `count` pods listen
+// to the namespace's request channel (subscribed after its broadcast pattern).
+async function subscribed(url, count, namespace = "/conncheck") {
+  const { createClient } = require("redis");
+  const client = createClient({ url });
+  await client.connect();
+  const channel = `socket.io-request#${namespace}#`;
+  try {
+    const until = Date.now() + 5000;
+    while (Date.now() < until) {
+      const [, n] = await client.sendCommand(["PUBSUB", "NUMSUB", channel]);
+      if (Number(n) >= count) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`fewer than ${count} pods subscribed to ${channel} in 5 s`);
+  } finally {
+    await client.quit();
+  }
+}
+
 function stop(child) {
   if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 }
@@ -77,14 +101,14 @@ function request(socket, event, ...args) {
   return socket.timeout(5000).emitWithAck(event, ...args);
 }
 
-// The nonces a listening session receives, in order.
+// The probes a listening session receives, in order.
 function collectProbes(socket) {
   const got = [];
   socket.on("probe", (payload) => got.push(payload));
   return got;
 }
 
-async function waitFor(predicate, ms = DELIVERY_BOUND_MS) {
+async function waitFor(predicate, ms = ARRIVAL_BOUND_MS) {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     if (predicate()) return true;
@@ -97,4 +121,4 @@ function token(prefix) {
   return `${prefix}${Math.random().toString(36).slice(2, 12)}`.slice(0, 32).padEnd(8, "x");
 }
 
-module.exports = { DELIVERY_BOUND_MS, freePort, startRedis, startPod, stop, session, request, collectProbes, waitFor, token };
+module.exports = { DELIVERY_BOUND_MS, freePort, startRedis, startPod, subscribed, stop, session, request, collectProbes, waitFor, token };

@@ -4,7 +4,7 @@
 "use strict";
 const { test, after } = require("node:test");
 const assert = require("node:assert/strict");
-const { DELIVERY_BOUND_MS, startRedis, startPod, stop, session, request, collectProbes, waitFor, token } = require("./helpers");
+const { DELIVERY_BOUND_MS, startRedis, startPod, subscribed, stop, session, request, collectProbes, waitFor, token } = require("./helpers");
 
 const children = [];
 const sockets = [];
@@ -16,6 +16,7 @@ after(() => {
 async function pods(count, redis) {
   const started = await Promise.all(Array.from({ length: count }, () => startPod({ redis })));
   children.push(...started.map((p) => p.child));
+  if (redis) await subscribed(redis, count);
   return started;
 }
 

@@ -5,7 +5,7 @@
 //! pod ids and Engine.IO session ids are masked.
 
 mod common;
-use common::{addr, local_pod, Client, Error, DELIVERY_BOUND};
+use common::{addr, local_pod, Client, Error, ARRIVAL_BOUND, DELIVERY_BOUND};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -52,7 +52,7 @@ async fn transcript(port: u16) -> Result<Vec<String>, Error> {
     a.request("listen", r#"{"room":"room-conf-1"}"#).await?;
     b.request("send", r#"{"room":"room-conf-1","nonce":"nonce-conf-1"}"#)
         .await?;
-    assert_eq!(a.probes_within(DELIVERY_BOUND, 1).await?.len(), 1);
+    assert_eq!(a.probes_within(ARRIVAL_BOUND, 1).await?.len(), 1);
     for args in [
         "",
         r#""room-conf-1""#,
@@ -80,7 +80,7 @@ async fn transcript(port: u16) -> Result<Vec<String>, Error> {
     // A session listening to its own room: the ack comes before the probe.
     b.request("send", r#"{"room":"room-conf-2","nonce":"nonce-conf-2"}"#)
         .await?;
-    assert_eq!(b.probes_within(DELIVERY_BOUND, 1).await?.len(), 1);
+    assert_eq!(b.probes_within(ARRIVAL_BOUND, 1).await?.len(), 1);
     // No ack asked, or an event the companion does not know: nothing at all,
     // so the next packet either session gets is the answer to the next hello.
     b.send(r#"42/conncheck,["send",{"room":"room-conf-1","nonce":"nonce-no-ack"}]"#)

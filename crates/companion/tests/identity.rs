@@ -4,7 +4,7 @@
 //! variables planted for the test; the pod id is keyed, not a bare digest.
 
 mod common;
-use common::{addr, local_pod, Client, Error, DELIVERY_BOUND};
+use common::{addr, local_pod, Client, Error, ARRIVAL_BOUND};
 
 const PLANTED: [(&str, &str); 4] = [
     ("POD_NAME", "planted-pod-k9w4"),
@@ -55,7 +55,7 @@ async fn companion_packets_carry_only_the_opaque_id() -> Result<(), Error> {
     for _ in 0..20 {
         s.request("hello", "").await?;
     }
-    assert_eq!(listener.probes_within(DELIVERY_BOUND, 1).await?.len(), 1);
+    assert_eq!(listener.probes_within(ARRIVAL_BOUND, 1).await?.len(), 1);
     let raw: Vec<String> = listener
         .received
         .iter()

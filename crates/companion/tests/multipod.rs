@@ -3,7 +3,7 @@
 //! on one pod listens while a session on another pod sends.
 
 mod common;
-use common::{addr, local_pod, redis_pod, Client, Error, Redis, DELIVERY_BOUND};
+use common::{addr, local_pod, redis_pod, Client, Error, Redis, ARRIVAL_BOUND, DELIVERY_BOUND};
 
 const NS: &str = "/conncheck";
 
@@ -71,12 +71,12 @@ async fn with_redis_the_nonce_reaches_sessions_on_every_other_pod() -> Result<()
         run.sender_pod
     );
     assert_eq!(
-        run.near.probes_within(DELIVERY_BOUND, 1).await?,
+        run.near.probes_within(ARRIVAL_BOUND, 1).await?,
         vec![want.clone()]
     );
     for client in &mut run.far {
         assert_eq!(
-            client.probes_within(DELIVERY_BOUND, 1).await?,
+            client.probes_within(ARRIVAL_BOUND, 1).await?,
             vec![want.clone()]
         );
     }
@@ -92,7 +92,7 @@ async fn without_an_adapter_the_nonce_stays_on_the_senders_pod() -> Result<(), E
     let mut run = prepare(&ports, "room-no-adapter").await?;
     send(&mut run, "room-no-adapter", "nonce-no-adapter").await?;
     // The sender's pod did broadcast: its local listener has it.
-    assert_eq!(run.near.probes_within(DELIVERY_BOUND, 1).await?.len(), 1);
+    assert_eq!(run.near.probes_within(ARRIVAL_BOUND, 1).await?.len(), 1);
     for client in &mut run.far {
         assert_eq!(
             client.probes_within(DELIVERY_BOUND, 1).await?,
