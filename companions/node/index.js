@@ -18,6 +18,7 @@ const ROOM_PREFIX = "conncheck-probe:";
 const RATE_WINDOW_MS = 10000;
 const RATE_MAX = 20;
 const NAMESPACE = /^\/[A-Za-z0-9_\-/]{1,63}$/;
+const ATTACHED = Symbol("conncheck-companion");
 
 // The opaque pod id: HMAC-SHA256 of the process's identity under a key that
 // is random per process unless the operator gives one, cut to 64 bits. Never
@@ -78,6 +79,9 @@ function attach(io, options = {}) {
   }
   const pod = podId(checkKey(options.key));
   const nsp = io.of(name);
+  // A second attach would answer every request twice.
+  if (nsp[ATTACHED]) throw new Error(`conncheck-companion: already attached to ${name}`);
+  nsp[ATTACHED] = true;
   nsp.on("connection", (socket) => {
     const allow = rateLimiter(Date.now);
     // Every request is answered by exactly one ack (and a valid send by one

@@ -126,6 +126,7 @@ test("options are checked", () => {
   assert.throws(() => attach(server, { key: "short" }), /at least 16 bytes/);
   assert.throws(() => attach(server, { namespace: "no-slash" }), /namespace/);
   assert.throws(() => attach({}), /socket.io Server/);
+  assert.throws(() => attach(io), /already attached to \/conncheck/);
   const fixed = "0123456789abcdef0123456789abcdef";
   assert.equal(attach(server, { namespace: "/a1", key: fixed }).pod, attach(server, { namespace: "/a2", key: fixed }).pod);
   assert.notEqual(attach(server, { namespace: "/a3" }).pod, attach(server, { namespace: "/a4" }).pod);
