@@ -200,18 +200,18 @@ fn on_connect<A: Adapter>(socket: SocketRef<A>, pod: Arc<str>) -> impl Future<Ou
         "listen",
         move |s: SocketRef<A>, id: AckId, Args(args): Args, ack: AckSender<A>| {
             if let Some(ack) = listen_admit(id, ack) {
-                match protocol::read_arg(&args, &["room"]) {
+                match protocol::read_arg(&args, ["room"]) {
                     Err(error) => {
                         let _ = ack.send(&Refused { ok: false, error });
                     }
-                    Ok(fields) => {
+                    Ok([room]) => {
                         let old: Vec<_> = s
                             .rooms()
                             .into_iter()
                             .filter(|r| r.starts_with(ROOM_PREFIX))
                             .collect();
                         s.leave(old);
-                        s.join(format!("{ROOM_PREFIX}{}", fields[0]));
+                        s.join(format!("{ROOM_PREFIX}{room}"));
                         let _ = ack.send(&Done { ok: true });
                     }
                 }
@@ -223,8 +223,8 @@ fn on_connect<A: Adapter>(socket: SocketRef<A>, pod: Arc<str>) -> impl Future<Ou
     socket.on(
         "send",
         move |s: SocketRef<A>, id: AckId, Args(args): Args, ack: AckSender<A>| {
-            let fields = admit(id, ack).and_then(|ack| {
-                match protocol::read_arg(&args, &["room", "nonce"]) {
+            let fields =
+                admit(id, ack).and_then(|ack| match protocol::read_arg(&args, ["room", "nonce"]) {
                     Err(error) => {
                         let _ = ack.send(&Refused { ok: false, error });
                         None
@@ -233,18 +233,17 @@ fn on_connect<A: Adapter>(socket: SocketRef<A>, pod: Arc<str>) -> impl Future<Ou
                         let _ = ack.send(&Done { ok: true });
                         Some(fields)
                     }
-                }
-            });
+                });
             let pod = pod.clone();
             async move {
-                let Some(fields) = fields else { return };
+                let Some([room, nonce]) = fields else { return };
                 // After the ack, as the Node companion does; through the adapter,
                 // so with Redis it reaches listeners on every pod.
                 let probe = Probe {
-                    nonce: &fields[1],
+                    nonce: &nonce,
                     from: &pod,
                 };
-                let room = format!("{ROOM_PREFIX}{}", fields[0]);
+                let room = format!("{ROOM_PREFIX}{room}");
                 let _ = tokio::time::timeout(BROADCAST_BOUND, s.within(room).emit("probe", &probe))
                     .await;
             }

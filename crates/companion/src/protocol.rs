@@ -36,7 +36,10 @@ pub fn is_namespace(s: &str) -> bool {
 
 /// The one argument of `listen`/`send`: an object whose `fields` are all tokens.
 /// The error names the first thing wrong, as the Node companion does.
-pub fn read_arg(args: &[Value], fields: &[&'static str]) -> Result<Vec<String>, &'static str> {
+pub fn read_arg<const N: usize>(
+    args: &[Value],
+    fields: [&'static str; N],
+) -> Result<[String; N], &'static str> {
     let [Value::Object(obj)] = args else {
         return Err("bad-request");
     };
@@ -44,17 +47,20 @@ pub fn read_arg(args: &[Value], fields: &[&'static str]) -> Result<Vec<String>, 
     if obj.get("_placeholder") == Some(&Value::Bool(true)) {
         return Err("bad-request");
     }
-    fields
-        .iter()
-        .map(|field| match obj.get(*field) {
-            Some(Value::String(s)) if is_token(s) => Ok(s.clone()),
-            _ => Err(match *field {
-                "room" => "bad-room",
-                "nonce" => "bad-nonce",
-                _ => "bad-request",
-            }),
-        })
-        .collect()
+    let mut out = fields.map(|_| String::new());
+    for (slot, field) in out.iter_mut().zip(fields) {
+        match obj.get(field) {
+            Some(Value::String(s)) if is_token(s) => *slot = s.clone(),
+            _ => {
+                return Err(match field {
+                    "room" => "bad-room",
+                    "nonce" => "bad-nonce",
+                    _ => "bad-request",
+                })
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The answer to `hello`. Field order is the wire order.
@@ -126,19 +132,19 @@ mod tests {
     fn arguments_are_checked_in_order() {
         let ok = json!({"room": "room-0001", "nonce": "nonce-0001"});
         assert_eq!(
-            read_arg(std::slice::from_ref(&ok), &["room", "nonce"]),
-            Ok(vec!["room-0001".into(), "nonce-0001".into()])
+            read_arg(std::slice::from_ref(&ok), ["room", "nonce"]),
+            Ok(["room-0001".into(), "nonce-0001".into()])
         );
-        assert_eq!(read_arg(&[], &["room"]), Err("bad-request"));
+        assert_eq!(read_arg(&[], ["room"]), Err("bad-request"));
         assert_eq!(
-            read_arg(&[ok.clone(), json!(1)], &["room"]),
+            read_arg(&[ok.clone(), json!(1)], ["room"]),
             Err("bad-request")
         );
-        assert_eq!(read_arg(&[json!([ok])], &["room"]), Err("bad-request"));
+        assert_eq!(read_arg(&[json!([ok])], ["room"]), Err("bad-request"));
         let bad_both = json!({"room": "x", "nonce": "y"});
-        assert_eq!(read_arg(&[bad_both], &["room", "nonce"]), Err("bad-room"));
+        assert_eq!(read_arg(&[bad_both], ["room", "nonce"]), Err("bad-room"));
         let number = json!({"room": "room-0001", "nonce": 12345678});
-        assert_eq!(read_arg(&[number], &["room", "nonce"]), Err("bad-nonce"));
+        assert_eq!(read_arg(&[number], ["room", "nonce"]), Err("bad-nonce"));
     }
 
     #[test]
