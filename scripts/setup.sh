@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
-APT_PACKAGES=(chromium chromium-driver nginx coturn brotli)
+APT_PACKAGES=(chromium chromium-driver nginx coturn brotli redis-server)
 
 say() { printf 'setup: %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -49,6 +49,13 @@ fi
 if [ ! -d lab-nodes/node_modules/socket.io ] || [ lab-nodes/package-lock.json -nt lab-nodes/node_modules ]; then
   say "installing the lab's Node socket.io servers from npm"
   (cd lab-nodes && npm ci --no-audit --no-fund --silent)
+fi
+
+# The server companion's tests: socket.io, its client and @socket.io/redis-adapter
+# as locked dev dependencies (the package itself has none).
+if [ ! -d companions/node/node_modules/@socket.io/redis-adapter ] || [ companions/node/package-lock.json -nt companions/node/node_modules ]; then
+  say "installing the Node companion's test dependencies from npm"
+  (cd companions/node && npm ci --no-audit --no-fund --silent)
 fi
 
 cargo fetch --quiet

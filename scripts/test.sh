@@ -12,11 +12,14 @@ step() { printf '\n== %s\n' "$*"; }
 step "format"
 cargo fmt --all --check
 step "lints"
-cargo clippy --quiet -p conncheck-core -p conncheck-lab --all-targets -- -D warnings
+cargo clippy --quiet -p conncheck-core -p conncheck-lab -p conncheck-companion --all-targets -- -D warnings
 cargo clippy --quiet -p conncheck --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "build the release page"
 scripts/build.sh
 step "native tests: core units and end-to-end against the lab"
 cargo test -p conncheck-core -p conncheck-lab
+step "server companions: Node (node --test) and socketioxide, with real redis-server"
+(cd companions/node && npm test)
+cargo test -p conncheck-companion
 step "browser tests of the page crate"
 cargo test --target wasm32-unknown-unknown -p conncheck
