@@ -20,11 +20,22 @@ use web_sys::{
     RequestCredentials, RequestInit, RequestMode, Response, WebSocket,
 };
 
-use crate::browser::{js_error_text, now_ms, window};
+use crate::browser::{js_error_text, now_ms, read_capped, window};
 use crate::media_io::{self, Peer};
+use conncheck_core::privacy;
 
 /// No check may run longer than its own timers allow plus this margin.
 pub const HARD_CAP_MARGIN_MS: Millis = 120_000;
+/// A response body is read up to this many bytes, then the stream is
+/// cancelled; every Engine.IO answer a check needs is far smaller.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// A WebSocket message longer than this (UTF-16 units) ends the socket as
+/// "message too big" (1009) instead of reaching a check.
+pub const MAX_WS_MESSAGE: u32 = 1024 * 1024;
+/// Every request is aborted after this long, headers and body together:
+/// above an Engine.IO long poll's longest legitimate wait (production
+/// pingInterval 25 s + pingTimeout 20 s).
+pub const FETCH_TIMEOUT_MS: u32 = 60_000;
 
 enum Input {
     Event(Event),
@@ -259,7 +270,10 @@ impl Io {
         }
         let tx = self.tx.clone();
         let promise = window().fetch_with_str_and_init(&request.url, &init);
+        let abort = self.fetches.get(&id).cloned();
         spawn_local(async move {
+            // Its own timeout: a trickling body cannot hold the check.
+            let _deadline = abort.map(|c| Timeout::new(FETCH_TIMEOUT_MS, move || c.abort()));
             let event = match fetch_response(promise).await {
                 Ok((status, headers, body)) => Event::HttpResponse {
                     id,
@@ -317,18 +331,19 @@ async fn fetch_response(
         for entry in entries.flatten() {
             let pair = js_sys::Array::from(&entry);
             if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-                headers.push((k, v));
+                // Proxy headers can name internal hosts: product tokens only.
+                let v = match k.to_ascii_lowercase().as_str() {
+                    "server" => privacy::product_token(&v),
+                    "via" => privacy::via_tokens(&v),
+                    _ => Some(v.chars().take(1024).collect()),
+                };
+                headers.extend(v.map(|v| (k, v)));
             }
         }
     }
-    let body = JsFuture::from(response.text().map_err(js_error_text)?)
-        .await
-        .map_err(js_error_text)?;
-    Ok((
-        response.status(),
-        headers,
-        body.as_string().unwrap_or_default(),
-    ))
+    headers.truncate(64);
+    let body = read_capped(&response, MAX_BODY_BYTES).await?;
+    Ok((response.status(), headers, body))
 }
 
 /// A browser WebSocket whose events go to the driver's channel. Dropping it
@@ -352,7 +367,17 @@ impl Socket {
         let message_tx = tx.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             let data = e.data();
+            // Measured before it is copied into the page's memory.
+            let too_big = data
+                .dyn_ref::<js_sys::JsString>()
+                .is_some_and(|s| s.length() > MAX_WS_MESSAGE);
             let event = match data.as_string() {
+                Some(_) if too_big => Event::WsClosed {
+                    id,
+                    code: 1009,
+                    reason: format!("a message longer than {MAX_WS_MESSAGE} characters"),
+                    clean: false,
+                },
                 Some(text) => Event::WsMessage { id, text },
                 None => Event::WsBinary {
                     id,
@@ -367,7 +392,7 @@ impl Socket {
                 Event::WsClosed {
                     id,
                     code: e.code(),
-                    reason: e.reason(),
+                    reason: privacy::redact_text(&e.reason()),
                     clean: e.was_clean(),
                 },
             );
