@@ -9,7 +9,7 @@
 
 use url::{Host, Url};
 
-use crate::privacy::redact_url;
+use crate::privacy::redact_text;
 
 /// At most this many characters of what a link said appear in a message.
 pub const EXCERPT_CHARS: usize = 48;
@@ -188,11 +188,9 @@ pub(crate) fn namespace(text: &str) -> Result<String, String> {
 /// What a message may quote of a value: short, printable, and without
 /// anything that may carry credentials or a query-string secret.
 pub fn excerpt(text: &str) -> String {
-    let text = if text.contains(['?', '@', '#']) {
-        redact_url(text)
-    } else {
-        text.to_owned()
-    };
+    // Whole-word redaction: URLs (ICE ones too) lose credentials, query
+    // and fragment; `key=value` and addresses go.
+    let text = redact_text(text);
     let mut short: String = text
         .chars()
         .map(|c| if c.is_control() { '\u{FFFD}' } else { c })

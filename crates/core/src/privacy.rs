@@ -21,6 +21,13 @@ pub fn redact_url(text: &str) -> String {
     let _ = url.set_username("");
     let _ = url.set_password(None);
     url.set_fragment(None);
+    if !url.cannot_be_a_base() {
+        let path: Vec<String> = url
+            .path_segments()
+            .map(|segments| segments.map(redact_segment).collect())
+            .unwrap_or_default();
+        url.set_path(&path.join("/"));
+    }
     if url.query().is_some() {
         let pairs: Vec<(String, String)> = url
             .query_pairs()
@@ -39,6 +46,18 @@ pub fn redact_url(text: &str) -> String {
         url.query_pairs_mut().clear().extend_pairs(pairs);
     }
     url.to_string()
+}
+
+/// A path segment that looks like a token (long, letters and digits
+/// mixed, as random ids are) is replaced; names like `socket.io` stay.
+fn redact_segment(segment: &str) -> String {
+    let letters = segment.chars().filter(char::is_ascii_alphabetic).count();
+    let digits = segment.chars().filter(char::is_ascii_digit).count();
+    if segment.len() >= 16 && letters > 0 && digits > 0 {
+        REDACTED.to_owned()
+    } else {
+        segment.to_owned()
+    }
 }
 
 /// Longest free text (an error message, a close reason) kept in a report.
@@ -195,6 +214,10 @@ mod tests {
                 "turn:turn.example:3478?transport=tcp",
             ),
             ("not a url", "REDACTED"),
+            (
+                "wss://a.example/rooms/Tok3nAbcdefgh12345/ws",
+                "wss://a.example/rooms/REDACTED/ws",
+            ),
         ];
         for (input, expected) in table {
             assert_eq!(redact_url(input), expected, "input {input}");
