@@ -308,14 +308,14 @@ impl StickyCheck {
             (_, 0, 0) => Affinity::NotNeeded,
         };
         self.data.confidence = 1.0 - 0.5f64.powi(with.follow_ups as i32);
-        if with.session_unknown + without.session_unknown > 0 {
+        if with.session_unknown.saturating_add(without.session_unknown) > 0 {
             self.data.min_backends = Some(2);
             let reached = without
                 .follow_ups
-                .saturating_sub(without.session_unknown + without.other_failures);
+                .saturating_sub(without.session_unknown.saturating_add(without.other_failures));
             if reached > 0 && without.session_unknown > 0 {
                 let estimate =
-                    (without.follow_ups - without.other_failures) as f64 / reached as f64;
+                    without.follow_ups.saturating_sub(without.other_failures) as f64 / reached as f64;
                 self.data.backends_estimate = Some((estimate.round() as u32).clamp(2, 16));
             }
         }
@@ -349,7 +349,7 @@ pub(crate) fn summarize(d: &StickyData) -> (Status, String) {
             Status::Pass,
             format!(
                 "All {} follow-up requests reached their session's backend, with and without cookies: one backend, or affinity by client address (a missing affinity would show with {certainty} certainty).",
-                with.follow_ups + without.follow_ups
+                with.follow_ups.saturating_add(without.follow_ups)
             ),
         ),
     }

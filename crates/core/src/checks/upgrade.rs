@@ -232,7 +232,7 @@ impl UpgradeCheck {
                 self.up = UpgradePhase::AwaitingPing;
                 self.up_mark = now;
                 let interval = self.data.upgrade.ping_interval_ms.unwrap_or(0);
-                let wait = (interval + PING_GRACE_MS).min(MAX_PING_WAIT_MS);
+                let wait = interval.saturating_add(PING_GRACE_MS).min(MAX_PING_WAIT_MS);
                 vec![
                     Action::SendWs {
                         id: UPGRADE,
@@ -434,7 +434,7 @@ pub(crate) fn summarize(d: &UpgradeData) -> (Status, String) {
     let up_text = match &up.result {
         Some(U::Upgraded) => format!(
             "Upgrade to WebSocket in {} ms, first server ping after {} ms.",
-            up.ws_open_ms.unwrap_or(0) + up.probe_ms.unwrap_or(0),
+            up.ws_open_ms.unwrap_or(0).saturating_add(up.probe_ms.unwrap_or(0)),
             up.ping_after_ms.unwrap_or(0)
         ),
         Some(U::UpgradedNoPing) => "Upgraded to WebSocket, but no server ping came in time.".into(),
