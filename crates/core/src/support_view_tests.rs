@@ -161,3 +161,147 @@ fn a_summary_the_data_cannot_imply_is_shortened_and_marked() {
     assert!(!view.checks[0].summary_derived);
     assert!(view.checks[0].check.summary.chars().count() <= MAX_REPORTED_SUMMARY_CHARS + 1);
 }
+
+/// Every number of a real lab report (`fixtures/lab_report.json`, a run of
+/// every check) replaced by an extreme value, every status by any status:
+/// deriving the support view, the copy text and the link never panics
+/// (overflow included: tests run with debug assertions).
+mod extremes {
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    use super::derive;
+    use crate::report::Report;
+    use crate::share::{copy_text, decode_shared, link};
+
+    const FIXTURE: &str = include_str!("fixtures/lab_report.json");
+    /// Values a number becomes; beyond the list it stays as it was.
+    fn extreme(i: usize, old: &Value) -> Value {
+        match i {
+            0 => Value::from(0u64),
+            1 => Value::from(u64::MAX),
+            2 => Value::from(u64::from(u32::MAX)),
+            3 => Value::from(u64::from(u32::MAX) + 1),
+            4 => Value::from(9_007_199_254_740_993u64),
+            5 => Value::from(i64::MIN),
+            6 => Value::from(1e300),
+            7 => Value::from(-1),
+            _ => old.clone(),
+        }
+    }
+    const STATUSES: [&str; 4] = ["pass", "warn", "fail", "skip"];
+
+    fn mutate(v: &mut Value, picks: &[usize], at: &mut usize) {
+        fn next(picks: &[usize], at: &mut usize) -> usize {
+            *at += 1;
+            picks[*at % picks.len()]
+        }
+        match v {
+            Value::Number(_) => *v = extreme(next(picks, at), v),
+            Value::Array(items) => items.iter_mut().for_each(|i| mutate(i, picks, at)),
+            Value::Object(map) => {
+                for (k, item) in map.iter_mut() {
+                    if k == "status" && item.is_string() {
+                        *item = Value::from(STATUSES[next(picks, at) % 4]);
+                    } else {
+                        mutate(item, picks, at);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn extreme_numbers_never_panic(picks in proptest::collection::vec(0usize..16, 1..64)) {
+            let mut value: Value = serde_json::from_str(FIXTURE).unwrap();
+            let mut at = 0;
+            mutate(&mut value, &picks, &mut at);
+            if let Ok(report) = serde_json::from_value::<Report>(value.clone()) {
+                let view = derive(&report, &[]);
+                prop_assert_eq!(view.checks.len(), report.checks.len());
+                let _ = copy_text(&report);
+                let shared = decode_shared(&link("https://x.example/", &report));
+                prop_assert!(shared.is_ok(), "{:?}", shared.err());
+            }
+            let _ = decode_shared(&value.to_string());
+        }
+    }
+
+    /// Every whole number at its largest: the strongest case, in full.
+    #[test]
+    fn every_count_and_duration_at_u64_max() {
+        fn max_out(v: &mut Value) {
+            match v {
+                Value::Number(n) if n.is_u64() => *v = Value::from(u64::MAX),
+                Value::Array(items) => items.iter_mut().for_each(max_out),
+                Value::Object(map) => map.values_mut().for_each(max_out),
+                _ => {}
+            }
+        }
+        let mut value: Value = serde_json::from_str(FIXTURE).unwrap();
+        max_out(&mut value);
+        for status in STATUSES {
+            for check in value["checks"].as_array_mut().unwrap() {
+                check["status"] = Value::from(status);
+            }
+            let report: Report = serde_json::from_value(value.clone()).unwrap();
+            let view = derive(&report, &[]);
+            assert_eq!(view.checks.len(), 9);
+            let _ = copy_text(&report);
+            assert!(decode_shared(&link("https://x.example/", &report)).is_ok());
+        }
+    }
+
+    /// One number at a time at each extreme (so the rest of its check's
+    /// data still parses and the arithmetic on it really runs).
+    #[test]
+    fn each_number_alone_at_each_extreme() {
+        fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
+            match v {
+                Value::Number(_) => out.push(at),
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        pointers(item, format!("{at}/{i}"), out)
+                    }
+                }
+                Value::Object(map) => {
+                    for (k, item) in map {
+                        pointers(item, format!("{at}/{k}"), out)
+                    }
+                }
+                _ => {}
+            }
+        }
+        let value: Value = serde_json::from_str(FIXTURE).unwrap();
+        let mut all = Vec::new();
+        pointers(&value, String::new(), &mut all);
+        assert!(all.len() > 50, "{}", all.len());
+        let mut parsed = 0;
+        for pointer in &all {
+            for i in 0..8 {
+                let mut v = value.clone();
+                if let Some(n) = v.pointer_mut(pointer) {
+                    *n = extreme(i, n);
+                }
+                if let Ok(report) = serde_json::from_value::<Report>(v) {
+                    parsed += 1;
+                    let _ = derive(&report, &[]);
+                    let _ = copy_text(&report);
+                    assert!(decode_shared(&link("https://x.example/", &report)).is_ok());
+                }
+            }
+        }
+        assert!(parsed > all.len() * 3, "{parsed} of {}", all.len() * 8);
+    }
+
+    #[test]
+    fn the_fixture_is_a_real_report() {
+        let report: Report = serde_json::from_str(FIXTURE).unwrap();
+        assert_eq!(report.checks.len(), 9);
+        assert!(!derive(&report, &[]).altered());
+    }
+}
