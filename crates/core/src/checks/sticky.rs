@@ -310,12 +310,14 @@ impl StickyCheck {
         self.data.confidence = 1.0 - 0.5f64.powi(with.follow_ups as i32);
         if with.session_unknown.saturating_add(without.session_unknown) > 0 {
             self.data.min_backends = Some(2);
-            let reached = without
-                .follow_ups
-                .saturating_sub(without.session_unknown.saturating_add(without.other_failures));
+            let reached = without.follow_ups.saturating_sub(
+                without
+                    .session_unknown
+                    .saturating_add(without.other_failures),
+            );
             if reached > 0 && without.session_unknown > 0 {
-                let estimate =
-                    without.follow_ups.saturating_sub(without.other_failures) as f64 / reached as f64;
+                let estimate = without.follow_ups.saturating_sub(without.other_failures) as f64
+                    / reached as f64;
                 self.data.backends_estimate = Some((estimate.round() as u32).clamp(2, 16));
             }
         }

@@ -434,7 +434,9 @@ pub(crate) fn summarize(d: &UpgradeData) -> (Status, String) {
     let up_text = match &up.result {
         Some(U::Upgraded) => format!(
             "Upgrade to WebSocket in {} ms, first server ping after {} ms.",
-            up.ws_open_ms.unwrap_or(0).saturating_add(up.probe_ms.unwrap_or(0)),
+            up.ws_open_ms
+                .unwrap_or(0)
+                .saturating_add(up.probe_ms.unwrap_or(0)),
             up.ping_after_ms.unwrap_or(0)
         ),
         Some(U::UpgradedNoPing) => "Upgraded to WebSocket, but no server ping came in time.".into(),
