@@ -521,3 +521,7 @@ impl From<&Config> for ReportConfig {
 #[cfg(test)]
 #[path = "config_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "config_target_tests.rs"]
+mod target_tests;
