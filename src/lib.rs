@@ -10,6 +10,7 @@ pub mod browser;
 pub mod components;
 pub mod driver;
 pub mod media_io;
+pub mod net_io;
 pub mod qr;
 pub mod run;
 pub mod state;
