@@ -16,7 +16,7 @@ import re
 import sys
 
 INLINE_MODULE = re.compile(r'<script type="module">(.*?)</script>', re.S)
-HASHED_ASSET = re.compile(r"-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$")
+HASHED_ASSET = re.compile(r"-[0-9a-f]{1,16}(_bg)?\.(js|wasm|css)$")
 
 
 def main(dist: pathlib.Path) -> None:

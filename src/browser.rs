@@ -1,5 +1,6 @@
 //! Facts read from the browser (location, secure context, environment, a
-//! monotonic clock) and a fetch with a timeout for the config file.
+//! monotonic clock), a fetch with a timeout for the config file, and the
+//! bounded body reader every fetch uses.
 
 use conncheck_core::check::VisibleCookie;
 use conncheck_core::report::{ConnectionInfo, Environment};
@@ -100,10 +101,8 @@ pub async fn fetch_text(url: &str, timeout_ms: u32) -> TextFetch {
             .map_err(js_error_text)?
             .dyn_into()
             .map_err(js_error_text)?;
-        let text = JsFuture::from(response.text().map_err(js_error_text)?)
-            .await
-            .map_err(js_error_text)?;
-        Ok::<_, String>((response.status(), text.as_string().unwrap_or_default()))
+        let text = read_capped(&response, MAX_CONFIG_BYTES).await?;
+        Ok::<_, String>((response.status(), text))
     });
     let timer = gloo_timers::future::TimeoutFuture::new(timeout_ms);
     match select(request, timer).await {
@@ -118,9 +117,57 @@ pub async fn fetch_text(url: &str, timeout_ms: u32) -> TextFetch {
     }
 }
 
-/// A JS exception as one line of text (`TypeError: Failed to fetch`).
+/// The largest `conncheck.json` read; an operator's file is a few hundred bytes.
+pub const MAX_CONFIG_BYTES: usize = 64 * 1024;
+
+/// A response body read as a stream up to `cap` bytes, then the stream is
+/// cancelled: a 300 MB or endlessly trickling body never fills memory.
+/// Invalid UTF-8 becomes U+FFFD. Opaque (no-cors) responses read as "".
+pub async fn read_capped(response: &Response, cap: usize) -> Result<String, String> {
+    let Some(body) = prop(response, "body") else {
+        return Ok(String::new());
+    };
+    let call = |target: &JsValue, name: &str| -> Result<JsValue, String> {
+        let f: js_sys::Function = Reflect::get(target, &JsValue::from_str(name))
+            .map_err(js_error_text)?
+            .dyn_into()
+            .map_err(|_| format!("{name} is not a function"))?;
+        f.call0(target).map_err(js_error_text)
+    };
+    let reader = call(&body, "getReader")?;
+    let mut bytes: Vec<u8> = Vec::new();
+    loop {
+        let promise: js_sys::Promise = call(&reader, "read")?
+            .dyn_into()
+            .map_err(|_| "read() gave no promise".to_owned())?;
+        let chunk = JsFuture::from(promise).await.map_err(js_error_text)?;
+        if prop(&chunk, "done")
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true)
+        {
+            break;
+        }
+        let Some(value) = prop(&chunk, "value") else {
+            continue;
+        };
+        let array = js_sys::Uint8Array::new(&value);
+        let room = cap.saturating_sub(bytes.len());
+        let take = (array.length() as usize).min(room);
+        let start = bytes.len();
+        bytes.resize(start + take, 0);
+        array.subarray(0, take as u32).copy_to(&mut bytes[start..]);
+        if bytes.len() >= cap {
+            let _ = call(&reader, "cancel");
+            break;
+        }
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A JS exception as one line of text (`TypeError: Failed to fetch`),
+/// redacted: browsers quote the URL they refused, credentials and all.
 pub fn js_error_text(e: JsValue) -> String {
-    if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+    let text = if let Some(err) = e.dyn_ref::<js_sys::Error>() {
         format!(
             "{}: {}",
             String::from(err.name()),
@@ -128,7 +175,8 @@ pub fn js_error_text(e: JsValue) -> String {
         )
     } else {
         e.as_string().unwrap_or_else(|| format!("{e:?}"))
-    }
+    };
+    conncheck_core::privacy::redact_text(&text)
 }
 
 /// The cookies the page can see: names from `document.cookie`, attributes

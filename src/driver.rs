@@ -6,27 +6,24 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use conncheck_core::check::{
-    overran, Action, Check, Credentials, Event, FetchMode, FetchRequest, Handle, MediaKind, Millis,
-    Outcome, Progress, TrackFacts,
+    overran, Action, Check, Event, FetchRequest, Handle, MediaKind, Millis, Outcome, Progress,
+    TrackFacts,
 };
 use conncheck_core::report::ReportCheck;
 use futures::channel::mpsc::{unbounded, UnboundedSender};
 use futures::StreamExt;
 use gloo_timers::callback::Timeout;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{
-    AbortController, BinaryType, CloseEvent, MediaStream, MessageEvent, RequestCache,
-    RequestCredentials, RequestInit, RequestMode, Response, WebSocket,
-};
+use web_sys::{AbortController, MediaStream};
 
 use crate::browser::{js_error_text, now_ms, window};
 use crate::media_io::{self, Peer};
+use crate::net_io::{fetch_response, request_init, Socket, FETCH_TIMEOUT_MS};
 
 /// No check may run longer than its own timers allow plus this margin.
 pub const HARD_CAP_MARGIN_MS: Millis = 120_000;
 
-enum Input {
+pub(crate) enum Input {
     Event(Event),
     Overran,
     /// A granted `getUserMedia` stream, for the driver to hold.
@@ -292,7 +289,10 @@ impl Io {
         }
         let tx = self.tx.clone();
         let promise = window().fetch_with_str_and_init(&request.url, &init);
+        let abort = self.fetches.get(&id).cloned();
         spawn_local(async move {
+            // Its own timeout: a trickling body cannot hold the check.
+            let _deadline = abort.map(|c| Timeout::new(FETCH_TIMEOUT_MS, move || c.abort()));
             let event = match fetch_response(promise).await {
                 Ok((status, headers, body)) => Event::HttpResponse {
                     id,
@@ -316,112 +316,5 @@ impl Drop for Io {
         for id in held {
             self.stop_stream(id);
         }
-    }
-}
-
-fn request_init(request: &FetchRequest) -> RequestInit {
-    let init = RequestInit::new();
-    init.set_method(request.method);
-    init.set_cache(RequestCache::NoStore);
-    init.set_credentials(match request.credentials {
-        Credentials::Include => RequestCredentials::Include,
-        Credentials::Omit => RequestCredentials::Omit,
-    });
-    init.set_mode(match request.mode {
-        FetchMode::Cors => RequestMode::Cors,
-        FetchMode::NoCors => RequestMode::NoCors,
-    });
-    if let Some(body) = &request.body {
-        init.set_body(&JsValue::from_str(body));
-    }
-    init
-}
-
-async fn fetch_response(
-    promise: js_sys::Promise,
-) -> Result<(u16, Vec<(String, String)>, String), String> {
-    let response: Response = JsFuture::from(promise)
-        .await
-        .map_err(js_error_text)?
-        .dyn_into()
-        .map_err(js_error_text)?;
-    let mut headers = Vec::new();
-    if let Ok(Some(entries)) = js_sys::try_iter(&response.headers()) {
-        for entry in entries.flatten() {
-            let pair = js_sys::Array::from(&entry);
-            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-                headers.push((k, v));
-            }
-        }
-    }
-    let body = JsFuture::from(response.text().map_err(js_error_text)?)
-        .await
-        .map_err(js_error_text)?;
-    Ok((
-        response.status(),
-        headers,
-        body.as_string().unwrap_or_default(),
-    ))
-}
-
-/// A browser WebSocket whose events go to the driver's channel. Dropping it
-/// detaches the handlers first, so no event reaches a dropped closure.
-struct Socket {
-    ws: WebSocket,
-    _on_open: Closure<dyn FnMut()>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_close: Closure<dyn FnMut(CloseEvent)>,
-}
-
-impl Socket {
-    fn open(id: Handle, url: &str, tx: UnboundedSender<Input>) -> Result<Socket, JsValue> {
-        let ws = WebSocket::new(url)?;
-        ws.set_binary_type(BinaryType::Arraybuffer);
-        let send = move |tx: &UnboundedSender<Input>, event| {
-            let _ = tx.unbounded_send(Input::Event(event));
-        };
-        let open_tx = tx.clone();
-        let on_open = Closure::<dyn FnMut()>::new(move || send(&open_tx, Event::WsOpened { id }));
-        let message_tx = tx.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            let data = e.data();
-            let event = match data.as_string() {
-                Some(text) => Event::WsMessage { id, text },
-                None => Event::WsBinary {
-                    id,
-                    len: js_sys::Uint8Array::new(&data).length() as usize,
-                },
-            };
-            send(&message_tx, event);
-        });
-        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
-            send(
-                &tx,
-                Event::WsClosed {
-                    id,
-                    code: e.code(),
-                    reason: e.reason(),
-                    clean: e.was_clean(),
-                },
-            );
-        });
-        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        Ok(Socket {
-            ws,
-            _on_open: on_open,
-            _on_message: on_message,
-            _on_close: on_close,
-        })
-    }
-}
-
-impl Drop for Socket {
-    fn drop(&mut self) {
-        self.ws.set_onopen(None);
-        self.ws.set_onmessage(None);
-        self.ws.set_onclose(None);
-        let _ = self.ws.close();
     }
 }

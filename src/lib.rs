@@ -10,6 +10,7 @@ pub mod browser;
 pub mod components;
 pub mod driver;
 pub mod media_io;
+pub mod net_io;
 pub mod qr;
 pub mod run;
 pub mod state;
@@ -25,8 +26,8 @@ use web_sys::{HtmlTextAreaElement, MediaStream};
 use yew::prelude::*;
 
 use components::{
-    CheckCard, ConfigErrors, Findings, ImportBox, LifetimeControl, MediaPanel, SharePanel,
-    SharedReport, VerdictBanner,
+    CheckCard, ConfigErrors, Findings, ImportBox, LifetimeControl, MediaPanel, Provenance,
+    SharePanel, SharedReport, VerdictBanner,
 };
 use state::{Msg, Phase, RowState, State};
 
@@ -42,6 +43,9 @@ const TICK_MS: u32 = 250;
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(State::default);
+    // Ids of a shared report this page does not know; kept beside the
+    // reducer so that a live run never touches anything of the shared view.
+    let not_understood = use_state(Vec::<String>::new);
     let preview = Preview {
         video: use_state(|| None),
         audio: use_state(|| None),
@@ -49,15 +53,16 @@ pub fn App() -> Html {
 
     {
         let dispatch = state.dispatcher();
+        let not_understood = not_understood.setter();
         use_effect_with((), move |_| {
-            if !open_fragment(&dispatch) {
+            if !open_fragment(&dispatch, &not_understood) {
                 spawn_local(run::run_all(dispatch.clone()));
             }
             // A report link pasted into a tab already on this page changes
             // only the fragment: no reload, so listen for it.
             let listener =
                 gloo_events::EventListener::new(&browser::window(), "hashchange", move |_| {
-                    open_fragment(&dispatch);
+                    open_fragment(&dispatch, &not_understood);
                 });
             move || drop(listener)
         });
@@ -85,8 +90,10 @@ pub fn App() -> Html {
 
     let on_open = {
         let dispatch = state.dispatcher();
-        Callback::from(move |report: Rc<conncheck_core::report::Report>| {
-            dispatch.dispatch(Msg::OpenShared(report))
+        let not_understood = not_understood.setter();
+        Callback::from(move |shared: Rc<share::Shared>| {
+            not_understood.set(shared.not_understood.clone());
+            dispatch.dispatch(Msg::OpenShared(Rc::new(shared.report.clone())))
         })
     };
     let raw = html! {
@@ -97,11 +104,17 @@ pub fn App() -> Html {
     };
 
     if let Some(report) = &state.shared {
+        // From the shared report itself: a live run that finishes later
+        // must not replace what is shown under the Shared report banner.
+        let json = serde_json::to_string_pretty(&**report).unwrap_or_default();
         return html! {
             <main class="conncheck">
                 <h1>{ "Connection check" }</h1>
-                <SharedReport report={report.clone()} />
-                { raw }
+                <SharedReport report={report.clone()} not_understood={(*not_understood).clone()} />
+                <details class="raw-report">
+                    <summary>{ "Full report (JSON)" }</summary>
+                    <pre id="report-json">{ json }</pre>
+                </details>
             </main>
         };
     }
@@ -119,7 +132,7 @@ pub fn App() -> Html {
 
 fn live_view(
     state: &UseReducerHandle<State>,
-    on_open: Callback<Rc<conncheck_core::report::Report>>,
+    on_open: Callback<Rc<share::Shared>>,
     raw: Html,
     preview: &Preview,
 ) -> Html {
@@ -201,6 +214,7 @@ fn live_view(
                 <VerdictBanner report={state.report.clone()} />
                 <p class="sr-only" aria-live="polite">{ progress }</p>
             </header>
+            { for state.config.as_ref().map(|c| html! { <Provenance config={(**c).clone()} /> }) }
             <ConfigErrors errors={config_errors} />
             { for state.report.clone().map(|report| html! { <SharePanel {report} {page_url} /> }) }
             <section class="note">
@@ -229,13 +243,19 @@ fn live_view(
 }
 
 /// Opens the report in the address's `#report=` fragment, if there is one.
-fn open_fragment(dispatch: &UseReducerDispatcher<State>) -> bool {
+fn open_fragment(
+    dispatch: &UseReducerDispatcher<State>,
+    not_understood: &UseStateSetter<Vec<String>>,
+) -> bool {
     let hash = browser::location_hash();
     if !hash.starts_with(FRAGMENT_KEY) {
         return false;
     }
-    match share::decode(&hash) {
-        Ok(report) => dispatch.dispatch(Msg::OpenShared(Rc::new(report))),
+    match share::decode_shared(&hash) {
+        Ok(shared) => {
+            not_understood.set(shared.not_understood);
+            dispatch.dispatch(Msg::OpenShared(Rc::new(shared.report)))
+        }
         Err(e) => dispatch.dispatch(Msg::ImportFailed(format!(
             "The report link cannot be opened: {e}."
         ))),

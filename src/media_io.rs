@@ -8,6 +8,7 @@ use conncheck_core::check::{
     Event, Handle, IceServer, MediaError, MediaFacts, MediaKind, TrackFacts,
 };
 use conncheck_core::checks::media::PermissionState;
+use conncheck_core::privacy;
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -109,8 +110,8 @@ fn media_error(e: JsValue) -> MediaError {
         .and_then(|m| m.as_string())
         .unwrap_or_else(|| js_error_text(e));
     MediaError {
-        name,
-        message: message.chars().take(200).collect(),
+        name: privacy::redact_text(&name).chars().take(60).collect(),
+        message: privacy::redact_text(&message).chars().take(200).collect(),
     }
 }
 
@@ -196,8 +197,10 @@ impl Peer {
         );
         let on_error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
             let code = get(&e, "errorCode").and_then(|c| c.as_f64()).unwrap_or(0.0) as u16;
+            // Chromium's texts may quote the server's URL; redacted here.
             let text = get(&e, "errorText")
                 .and_then(|t| t.as_string())
+                .map(|t| privacy::redact_text(&t))
                 .unwrap_or_default();
             send(Event::IceError { id, code, text });
         });

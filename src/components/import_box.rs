@@ -3,14 +3,13 @@
 
 use std::rc::Rc;
 
-use conncheck_core::report::Report;
-use conncheck_core::share;
+use conncheck_core::share::{self, Shared};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ImportBoxProps {
-    pub on_open: Callback<Rc<Report>>,
+    pub on_open: Callback<Rc<Shared>>,
     /// Shown open, with this error, when a `#report=` link could not be read.
     #[prop_or_default]
     pub error: Option<AttrValue>,
@@ -27,10 +26,10 @@ pub fn ImportBox(props: &ImportBoxProps) -> Html {
                 .cast::<HtmlTextAreaElement>()
                 .map(|a| a.value())
                 .unwrap_or_default();
-            match share::decode(&text) {
-                Ok(report) => {
+            match share::decode_shared(&text) {
+                Ok(shared) => {
                     error.set(None);
-                    on_open.emit(Rc::new(report));
+                    on_open.emit(Rc::new(shared));
                 }
                 Err(e) => error.set(Some(AttrValue::from(format!(
                     "This report cannot be opened: {e}."

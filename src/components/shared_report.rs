@@ -1,25 +1,55 @@
 //! A shared report, read-only, for support staff: a banner that says it is
-//! shared and from when, which browser and which page; then the verdict,
-//! the user's words, findings with evidence and copyable fixes, and every
-//! check with its timings and raw observations. Never mixed with a live run.
+//! shared and from when, which browser and which page; which settings the
+//! support link chose; then the verdict, findings, explanations and fixes,
+//! all derived again from the checks' data with this page's own rules and
+//! texts (`support_view`), never the payload's words; a plain notice when
+//! the payload's findings differ (altered, or another version); the user's
+//! words; every check with its timings and raw observations. Never mixed
+//! with a live run.
 
 use std::rc::Rc;
 
+use conncheck_core::config::ConfigError;
 use conncheck_core::report::Report;
+use conncheck_core::support_view::{self, ViewCheck};
 use yew::prelude::*;
 
 use super::check_card::status_label;
-use super::{ConfigErrors, Findings, VerdictBanner};
+use super::{ConfigErrors, Findings, Provenance};
+
+/// A configuration message from a payload is shown at most this long.
+const MAX_CONFIG_MESSAGE_CHARS: usize = 160;
 
 #[derive(Properties, PartialEq)]
 pub struct SharedReportProps {
     pub report: Rc<Report>,
+    /// Check and finding ids from a newer conncheck, left out.
+    #[prop_or_default]
+    pub not_understood: Vec<String>,
+}
+
+fn id_list(ids: &[conncheck_core::catalog::FindingId]) -> String {
+    ids.iter()
+        .filter_map(|id| serde_json::to_value(id).ok())
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn short(text: &str, max: usize) -> String {
+    let mut s: String = text.chars().filter(|c| !c.is_control()).take(max).collect();
+    if text.chars().count() > max {
+        s.push('…');
+    }
+    s
 }
 
 #[component]
 pub fn SharedReport(props: &SharedReportProps) -> Html {
     let r = &props.report;
-    let check = |c: &conncheck_core::report::ReportCheck| {
+    let view = support_view::derive(r, &props.not_understood);
+    let check = |v: &ViewCheck| {
+        let c = &v.check;
         let data = serde_json::to_string_pretty(&c.data).unwrap_or_default();
         html! {
             <li class={classes!("check", format!("{:?}", c.status).to_lowercase())} data-check={c.id.as_str()}>
@@ -27,7 +57,11 @@ pub fn SharedReport(props: &SharedReportProps) -> Html {
                     <h3>{ &c.title }</h3>
                     <span class="badge">{ status_label(c.status) }</span>
                 </div>
-                <p class="summary">{ &c.summary }</p>
+                if v.summary_derived {
+                    <p class="summary">{ &c.summary }</p>
+                } else {
+                    <p class="summary reported">{ "As the report words it (not derived by this page): " }<q>{ &c.summary }</q></p>
+                }
                 <p class="duration">{ format!("{} ms", c.duration_ms) }</p>
                 <details>
                     <summary>{ "Observations" }</summary>
@@ -36,35 +70,69 @@ pub fn SharedReport(props: &SharedReportProps) -> Html {
             </li>
         }
     };
-    let languages = r.environment.languages.join(", ");
+    let altered = view.altered().then(|| {
+        let mut parts = Vec::new();
+        if !view.only_in_report.is_empty() {
+            parts.push(format!("it lists {} that its checks do not show", id_list(&view.only_in_report)));
+        }
+        if !view.only_derived.is_empty() {
+            parts.push(format!("it leaves out {} that its checks show", id_list(&view.only_derived)));
+        }
+        html! {
+            <section class="altered" role="alert" data-altered="true">
+                <h2>{ "This report was altered or comes from another version of conncheck" }</h2>
+                <p>{ format!("Its findings differ from what its own checks show: {}. Below is what this page derives from the checks.", parts.join("; ")) }</p>
+            </section>
+        }
+    });
+    let unknown = (!view.not_understood.is_empty()).then(|| html! {
+        <section class="not-understood" data-not-understood="true">
+            <p>{ format!("This report comes from a newer conncheck; this page does not know and left out: {}.", view.not_understood.join(", ")) }</p>
+        </section>
+    });
+    let config_errors: Vec<ConfigError> = r
+        .config
+        .errors
+        .iter()
+        .take(16)
+        .map(|e| ConfigError {
+            key: short(&e.key, 40),
+            source: e.source,
+            message: short(&e.message, MAX_CONFIG_MESSAGE_CHARS),
+        })
+        .collect();
+    let languages = short(&r.environment.languages.join(", "), 120);
     html! {
         <>
             <section class="shared-banner" aria-labelledby="shared-title">
                 <h2 id="shared-title">{ "Shared report" }</h2>
                 <p>{ "This is a report someone shared with you, not a test of this browser." }</p>
                 <dl>
-                    <dt>{ "Created" }</dt><dd>{ &r.created_at }</dd>
-                    <dt>{ "Browser" }</dt><dd>{ r.environment.browser_summary() }</dd>
-                    <dt>{ "Page" }</dt><dd>{ format!("{}{}", r.page.origin, r.page.path) }</dd>
+                    <dt>{ "Created" }</dt><dd>{ short(&r.created_at, 40) }</dd>
+                    <dt>{ "Browser" }</dt><dd>{ short(&r.environment.browser_summary(), 120) }</dd>
+                    <dt>{ "Page" }</dt><dd>{ short(&format!("{}{}", r.page.origin, r.page.path), 200) }</dd>
                     <dt>{ "Secure context" }</dt><dd>{ if r.page.secure_context { "yes" } else { "no" } }</dd>
                     <dt>{ "Online" }</dt><dd>{ if r.environment.online { "yes" } else { "no" } }</dd>
                     <dt>{ "Languages" }</dt><dd>{ languages }</dd>
-                    <dt>{ "Tool" }</dt><dd>{ format!("{} {}", r.tool.name, r.tool.version) }</dd>
+                    <dt>{ "Tool" }</dt><dd>{ short(&format!("{} {}", r.tool.name, r.tool.version), 60) }</dd>
                 </dl>
                 <a href="./">{ "Run the check in this browser instead" }</a>
             </section>
-            <VerdictBanner report={Some(r.clone())} />
+            { for altered }
+            { for unknown }
+            <Provenance config={r.config.clone()} shared=true />
+            <p class={if view.verdict.ok { "verdict ok" } else { "verdict bad" }} role="status">{ &view.verdict.headline }</p>
             { for r.user_note.as_ref().map(|note| html! {
                 <section class="user-note">
                     <h2>{ "In the user's words" }</h2>
                     <blockquote>{ note }</blockquote>
                 </section>
             }) }
-            <Findings findings={r.findings.clone()} detailed=true />
-            <ConfigErrors errors={r.config.errors.clone()} />
+            <Findings findings={view.findings.clone()} detailed=true />
+            <ConfigErrors errors={config_errors} />
             <section class="checks">
                 <h2>{ "Checks" }</h2>
-                <ul>{ for r.checks.iter().map(check) }</ul>
+                <ul>{ for view.checks.iter().map(check) }</ul>
             </section>
         </>
     }

@@ -11,6 +11,11 @@ use serde_json::Value;
 use url::Url;
 
 use crate::privacy::redact_url;
+use target::{Policy, Scheme};
+
+#[path = "config_target.rs"]
+mod target;
+pub use target::{excerpt, EXCERPT_CHARS};
 
 pub const DEFAULT_SOCKETIO_PATH: &str = "/socket.io/";
 pub const MAX_LIFETIME_S: u64 = 7200;
@@ -24,7 +29,14 @@ const KNOWN_KEYS: &[&str] = &[
     "turn",
     "livekit",
     "allow_origins",
+    "companion",
 ];
+/// A link's settings read at most: a support link needs a handful.
+pub const MAX_LINK_SETTINGS: usize = 32;
+/// Longest value a link may give one setting.
+pub const MAX_VALUE_CHARS: usize = 2048;
+const MAX_KEY_CHARS: usize = 40;
+const MAX_ICE_URLS: usize = 16;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -69,9 +81,13 @@ pub struct Config {
     pub stun: Vec<String>,
     pub turn: Vec<TurnServer>,
     pub livekit: Option<Url>,
+    /// The Socket.IO namespace of the app's conncheck companion; off when absent.
+    pub companion: Option<String>,
     pub allow_origins: Vec<String>,
     pub file: FileStatus,
     pub errors: Vec<ConfigError>,
+    /// The keys the support link set (each once, in the link's order).
+    pub from_link: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,14 +133,14 @@ impl Raw<'_> {
             Raw::Json(Value::Array(items)) => items
                 .iter()
                 .map(|v| match v {
-                    Value::String(s) => Ok(s.trim().to_owned()),
+                    Value::String(s) => Ok(s.trim_matches(' ').to_owned()),
                     other => Err(format!("must list strings, found {}", json_kind(other))),
                 })
                 .collect::<Result<_, _>>()?,
             _ => self
                 .as_text()?
                 .split(',')
-                .map(|s| s.trim().to_owned())
+                .map(|s| s.trim_matches(' ').to_owned())
                 .collect(),
         };
         Ok(items.into_iter().filter(|s| !s.is_empty()).collect())
@@ -165,31 +181,94 @@ pub fn resolve(page: &Url, file: &FileLoad, query: &str) -> Config {
         stun: Vec::new(),
         turn: Vec::new(),
         livekit: None,
+        companion: None,
         allow_origins,
         file: file_status,
         errors: Vec::new(),
+        from_link: Vec::new(),
     };
     let query_pairs: Vec<(String, String)> =
         url::form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-    let file_raws = file_map.iter().map(|(k, v)| (k.as_str(), Raw::Json(v)));
-    let query_raws = query_pairs
+    let file_raws: Vec<(&str, Raw)> = file_map
         .iter()
-        .map(|(k, v)| (k.as_str(), Raw::Text(v.as_str())));
-    for (key, raw) in file_raws.chain(query_raws) {
-        let source = raw.source();
-        if let Err(message) = apply(&mut config, page, key, &raw) {
-            errors.push(ConfigError {
-                key: key.to_owned(),
-                source,
-                message,
-            });
-            invalidate(&mut config, key);
+        .map(|(k, v)| (k.as_str(), Raw::Json(v)))
+        .collect();
+    let mut operator_ice = Vec::new();
+    apply_all(&mut config, page, &operator_ice, file_raws, &mut errors);
+    for url in config
+        .stun
+        .iter()
+        .chain(config.turn.iter().flat_map(|t| &t.urls))
+    {
+        if let Some(prefix) = ["stuns:", "stun:", "turns:", "turn:"]
+            .iter()
+            .find(|p| url.starts_with(*p))
+        {
+            operator_ice.extend(target::ice_host_port(prefix, url).ok());
         }
     }
+    if query_pairs.len() > MAX_LINK_SETTINGS {
+        errors.push(ConfigError {
+            key: "link".into(),
+            source: Source::Query,
+            message: format!(
+                "has {} settings; only the first {MAX_LINK_SETTINGS} were read",
+                query_pairs.len()
+            ),
+        });
+    }
+    let query_raws = query_pairs
+        .iter()
+        .take(MAX_LINK_SETTINGS)
+        .map(|(k, v)| (k.as_str(), Raw::Text(v.as_str())))
+        .collect();
+    apply_all(&mut config, page, &operator_ice, query_raws, &mut errors);
     config.errors = errors;
     config
+}
+
+fn apply_all(
+    config: &mut Config,
+    page: &Url,
+    operator_ice: &[(String, u16)],
+    raws: Vec<(&str, Raw)>,
+    errors: &mut Vec<ConfigError>,
+) {
+    for (key, raw) in raws {
+        let source = raw.source();
+        let key = if key.chars().count() > MAX_KEY_CHARS || key.chars().any(char::is_control) {
+            "(unreadable key)"
+        } else {
+            key
+        };
+        let result = match &raw {
+            Raw::Text(t) if t.len() > MAX_VALUE_CHARS => Err(format!(
+                "is {} characters long; at most {MAX_VALUE_CHARS}",
+                t.len()
+            )),
+            _ => apply(config, page, operator_ice, key, &raw),
+        };
+        match result {
+            Ok(()) if source == Source::Query => {
+                config.from_link.retain(|k| k != key);
+                config.from_link.push(key.to_owned());
+            }
+            Ok(()) => {}
+            Err(message) => {
+                errors.push(ConfigError {
+                    key: key.to_owned(),
+                    source,
+                    message,
+                });
+                invalidate(config, key);
+                if source == Source::Query {
+                    config.from_link.retain(|k| k != key);
+                }
+            }
+        }
+    }
 }
 
 fn parse_file(
@@ -249,59 +328,54 @@ fn invalidate(config: &mut Config, key: &str) {
         "namespace" => config.namespace = None,
         "ws" => config.ws = None,
         "livekit" => config.livekit = None,
+        "companion" => config.companion = None,
         _ => {}
     }
 }
 
-fn apply(config: &mut Config, page: &Url, key: &str, raw: &Raw) -> Result<(), String> {
+fn apply(
+    config: &mut Config,
+    page: &Url,
+    operator_ice: &[(String, u16)],
+    key: &str,
+    raw: &Raw,
+) -> Result<(), String> {
     let from_query = raw.source() == Source::Query;
+    let allowed = config.allow_origins.clone();
+    let policy = Policy {
+        page,
+        allowed: &allowed,
+        operator_ice,
+        from_query,
+    };
     match key {
         "socketio" => {
-            let mut url = endpoint(
-                page,
-                raw.as_text()?,
-                Scheme::Http,
-                from_query,
-                &config.allow_origins,
-            )?;
+            let mut url = target::endpoint(&policy, raw.as_text()?, Scheme::Http)?;
             if !url.path().ends_with('/') {
                 let path = format!("{}/", url.path());
                 url.set_path(&path);
             }
             config.socketio = Some(url);
         }
-        "ws" => {
-            config.ws = Some(endpoint(
-                page,
-                raw.as_text()?,
-                Scheme::Ws,
-                from_query,
-                &config.allow_origins,
-            )?)
-        }
+        "ws" => config.ws = Some(target::endpoint(&policy, raw.as_text()?, Scheme::Ws)?),
         "livekit" => {
             let text = raw.as_text()?;
-            if text.starts_with('/') {
+            if text.trim_start().starts_with('/') {
                 return Err("must be an absolute URL such as wss://livekit.example.com".into());
             }
-            config.livekit = Some(endpoint(
-                page,
-                text,
-                Scheme::Http,
-                from_query,
-                &config.allow_origins,
-            )?);
+            config.livekit = Some(target::endpoint(&policy, text, Scheme::Http)?);
         }
-        "namespace" => config.namespace = Some(namespace(raw.as_text()?)?),
+        "companion" => config.companion = Some(target::namespace(raw.as_text()?)?),
+        "namespace" => config.namespace = Some(target::namespace(raw.as_text()?)?),
         "cookie" => config.cookie_names = cookie_names(raw)?,
         "lifetime" => config.lifetime_s = lifetime(raw)?,
-        "stun" => config.stun = ice_urls(raw, &["stun:", "stuns:"])?,
+        "stun" => config.stun = ice_urls(&policy, raw, &["stun:", "stuns:"])?,
         "turn" if from_query => {
             return Err(
                 "TURN servers carry credentials, so they can only be set in conncheck.json".into(),
             )
         }
-        "turn" => config.turn = turn_servers(raw)?,
+        "turn" => config.turn = turn_servers(&policy, raw)?,
         "allow_origins" if from_query => {
             return Err("can only be set by the operator in conncheck.json".into())
         }
@@ -314,101 +388,6 @@ fn apply(config: &mut Config, page: &Url, key: &str, raw: &Raw) -> Result<(), St
         }
     }
     Ok(())
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Scheme {
-    Http,
-    Ws,
-}
-
-/// A path (resolved on the page's origin) or an absolute URL, in the wanted
-/// scheme family. Absolute URLs from the query string must point at the
-/// page's own origin or one the operator allowed.
-fn endpoint(
-    page: &Url,
-    text: &str,
-    want: Scheme,
-    from_query: bool,
-    allowed: &[String],
-) -> Result<Url, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err("is empty".into());
-    }
-    if text.starts_with('/') && !text.starts_with("//") {
-        if text.contains(['#', ' ']) {
-            return Err(format!("{} is not a valid path", quote_safely(text)));
-        }
-        let mut url = page
-            .join(text)
-            .map_err(|e| format!("{} is not a valid path ({e})", quote_safely(text)))?;
-        set_family(&mut url, want);
-        return Ok(url);
-    }
-    let mut url = Url::parse(text).map_err(|_| {
-        if !text.is_ascii() {
-            return format!("{} has non-ASCII characters: write international host names in punycode (xn--…)", quote_safely(text));
-        }
-        format!(
-            "{} is neither a path starting with / nor an absolute URL such as https://chat.example.com/socket.io/",
-            quote_safely(text)
-        )
-    })?;
-    if !matches!(url.scheme(), "http" | "https" | "ws" | "wss") || !url.has_host() {
-        return Err(format!(
-            "{} must use http, https, ws or wss",
-            quote_safely(text)
-        ));
-    }
-    set_family(&mut url, Scheme::Http);
-    let origin = url.origin().ascii_serialization();
-    if from_query && origin != page.origin().ascii_serialization() && !allowed.contains(&origin) {
-        return Err(format!(
-            "{origin} is not this page's origin and not listed in allow_origins of conncheck.json, so a link may not point checks at it"
-        ));
-    }
-    set_family(&mut url, want);
-    Ok(url)
-}
-
-/// A value quoted in an error message, which reaches the report: anything
-/// that may carry credentials or a query-string secret is redacted.
-fn quote_safely(text: &str) -> String {
-    if text.contains(['?', '@', '#']) {
-        format!("{:?}", redact_url(text))
-    } else {
-        format!("{text:?}")
-    }
-}
-
-fn set_family(url: &mut Url, want: Scheme) {
-    let scheme = match (url.scheme(), want) {
-        ("http" | "ws", Scheme::Http) => "http",
-        ("https" | "wss", Scheme::Http) => "https",
-        ("http" | "ws", Scheme::Ws) => "ws",
-        (_, _) => match want {
-            Scheme::Http => "https",
-            Scheme::Ws => "wss",
-        },
-    };
-    // Switching between these special schemes cannot fail.
-    let _ = url.set_scheme(scheme);
-}
-
-fn namespace(text: &str) -> Result<String, String> {
-    let ok = text.starts_with('/')
-        && text.len() <= 256
-        && !text
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == ',');
-    if ok {
-        Ok(text.to_owned())
-    } else {
-        Err(format!(
-            "{text:?} is not a namespace: it must start with / and contain no spaces or commas"
-        ))
-    }
 }
 
 fn cookie_names(raw: &Raw) -> Result<Vec<String>, String> {
@@ -437,22 +416,17 @@ fn lifetime(raw: &Raw) -> Result<u64, String> {
     }
 }
 
-fn ice_urls(raw: &Raw, prefixes: &[&str]) -> Result<Vec<String>, String> {
+fn ice_urls(policy: &Policy, raw: &Raw, prefixes: &[&str]) -> Result<Vec<String>, String> {
     let urls = raw.as_list()?;
-    match urls
-        .iter()
-        .find(|u| !prefixes.iter().any(|p| u.starts_with(p)) || u.contains(char::is_whitespace))
-    {
-        Some(bad) => Err(format!(
-            "{} is not a URL starting with {}",
-            redact_url(bad),
-            prefixes.join(" or ")
-        )),
-        None => Ok(urls),
+    if urls.len() > MAX_ICE_URLS {
+        return Err(format!("lists {} URLs; at most {MAX_ICE_URLS}", urls.len()));
     }
+    urls.iter()
+        .map(|u| target::ice_url(policy, u, prefixes))
+        .collect()
 }
 
-fn turn_servers(raw: &Raw) -> Result<Vec<TurnServer>, String> {
+fn turn_servers(policy: &Policy, raw: &Raw) -> Result<Vec<TurnServer>, String> {
     let Raw::Json(value) = raw else {
         return Err("TURN servers can only be set in conncheck.json".into());
     };
@@ -479,7 +453,7 @@ fn turn_servers(raw: &Raw) -> Result<Vec<TurnServer>, String> {
                 )),
             };
             Ok(TurnServer {
-                urls: ice_urls(&Raw::Json(urls), &["turn:", "turns:"])?,
+                urls: ice_urls(policy, &Raw::Json(urls), &["turn:", "turns:"])?,
                 username: text_field("username")?,
                 credential: text_field("credential")?,
             })
@@ -506,11 +480,17 @@ pub struct ReportConfig {
     pub turn: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livekit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub companion: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allow_origins: Vec<String>,
     pub file: FileStatus,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ConfigError>,
+    /// Provenance: the keys a support link set, whose values above came from
+    /// the link rather than from the operator's `conncheck.json`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub from_link: Vec<String>,
 }
 
 impl From<&Config> for ReportConfig {
@@ -529,9 +509,11 @@ impl From<&Config> for ReportConfig {
                 .flat_map(|t| t.urls.iter().map(|u| redact_url(u)))
                 .collect(),
             livekit: redact(&c.livekit),
+            companion: c.companion.clone(),
             allow_origins: c.allow_origins.clone(),
             file: c.file,
             errors: c.errors.clone(),
+            from_link: c.from_link.clone(),
         }
     }
 }
@@ -539,3 +521,7 @@ impl From<&Config> for ReportConfig {
 #[cfg(test)]
 #[path = "config_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "config_target_tests.rs"]
+mod target_tests;

@@ -122,6 +122,9 @@ pub enum Payload<'a> {
     V3,
 }
 
+/// Packets read from one polling answer at most; a server sends a handful.
+pub const MAX_PACKETS_PER_POLL: usize = 64;
+
 pub fn split_payload(body: &str) -> Payload<'_> {
     let digits = body.bytes().take_while(u8::is_ascii_digit).count();
     if digits > 0 && body.as_bytes().get(digits) == Some(&b':') {

@@ -16,6 +16,7 @@ pub mod privacy;
 pub mod report;
 pub mod share;
 pub mod socketio;
+pub mod support_view;
 
 #[cfg(test)]
 pub(crate) mod harness;

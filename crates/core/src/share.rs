@@ -49,6 +49,16 @@ pub enum ShareError {
     UnsupportedSchema(String),
     #[error("the report does not match schema {SCHEMA} ({0})")]
     InvalidReport(String),
+    #[error("the report is larger than any conncheck report: it has {0}")]
+    TooComplex(String),
+}
+
+/// A decoded shared report, and the check and finding ids in it that this
+/// page does not know (from a newer conncheck), which were left out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shared {
+    pub report: Report,
+    pub not_understood: Vec<String>,
 }
 
 /// The payload of a report: raw DEFLATE of its JSON, base64url, no padding.
@@ -151,12 +161,17 @@ fn restore(report: &mut Report) {
 
 /// Reads a report from copied text, a link, a bare payload or JSON.
 pub fn decode(input: &str) -> Result<Report, ShareError> {
-    let mut report = decode_as_given(input)?;
-    restore(&mut report);
-    Ok(report)
+    decode_shared(input).map(|s| s.report)
 }
 
-fn decode_as_given(input: &str) -> Result<Report, ShareError> {
+/// [`decode`], also naming what was left out as not understood.
+pub fn decode_shared(input: &str) -> Result<Shared, ShareError> {
+    let mut shared = decode_as_given(input)?;
+    restore(&mut shared.report);
+    Ok(shared)
+}
+
+fn decode_as_given(input: &str) -> Result<Shared, ShareError> {
     let input = input.trim();
     if input.is_empty() {
         return Err(ShareError::Empty);
@@ -198,7 +213,7 @@ fn decode_as_given(input: &str) -> Result<Report, ShareError> {
     from_json(&json)
 }
 
-fn from_json(json: &[u8]) -> Result<Report, ShareError> {
+fn from_json(json: &[u8]) -> Result<Shared, ShareError> {
     if json.len() > MAX_REPORT_BYTES {
         return Err(ShareError::TooLargeDecompressed);
     }
@@ -213,8 +228,20 @@ fn from_json(json: &[u8]) -> Result<Report, ShareError> {
         }
         None => return Err(ShareError::InvalidReport("no \"schema\" field".into())),
     }
-    serde_json::from_value(value).map_err(|e| ShareError::InvalidReport(e.to_string()))
+    bounds::check(&value)?;
+    let mut value = value;
+    let not_understood = bounds::drop_unknown(&mut value);
+    let report =
+        serde_json::from_value(value).map_err(|e| ShareError::InvalidReport(e.to_string()))?;
+    Ok(Shared {
+        report,
+        not_understood,
+    })
 }
+
+#[path = "share_bounds.rs"]
+mod bounds;
+pub use bounds::{MAX_CHECKS, MAX_EVIDENCE, MAX_FINDINGS, MAX_STRING_CHARS};
 
 #[cfg(test)]
 #[path = "share_tests.rs"]

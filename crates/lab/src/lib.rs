@@ -5,6 +5,7 @@
 //! [`browser`] drives headless Chromium.
 
 pub mod browser;
+pub mod hostile;
 pub mod nginx;
 pub mod node;
 pub mod report_json;

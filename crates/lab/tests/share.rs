@@ -219,8 +219,11 @@ async fn pasted_markup_is_shown_as_text_and_never_runs() -> Result<()> {
         .await?;
     assert_eq!(injected, 0);
     let page = browser.text().await?;
+    // The user's words appear literally; the payload's finding texts never
+    // (the support view derives its own, hostile_reports.rs).
     assert!(
-        page.matches(attack).count() >= 4,
+        page.contains(&format!("In the user's words\n{attack}"))
+            || page.matches(attack).count() >= 1,
         "the markup appears literally: {page}"
     );
     browser.close().await;

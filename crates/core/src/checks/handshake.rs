@@ -14,7 +14,7 @@ use crate::check::{
 };
 use crate::classify::{classify, HttpObservation, HttpStep, StepResult, TRANSPORT_UNKNOWN};
 use crate::config::Config;
-use crate::engineio::{split_payload, OpenParams, Packet, Payload};
+use crate::engineio::{split_payload, OpenParams, Packet, Payload, MAX_PACKETS_PER_POLL};
 use crate::privacy::redact_url;
 use crate::socketio::{connect_message, SioPacket};
 
@@ -181,7 +181,8 @@ impl HandshakeCheck {
             _ => return Err(NamespaceResult::Failed(classify(status, headers, body).0)),
         };
         let mut actions = Vec::new();
-        for packet in packets {
+        let mut ponged = false;
+        for packet in packets.into_iter().take(MAX_PACKETS_PER_POLL) {
             match Packet::parse(packet) {
                 Ok(Packet::Message(message)) => match SioPacket::parse(&message) {
                     Ok(SioPacket::Connect { namespace })
@@ -196,10 +197,14 @@ impl HandshakeCheck {
                 },
                 Ok(Packet::Close) => return Err(NamespaceResult::Closed),
                 // A v4 server pings; the client must answer, never ping itself.
-                Ok(Packet::Ping(data)) => actions.push(Action::Beacon(FetchRequest::post(
-                    self.url(self.sid.as_deref()),
-                    format!("3{data}"),
-                ))),
+                // One pong per poll: a flood of pings is not a flood of requests.
+                Ok(Packet::Ping(data)) if !ponged => {
+                    ponged = true;
+                    actions.push(Action::Beacon(FetchRequest::post(
+                        self.url(self.sid.as_deref()),
+                        format!("3{}", data.chars().take(64).collect::<String>()),
+                    )))
+                }
                 _ => {}
             }
         }

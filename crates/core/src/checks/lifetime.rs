@@ -234,7 +234,7 @@ pub(crate) fn summarize(d: &LifetimeData) -> (Status, String) {
             Status::Pass,
             format!(
                 "The connection stayed up for the whole {} ({} pings answered).",
-                seconds(d.hold_s * 1000),
+                seconds(d.hold_s.saturating_mul(1000)),
                 d.pings_answered
             ),
         ),
@@ -259,7 +259,7 @@ impl Check for LifetimeCheck {
     }
 
     fn planned_ms(&self) -> Millis {
-        self.data.hold_s * 1000
+        self.data.hold_s.saturating_mul(1000)
     }
 
     fn start(&mut self, now: Millis) -> Vec<Action> {
@@ -319,7 +319,7 @@ impl Check for LifetimeCheck {
                 self.data.open_ms = Some(since(self.started, now));
                 vec![Action::SetTimer {
                     id: TIMER,
-                    after_ms: self.data.hold_s * 1000,
+                    after_ms: self.data.hold_s.saturating_mul(1000),
                 }]
             }
             (Phase::Holding, Event::WsMessage { id: SOCKET, text }) => self.message(&text, now),

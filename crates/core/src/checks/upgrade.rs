@@ -237,7 +237,7 @@ impl UpgradeCheck {
                 self.up = UpgradePhase::AwaitingPing;
                 self.up_mark = now;
                 let interval = self.data.upgrade.ping_interval_ms.unwrap_or(0);
-                let wait = (interval + PING_GRACE_MS).min(MAX_PING_WAIT_MS);
+                let wait = interval.saturating_add(PING_GRACE_MS).min(MAX_PING_WAIT_MS);
                 vec![
                     Action::SendWs {
                         id: UPGRADE,

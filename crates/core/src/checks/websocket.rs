@@ -183,7 +183,7 @@ impl WebSocketCheck {
             TargetResult::UnexpectedMessage
         });
         target.report.first_message = Some(FirstMessage {
-            after_open_ms: now - target.opened_at,
+            after_open_ms: now.saturating_sub(target.opened_at),
             kind,
             bytes,
             engineio,
@@ -422,7 +422,7 @@ impl WebSocketCheck {
         let target = &mut self.targets[i];
         target.phase = Phase::AwaitingMessage;
         target.opened_at = now;
-        target.report.open_ms = Some(now - self.started_at);
+        target.report.open_ms = Some(now.saturating_sub(self.started_at));
         vec![Action::SetTimer {
             id: i as Handle,
             after_ms: MESSAGE_TIMEOUT_MS,

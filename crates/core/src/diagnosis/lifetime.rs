@@ -23,7 +23,7 @@ pub(super) fn finding(d: Option<&LifetimeData>) -> Option<Finding> {
     let mut evidence = vec![format!(
         "The Socket.IO WebSocket was cut after {} of the {} it was held ({})",
         seconds(lifetime),
-        seconds(d.hold_s * 1000),
+        seconds(d.hold_s.saturating_mul(1000)),
         close.unwrap_or_else(|| "no close seen".into())
     )];
     match (d.ping_interval_ms, d.last_ping_before_close_ms) {

@@ -88,7 +88,7 @@ fn rate_limit_evidence(
         .iter()
         .filter_map(|(_, s)| s.observation())
         .any(|o| o.status == 200)
-        || sticky.is_some_and(|d| d.with_cookies.opened + d.without_cookies.opened > 0);
+        || sticky.is_some_and(|d| d.with_cookies.opened > 0 || d.without_cookies.opened > 0);
     let limited = |o: &HttpObservation| {
         o.rate_limit_signal() || (o.status == SERVICE_UNAVAILABLE && succeeded)
     };

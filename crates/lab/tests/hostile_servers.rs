@@ -1,0 +1,146 @@
+//! Hostile servers and planted secrets, end to end in Chromium: against a
+//! body that trickles, a 300 MB body, a ping flood, invalid UTF-8, huge
+//! headers naming internal proxies and a WebSocket that opens and never
+//! speaks, the page ends in a complete report in bounded time; secrets
+//! planted in userinfo, path segments, query, fragment and TURN URLs
+//! survive nowhere (JSON, copy text, link, QR payload).
+
+use std::sync::atomic::Ordering;
+
+use anyhow::Result;
+use conncheck_core::share;
+use conncheck_lab::browser::Browser;
+use conncheck_lab::hostile::{Hostile, FLOOD_PINGS};
+use conncheck_lab::report_json::{check, finding_ids, RUN_TIMEOUT};
+use conncheck_lab::{default_dist, Lab, LabOptions};
+use serde_json::{json, Value};
+
+fn assert_complete(report: &Value, what: &str) {
+    let checks = report["checks"].as_array().cloned().unwrap_or_default();
+    assert!(!checks.is_empty(), "{what}: {report:#}");
+    for c in &checks {
+        let summary = c["summary"].as_str().unwrap_or_default();
+        assert!(
+            !summary.contains("did not finish"),
+            "{what}: {} overran: {summary}",
+            c["id"]
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_hostile_server_gets_a_complete_report() -> Result<()> {
+    let hostile = Hostile::start(default_dist(), None).await?;
+    let silent_ws = format!("ws://127.0.0.1:{}/", hostile.silent_ws_port);
+    let browser = Browser::start(&[]).await?;
+    let cases = ["trickle", "huge", "flood", "badutf8", "headers"];
+    for path in cases {
+        let url = format!("{}?socketio=/{path}/socket.io/", hostile.url());
+        let started = std::time::Instant::now();
+        let report = browser.run_page(&url, RUN_TIMEOUT).await?;
+        println!(
+            "{path}: done in {:.1} s, findings {:?}, handshake: {}",
+            started.elapsed().as_secs_f64(),
+            finding_ids(&report),
+            check(&report, "socketio-handshake")["summary"]
+        );
+        assert_complete(&report, path);
+        assert_ne!(
+            check(&report, "socketio-handshake")["status"],
+            "pass",
+            "{path}"
+        );
+        assert!(
+            !finding_ids(&report).is_empty(),
+            "{path}: a finding names the problem: {report:#}"
+        );
+        let text = report.to_string();
+        assert!(
+            !text.contains("internal.corp") && !text.contains("hostileSID"),
+            "{path}: no internal host names or session ids: {text:.2000}"
+        );
+    }
+    let posts = hostile.counts.flood_posts.load(Ordering::SeqCst);
+    // Each poll answers FLOOD_PINGS pings; the checks post a pong per poll
+    // at most (and their namespace connects), not one per ping.
+    assert!(
+        posts < 100,
+        "{posts} POSTs for floods of {FLOOD_PINGS} pings: one pong per poll at most"
+    );
+
+    // A WebSocket that opens and never speaks, from the operator's file.
+    let hostile_ws = Hostile::start(
+        default_dist(),
+        Some(json!({"ws": silent_ws, "socketio": "/flood/socket.io/"}).to_string()),
+    )
+    .await?;
+    let report = browser.run_page(&hostile_ws.url(), RUN_TIMEOUT).await?;
+    assert_complete(&report, "silent websocket");
+    browser.close().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn secrets_planted_in_links_and_turn_urls_survive_nowhere() -> Result<()> {
+    let mut options = LabOptions::new(default_dist());
+    options.config_json = Some(
+        json!({"turn": [{"urls": ["turn:TURNUSERX:TURNPASSX@127.0.0.1:3478?transport=udp&key=TURNQUERYX"],
+                         "username": "u", "credential": "c"}]})
+        .to_string(),
+    );
+    let lab = Lab::start(options).await?;
+    let own = lab.addr.to_string();
+    let browser = Browser::start(&[]).await?;
+    let url = format!(
+        "{}?socketio=http://USERSECRETX:PASSSECRETX@{own}/socket.io/%3Fsid%3DSIDSECRETX%23FRAGSECRETX\
+         &ws=/ws/PathSecret0123456789/x%3Ftoken%3DQUERYSECRETX%23FRAGSECRETY",
+        lab.url()
+    );
+    let report = browser.run_page(&url, RUN_TIMEOUT).await?;
+    let copy_text = browser
+        .client()
+        .execute(
+            "return document.querySelector('#report-text').value;",
+            vec![],
+        )
+        .await?;
+    let link = browser
+        .client()
+        .execute(
+            "return document.querySelector('#report-link').value;",
+            vec![],
+        )
+        .await?;
+    let page_text = browser.text().await?;
+    browser.close().await;
+    let link = link.as_str().unwrap_or_default().to_owned();
+    // The QR code encodes the link; its payload is the report it opens.
+    let payload = serde_json::to_string(&share::decode(&link)?)?;
+    let places = [
+        ("JSON", report.to_string()),
+        (
+            "copy text",
+            copy_text.as_str().unwrap_or_default().to_owned(),
+        ),
+        ("link", link),
+        ("link payload", payload),
+        ("page", page_text),
+    ];
+    for secret in [
+        "USERSECRETX",
+        "PASSSECRETX",
+        "SIDSECRETX",
+        "FRAGSECRETX",
+        "PathSecret0123456789",
+        "QUERYSECRETX",
+        "FRAGSECRETY",
+        "TURNUSERX",
+        "TURNPASSX",
+        "TURNQUERYX",
+    ] {
+        for (place, text) in &places {
+            assert!(!text.contains(secret), "{secret} leaked into the {place}");
+        }
+    }
+    Ok(())
+}

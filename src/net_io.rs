@@ -1,0 +1,149 @@
+//! The driver's network I/O, bounded: fetch requests (bodies streamed up
+//! to a cap, proxy headers cut to product tokens) and browser WebSockets
+//! (oversized messages refused, close reasons redacted).
+
+use conncheck_core::check::{Credentials, Event, FetchMode, FetchRequest, Handle};
+use conncheck_core::privacy;
+use futures::channel::mpsc::UnboundedSender;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    BinaryType, CloseEvent, MessageEvent, RequestCache, RequestCredentials, RequestInit,
+    RequestMode, Response, WebSocket,
+};
+
+use crate::browser::{js_error_text, read_capped};
+use crate::driver::Input;
+
+/// A response body is read up to this many bytes, then the stream is
+/// cancelled; every Engine.IO answer a check needs is far smaller.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// A WebSocket message longer than this (UTF-16 units) ends the socket as
+/// "message too big" (1009) instead of reaching a check.
+pub const MAX_WS_MESSAGE: u32 = 1024 * 1024;
+/// Every request is aborted after this long, headers and body together:
+/// above an Engine.IO long poll's longest legitimate wait (production
+/// pingInterval 25 s + pingTimeout 20 s).
+pub const FETCH_TIMEOUT_MS: u32 = 60_000;
+
+pub(crate) fn request_init(request: &FetchRequest) -> RequestInit {
+    let init = RequestInit::new();
+    init.set_method(request.method);
+    init.set_cache(RequestCache::NoStore);
+    init.set_credentials(match request.credentials {
+        Credentials::Include => RequestCredentials::Include,
+        Credentials::Omit => RequestCredentials::Omit,
+    });
+    init.set_mode(match request.mode {
+        FetchMode::Cors => RequestMode::Cors,
+        FetchMode::NoCors => RequestMode::NoCors,
+    });
+    if let Some(body) = &request.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    init
+}
+
+pub(crate) async fn fetch_response(
+    promise: js_sys::Promise,
+) -> Result<(u16, Vec<(String, String)>, String), String> {
+    let response: Response = JsFuture::from(promise)
+        .await
+        .map_err(js_error_text)?
+        .dyn_into()
+        .map_err(js_error_text)?;
+    let mut headers = Vec::new();
+    if let Ok(Some(entries)) = js_sys::try_iter(&response.headers()) {
+        for entry in entries.flatten() {
+            let pair = js_sys::Array::from(&entry);
+            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                // Proxy headers can name internal hosts: product tokens only.
+                let v = match k.to_ascii_lowercase().as_str() {
+                    "server" => privacy::product_token(&v),
+                    "via" => privacy::via_tokens(&v),
+                    _ => Some(v.chars().take(1024).collect()),
+                };
+                headers.extend(v.map(|v| (k, v)));
+            }
+        }
+    }
+    headers.truncate(64);
+    let body = read_capped(&response, MAX_BODY_BYTES).await?;
+    Ok((response.status(), headers, body))
+}
+
+/// A browser WebSocket whose events go to the driver's channel. Dropping it
+/// detaches the handlers first, so no event reaches a dropped closure.
+pub(crate) struct Socket {
+    pub(crate) ws: WebSocket,
+    _on_open: Closure<dyn FnMut()>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+impl Socket {
+    pub(crate) fn open(
+        id: Handle,
+        url: &str,
+        tx: UnboundedSender<Input>,
+    ) -> Result<Socket, JsValue> {
+        let ws = WebSocket::new(url)?;
+        ws.set_binary_type(BinaryType::Arraybuffer);
+        let send = move |tx: &UnboundedSender<Input>, event| {
+            let _ = tx.unbounded_send(Input::Event(event));
+        };
+        let open_tx = tx.clone();
+        let on_open = Closure::<dyn FnMut()>::new(move || send(&open_tx, Event::WsOpened { id }));
+        let message_tx = tx.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let data = e.data();
+            // Measured before it is copied into the page's memory.
+            let too_big = data
+                .dyn_ref::<js_sys::JsString>()
+                .is_some_and(|s| s.length() > MAX_WS_MESSAGE);
+            let event = match data.as_string() {
+                Some(_) if too_big => Event::WsClosed {
+                    id,
+                    code: 1009,
+                    reason: format!("a message longer than {MAX_WS_MESSAGE} characters"),
+                    clean: false,
+                },
+                Some(text) => Event::WsMessage { id, text },
+                None => Event::WsBinary {
+                    id,
+                    len: js_sys::Uint8Array::new(&data).length() as usize,
+                },
+            };
+            send(&message_tx, event);
+        });
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
+            send(
+                &tx,
+                Event::WsClosed {
+                    id,
+                    code: e.code(),
+                    reason: privacy::redact_text(&e.reason()),
+                    clean: e.was_clean(),
+                },
+            );
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        Ok(Socket {
+            ws,
+            _on_open: on_open,
+            _on_message: on_message,
+            _on_close: on_close,
+        })
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        let _ = self.ws.close();
+    }
+}
