@@ -16,7 +16,7 @@ pub enum Phase {
 }
 
 impl Phase {
-    /// The value of `<body data-conncheck-state>` (DESIGN.md, automation hooks).
+    /// The value of `<body data-conncheck-state>` (docs/contracts.md, automation hooks).
     pub fn as_str(self) -> &'static str {
         match self {
             Phase::Running => "running",

@@ -1,5 +1,5 @@
 //! The effective configuration: the operator's `conncheck.json`, overridden
-//! by the support URL's query parameters (same keys, see DESIGN.md).
+//! by the support URL's query parameters (same keys, see docs/contracts.md).
 //!
 //! Resolution never fails as a whole: every bad value becomes a
 //! [`ConfigError`] naming the key and where it came from, and that key is left

@@ -1,4 +1,4 @@
-//! The report, schema `conncheck/1` (DESIGN.md): what the page shows, what
+//! The report, schema `conncheck/1` (docs/contracts.md): what the page shows, what
 //! the user copies, what support staff open.
 
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! The share format (DESIGN.md, Sharing): the report JSON compressed as a raw
+//! The share format (docs/contracts.md, Sharing): the report JSON compressed as a raw
 //! DEFLATE stream, in base64url without padding. Copy text ends in the line
 //! `conncheck-report:1:<payload>`; a link carries `#report=<payload>`.
 //!

@@ -216,7 +216,7 @@ impl Browser {
         Ok(last)
     }
 
-    /// Presses the control with `data-action="NAME"` (DESIGN.md, automation hooks).
+    /// Presses the control with `data-action="NAME"` (docs/contracts.md, automation hooks).
     pub async fn click_action(&self, name: &str) -> Result<()> {
         let css = format!("[data-action={name}]");
         self.client
