@@ -15,6 +15,27 @@ pub fn window() -> web_sys::Window {
 }
 
 /// Milliseconds on the page's monotonic clock (`performance.now()`).
+/// 64 random bits from `crypto.getRandomValues` (the cross-pod probe's room
+/// and nonce must not be guessable by other clients).
+pub fn random_seed() -> u64 {
+    let bytes = js_sys::Uint8Array::new_with_length(8);
+    let crypto = js_sys::Reflect::get(&window(), &"crypto".into()).ok();
+    let filled = crypto.and_then(|crypto| {
+        let fill = js_sys::Reflect::get(&crypto, &"getRandomValues".into()).ok()?;
+        fill.dyn_into::<js_sys::Function>()
+            .ok()?
+            .call1(&crypto, &bytes)
+            .ok()
+    });
+    let mut seed = [0u8; 8];
+    bytes.copy_to(&mut seed);
+    match filled {
+        Some(_) => u64::from_le_bytes(seed),
+        // No Web Crypto (very old browsers): the best there is.
+        None => (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64,
+    }
+}
+
 pub fn now_ms() -> f64 {
     window()
         .performance()

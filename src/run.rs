@@ -71,7 +71,8 @@ fn gate_role(id: CheckId) -> (bool, bool) {
         | CheckId::SocketioUpgrade
         | CheckId::StickySession
         | CheckId::AffinityCookie
-        | CheckId::ConnectionLifetime => (false, true),
+        | CheckId::ConnectionLifetime
+        | CheckId::CrossPod => (false, true),
         CheckId::SecureContext | CheckId::Media | CheckId::Webrtc => (false, false),
     }
 }
@@ -189,20 +190,29 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
                 });
             }
         }
+        // Neither a configured lifetime nor the cross-pod probe (as long
+        // as the pods' count makes it) holds the report back.
         if config.lifetime_s > 0 {
-            // A configured lifetime never holds the report back.
-            spawn_local(observe_lifetime(config.clone(), dispatch.clone()));
+            let expected_ms = Some(config.lifetime_s as f64 * 1000.0);
+            let check = checks::lifetime_on_demand(&config);
+            spawn_local(observe(check, expected_ms, dispatch.clone()));
+        }
+        if let Some(check) = checks::cross_pod(&config, browser::random_seed()) {
+            spawn_local(observe(check, None, dispatch.clone()));
         }
     }
 }
 
-/// The configured connection lifetime, observed after the report.
-async fn observe_lifetime(config: Rc<Config>, dispatch: UseReducerDispatcher<State>) {
-    let check = checks::lifetime_on_demand(&config);
+/// A check observed after the report, which it updates when it ends.
+async fn observe(
+    check: Box<dyn conncheck_core::check::Check>,
+    expected_ms: Option<f64>,
+    dispatch: UseReducerDispatcher<State>,
+) {
     dispatch.dispatch(Msg::Observing {
         id: check.id(),
         at_ms: Some(browser::now_ms()),
-        expected_ms: Some(config.lifetime_s as f64 * 1000.0),
+        expected_ms,
     });
     let result = driver::run(check).await;
     dispatch.dispatch(Msg::Observed(result));

@@ -15,6 +15,8 @@ pub enum CheckId {
     ConnectionLifetime,
     Media,
     Webrtc,
+    /// With the server companion: messages cross pods.
+    CrossPod,
 }
 
 impl CheckId {
@@ -29,6 +31,7 @@ impl CheckId {
             CheckId::ConnectionLifetime => "connection-lifetime",
             CheckId::Media => "media",
             CheckId::Webrtc => "webrtc",
+            CheckId::CrossPod => "cross-pod",
         }
     }
 
@@ -43,6 +46,7 @@ impl CheckId {
             CheckId::ConnectionLifetime => "Connection lifetime",
             CheckId::Media => "Camera and microphone",
             CheckId::Webrtc => "WebRTC reachability",
+            CheckId::CrossPod => "Messages across pods",
         }
     }
 }
@@ -75,11 +79,13 @@ pub enum FindingId {
     RateLimited,
     /// The handshake was answered, later requests of the session never were.
     SocketioSessionStalled,
+    /// With the companion: a broadcast on one pod never reached another.
+    CrossPodDeliveryBroken,
 }
 
 impl FindingId {
     /// Every finding, for documentation and tests.
-    pub const ALL: [FindingId; 21] = [
+    pub const ALL: [FindingId; 22] = [
         FindingId::InsecureContext,
         FindingId::WebsocketBlocked,
         FindingId::SocketioUnreachable,
@@ -101,6 +107,7 @@ impl FindingId {
         FindingId::TurnTlsUnavailable,
         FindingId::RateLimited,
         FindingId::SocketioSessionStalled,
+        FindingId::CrossPodDeliveryBroken,
     ];
 
     /// Its place in [`FindingId::ALL`]; a new variant fails to compile here
@@ -128,6 +135,7 @@ impl FindingId {
             FindingId::TurnTlsUnavailable => 18,
             FindingId::RateLimited => 19,
             FindingId::SocketioSessionStalled => 20,
+            FindingId::CrossPodDeliveryBroken => 21,
         }
     }
 }
@@ -155,6 +163,7 @@ mod tests {
             CheckId::ConnectionLifetime,
             CheckId::Media,
             CheckId::Webrtc,
+            CheckId::CrossPod,
         ] {
             assert_eq!(serde_json::to_value(id).unwrap(), id.as_str());
         }

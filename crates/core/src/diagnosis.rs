@@ -11,6 +11,7 @@ use crate::checks::secure_context::SecureContextData;
 use crate::report::{Finding, FixBy, ReportCheck, Severity};
 
 mod affinity;
+mod cross_pod;
 mod lifetime;
 mod media;
 mod socketio;
@@ -41,6 +42,9 @@ pub fn diagnose(checks: &[ReportCheck]) -> Vec<Finding> {
     ));
     findings.extend(lifetime::finding(
         data(checks, CheckId::ConnectionLifetime).as_ref(),
+    ));
+    findings.extend(cross_pod::finding_for(
+        data(checks, CheckId::CrossPod).as_ref(),
     ));
     findings.sort_by_key(|f| f.severity);
     findings

@@ -1,5 +1,5 @@
 //! Socket.IO 5 packets carried in Engine.IO messages (`4<socket.io packet>`):
-//! namespace CONNECT and its answers.
+//! namespace CONNECT and its answers, events and acknowledgements.
 
 use serde_json::Value;
 use thiserror::Error;
@@ -19,6 +19,18 @@ pub enum SioPacket {
         message: String,
     },
     /// Events, acks and binary packets: not used by the checks.
+    /// `2[/nsp,][id]["name",…]`.
+    Event {
+        namespace: String,
+        ack: Option<u64>,
+        args: Vec<Value>,
+    },
+    /// `3[/nsp,]id[…]`: the answer to the event with that id.
+    Ack {
+        namespace: String,
+        id: u64,
+        args: Vec<Value>,
+    },
     Other {
         kind: u8,
         namespace: String,
@@ -40,6 +52,19 @@ pub fn connect_message(namespace: &str) -> String {
     } else {
         format!("40{namespace},")
     }
+}
+
+/// An Engine.IO message carrying a Socket.IO EVENT with an ack id:
+/// `42/nsp,7["name",arg]` (no argument: `42/nsp,7["name"]`).
+pub fn event_message(namespace: &str, ack: u64, name: &str, arg: Option<&Value>) -> String {
+    let mut args = vec![Value::String(name.to_owned())];
+    args.extend(arg.cloned());
+    let nsp = if namespace == "/" {
+        String::new()
+    } else {
+        format!("{namespace},")
+    };
+    format!("42{nsp}{ack}{}", Value::Array(args))
 }
 
 impl SioPacket {
@@ -66,8 +91,36 @@ impl SioPacket {
                 message: error_message(data),
                 namespace,
             },
+            2 | 3 => match (kind, ack_id(data)) {
+                (3, Some((Some(id), args))) => SioPacket::Ack {
+                    namespace,
+                    id,
+                    args,
+                },
+                (2, Some((ack, args))) => SioPacket::Event {
+                    namespace,
+                    ack,
+                    args,
+                },
+                _ => SioPacket::Other { kind, namespace },
+            },
             kind => SioPacket::Other { kind, namespace },
         })
+    }
+}
+
+/// `[id]json-array`: the optional ack id and the arguments; `None` when the
+/// rest is not a JSON array or the id is not a number.
+fn ack_id(data: &str) -> Option<(Option<u64>, Vec<Value>)> {
+    let digits = data.len() - data.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let (id, json) = data.split_at(digits);
+    let id = match id {
+        "" => None,
+        id => Some(id.parse().ok()?),
+    };
+    match serde_json::from_str(json).ok()? {
+        Value::Array(args) => Some((id, args)),
+        _ => None,
     }
 }
 
@@ -145,9 +198,51 @@ mod tests {
             ),
             (
                 r#"2["hello","node"]"#,
+                SioPacket::Event {
+                    namespace: "/".into(),
+                    ack: None,
+                    args: vec!["hello".into(), "node".into()],
+                },
+            ),
+            (
+                r#"2/conncheck,["probe",{"nonce":"n1","from":"p"}]"#,
+                SioPacket::Event {
+                    namespace: "/conncheck".into(),
+                    ack: None,
+                    args: vec![
+                        "probe".into(),
+                        serde_json::json!({"nonce": "n1", "from": "p"}),
+                    ],
+                },
+            ),
+            (
+                r#"3/conncheck,12[{"ok":true,"v":1,"pod":"3f9c5be0d2a1e7c4"}]"#,
+                SioPacket::Ack {
+                    namespace: "/conncheck".into(),
+                    id: 12,
+                    args: vec![serde_json::json!({"ok": true, "v": 1, "pod": "3f9c5be0d2a1e7c4"})],
+                },
+            ),
+            // An ack without an id, or an event whose data is no array.
+            (
+                r#"3/conncheck,[{"ok":true}]"#,
+                SioPacket::Other {
+                    kind: 3,
+                    namespace: "/conncheck".into(),
+                },
+            ),
+            (
+                r#"2/conncheck,5{"a":1}"#,
                 SioPacket::Other {
                     kind: 2,
-                    namespace: "/".into(),
+                    namespace: "/conncheck".into(),
+                },
+            ),
+            (
+                r#"3/conncheck,99999999999999999999999[]"#,
+                SioPacket::Other {
+                    kind: 3,
+                    namespace: "/conncheck".into(),
                 },
             ),
         ];
@@ -157,6 +252,20 @@ mod tests {
         assert_eq!(SioPacket::parse(""), Err(SioError::Empty));
         assert_eq!(SioPacket::parse("9"), Err(SioError::UnknownType('9')));
         assert_eq!(SioPacket::parse("x"), Err(SioError::UnknownType('x')));
+    }
+
+    #[test]
+    fn event_messages_as_the_companion_expects_them() {
+        let room = serde_json::json!({"room": "r7Kq2xWm9PzLs4Tb"});
+        assert_eq!(
+            event_message("/conncheck", 0, "hello", None),
+            r#"42/conncheck,0["hello"]"#
+        );
+        assert_eq!(
+            event_message("/conncheck", 1, "listen", Some(&room)),
+            r#"42/conncheck,1["listen",{"room":"r7Kq2xWm9PzLs4Tb"}]"#
+        );
+        assert_eq!(event_message("/", 3, "x", None), r#"423["x"]"#);
     }
 
     #[test]

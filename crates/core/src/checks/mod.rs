@@ -1,6 +1,7 @@
 //! The checks, and which of them a run starts for a given configuration.
 
 pub mod affinity_cookie;
+pub mod cross_pod;
 pub mod handshake;
 pub mod lifetime;
 pub mod media;
@@ -42,6 +43,15 @@ pub fn automatic(config: &Config, facts: &BrowserFacts) -> Vec<Box<dyn Check>> {
 /// The camera and microphone test as the page's button starts it.
 pub fn media_on_demand(facts: &BrowserFacts) -> Box<dyn Check> {
     Box::new(media::MediaCheck::new(facts.secure_context, true))
+}
+
+/// The cross-pod probe, which the page observes after the report when a
+/// companion is configured; `seed` comes from the browser's randomness.
+pub fn cross_pod(config: &Config, seed: u64) -> Option<Box<dyn Check>> {
+    config
+        .companion
+        .as_ref()
+        .map(|_| Box::new(cross_pod::CrossPodCheck::new(config, seed)) as Box<dyn Check>)
 }
 
 /// The lifetime check as the page's button starts it, or as the page
@@ -118,6 +128,7 @@ pub fn derive_summary(id: CheckId, data: &serde_json::Value) -> Option<String> {
         CheckId::ConnectionLifetime => text(data, lifetime::summarize),
         CheckId::Media => text(data, media::summarize),
         CheckId::Webrtc => text(data, webrtc::summarize),
+        CheckId::CrossPod => text(data, cross_pod::summarize),
     }
 }
 

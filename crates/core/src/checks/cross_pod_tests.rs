@@ -1,0 +1,426 @@
+use std::collections::{HashMap, VecDeque};
+
+use super::*;
+use crate::config::{resolve, FileLoad};
+use crate::harness::Script;
+
+/// Pods that each hold their own sessions and run the companion; with an
+/// adapter, a broadcast reaches listeners on every pod.
+struct Pods {
+    count: usize,
+    adapter: bool,
+    next: usize,
+    /// sid -> (pod, room listened to, packets waiting for a poll)
+    sessions: HashMap<String, (usize, Option<String>, VecDeque<String>)>,
+    /// Polls waiting for packets, by sid.
+    parked: HashMap<String, Handle>,
+    requests: Vec<FetchRequest>,
+}
+
+impl Pods {
+    fn new(count: usize, adapter: bool) -> Pods {
+        Pods {
+            count,
+            adapter,
+            next: 0,
+            sessions: HashMap::new(),
+            parked: HashMap::new(),
+            requests: Vec::new(),
+        }
+    }
+
+    /// Round robin, as ingress-nginx routes requests without a cookie.
+    fn pick(&mut self) -> usize {
+        self.next += 1;
+        (self.next - 1) % self.count
+    }
+
+    /// The answer, or `None` for a poll that waits.
+    fn answer(&mut self, id: Handle, r: &FetchRequest) -> Option<(u16, String)> {
+        self.requests.push(r.clone());
+        assert_eq!(r.credentials, Credentials::Omit, "never the cookie jar");
+        let pod = self.pick();
+        let Some(sid) = r.url.split("&sid=").nth(1).map(str::to_owned) else {
+            let sid = format!("S{}", self.sessions.len());
+            self.sessions
+                .insert(sid.clone(), (pod, None, VecDeque::new()));
+            let open = format!(
+                r#"0{{"sid":"{sid}","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000}}"#
+            );
+            return Some((200, open));
+        };
+        if self.sessions.get(&sid).map(|s| s.0) != Some(pod) {
+            return Some((400, r#"{"code":1,"message":"Session ID unknown"}"#.into()));
+        }
+        let pod_id = format!("{:016x}", 0xabc0 + pod);
+        match r.body.as_deref() {
+            None => {
+                let queue = &mut self.sessions.get_mut(&sid).unwrap().2;
+                if queue.is_empty() {
+                    self.parked.insert(sid, id);
+                    return None;
+                }
+                Some((200, queue.drain(..).collect::<Vec<_>>().join("\u{1e}")))
+            }
+            Some(body) => {
+                let body = body.to_owned();
+                let reply = |id: &str, answer: &str| format!("43/conncheck,{id}[{answer}]");
+                let out: Vec<(String, String)> = if body == "40/conncheck," {
+                    vec![(sid.clone(), r#"40/conncheck,{"sid":"x"}"#.into())]
+                } else if body.contains(r#"["hello"]"#) {
+                    vec![(
+                        sid.clone(),
+                        reply("0", &format!(r#"{{"ok":true,"v":1,"pod":"{pod_id}"}}"#)),
+                    )]
+                } else if body.contains(r#"["listen""#) {
+                    let room = body
+                        .split(r#""room":""#)
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap();
+                    self.sessions.get_mut(&sid).unwrap().1 = Some(room.to_owned());
+                    vec![(sid.clone(), reply("1", r#"{"ok":true}"#))]
+                } else if body.contains(r#"["send""#) {
+                    let room = body
+                        .split(r#""room":""#)
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap();
+                    let nonce = body
+                        .split(r#""nonce":""#)
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap();
+                    let probe = format!(
+                        r#"42/conncheck,["probe",{{"nonce":"{nonce}","from":"{pod_id}"}}]"#
+                    );
+                    let mut out = vec![(sid.clone(), reply("1", r#"{"ok":true}"#))];
+                    for (other, (other_pod, listening, _)) in &self.sessions {
+                        if listening.as_deref() == Some(room) && (self.adapter || *other_pod == pod)
+                        {
+                            out.push((other.clone(), probe.clone()));
+                        }
+                    }
+                    out
+                } else {
+                    vec![]
+                };
+                for (to, packet) in out {
+                    self.sessions.get_mut(&to).unwrap().2.push_back(packet);
+                }
+                Some((200, "ok".into()))
+            }
+        }
+    }
+
+    /// Polls that can be answered now.
+    fn unpark(&mut self) -> Vec<(Handle, String)> {
+        let ready: Vec<String> = self
+            .parked
+            .keys()
+            .filter(|sid| !self.sessions[*sid].2.is_empty())
+            .cloned()
+            .collect();
+        ready
+            .into_iter()
+            .map(|sid| {
+                let id = self.parked.remove(&sid).unwrap();
+                let queue = &mut self.sessions.get_mut(&sid).unwrap().2;
+                (id, queue.drain(..).collect::<Vec<_>>().join("\u{1e}"))
+            })
+            .collect()
+    }
+}
+
+fn start(query: &str) -> Script<CrossPodCheck> {
+    let page = Url::parse("http://127.0.0.1:8080/").unwrap();
+    let config = resolve(&page, &FileLoad::NotFound, query);
+    Script::start(CrossPodCheck::new(&config, 42), 0)
+}
+
+/// Answers requests first asked first answered, parks polls that wait, and
+/// fires the delivery timer when nothing else can happen (bounded).
+fn run(pods: &mut Pods) -> (Outcome, CrossPodData) {
+    let mut s = start("companion=/conncheck");
+    let mut queue: VecDeque<(Handle, FetchRequest)> = VecDeque::new();
+    let mut delivery_set = false;
+    for step in 0..2_000u64 {
+        for action in s.drain() {
+            match action {
+                Action::Fetch { id, request } => queue.push_back((id, request)),
+                Action::SetTimer {
+                    id: DELIVERY_TIMER, ..
+                } => delivery_set = true,
+                _ => {}
+            }
+        }
+        if s.outcome.is_some() {
+            break;
+        }
+        if let Some((id, body)) = pods.unpark().into_iter().next() {
+            let event = Event::HttpResponse {
+                id,
+                status: 200,
+                headers: vec![],
+                body,
+            };
+            s.feed(event, step);
+            continue;
+        }
+        match queue.pop_front() {
+            Some((id, request)) => {
+                if let Some((status, body)) = pods.answer(id, &request) {
+                    s.feed(
+                        Event::HttpResponse {
+                            id,
+                            status,
+                            headers: vec![],
+                            body,
+                        },
+                        step,
+                    );
+                }
+            }
+            None if delivery_set => {
+                s.feed(
+                    Event::Timeout { id: DELIVERY_TIMER },
+                    step + DELIVERY_WAIT_MS,
+                );
+            }
+            None => panic!("nothing in flight and no timer"),
+        }
+    }
+    let outcome = s.finished().clone();
+    let data = serde_json::from_value(outcome.data.clone()).unwrap();
+    (outcome, data)
+}
+
+#[test]
+fn a_broadcast_through_the_adapter_reaches_the_other_pod() {
+    for count in [2, 3, 5] {
+        let mut pods = Pods::new(count, true);
+        let (outcome, d) = run(&mut pods);
+        assert_eq!(
+            outcome.status,
+            Status::Pass,
+            "{count} pods: {}",
+            outcome.summary
+        );
+        assert!(matches!(d.result, Some(CrossPodResult::Delivered { .. })));
+        assert_eq!(d.pods, 2, "it stops at the second pod");
+        assert!(
+            !outcome.data.to_string().contains("\"S0"),
+            "no session id in the report"
+        );
+    }
+}
+
+#[test]
+fn without_an_adapter_the_nonce_never_arrives() {
+    let (outcome, d) = run(&mut Pods::new(3, false));
+    assert_eq!(outcome.status, Status::Fail);
+    assert!(
+        matches!(d.result, Some(CrossPodResult::NotDelivered { waited_ms }) if waited_ms >= DELIVERY_WAIT_MS),
+        "{d:?}"
+    );
+    assert!(
+        outcome.summary.contains("do not share messages"),
+        "{}",
+        outcome.summary
+    );
+}
+
+#[test]
+fn one_pod_is_a_skip_that_names_client_ip_affinity() {
+    let (outcome, d) = run(&mut Pods::new(1, true));
+    assert_eq!(outcome.status, Status::Skip);
+    assert_eq!(d.result, Some(CrossPodResult::OnePod));
+    assert_eq!((d.sessions, d.pods), (MAX_SESSIONS, 1));
+    assert!(outcome.summary.contains("sessionAffinity: ClientIP"));
+}
+
+#[test]
+fn the_wire_is_the_companions_protocol() {
+    let mut pods = Pods::new(2, true);
+    run(&mut pods);
+    let bodies: Vec<&str> = pods
+        .requests
+        .iter()
+        .filter_map(|r| r.body.as_deref())
+        .collect();
+    assert_eq!(bodies[0], "40/conncheck,");
+    assert!(bodies.contains(&r#"42/conncheck,0["hello"]"#));
+    let listen = bodies.iter().find(|b| b.contains("listen")).unwrap();
+    let send = bodies.iter().find(|b| b.contains("\"send\"")).unwrap();
+    let room = |b: &str| b.split(r#""room":""#).nth(1).unwrap()[..17].to_owned();
+    assert_eq!(room(listen), room(send), "one room");
+    assert!(room(listen).starts_with('r') && room(listen).len() == 17);
+    assert!(send.contains(r#""nonce":"n"#));
+}
+
+#[test]
+fn a_missing_companion_and_refusals_are_warnings() {
+    let mut s = start("companion=/conncheck");
+    let open = r#"0{"sid":"A","upgrades":[],"pingInterval":25000,"pingTimeout":20000}"#;
+    let ok = |id, body: &str| Event::HttpResponse {
+        id,
+        status: 200,
+        headers: vec![],
+        body: body.into(),
+    };
+    s.feed(ok(1, open), 1);
+    s.feed(ok(2, "ok"), 2);
+    s.feed(
+        ok(3, "2\u{1e}44/conncheck,{\"message\":\"Invalid namespace\"}"),
+        3,
+    );
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Warn);
+    assert!(
+        outcome.summary.contains("Invalid namespace"),
+        "{}",
+        outcome.summary
+    );
+
+    let mut s = start("companion=/conncheck");
+    s.feed(ok(1, open), 1);
+    s.feed(ok(2, "ok"), 2);
+    s.feed(ok(3, "40/conncheck,{\"sid\":\"x\"}"), 3);
+    s.feed(ok(4, "ok"), 4);
+    s.feed(
+        ok(
+            5,
+            "43/conncheck,0[{\"ok\":false,\"error\":\"rate-limited<script>\"}]",
+        ),
+        5,
+    );
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Warn);
+    assert!(
+        outcome.summary.contains("(rate-limitedscript)"),
+        "{}",
+        outcome.summary
+    );
+}
+
+#[test]
+fn silence_fails_the_step_and_a_failed_handshake_skips() {
+    let mut s = start("companion=/conncheck");
+    s.feed(Event::Timeout { id: 1 }, REQUEST_TIMEOUT_MS);
+    assert_eq!(s.finished().status, Status::Skip);
+    let mut s = start("companion=/conncheck");
+    let open = r#"0{"sid":"A","upgrades":[],"pingInterval":25000,"pingTimeout":20000}"#;
+    s.feed(
+        Event::HttpResponse {
+            id: 1,
+            status: 200,
+            headers: vec![],
+            body: open.into(),
+        },
+        1,
+    );
+    s.feed(Event::Timeout { id: 2 }, REQUEST_TIMEOUT_MS);
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Warn);
+    assert!(
+        outcome.summary.contains("namespace-connect step"),
+        "{}",
+        outcome.summary
+    );
+}
+
+#[test]
+fn without_the_companion_key_it_skips() {
+    assert_eq!(start("").finished().status, Status::Skip);
+}
+
+#[test]
+fn a_lost_broadcast_is_a_critical_finding_for_the_operator() {
+    use crate::catalog::FindingId;
+    use crate::diagnosis::diagnose;
+    use crate::report::{FixBy, ReportCheck, Severity};
+    let (outcome, _) = run(&mut Pods::new(2, false));
+    let findings = diagnose(&[ReportCheck::new(CheckId::CrossPod, outcome, 5)]);
+    assert_eq!(findings.len(), 1);
+    let f = &findings[0];
+    assert_eq!(f.id, FindingId::CrossPodDeliveryBroken);
+    assert_eq!(
+        (f.severity, f.fix_by),
+        (Severity::Critical, FixBy::Operator)
+    );
+    let fixes = f
+        .fixes
+        .iter()
+        .map(|x| x.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for words in [
+        "@socket.io/redis-adapter",
+        "redis-streams-adapter",
+        "socketioxide-redis",
+        "Helm",
+    ] {
+        assert!(fixes.contains(words), "{words}");
+    }
+    let (delivered, _) = run(&mut Pods::new(2, true));
+    assert!(diagnose(&[ReportCheck::new(CheckId::CrossPod, delivered, 5)]).is_empty());
+}
+
+#[test]
+fn every_session_is_closed_at_the_end() {
+    let mut pods = Pods::new(2, true);
+    let mut s = start("companion=/conncheck");
+    let mut beacons = Vec::new();
+    let mut queue: VecDeque<(Handle, FetchRequest)> = VecDeque::new();
+    for step in 0..500u64 {
+        for action in s.drain() {
+            match action {
+                Action::Fetch { id, request } => queue.push_back((id, request)),
+                Action::Beacon(request) => beacons.push(request),
+                _ => {}
+            }
+        }
+        if s.outcome.is_some() {
+            break;
+        }
+        if let Some((id, body)) = pods.unpark().into_iter().next() {
+            s.feed(
+                Event::HttpResponse {
+                    id,
+                    status: 200,
+                    headers: vec![],
+                    body,
+                },
+                step,
+            );
+            continue;
+        }
+        let (id, request) = queue.pop_front().expect("a request in flight");
+        if let Some((status, body)) = pods.answer(id, &request) {
+            s.feed(
+                Event::HttpResponse {
+                    id,
+                    status,
+                    headers: vec![],
+                    body,
+                },
+                step,
+            );
+        }
+    }
+    assert_eq!(s.finished().status, Status::Pass);
+    let closed: Vec<&str> = beacons
+        .iter()
+        .map(|b| b.url.split("&sid=").nth(1).unwrap())
+        .collect();
+    assert_eq!(closed.len(), pods.sessions.len(), "{closed:?}");
+    assert!(beacons
+        .iter()
+        .all(|b| b.body.as_deref() == Some("1") && b.credentials == Credentials::Omit));
+}
