@@ -5,8 +5,9 @@
 //! jar); per scenario, false alarms (findings the table does not expect) and
 //! misses (expected findings absent) are counted.
 //! `cargo run --release -p conncheck-lab --example accuracy -- [--healthy N]
-//! [--failure N] [--only NAME,NAME]` prints a Markdown section on stdout,
-//! progress on stderr.
+//! [--failure N] [--jobs N] [--only NAME,NAME]` prints a Markdown section on
+//! stdout, progress on stderr; `--jobs` runs that many runs of a scenario at
+//! once (default 1: no run competes with another for the CPU).
 
 use std::time::Instant;
 
@@ -31,7 +32,9 @@ struct Tally {
     seconds: Vec<f64>,
 }
 
-async fn measure(scenario: &Scenario, runs: usize) -> Tally {
+/// `runs` runs of `scenario`, `jobs` at a time (each its own topology and
+/// browser, so they share nothing but the machine).
+async fn measure(scenario: &'static Scenario, runs: usize, jobs: usize) -> Tally {
     let mut t = Tally {
         runs,
         errors: 0,
@@ -40,8 +43,17 @@ async fn measure(scenario: &Scenario, runs: usize) -> Tally {
         seen: Vec::new(),
         seconds: Vec::new(),
     };
-    for run in 1..=runs {
-        let report = match one_run(scenario).await {
+    let mut results = Vec::new();
+    for first in (0..runs).step_by(jobs.max(1)) {
+        let batch: Vec<_> = (first..runs.min(first + jobs.max(1)))
+            .map(|_| tokio::spawn(one_run(scenario)))
+            .collect();
+        for task in batch {
+            results.push(task.await.unwrap_or_else(|e| Err(e.into())));
+        }
+    }
+    for (run, result) in (1..).zip(results) {
+        let report = match result {
             Ok((report, seconds)) => {
                 t.seconds.push(seconds);
                 report
@@ -101,12 +113,14 @@ fn parse_count(value: Option<String>, flag: &str) -> Result<usize> {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let (mut healthy, mut failure, mut only) = (HEALTHY_RUNS, FAILURE_RUNS, None::<Vec<String>>);
+    let (mut healthy, mut failure, mut jobs) = (HEALTHY_RUNS, FAILURE_RUNS, 1);
+    let mut only = None::<Vec<String>>;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--healthy" => healthy = parse_count(args.next(), "--healthy")?,
             "--failure" => failure = parse_count(args.next(), "--failure")?,
+            "--jobs" => jobs = parse_count(args.next(), "--jobs")?,
             "--only" => {
                 let names = args.next().context("--only needs scenario names")?;
                 only = Some(names.split(',').map(str::to_owned).collect());
@@ -115,8 +129,9 @@ async fn main() -> Result<()> {
         }
     }
     let mut command = String::from("make accuracy");
-    if (healthy, failure, &only) != (HEALTHY_RUNS, FAILURE_RUNS, &None) {
-        command = format!("scripts/accuracy.sh --healthy {healthy} --failure {failure}");
+    if (healthy, failure, jobs, &only) != (HEALTHY_RUNS, FAILURE_RUNS, 1, &None) {
+        command =
+            format!("scripts/accuracy.sh --healthy {healthy} --failure {failure} --jobs {jobs}");
         if let Some(names) = &only {
             command.push_str(&format!(" --only {}", names.join(",")));
         }
@@ -134,7 +149,7 @@ async fn main() -> Result<()> {
             Kind::Healthy => ("healthy", healthy),
             Kind::Failure => ("failure", failure),
         };
-        let t = measure(scenario, runs).await;
+        let t = measure(scenario, runs, jobs).await;
         total_alarms += t.false_alarms;
         total_misses += t.misses;
         total_runs += t.runs;
