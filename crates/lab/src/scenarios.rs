@@ -78,6 +78,8 @@ pub const SCENARIOS: &[Scenario] = &[
     s("round-robin-3", F, Proxy::Healthy, NodePods(3), "", STICKY, "three Node pods, no affinity"),
     s("round-robin-4", F, Proxy::Healthy, NodePods(4), "", STICKY, "four Node pods, no affinity"),
     s("round-robin-5", F, Proxy::Healthy, NodePods(5), "", STICKY, "five Node pods, no affinity"),
+    s("random-3", F, Proxy::Random, NodePods(3), "", STICKY, "three Node pods, a random one per request (kube-proxy)"),
+    s("random-5", F, Proxy::Random, NodePods(5), "", STICKY, "five Node pods, a random one per request"),
     s("cookie-affinity", H, Proxy::CookieAffinity, NodePods(3), "", NONE, "three pods, HttpOnly cookie set by the Socket.IO location only"),
     s("cookie-affinity-page", H, Proxy::CookieAffinityPage, NodePods(3), "", NONE, "the same, the page's location sets it too"),
     s("ip-affinity", H, Proxy::IpAffinity, NodePods(2), "", NONE, "two Node pods, client-IP affinity"),

@@ -48,6 +48,9 @@ pub enum Proxy {
     CookieAffinityPage,
     /// Healthy, with client-IP affinity (`ip_hash`).
     IpAffinity,
+    /// Healthy, but each request to a pod picked at random (`random;`), as
+    /// kube-proxy's iptables mode does behind a Service: no affinity.
+    Random,
     /// Healthy, but a 3 s idle timeout under a 5 s ping interval.
     ShortIdle,
     /// `limit_req` on the Socket.IO location, rejecting with this status.
@@ -126,6 +129,7 @@ impl Topology {
         let balance = match proxy {
             _ if cookie_affinity => "        hash $affinity_key consistent;\n",
             Proxy::IpAffinity => "        ip_hash;\n",
+            Proxy::Random => "        random;\n",
             _ => "",
         };
         let servers: String = ports
