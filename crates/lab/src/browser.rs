@@ -37,6 +37,17 @@ impl WebDriverCompatibleCommand for CdpCommand {
 }
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// Installed before every page's first script: keeps `#report-json` as it
+/// was at the first `data-conncheck-state="done"`, which a user can copy at
+/// once; observations that continue afterwards (the state goes back to
+/// `running`) may be shorter than the 100 ms between polls.
+const FIRST_DONE: &str = "window.__firstReport = null;\
+new MutationObserver(() => {\
+  if (window.__firstReport === null && document.body && document.body.dataset.conncheckState === 'done') {\
+    const json = document.getElementById('report-json');\
+    window.__firstReport = json ? json.textContent : '';\
+  }\
+}).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-conncheck-state'] });";
 const POLL_INTERVAL: Duration = Duration::from_millis(100);
 
 pub struct Browser {
@@ -95,11 +106,18 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .context("chromedriver did not start a Chromium session")?;
-        Ok(Browser {
+        let browser = Browser {
             client,
             driver,
             _profile: profile,
-        })
+        };
+        browser
+            .cdp(
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({ "source": FIRST_DONE }),
+            )
+            .await?;
+        Ok(browser)
     }
 
     pub fn client(&self) -> &Client {
@@ -160,11 +178,17 @@ impl Browser {
             .collect())
     }
 
-    /// Opens `url` and returns the report once the automatic checks are done.
+    /// Opens `url` and returns the report as it was when the automatic
+    /// checks were first done.
     pub async fn run_page(&self, url: &str, timeout: Duration) -> Result<Value> {
         self.client.goto(url).await?;
-        self.wait_for_state("done", timeout).await?;
-        self.report().await
+        let script = "return window.__firstReport;";
+        let first = self.poll(script, timeout, |v| v.is_string()).await?;
+        let Some(text) = first.as_str() else {
+            let text = self.text().await?;
+            bail!("the page was not done after {timeout:?}; it shows: {text}")
+        };
+        serde_json::from_str(text).with_context(|| format!("#report-json is not JSON: {text:.200}"))
     }
 
     /// Waits, bounded by `timeout`, until `<body data-conncheck-state>` is `state`.
