@@ -8,4 +8,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
 source scripts/env.sh
+# Which page was measured: the last commit of its sources (+ if changed since).
+page=(src crates/core static index.html Trunk.toml Cargo.lock)
+CONNCHECK_PAGE_COMMIT="$(git log -1 --format=%h -- "${page[@]}")$(git diff --quiet HEAD -- "${page[@]}" || echo +)"
+export CONNCHECK_PAGE_COMMIT
 cargo run --quiet --release -p conncheck-lab --example accuracy -- "$@" | python3 scripts/bench_section.py accuracy BENCHMARKS.md

@@ -136,6 +136,8 @@ async fn main() -> Result<()> {
             command.push_str(&format!(" --only {}", names.join(",")));
         }
     }
+    // Set by scripts/accuracy.sh: the last commit of the page's sources.
+    let page = std::env::var("CONNCHECK_PAGE_COMMIT").unwrap_or_else(|_| "unknown".into());
     let mut rows = Vec::new();
     let (mut total_alarms, mut total_misses, mut total_runs, mut total_errors) = (0, 0, 0, 0);
     for scenario in SCENARIOS {
@@ -176,7 +178,7 @@ async fn main() -> Result<()> {
         ));
     }
     let mut out = vec![
-        format!("Command: `{command}` (each run: a fresh topology and a fresh headless Chromium; expected ids from `crates/lab/src/scenarios.rs`)."),
+        format!("Command: `{command}` (each run: a fresh topology and a fresh headless Chromium; expected ids from `crates/lab/src/scenarios.rs`). Page: built from commit `{page}`."),
         String::new(),
         "| scenario | kind | expected findings | runs | false alarms | misses | no report | wrong ids (+ unexpected, − missing) | median to done |".into(),
         "|---|---|---|---:|---:|---:|---:|---|---:|".into(),
