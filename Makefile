@@ -1,5 +1,5 @@
 # The README's commands. Each script installs what it needs first.
-.PHONY: demo test bench setup
+.PHONY: demo test bench accuracy setup
 
 demo:
 	scripts/demo.sh
@@ -9,6 +9,10 @@ test:
 
 bench:
 	scripts/bench.sh
+
+# Not part of test: hundreds of browser runs.
+accuracy:
+	scripts/accuracy.sh
 
 setup:
 	scripts/setup.sh

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
-APT_PACKAGES=(chromium chromium-driver nginx coturn brotli redis-server)
+APT_PACKAGES=(chromium chromium-driver nginx haproxy coturn brotli redis-server)
 
 say() { printf 'setup: %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

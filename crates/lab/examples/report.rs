@@ -1,32 +1,36 @@
 //! Prints the report of one run against a lab scenario, for a person to read:
 //! `cargo run -p conncheck-lab --example report -- [SCENARIO] [QUERY]`
-//! (scenarios as in `conncheck-lab --help`; `direct` or none = the direct lab).
+//! (scenarios as in `conncheck-lab --help`, QUERY defaulting to the
+//! scenario's own; `direct` or none = the direct lab).
 
 use std::time::Duration;
 
 use anyhow::Result;
 use conncheck_lab::browser::Browser;
-use conncheck_lab::topology::{scenario, Topology};
+use conncheck_lab::scenarios::scenario;
+use conncheck_lab::topology::Topology;
 use conncheck_lab::{default_dist, Lab, LabOptions};
 
 #[tokio::main]
 async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let query = args.get(1).cloned().unwrap_or_default();
+    let query = args.get(1).cloned();
     let browser = Browser::start(&[]).await?;
     let backend = match args.first().map(String::as_str) {
         None | Some("direct") => None,
         Some(name) => Some(scenario(name)?),
     };
     let report = match backend {
-        Some((proxy, backend)) => {
-            let t = Topology::start(proxy, backend).await?;
+        Some(scenario) => {
+            let t = Topology::start(scenario.proxy, scenario.backend).await?;
+            let query = query.as_deref().unwrap_or(scenario.query);
             browser
-                .run_page(&t.page_url(&query), Duration::from_secs(60))
+                .run_page(&t.page_url(query), Duration::from_secs(60))
                 .await?
         }
         None => {
             let lab = Lab::start(LabOptions::new(default_dist())).await?;
+            let query = query.unwrap_or_default();
             browser
                 .run_page(&format!("{}{query}", lab.url()), Duration::from_secs(60))
                 .await?

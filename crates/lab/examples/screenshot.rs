@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use conncheck_lab::browser::Browser;
-use conncheck_lab::topology::{scenario, Topology};
+use conncheck_lab::scenarios::scenario;
+use conncheck_lab::topology::Topology;
 use conncheck_lab::{default_dist, Lab, LabOptions};
 
 #[tokio::main]
@@ -45,8 +46,8 @@ async fn main() -> Result<()> {
             (Some(lab), None, url)
         }
         name => {
-            let (proxy, backend) = scenario(name)?;
-            let topology = Topology::start(proxy, backend).await?;
+            let scenario = scenario(name)?;
+            let topology = Topology::start(scenario.proxy, scenario.backend).await?;
             let url = topology.page_url(&query);
             (None, Some(topology), url)
         }

@@ -37,6 +37,20 @@ impl WebDriverCompatibleCommand for CdpCommand {
 }
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// Installed before every page's first script: keeps `#report-json` as it
+/// was when the first report was complete (`data-conncheck-reports` at
+/// least 1, or the first `data-conncheck-state="done"` of a page without
+/// that hook), which a user can copy at once; observations that continue
+/// afterwards take the state back to `running`, maybe before any poll.
+const FIRST_DONE: &str = "window.__firstReport = null;\
+new MutationObserver(() => {\
+  const body = document.body;\
+  const complete = body && (Number(body.dataset.conncheckReports || 0) >= 1 || body.dataset.conncheckState === 'done');\
+  if (window.__firstReport === null && complete) {\
+    const json = document.getElementById('report-json');\
+    window.__firstReport = json ? json.textContent : '';\
+  }\
+}).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-conncheck-state', 'data-conncheck-reports'] });";
 const POLL_INTERVAL: Duration = Duration::from_millis(100);
 
 pub struct Browser {
@@ -95,11 +109,18 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .context("chromedriver did not start a Chromium session")?;
-        Ok(Browser {
+        let browser = Browser {
             client,
             driver,
             _profile: profile,
-        })
+        };
+        browser
+            .cdp(
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({ "source": FIRST_DONE }),
+            )
+            .await?;
+        Ok(browser)
     }
 
     pub fn client(&self) -> &Client {
@@ -160,21 +181,17 @@ impl Browser {
             .collect())
     }
 
-    /// Opens `url` and returns the report once the automatic checks are done.
-    /// Opens the page and returns its first complete report
-    /// (`data-conncheck-reports` at least 1): observations that go on after
-    /// it, such as the first server ping, may still update it.
+    /// Opens `url` and returns the report as it was when the automatic
+    /// checks were first done.
     pub async fn run_page(&self, url: &str, timeout: Duration) -> Result<Value> {
         self.client.goto(url).await?;
-        let script = "return Number(document.body && document.body.getAttribute('data-conncheck-reports') || 0);";
-        let last = self
-            .poll(script, timeout, |v| v.as_u64().unwrap_or(0) >= 1)
-            .await?;
-        if last.as_u64().unwrap_or(0) == 0 {
+        let script = "return window.__firstReport;";
+        let first = self.poll(script, timeout, |v| v.is_string()).await?;
+        let Some(text) = first.as_str() else {
             let text = self.text().await?;
-            bail!("no complete report after {timeout:?}; the page shows: {text}");
-        }
-        self.report().await
+            bail!("the page was not done after {timeout:?}; it shows: {text}")
+        };
+        serde_json::from_str(text).with_context(|| format!("#report-json is not JSON: {text:.200}"))
     }
 
     /// [`run_page`](Self::run_page), then waits until nothing is observed

@@ -1,14 +1,17 @@
 //! The lab: real servers on loopback for conncheck's demo and end-to-end
 //! tests. [`Lab`] serves the built page and a real Socket.IO endpoint
-//! (`socketioxide`) on one origin; [`topology`] puts Debian's nginx in front
-//! of Node `socket.io` or socketioxide backends, one config per scenario;
-//! [`browser`] drives headless Chromium.
+//! (`socketioxide`) on one origin; [`topology`] puts Debian's nginx or
+//! HAProxy in front of Node `socket.io` or socketioxide backends, one config
+//! per scenario, named in [`scenarios`]; [`browser`] drives headless Chromium.
+//! Every server runs its production defaults unless a scenario is about one.
 
 pub mod browser;
+pub mod haproxy;
 pub mod hostile;
 pub mod nginx;
 pub mod node;
 pub mod report_json;
+pub mod scenarios;
 pub mod topology;
 pub mod turn;
 
@@ -27,9 +30,6 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tower_http::services::ServeDir;
 
-/// Short, so that the upgrade check's wait for the first ping stays short.
-pub const LAB_PING_INTERVAL: Duration = Duration::from_millis(1500);
-
 #[derive(Debug, Clone)]
 pub struct LabOptions {
     /// The built page (Trunk's `dist/`); `None` serves Socket.IO only.
@@ -39,7 +39,8 @@ pub struct LabOptions {
     /// Serve Socket.IO; off simulates a stopped backend.
     pub socketio: bool,
     pub socketio_path: String,
-    pub ping_interval: Duration,
+    /// `None`: socketioxide's defaults (25 s / 20 s), as in production.
+    pub ping_interval: Option<Duration>,
     /// Served as `/conncheck.json` instead of the built one.
     pub config_json: Option<String>,
 }
@@ -51,7 +52,7 @@ impl LabOptions {
             port: 0,
             socketio: true,
             socketio_path: "/socket.io".into(),
-            ping_interval: LAB_PING_INTERVAL,
+            ping_interval: None,
             config_json: None,
         }
     }
@@ -132,11 +133,11 @@ impl Lab {
             app = app.fallback_service(ServeDir::new(dist));
         }
         if options.socketio {
-            let (layer, io) = SocketIo::builder()
-                .req_path(options.socketio_path.clone())
-                .ping_interval(options.ping_interval)
-                .ping_timeout(options.ping_interval)
-                .build_layer();
+            let mut builder = SocketIo::builder().req_path(options.socketio_path.clone());
+            if let Some(ping) = options.ping_interval {
+                builder = builder.ping_interval(ping).ping_timeout(ping);
+            }
+            let (layer, io) = builder.build_layer();
             io.ns("/", async |_socket: SocketRef| {});
             io.ns("/admin", (async |_socket: SocketRef| {}).with(refuse_admin));
             app = app.layer(layer);

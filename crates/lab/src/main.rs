@@ -5,26 +5,29 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use conncheck_lab::topology::{scenario, Backend, Proxy, Topology, SCENARIOS};
+use conncheck_lab::scenarios::{scenario, Scenario, SCENARIOS};
+use conncheck_lab::topology::Topology;
 use conncheck_lab::{default_dist, Lab, LabOptions};
 
 const USAGE: &str =
     "usage: conncheck-lab [--port N] [--dist DIR] [--no-socketio] [--scenario NAME]";
+// Scenarios' servers run their production defaults (Socket.IO pings every
+// 25 s) unless the scenario is about a setting.
 
 fn usage() -> String {
     let scenarios: Vec<String> = SCENARIOS
         .iter()
-        .map(|(name, .., what)| format!("  {name:16} {what}"))
+        .map(|s| format!("  {:20} {}", s.name, s.what))
         .collect();
     format!(
-        "{USAGE}\nscenarios (nginx in front of real backends):\n{}\nAdd &namespace=/admin to the printed URL to see a namespace refusal.",
+        "{USAGE}\nscenarios (nginx or HAProxy in front of real backends):\n{}",
         scenarios.join("\n")
     )
 }
 
 enum Mode {
     Direct(LabOptions),
-    Scenario(Proxy, Backend),
+    Scenario(&'static Scenario),
 }
 
 #[tokio::main]
@@ -36,9 +39,12 @@ async fn main() -> Result<()> {
             wait().await?;
             lab.stop().await;
         }
-        Mode::Scenario(proxy, backend) => {
-            let topology = Topology::start(proxy, backend).await?;
-            println!("conncheck lab running: {}", topology.page_url(""));
+        Mode::Scenario(scenario) => {
+            let topology = Topology::start(scenario.proxy, scenario.backend).await?;
+            println!(
+                "conncheck lab running: {}",
+                topology.page_url(scenario.query)
+            );
             wait().await?;
             topology.nginx.stop().await;
         }
@@ -64,8 +70,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Mode> {
             "--dist" => options.dist = Some(PathBuf::from(args.next().context(USAGE)?)),
             "--no-socketio" => options.socketio = false,
             "--scenario" => {
-                let (proxy, backend) = scenario(&args.next().context(USAGE)?)?;
-                return Ok(Mode::Scenario(proxy, backend));
+                return Ok(Mode::Scenario(scenario(&args.next().context(USAGE)?)?));
             }
             "-h" | "--help" => {
                 println!("{}", usage());

@@ -28,8 +28,13 @@ impl Nginx {
     /// Starts nginx with `server` (the contents of a `server {}` block, with
     /// `{{PORT}}` for its listen port) and `http` (more http-level lines).
     pub async fn start(http: &str, server: &str) -> Result<Nginx> {
+        Self::start_on(free_port()?, http, server).await
+    }
+
+    /// [`Nginx::start`] on a port chosen beforehand (a free one), for
+    /// configs that must know their origin before nginx runs.
+    pub async fn start_on(port: u16, http: &str, server: &str) -> Result<Nginx> {
         let dir = tempfile::tempdir()?;
-        let port = free_port()?;
         let port_text = port.to_string();
         let tmp = dir.path().display().to_string();
         let server = render(server, &[("PORT", &port_text)]);

@@ -18,6 +18,10 @@ pub enum NodeMode {
     WebsocketOnly,
     /// socket.io 2.5: Engine.IO 3.
     Eio3,
+    /// `allowRequest` refuses every request (403).
+    Forbidden,
+    /// Answers the handshake, never a later request of the session.
+    Stalled,
 }
 
 impl NodeMode {
@@ -27,6 +31,8 @@ impl NodeMode {
             NodeMode::PollingOnly => "polling-only",
             NodeMode::WebsocketOnly => "websocket-only",
             NodeMode::Eio3 => "eio3",
+            NodeMode::Forbidden => "forbidden",
+            NodeMode::Stalled => "stalled",
         }
     }
 }
@@ -36,15 +42,37 @@ pub struct NodeBackend {
     _child: Child,
 }
 
+/// What a pod runs besides its mode: socket.io's production defaults unless
+/// a scenario is about a setting.
+#[derive(Debug, Clone, Default)]
+pub struct NodeSettings {
+    /// pingInterval (and pingTimeout, the same); `None`: 25 s / 20 s.
+    pub ping_interval: Option<Duration>,
+    /// The `cors` option: this origin may call with credentials.
+    pub cors_origin: Option<String>,
+}
+
 impl NodeBackend {
     pub async fn start(
         mode: NodeMode,
         path: &str,
         name: &str,
-        ping_interval: Duration,
+        settings: &NodeSettings,
     ) -> Result<NodeBackend> {
         let script = workspace_dir().join("lab-nodes/server.js");
-        let ping = ping_interval.as_millis().to_string();
+        let mut extra = Vec::new();
+        if let Some(ping) = settings.ping_interval {
+            let ping = ping.as_millis().to_string();
+            extra.extend([
+                "--ping-interval".into(),
+                ping.clone(),
+                "--ping-timeout".into(),
+                ping,
+            ]);
+        }
+        if let Some(origin) = &settings.cors_origin {
+            extra.extend(["--cors-origin".into(), origin.clone()]);
+        }
         let mut child = Command::new("node")
             .arg(&script)
             .args([
@@ -57,7 +85,7 @@ impl NodeBackend {
                 "--name",
                 name,
             ])
-            .args(["--ping-interval", &ping, "--ping-timeout", &ping])
+            .args(&extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .kill_on_drop(true)

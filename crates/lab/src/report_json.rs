@@ -6,6 +6,7 @@ use anyhow::Result;
 use serde_json::Value;
 
 use crate::browser::Browser;
+use crate::scenarios::{scenario, Scenario};
 use crate::topology::{Backend, Proxy, Topology};
 
 /// Bound on one automatic run; the checks' own timeouts are far below.
@@ -59,5 +60,25 @@ async fn run_scenario_until(
         browser.run_page(&url, RUN_TIMEOUT).await
     };
     browser.close().await;
-    report.map_err(|e| e.context(topology.nginx.error_log()))
+    report.map_err(|e| e.context(topology.error_log()))
+}
+
+/// One automatic run of the page against a fresh topology of the named
+/// scenario (a fresh browser too: a new user's empty cookie jar).
+pub async fn run_named(name: &str) -> Result<(Value, &'static Scenario)> {
+    let scenario = scenario(name)?;
+    let report = run_scenario(scenario.proxy, scenario.backend, scenario.query).await?;
+    Ok((report, scenario))
+}
+
+/// What a report got wrong against the expected ids: (false alarms: found
+/// but not expected; misses: expected but not found).
+pub fn compare(report: &Value, expected: &[&str]) -> (Vec<String>, Vec<String>) {
+    let found = finding_ids(report);
+    let alarms = found.iter().filter(|id| !expected.contains(id));
+    let misses = expected.iter().filter(|id| !found.contains(id));
+    (
+        alarms.map(|id| id.to_string()).collect(),
+        misses.map(|id| id.to_string()).collect(),
+    )
 }

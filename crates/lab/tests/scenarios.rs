@@ -63,8 +63,9 @@ async fn node_peer_healthy_behind_nginx() -> Result<()> {
         "the proxy's Server header: {hs:#}"
     );
     let up = &check(&report, "socketio-upgrade")["data"];
+    // The first server ping comes 25 s later (the default): the first
+    // report does not wait for it (production_defaults.rs).
     assert_eq!(up["upgrade"]["result"], "upgraded");
-    assert!(up["upgrade"]["ping_after_ms"].is_u64());
     assert_eq!(up["plain_get"]["answer"]["code"], 3);
     assert_eq!(up["plain_get"]["answer"]["dialect"], "node");
     Ok(())

@@ -1,0 +1,105 @@
+//! The one table of named scenarios: topology, the page's query, and the
+//! exact finding ids a correct page reports. `conncheck-lab --scenario`,
+//! the end-to-end tests and the accuracy command (`make accuracy`) all read
+//! it, so what is demonstrated, tested and measured is the same.
+
+use anyhow::{bail, Result};
+
+use crate::haproxy::HaproxyMode;
+use crate::node::NodeMode;
+use crate::topology::{Backend, Proxy};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A setup that works for a real client: no critical or warning finding
+    /// is correct here (an info one may be).
+    Healthy,
+    /// A setup with a fault the page must name.
+    Failure,
+}
+
+#[derive(Debug)]
+pub struct Scenario {
+    pub name: &'static str,
+    pub what: &'static str,
+    pub proxy: Proxy,
+    pub backend: Backend,
+    /// Appended to the page's query (after `?socketio=...`).
+    pub query: &'static str,
+    /// Exactly the finding ids a correct report has, sorted.
+    pub expected: &'static [&'static str],
+    pub kind: Kind,
+}
+
+const fn s(
+    name: &'static str,
+    kind: Kind,
+    proxy: Proxy,
+    backend: Backend,
+    query: &'static str,
+    expected: &'static [&'static str],
+    what: &'static str,
+) -> Scenario {
+    Scenario {
+        name,
+        what,
+        proxy,
+        backend,
+        query,
+        expected,
+        kind,
+    }
+}
+
+use Backend::{Node, NodePods};
+use Kind::{Failure as F, Healthy as H};
+use NodeMode::Healthy as NodeOk;
+
+const STICKY: &[&str] = &["sticky-session-missing"];
+const CUT: &[&str] = &["connection-cut"];
+const NONE: &[&str] = &[];
+
+#[rustfmt::skip]
+pub const SCENARIOS: &[Scenario] = &[
+    s("node", H, Proxy::Healthy, Node(NodeOk), "", NONE, "healthy, Node socket.io 4.8, default pings"),
+    s("rust-nginx", H, Proxy::Healthy, Backend::Rust, "", NONE, "healthy, socketioxide, default pings"),
+    s("no-upgrade", F, Proxy::NoUpgrade, Node(NodeOk), "", &["websocket-blocked"], "nginx does not forward Upgrade/Connection (Node)"),
+    s("no-upgrade-rust", F, Proxy::NoUpgrade, Backend::Rust, "", &["websocket-blocked"], "the same with socketioxide"),
+    s("backend-down", F, Proxy::Healthy, Backend::Down, "", &["socketio-server-error"], "nothing behind nginx (502)"),
+    s("polling-only", F, Proxy::Healthy, Node(NodeMode::PollingOnly), "", &["upgrades-disabled"], "Node server without the websocket transport"),
+    s("websocket-only", H, Proxy::Healthy, Node(NodeMode::WebsocketOnly), "", NONE, "Node server without the polling transport"),
+    s("eio3", F, Proxy::Healthy, Node(NodeMode::Eio3), "", &["socketio-protocol-mismatch"], "Node socket.io 2.5 (Engine.IO 3)"),
+    s("namespace-refused", F, Proxy::Healthy, Node(NodeOk), "&namespace=/admin", &["namespace-rejected"], "the namespace /admin refuses (auth middleware)"),
+    s("forbidden", F, Proxy::Healthy, Node(NodeMode::Forbidden), "", &["socketio-forbidden"], "allowRequest refuses every request (403)"),
+    s("stalled", F, Proxy::Healthy, Node(NodeMode::Stalled), "", &["socketio-session-stalled"], "handshake answered, the session's later requests never"),
+    s("rate-limit-429", F, Proxy::RateLimit(429), Node(NodeOk), "", &["rate-limited"], "nginx limit_req on Socket.IO, limit_req_status 429"),
+    s("rate-limit-503", F, Proxy::RateLimit(503), Node(NodeOk), "", &["rate-limited"], "nginx limit_req on Socket.IO, default status 503"),
+    s("round-robin", F, Proxy::Healthy, NodePods(2), "", STICKY, "two Node pods, no affinity (broken)"),
+    s("round-robin-3", F, Proxy::Healthy, NodePods(3), "", STICKY, "three Node pods, no affinity"),
+    s("round-robin-4", F, Proxy::Healthy, NodePods(4), "", STICKY, "four Node pods, no affinity"),
+    s("round-robin-5", F, Proxy::Healthy, NodePods(5), "", STICKY, "five Node pods, no affinity"),
+    s("random-3", F, Proxy::Random, NodePods(3), "", STICKY, "three Node pods, a random one per request (kube-proxy)"),
+    s("random-5", F, Proxy::Random, NodePods(5), "", STICKY, "five Node pods, a random one per request"),
+    s("cookie-affinity", H, Proxy::CookieAffinity, NodePods(3), "", NONE, "three pods, HttpOnly cookie set by the Socket.IO location only"),
+    s("cookie-affinity-page", H, Proxy::CookieAffinityPage, NodePods(3), "", NONE, "the same, the page's location sets it too"),
+    s("ip-affinity", H, Proxy::IpAffinity, NodePods(2), "", NONE, "two Node pods, client-IP affinity"),
+    s("cross-origin", H, Proxy::CrossOrigin, NodePods(3), "", &["affinity-cookie-needs-credentials"], "Socket.IO on a second origin: CORS + credentials, cookie affinity, three pods"),
+    s("haproxy-cookie", H, Proxy::Haproxy(HaproxyMode::CookieInsert), NodePods(3), "", NONE, "HAProxy, cookie SERVERID insert indirect nocache, three pods"),
+    s("haproxy-round-robin", F, Proxy::Haproxy(HaproxyMode::RoundRobin), NodePods(3), "", STICKY, "HAProxy, balance roundrobin without affinity, three pods"),
+    s("haproxy-tunnel", F, Proxy::Haproxy(HaproxyMode::ShortTunnel), Node(NodeOk), "&lifetime=10", CUT, "HAProxy timeout tunnel 3 s cuts idle WebSockets"),
+    s("short-idle", F, Proxy::ShortIdle, Node(NodeOk), "&lifetime=10", CUT, "nginx 3 s idle timeout under a 5 s ping interval"),
+];
+
+pub fn scenario(name: &str) -> Result<&'static Scenario> {
+    match SCENARIOS.iter().find(|s| s.name == name) {
+        Some(found) => Ok(found),
+        None => bail!(
+            "unknown scenario {name:?}; known: {}",
+            SCENARIOS
+                .iter()
+                .map(|s| s.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
