@@ -74,9 +74,22 @@ fn a_newer_versions_ids_are_left_out_and_named_not_refused() {
         "id": "quic-blocked", "severity": "critical", "title": "t", "explanation": "",
         "evidence": [], "fix_by": "network", "fixes": []
     }));
+    newer["checks"][0]["status"] = json!("degraded"); // a newer status
+    newer["findings"].as_array_mut().unwrap().push(json!({
+        "id": "websocket-blocked", "severity": "catastrophic", "title": "t", "explanation": "",
+        "evidence": [], "fix_by": "network", "fixes": [{"platform": "nomad", "text": "x"}]
+    }));
     let shared = decode_shared(&payload(&newer)).unwrap();
-    assert_eq!(shared.not_understood, ["quic-bprobeb", "quic-blocked"]);
-    assert_eq!(shared.report.checks.len(), 1);
+    assert_eq!(
+        shared.not_understood,
+        [
+            "websocket",
+            "quic-bprobeb",
+            "quic-blocked",
+            "websocket-blocked"
+        ]
+    );
+    assert_eq!(shared.report.checks.len(), 0);
 }
 
 #[test]
