@@ -398,7 +398,7 @@ fn cookie_names(raw: &Raw) -> Result<Vec<String>, String> {
             .all(|c| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?={}".contains(c))
     };
     match names.iter().find(|n| !is_token(n) || n.len() > 128) {
-        Some(bad) => Err(format!("{bad:?} is not a cookie name")),
+        Some(bad) => Err(format!("{} is not a cookie name", excerpt(bad))),
         None => Ok(names),
     }
 }

@@ -211,3 +211,18 @@ fn messages_quote_at_most_a_short_sanitized_excerpt() {
     let c = resolve_with("{}", &format!("ws=/{}", "b".repeat(MAX_VALUE_CHARS)));
     assert!(c.error_for("ws").unwrap().message.contains("at most"));
 }
+
+#[test]
+fn every_message_quotes_a_bounded_excerpt() {
+    let long = "x".repeat(1500);
+    for query in [
+        format!("cookie=a%20{long}"),
+        format!("namespace={long}"),
+        format!("stun=http://{long}"),
+        format!("companion=nope{long}"),
+    ] {
+        let c = resolve_with("{}", &query);
+        let message = &c.errors[0].message;
+        assert!(message.chars().count() < 300, "{query:.20}: {message}");
+    }
+}

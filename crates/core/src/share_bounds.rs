@@ -8,7 +8,8 @@ use serde_json::Value;
 
 use super::ShareError;
 use crate::catalog::{CheckId, FindingId};
-use crate::report::Platform;
+use crate::check::Status;
+use crate::report::{FixBy, Platform, Severity};
 
 pub const MAX_CHECKS: usize = 32;
 pub const MAX_FINDINGS: usize = 64;
@@ -89,8 +90,15 @@ fn count_of(v: Option<&Value>, what: &str, max: usize) -> Result<(), ShareError>
 /// for platforms it does not know; returns the ids removed, sanitized.
 pub(super) fn drop_unknown(value: &mut Value) -> Vec<String> {
     let mut dropped = Vec::new();
-    let known_check = |v: &Value| serde_json::from_value::<CheckId>(v.clone()).is_ok();
-    let known_finding = |v: &Value| serde_json::from_value::<FindingId>(v.clone()).is_ok();
+    // A newer version may add ids, statuses, severities: such an entry is
+    // left out whole and named by its id.
+    let known_check =
+        |c: &Value| parses::<CheckId>(c.get("id")) && parses::<Status>(c.get("status"));
+    let known_finding = |f: &Value| {
+        parses::<FindingId>(f.get("id"))
+            && parses::<Severity>(f.get("severity"))
+            && parses::<FixBy>(f.get("fix_by"))
+    };
     if let Some(Value::Array(checks)) = value.get_mut("checks") {
         retain_known(checks, known_check, &mut dropped);
     }
@@ -109,13 +117,16 @@ pub(super) fn drop_unknown(value: &mut Value) -> Vec<String> {
     dropped
 }
 
+fn parses<T: serde::de::DeserializeOwned>(v: Option<&Value>) -> bool {
+    v.is_some_and(|v| serde_json::from_value::<T>(v.clone()).is_ok())
+}
+
 fn retain_known(items: &mut Vec<Value>, known: impl Fn(&Value) -> bool, dropped: &mut Vec<String>) {
     items.retain(|item| {
-        let id = item.get("id").unwrap_or(&Value::Null);
-        if known(id) {
+        if known(item) {
             return true;
         }
-        dropped.push(id_excerpt(id));
+        dropped.push(id_excerpt(item.get("id").unwrap_or(&Value::Null)));
         false
     });
 }

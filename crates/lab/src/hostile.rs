@@ -1,7 +1,8 @@
 //! The hostile-server lab: one origin that serves the built page beside
 //! Socket.IO paths that misbehave the way broken or malicious servers do
 //! (a body that trickles, a 300 MB body, a ping flood, invalid UTF-8, huge
-//! headers), a WebSocket that opens and never speaks, and a listener that
+//! headers), a WebSocket that opens and never speaks, one whose first
+//! message is 2 Mi characters, and a listener that
 //! counts connections, for proving a link did not reach another origin.
 //! Every stream is bounded in size and time, so a test cannot hang on it.
 
@@ -17,7 +18,7 @@ use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method};
 use axum::routing::any;
 use axum::Router;
-use futures_util::stream;
+use futures_util::{stream, SinkExt};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tower_http::services::ServeDir;
@@ -35,6 +36,8 @@ pub const FLOOD_PINGS: usize = 20_000;
 /// Headers of the huge-headers answer, each 2 KB (about 120 KB in all,
 /// below Chromium's 256 KB limit, so the page must handle them itself).
 const HUGE_HEADERS: usize = 60;
+/// The loud WebSocket's one message: above the page's 1 Mi-character cap.
+pub const LOUD_MESSAGE_CHARS: usize = 2 * 1024 * 1024;
 const OPEN: &str = r#"0{"sid":"hostileSID","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}"#;
 
 /// Requests each hostile path received.
@@ -50,6 +53,8 @@ pub struct Hostile {
     pub counts: Arc<Counts>,
     /// A WebSocket server that completes the upgrade and never sends.
     pub silent_ws_port: u16,
+    /// A WebSocket server whose first message is [`LOUD_MESSAGE_CHARS`] long.
+    pub loud_ws_port: u16,
     tasks: Vec<JoinHandle<()>>,
 }
 
@@ -168,11 +173,33 @@ impl Hostile {
                 }
             }
         });
+        let loud_listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let loud_ws_port = loud_listener.local_addr()?.port();
+        let loud = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((stream, _)) = loud_listener.accept().await {
+                let accepted = tokio::time::timeout(
+                    Duration::from_secs(5),
+                    tokio_tungstenite::accept_async(stream),
+                )
+                .await;
+                if let Ok(Ok(mut socket)) = accepted {
+                    let text = "a".repeat(LOUD_MESSAGE_CHARS);
+                    let _ = socket
+                        .send(tokio_tungstenite::tungstenite::Message::text(text))
+                        .await;
+                    if held.len() < 64 {
+                        held.push(socket);
+                    }
+                }
+            }
+        });
         Ok(Hostile {
             addr,
             counts,
             silent_ws_port,
-            tasks: vec![http, ws],
+            loud_ws_port,
+            tasks: vec![http, ws, loud],
         })
     }
 

@@ -1,7 +1,8 @@
 //! Hostile servers and planted secrets, end to end in Chromium: against a
 //! body that trickles, a 300 MB body, a ping flood, invalid UTF-8, huge
-//! headers naming internal proxies and a WebSocket that opens and never
-//! speaks, the page ends in a complete report in bounded time; secrets
+//! headers naming internal proxies, a WebSocket that opens and never
+//! speaks and one that sends 2 Mi characters at once, the page ends in a
+//! complete report in bounded time; secrets
 //! planted in userinfo, path segments, query, fragment and TURN URLs
 //! survive nowhere (JSON, copy text, link, QR payload).
 
@@ -76,6 +77,26 @@ async fn every_hostile_server_gets_a_complete_report() -> Result<()> {
     .await?;
     let report = browser.run_page(&hostile_ws.url(), RUN_TIMEOUT).await?;
     assert_complete(&report, "silent websocket");
+
+    // A WebSocket whose first message is 2 Mi characters: ended as "message
+    // too big" (1009), the message never reaching a check.
+    let loud_ws = format!("ws://127.0.0.1:{}/", hostile.loud_ws_port);
+    let hostile_loud = Hostile::start(
+        default_dist(),
+        Some(json!({"ws": loud_ws, "socketio": "/flood/socket.io/"}).to_string()),
+    )
+    .await?;
+    let report = browser.run_page(&hostile_loud.url(), RUN_TIMEOUT).await?;
+    assert_complete(&report, "loud websocket");
+    let loud = check(&report, "websocket")["data"]["targets"]
+        .as_array()
+        .and_then(|t| {
+            t.iter()
+                .find(|t| t["url"].as_str().is_some_and(|u| u.starts_with(&loud_ws)))
+                .cloned()
+        })
+        .unwrap_or_default();
+    assert_eq!(loud["close"]["code"], 1009, "{loud:#}");
     browser.close().await;
     Ok(())
 }
