@@ -90,9 +90,13 @@ async fn one_run(scenario: &Scenario) -> Result<(Value, f64)> {
     let topology = Topology::start(scenario.proxy, scenario.backend).await?;
     let browser = Browser::start(&[FAKE_DEVICES]).await?;
     let started = Instant::now();
-    let report = browser
-        .run_page(&topology.page_url(scenario.query), RUN_TIMEOUT)
-        .await;
+    let url = topology.page_url(scenario.query);
+    // A configured lifetime is observed after the first report.
+    let report = if scenario.observes_after_report() {
+        browser.run_page_settled(&url, RUN_TIMEOUT).await
+    } else {
+        browser.run_page(&url, RUN_TIMEOUT).await
+    };
     let seconds = started.elapsed().as_secs_f64();
     browser.close().await;
     let report = report.map_err(|e| e.context(topology.error_log()))?;

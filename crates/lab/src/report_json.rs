@@ -67,7 +67,13 @@ async fn run_scenario_until(
 /// scenario (a fresh browser too: a new user's empty cookie jar).
 pub async fn run_named(name: &str) -> Result<(Value, &'static Scenario)> {
     let scenario = scenario(name)?;
-    let report = run_scenario(scenario.proxy, scenario.backend, scenario.query).await?;
+    let report = run_scenario_until(
+        scenario.proxy,
+        scenario.backend,
+        scenario.query,
+        scenario.observes_after_report(),
+    )
+    .await?;
     Ok((report, scenario))
 }
 

@@ -31,6 +31,15 @@ pub struct Scenario {
     pub kind: Kind,
 }
 
+impl Scenario {
+    /// Whether its expected findings come from what the page observes after
+    /// the first report (a configured `lifetime`), so a run must wait for
+    /// the settled report.
+    pub fn observes_after_report(&self) -> bool {
+        self.query.contains("lifetime=")
+    }
+}
+
 const fn s(
     name: &'static str,
     kind: Kind,

@@ -44,7 +44,7 @@ pub const SESSIONS_WITH_COOKIES: u32 = 2;
 pub const SESSIONS_WITHOUT_COOKIES: u32 = 1;
 /// The follow-ups of a session with cookies, then without.
 const WITH_COOKIES: &[Step] = &[Step::Connect, Step::Poll, Step::Pong, Step::Pong];
-const WITHOUT_COOKIES: &[Step] = &[Step::Pong; 6];
+const WITHOUT_COOKIES: &[Step] = &[Step::Pong; 8];
 pub const REQUEST_TIMEOUT_MS: Millis = 10_000;
 /// The round trips of a run where no session is lost (one backend), every
 /// request after the previous answer.

@@ -187,7 +187,7 @@ fn sessions_with_cookies_then_without_one_by_one() {
         "never a client ping"
     );
     let with = 5 * SESSIONS_WITH_COOKIES as usize;
-    let without = 7 * SESSIONS_WITHOUT_COOKIES as usize;
+    let without = 9 * SESSIONS_WITHOUT_COOKIES as usize;
     assert_eq!(pool.requests.len(), with + without);
     let (first, rest) = pool.requests.split_at(with);
     assert!(first.iter().all(|r| r.credentials == Credentials::Include));
