@@ -6,6 +6,7 @@
 //! Every server runs its production defaults unless a scenario is about one.
 
 pub mod browser;
+pub mod companion_pods;
 pub mod haproxy;
 pub mod hostile;
 pub mod nginx;

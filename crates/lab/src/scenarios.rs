@@ -33,10 +33,10 @@ pub struct Scenario {
 
 impl Scenario {
     /// Whether its expected findings come from what the page observes after
-    /// the first report (a configured `lifetime`), so a run must wait for
-    /// the settled report.
+    /// the first report (a configured `lifetime`, the cross-pod probe), so
+    /// a run must wait for the settled report.
     pub fn observes_after_report(&self) -> bool {
-        self.query.contains("lifetime=")
+        self.query.contains("lifetime=") || self.query.contains("companion=")
     }
 }
 
@@ -60,7 +60,8 @@ const fn s(
     }
 }
 
-use Backend::{Node, NodePods};
+use crate::companion_pods::{Adapter, Peer};
+use Backend::{Companion, Node, NodePods};
 use Kind::{Failure as F, Healthy as H};
 use NodeMode::Healthy as NodeOk;
 
@@ -97,7 +98,16 @@ pub const SCENARIOS: &[Scenario] = &[
     s("haproxy-round-robin", F, Proxy::Haproxy(HaproxyMode::RoundRobin), NodePods(3), "", STICKY, "HAProxy, balance roundrobin without affinity, three pods"),
     s("haproxy-tunnel", F, Proxy::Haproxy(HaproxyMode::ShortTunnel), Node(NodeOk), "&lifetime=10", CUT, "HAProxy timeout tunnel 3 s cuts idle WebSockets"),
     s("short-idle", F, Proxy::ShortIdle, Node(NodeOk), "&lifetime=10", CUT, "nginx 3 s idle timeout under a 5 s ping interval"),
+    s("companion-node", H, Proxy::CookieAffinity, Companion(Peer::Node, Adapter::Redis), COMPANION, NONE, "three Node pods, @socket.io/redis-adapter, the companion, cookie affinity"),
+    s("companion-node-no-adapter", F, Proxy::CookieAffinity, Companion(Peer::Node, Adapter::None), COMPANION, CROSS_POD, "the same without an adapter"),
+    s("companion-node-redis-down", F, Proxy::CookieAffinity, Companion(Peer::Node, Adapter::RedisKilled), COMPANION, CROSS_POD, "the same, Redis killed after the pods connected"),
+    s("companion-rust", H, Proxy::CookieAffinity, Companion(Peer::Rust, Adapter::Redis), COMPANION, NONE, "three socketioxide pods, socketioxide-redis, the companion, cookie affinity"),
+    s("companion-rust-no-adapter", F, Proxy::CookieAffinity, Companion(Peer::Rust, Adapter::None), COMPANION, CROSS_POD, "the same without an adapter"),
+    s("companion-rust-redis-down", F, Proxy::CookieAffinity, Companion(Peer::Rust, Adapter::RedisKilled), COMPANION, CROSS_POD, "the same, Redis killed after the pods connected"),
 ];
+
+const COMPANION: &str = "&companion=/conncheck";
+const CROSS_POD: &[&str] = &["cross-pod-delivery-broken"];
 
 pub fn scenario(name: &str) -> Result<&'static Scenario> {
     match SCENARIOS.iter().find(|s| s.name == name) {

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Result};
 
+use crate::companion_pods::{Adapter, CompanionPods, Peer};
 use crate::haproxy::{Haproxy, HaproxyMode};
 use crate::nginx::{render, Nginx};
 use crate::node::{NodeBackend, NodeMode, NodeSettings};
@@ -72,6 +73,8 @@ pub enum Backend {
     Rust,
     /// Nothing listens where nginx sends Socket.IO: 502.
     Down,
+    /// Three pods with the server companion attached, and their adapter.
+    Companion(Peer, Adapter),
 }
 
 pub struct Topology {
@@ -88,6 +91,7 @@ pub struct Topology {
     _site: tempfile::TempDir,
     _nodes: Vec<NodeBackend>,
     _rust: Option<Lab>,
+    _companion: Option<CompanionPods>,
 }
 
 impl Topology {
@@ -102,7 +106,7 @@ impl Topology {
             cors_origin: (proxy == Proxy::CrossOrigin)
                 .then(|| format!("http://127.0.0.1:{page_port}")),
         };
-        let (mut nodes, mut rust) = (Vec::new(), None);
+        let (mut nodes, mut rust, mut companion) = (Vec::new(), None, None);
         let (mode, count) = match backend {
             Backend::Node(mode) => (mode, 1),
             Backend::NodePods(n) => (NodeMode::Healthy, n),
@@ -119,6 +123,10 @@ impl Topology {
                 ports.push(rust.insert(lab).addr.port());
             }
             Backend::Down => ports.push(free_port()?),
+            Backend::Companion(peer, adapter) => {
+                let pods = CompanionPods::start(peer, adapter, 3, SOCKETIO_PATH).await?;
+                ports.extend(&companion.insert(pods).ports);
+            }
             _ => {}
         }
 
@@ -212,6 +220,7 @@ impl Topology {
             _site: site,
             _nodes: nodes,
             _rust: rust,
+            _companion: companion,
         })
     }
 
