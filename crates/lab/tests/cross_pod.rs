@@ -25,7 +25,7 @@ async fn delivered(name: &str) -> Result<()> {
     let report = settled(name).await?;
     let cross = check(&report, "cross-pod");
     assert_eq!(cross["status"], "pass", "{name}: {cross:#}");
-    assert_eq!(cross["data"]["result"], "delivered", "{cross:#}");
+    assert_eq!(cross["data"]["result"]["result"], "delivered", "{cross:#}");
     assert_eq!(
         cross["data"]["pods"], 2,
         "it stops at the second pod: {cross:#}"
@@ -41,7 +41,10 @@ async fn not_delivered(name: &str) -> Result<()> {
     let report = settled(name).await?;
     let cross = check(&report, "cross-pod");
     assert_eq!(cross["status"], "fail", "{name}: {cross:#}");
-    assert_eq!(cross["data"]["result"], "not-delivered", "{cross:#}");
+    assert_eq!(
+        cross["data"]["result"]["result"], "not-delivered",
+        "{cross:#}"
+    );
     Ok(())
 }
 
