@@ -40,8 +40,13 @@ pub const REQUEST_TIMEOUT_MS: Millis = 10_000;
 /// How long A waits for the nonce after B's `send` was acknowledged: far
 /// above a Redis round trip.
 pub const DELIVERY_WAIT_MS: Millis = 3_000;
-/// Timer of the delivery wait; request timers use the request's handle.
+/// The whole probe's bound, well inside the driver's cap: a server may
+/// answer every retry just before its timeout.
+pub const BUDGET_MS: Millis = 60_000;
+/// Timer of the delivery wait, and of the whole probe; request timers use
+/// the request's handle (from 1 up).
 const DELIVERY_TIMER: Handle = 0;
+const BUDGET_TIMER: Handle = Handle::MAX;
 const HELLO: u64 = 0;
 const PROBE_REQUEST: u64 = 1;
 
@@ -461,6 +466,7 @@ impl CrossPodCheck {
             .map(|r| Action::CancelTimer { id: r.id })
             .collect();
         actions.push(Action::CancelTimer { id: DELIVERY_TIMER });
+        actions.push(Action::CancelTimer { id: BUDGET_TIMER });
         for (index, session) in self.sessions.iter().enumerate() {
             if !session.sid.is_empty() {
                 actions.extend(self.close(index));
@@ -539,7 +545,12 @@ impl Check for CrossPodCheck {
         if self.endpoint.is_none() || self.namespace.is_none() {
             return skipped_without_endpoint(&self.data);
         }
-        self.open_next()
+        let mut actions = vec![Action::SetTimer {
+            id: BUDGET_TIMER,
+            after_ms: BUDGET_MS,
+        }];
+        actions.extend(self.open_next());
+        actions
     }
 
     fn handle(&mut self, event: Event, now: Millis) -> Vec<Action> {
@@ -560,6 +571,10 @@ impl Check for CrossPodCheck {
                 Some(req) => self.fail(req.step, format!("no readable answer ({message})")),
                 None => Vec::new(),
             },
+            Event::Timeout { id: BUDGET_TIMER } => {
+                let step = self.in_flight.first().map_or(Step::Handshake, |r| r.step);
+                self.fail(step, format!("no result within {} s", BUDGET_MS / 1000))
+            }
             Event::Timeout { id: DELIVERY_TIMER } => {
                 let waited_ms = since(self.sent_at.unwrap_or(now), now);
                 self.end(CrossPodResult::NotDelivered { waited_ms })

@@ -424,3 +424,37 @@ fn every_session_is_closed_at_the_end() {
         .iter()
         .all(|b| b.body.as_deref() == Some("1") && b.credentials == Credentials::Omit));
 }
+
+#[test]
+fn the_whole_probe_is_bounded_inside_the_drivers_cap() {
+    let mut s = start("companion=/conncheck");
+    assert!(s.drain().contains(&Action::SetTimer {
+        id: BUDGET_TIMER,
+        after_ms: BUDGET_MS
+    }));
+    // A server that keeps answering "Session ID unknown" slowly.
+    let open = r#"0{"sid":"A","upgrades":[],"pingInterval":25000,"pingTimeout":20000}"#;
+    s.feed(
+        Event::HttpResponse {
+            id: 1,
+            status: 200,
+            headers: vec![],
+            body: open.into(),
+        },
+        9_000,
+    );
+    s.feed(Event::Timeout { id: BUDGET_TIMER }, BUDGET_MS);
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Warn);
+    assert!(
+        outcome.summary.contains("no result within 60 s"),
+        "{}",
+        outcome.summary
+    );
+    const {
+        assert!(
+            BUDGET_MS + REQUEST_TIMEOUT_MS < 120_000,
+            "inside the driver's cap"
+        )
+    };
+}
