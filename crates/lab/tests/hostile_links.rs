@@ -4,7 +4,8 @@
 //! listener on another loopback port sees no connection); a link's STUN
 //! server must be on a host the operator allowed; the page says which
 //! settings came from the link, before the checks and in the report; and
-//! error messages quote only a short, sanitized excerpt of the link.
+//! error messages quote only a short, sanitized excerpt of the link; and a
+//! link's `lifetime` (up to two hours) never withholds the report.
 
 use anyhow::Result;
 use conncheck_lab::browser::Browser;
@@ -183,5 +184,39 @@ async fn error_messages_quote_only_a_short_sanitized_excerpt() -> Result<()> {
         );
     }
     assert!(!text.contains(&"A".repeat(100)), "the page quotes it whole");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_two_hour_lifetime_from_a_link_never_withholds_the_report() -> Result<()> {
+    let lab = Lab::start(LabOptions::new(default_dist())).await?;
+    let browser = Browser::start(&[]).await?;
+    let report = browser
+        .run_page(&format!("{}?lifetime=7200", lab.url()), RUN_TIMEOUT)
+        .await?;
+    let state = browser
+        .client()
+        .execute(
+            "return document.body.getAttribute('data-conncheck-state');",
+            vec![],
+        )
+        .await?;
+    let text = browser.text().await?;
+    browser.close().await;
+    assert_eq!(finding_ids(&report), Vec::<&str>::new(), "{report:#}");
+    assert!(
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != "connection-lifetime"),
+        "the lifetime is observed after the report: {report:#}"
+    );
+    assert_eq!(report["config"]["lifetime"], 7200, "{:#}", report["config"]);
+    assert_eq!(state, "running", "the hold goes on after the report");
+    assert!(
+        text.contains("Connection lifetime"),
+        "its card is shown: {text}"
+    );
     Ok(())
 }
