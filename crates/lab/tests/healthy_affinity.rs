@@ -59,6 +59,8 @@ async fn nginx_cookie_set_by_the_socketio_location_only() -> Result<()> {
             serde_json::json!([]),
             "the HttpOnly INGRESSCOOKIE is invisible"
         );
+        let summary = cookie["summary"].as_str().unwrap_or_default();
+        assert!(summary.contains("HttpOnly"), "run {run}: {summary}");
     })
     .await
 }
