@@ -17,7 +17,8 @@ cargo clippy --quiet -p conncheck --target wasm32-unknown-unknown --all-targets 
 step "build the release page"
 scripts/build.sh
 step "native tests: core units and end-to-end against the lab"
-cargo test -p conncheck-core -p conncheck-lab
+# Every test file runs even when one fails, so a run shows all that is wrong.
+cargo test --no-fail-fast -p conncheck-core -p conncheck-lab
 step "server companions: Node (node --test) and socketioxide, with real redis-server"
 (cd companions/node && npm test)
 cargo test -p conncheck-companion
