@@ -6,7 +6,9 @@ fn main() {
         .and_then(|d| d.get_element_by_id("app"));
     match root {
         Some(root) => {
-            root.set_inner_html("");
+            // textContent, not innerHTML: the deploy CSP enforces Trusted
+            // Types, under which any string assigned to innerHTML is refused.
+            root.set_text_content(None);
             yew::Renderer::<conncheck::App>::with_root(root).render();
         }
         None => {
