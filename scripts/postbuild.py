@@ -19,7 +19,6 @@ import pathlib
 import re
 import sys
 
-INLINE_MODULE = re.compile(r'<script type="module">(.*?)</script>', re.S)
 TRUNK_IMPORT = re.compile(r"import init, \* as bindings from '(\./[\w.-]+\.js)';")
 TRUNK_WASM = re.compile(r"module_or_path: '(\./[\w.-]+\.wasm)'")
 # The loader: starts the app like Trunk's, and on failure shows why in the shell.
@@ -46,7 +45,8 @@ const start = async () => {
 };
 start();
 """
-HASHED_ASSET = re.compile(r"-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$")
+INLINE_MODULE = re.compile(r'<script type="module">(.*?)</script>', re.S)
+HASHED_ASSET = re.compile(r"-[0-9a-f]{1,16}(_bg)?\.(js|wasm|css)$")
 
 
 def main(dist: pathlib.Path) -> None:
