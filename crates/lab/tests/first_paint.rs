@@ -38,12 +38,24 @@ fn fast_3g() -> Value {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn blocked_wasm_shows_what_to_send_support() -> Result<()> {
+    blocked_shows_what_to_send_support("*.wasm").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn blocked_js_glue_shows_what_to_send_support() -> Result<()> {
+    // The module the loader imports (wasm-bindgen's glue), not the loader.
+    blocked_shows_what_to_send_support("*/conncheck-*.js").await
+}
+
+/// Loads the page with requests matching `pattern` blocked by Chromium, as
+/// a proxy or security program would, and checks the shell's guidance.
+async fn blocked_shows_what_to_send_support(pattern: &str) -> Result<()> {
     let topology = Topology::start(Proxy::Healthy, Backend::Node(NodeMode::Healthy)).await?;
     let browser = Browser::start(&[]).await?;
     browser.watch_csp_violations().await?;
     browser.cdp("Network.enable", json!({})).await?;
     browser
-        .cdp("Network.setBlockedURLs", json!({ "urls": ["*.wasm"] }))
+        .cdp("Network.setBlockedURLs", json!({ "urls": [pattern] }))
         .await?;
     browser.client().goto(&topology.page_url("")).await?;
 
