@@ -1,12 +1,151 @@
 """Transferred size of the built page (HTML + JS + wasm + CSS + config):
-raw, gzip -9 and brotli -q 11, per file and in total, as a Markdown table."""
+raw, gzip -9 and brotli -q 11, per file and in total, as a Markdown table;
+then where the wasm's bytes go: its sections, and the code per crate as the
+name section of Trunk's module before wasm-opt tells it (wasm-opt drops the
+names; its -Oz shrinks every crate's code by a similar share)."""
 
+import collections
 import gzip
 import pathlib
+import re
 import subprocess
 import sys
 
 BUDGET_BROTLI = 150 * 1000  # issue 6: everything, brotli
+# Trunk's wasm-bindgen output, before wasm-opt: still has its name section.
+NAMED_WASM = pathlib.Path(__file__).resolve().parent.parent / "target/wasm-bindgen/release/conncheck_bg.wasm"
+SECTION_NAMES = {10: "code", 11: "data", 2: "imports", 7: "exports"}
+TOP_CRATES = 12
+SERDE = "serde, across crates"
+
+
+def leb(data: bytes, i: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[i]
+        i += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, i
+
+
+def sections(data: bytes) -> list[tuple[int, str, bytes]]:
+    """(id, custom name or "", payload) of every section of a wasm module."""
+    out, i = [], 8
+    while i < len(data):
+        sid = data[i]
+        size, i = leb(data, i + 1)
+        payload = data[i : i + size]
+        name = ""
+        if sid == 0:
+            length, j = leb(payload, 0)
+            name = payload[j : j + length].decode("utf-8", "replace")
+        out.append((sid, name, payload))
+        i += size
+    return out
+
+
+def imported_functions(payload: bytes) -> int:
+    count, i = leb(payload, 0)
+    functions = 0
+    for _ in range(count):
+        for _ in range(2):  # module and field names
+            length, i = leb(payload, i)
+            i += length
+        kind = payload[i]
+        i += 1
+        if kind == 0:
+            functions += 1
+            _, i = leb(payload, i)
+        elif kind in (1, 2):  # table (reftype + limits) or memory (limits)
+            i += kind == 1
+            flags, i = leb(payload, i)
+            _, i = leb(payload, i)
+            if flags & 1:
+                _, i = leb(payload, i)
+        elif kind == 3:
+            i += 2
+        else:
+            _, i = leb(payload, i)  # tag
+    return functions
+
+
+def crate_of(name: str) -> str:
+    """The crate a (legacy- or v0-mangled) function name belongs to; for
+    `<A as B>::f` the crate of A, where the code was instantiated for."""
+    legacy = re.match(r"_ZN(\d+)(.*)", name)
+    if legacy:
+        first = legacy.group(2)[: int(legacy.group(1))]
+        first = first.replace("$LT$", "").replace("$RF$", "").replace("..", "::").replace("$u20$", " ")
+        first = first.lstrip("_").removeprefix("impl ")
+        return re.split(r"::| ", first)[0] or "?"
+    v0 = re.search(r"Cs[0-9a-zA-Z]*_\d*?(\d+)([a-z_][a-z0-9_]*)", name)
+    if name.startswith("_R") and v0:
+        return v0.group(2)[: int(v0.group(1))]
+    # Demangled, as wasm-bindgen leaves them: `<a::B as c::D>::f::h…`.
+    plain = re.sub(r"^(<|&|mut |dyn |impl |\[|\()+", "", name)
+    crate = re.split(r"::|<| |\[", plain)[0]
+    return re.sub(r"\[[0-9a-f]+\]$", "", crate) or "(other)"
+
+
+def code_by_crate(path: pathlib.Path) -> collections.Counter:
+    secs = sections(path.read_bytes())
+    imports = sum(imported_functions(p) for sid, _, p in secs if sid == 2)
+    bodies = []
+    for sid, _, payload in secs:
+        if sid == 10:
+            count, i = leb(payload, 0)
+            for _ in range(count):
+                size, i = leb(payload, i)
+                bodies.append(size)
+                i += size
+    names = {}
+    for sid, name, payload in secs:
+        if sid == 0 and name == "name":
+            i = leb(payload, 0)[1] + len(name)
+            while i < len(payload):
+                sub = payload[i]
+                size, i = leb(payload, i + 1)
+                if sub == 1:
+                    count, j = leb(payload, i)
+                    for _ in range(count):
+                        index, j = leb(payload, j)
+                        length, j = leb(payload, j)
+                        names[index] = payload[j : j + length].decode("utf-8", "replace")
+                        j += length
+                i += size
+    by = collections.Counter()
+    for k, size in enumerate(bodies):
+        name = names.get(imports + k, "")
+        by[crate_of(name)] += size
+        # A cross-cut: the serde code of every crate (derives, visitors, serde_json).
+        if re.search(r"serializ|Serializ|serde", name):
+            by[SERDE] += size
+    return by
+
+
+def wasm_breakdown(wasm: pathlib.Path) -> list[str]:
+    lines = ["", f"Where the wasm's bytes go (`{wasm.name}`), by section, each compressed alone:", ""]
+    lines += ["| section | raw | brotli -q 11 |", "|---|---:|---:|"]
+    grouped = collections.defaultdict(bytes)
+    for sid, name, payload in sections(wasm.read_bytes()):
+        grouped[SECTION_NAMES.get(sid, "custom " + name if sid == 0 else "other")] += payload
+    for what, payload in sorted(grouped.items(), key=lambda kv: -len(kv[1])):
+        lines.append(f"| {what} | {len(payload):,} | {brotli_size(payload):,} |")
+    if not NAMED_WASM.exists():
+        return lines
+    by = code_by_crate(NAMED_WASM)
+    serde = by.pop(SERDE, 0)
+    total = sum(by.values())
+    lines += ["", "Code per crate, before wasm-opt (function bodies named in the name section):", ""]
+    lines += ["| crate | code bytes | share |", "|---|---:|---:|"]
+    for crate, size in by.most_common(TOP_CRATES):
+        lines.append(f"| {crate} | {size:,} | {100 * size / total:.1f} % |")
+    rest = total - sum(s for _, s in by.most_common(TOP_CRATES))
+    lines.append(f"| the other {max(len(by) - TOP_CRATES, 0)} | {rest:,} | {100 * rest / total:.1f} % |")
+    lines.append(f"| *of all these: serde (derived impls, visitors, serde_json)* | *{serde:,}* | *{100 * serde / total:.1f} %* |")
+    return lines
 
 
 def brotli_size(data: bytes) -> int:
@@ -23,6 +162,8 @@ def main(dist: str) -> None:
         sizes = [len(data), len(gzip.compress(data, 9)), brotli_size(data)]
         totals = [t + s for t, s in zip(totals, sizes)]
         kind = "loader js" if path.name.startswith("loader-") else path.suffix.lstrip(".")
+        if path.name == "nomodule.js":
+            kind = "nomodule js (old browsers only)"
         rows.append(f"| {kind} | {sizes[0]:,} | {sizes[1]:,} | {sizes[2]:,} |")
     rows.append(f"| **total** | **{totals[0]:,}** | **{totals[1]:,}** | **{totals[2]:,}** |")
     verdict = "within" if totals[2] <= BUDGET_BROTLI else "OVER"
@@ -35,6 +176,7 @@ def main(dist: str) -> None:
             *rows,
             "",
             f"Budget: {BUDGET_BROTLI:,} bytes brotli for everything: **{verdict}** budget.",
+            *[line for wasm in files if wasm.suffix == ".wasm" for line in wasm_breakdown(wasm)],
         ]
     )
     print(table)

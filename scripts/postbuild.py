@@ -4,9 +4,13 @@ Content-Security-Policy (script-src 'self', style-src 'self') and ready for
 gzip_static.
 
 Trunk injects its wasm loader as an inline <script type="module"> (Trunk
-issue 288), which script-src 'self' forbids. This moves it into a hashed file
-loaded with <script type="module" src integrity>, then refuses a page that
-still has inline script or style, and writes .gz copies of the hashed assets.
+issue 288), which script-src 'self' forbids. This replaces it by a hashed
+file loaded with <script type="module" src integrity>: the same start, but
+with a dynamic import, so that a blocked JS or wasm file, or a browser
+without WebAssembly, reveals the static shell's guidance (#boot-failed in
+index.html) instead of leaving "Checking your connection…" forever. Then it
+refuses a page that still has inline script or style, and writes .gz copies
+of the hashed assets.
 """
 import base64
 import gzip
@@ -15,6 +19,32 @@ import pathlib
 import re
 import sys
 
+TRUNK_IMPORT = re.compile(r"import init, \* as bindings from '(\./[\w.-]+\.js)';")
+TRUNK_WASM = re.compile(r"module_or_path: '(\./[\w.-]+\.wasm)'")
+# The loader: starts the app like Trunk's, and on failure shows why in the shell.
+LOADER = """const failed = (why) => {
+  document.body.setAttribute('data-conncheck-boot', 'failed');
+  const box = document.getElementById('boot-failed');
+  const reason = document.getElementById('boot-reason');
+  if (reason) reason.textContent = why;
+  if (box) box.hidden = false;
+};
+const start = async () => {
+  if (typeof WebAssembly !== 'object') {
+    failed('This browser does not run WebAssembly, which the check needs: it is too old, or WebAssembly is turned off (for example by a lockdown or hardening mode).');
+    return;
+  }
+  try {
+    const bindings = await import(__JS__);
+    const wasm = await bindings.default({ module_or_path: __WASM__ });
+    window.wasmBindings = bindings;
+    dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
+  } catch (e) {
+    failed('The check\\'s program (a WebAssembly file) did not load or did not start: a proxy, firewall or security program may block it, or the download broke off.');
+  }
+};
+start();
+"""
 INLINE_MODULE = re.compile(r'<script type="module">(.*?)</script>', re.S)
 HASHED_ASSET = re.compile(r"-[0-9a-f]{1,16}(_bg)?\.(js|wasm|css)$")
 
@@ -26,7 +56,10 @@ def main(dist: pathlib.Path) -> None:
     if len(loaders) > 1:
         sys.exit(f"postbuild: {index} has {len(loaders)} inline module scripts; expected Trunk's one loader")
     if loaders:
-        body = loaders[0].strip() + "\n"
+        js, wasm = TRUNK_IMPORT.search(loaders[0]), TRUNK_WASM.search(loaders[0])
+        if not (js and wasm):
+            sys.exit(f"postbuild: Trunk's loader in {index} has an unknown form:\n{loaders[0]}")
+        body = LOADER.replace("__JS__", repr(js.group(1))).replace("__WASM__", repr(wasm.group(1)))
         data = body.encode()
         name = f"loader-{hashlib.sha256(data).hexdigest()[:16]}.js"
         (dist / name).write_bytes(data)
