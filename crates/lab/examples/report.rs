@@ -24,9 +24,15 @@ async fn main() -> Result<()> {
         Some(scenario) => {
             let t = Topology::start(scenario.proxy, scenario.backend).await?;
             let query = query.as_deref().unwrap_or(scenario.query);
-            browser
-                .run_page(&t.page_url(query), Duration::from_secs(60))
-                .await?
+            let url = t.page_url(query);
+            let timeout = Duration::from_secs(60);
+            let report = if scenario.observes_after_report() {
+                browser.run_page_settled(&url, timeout).await?
+            } else {
+                browser.run_page(&url, timeout).await?
+            };
+            eprintln!("{}", t.error_log());
+            report
         }
         None => {
             let lab = Lab::start(LabOptions::new(default_dist())).await?;

@@ -31,7 +31,7 @@ use crate::privacy::redact_url;
 use crate::socketio::{connect_message, event_message, SioPacket};
 
 /// Sessions opened at most while looking for a second pod.
-pub const MAX_SESSIONS: u32 = 6;
+pub const MAX_SESSIONS: u32 = 10;
 /// Sends of one request that reached another pod than its session's.
 pub const MAX_TRIES: u32 = 32;
 /// Polls for one expected answer (a poll may bring other packets first).
