@@ -46,6 +46,11 @@ pub const SESSIONS_WITHOUT_COOKIES: u32 = 1;
 const WITH_COOKIES: &[Step] = &[Step::Connect, Step::Poll, Step::Pong, Step::Pong];
 const WITHOUT_COOKIES: &[Step] = &[Step::Pong; 8];
 pub const REQUEST_TIMEOUT_MS: Millis = 10_000;
+/// The whole check's bound, inside the driver's cap: a server may answer
+/// each request just before its timeout.
+pub const BUDGET_MS: Millis = 60_000;
+/// The budget's timer; a session's timer is its slot.
+const BUDGET_TIMER: Handle = Handle::MAX;
 /// The round trips of a run where no session is lost (one backend), every
 /// request after the previous answer.
 pub const ROUND_TRIPS: u32 = SESSIONS_WITH_COOKIES * (1 + WITH_COOKIES.len() as u32)
@@ -74,6 +79,9 @@ pub enum Stopped {
     Stalled,
     /// A rate limit answered (429, `Retry-After`, or 503 after answers).
     RateLimited,
+    /// The answers came too slowly for the sessions to end within the
+    /// check's budget.
+    TooSlow,
 }
 
 /// One session while it runs; folded into its [`ModeReport`] at the end.
@@ -437,7 +445,10 @@ impl StickyCheck {
     }
 
     fn finish(&mut self) -> Vec<Action> {
-        vec![Action::Finish(self.outcome())]
+        vec![
+            Action::CancelTimer { id: BUDGET_TIMER },
+            Action::Finish(self.outcome()),
+        ]
     }
 
     fn outcome(&mut self) -> Outcome {
@@ -475,6 +486,13 @@ pub(crate) fn summarize(d: &StickyData) -> (Status, String) {
             format!(
                 "A session opened, but its next request got no answer within {} s: affinity could not be tested.",
                 REQUEST_TIMEOUT_MS / 1000
+            ),
+        ),
+        (_, Some(Stopped::TooSlow)) => (
+            Status::Warn,
+            format!(
+                "The server answered too slowly for the sessions to finish within {} s: affinity could not be tested.",
+                BUDGET_MS / 1000
             ),
         ),
         (_, Some(Stopped::RateLimited)) => (
@@ -518,7 +536,12 @@ impl Check for StickyCheck {
         if self.endpoint.is_none() {
             return skipped_without_endpoint(&self.data);
         }
-        self.open(true)
+        let mut actions = vec![Action::SetTimer {
+            id: BUDGET_TIMER,
+            after_ms: BUDGET_MS,
+        }];
+        actions.extend(self.open(true));
+        actions
     }
 
     fn handle(&mut self, event: Event, _now: Millis) -> Vec<Action> {
@@ -540,6 +563,7 @@ impl Check for StickyCheck {
                 Some(slot) => self.on_answer(slot, Answer::NetworkError),
                 None => Vec::new(),
             },
+            Event::Timeout { id: BUDGET_TIMER } => self.stop(Stopped::TooSlow),
             Event::Timeout { id }
                 if self.sessions.get(id as usize).is_some_and(Option::is_some) =>
             {

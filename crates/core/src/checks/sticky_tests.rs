@@ -410,11 +410,8 @@ fn an_unanswered_handshake_ends_the_check_instead_of_waiting_more() {
         },
     ] {
         let mut s = start("");
-        let first = s.drain();
-        assert!(
-            matches!(&first[0], Action::Fetch { id: 1, .. }),
-            "{first:?}"
-        );
+        let first: Vec<_> = fetches(s.drain()).collect();
+        assert!(matches!(&first[..], [(1, _)]), "{first:?}");
         s.feed(silence, REQUEST_TIMEOUT_MS);
         let outcome = s.finished();
         assert_eq!(outcome.status, Status::Skip);
@@ -423,4 +420,30 @@ fn an_unanswered_handshake_ends_the_check_instead_of_waiting_more() {
             "no further request"
         );
     }
+}
+
+#[test]
+fn answers_just_before_each_timeout_end_within_the_budget() {
+    let mut s = start("");
+    assert!(s.drain().contains(&Action::SetTimer {
+        id: BUDGET_TIMER,
+        after_ms: BUDGET_MS
+    }));
+    s.feed(opened(OPEN), REQUEST_TIMEOUT_MS - 1);
+    s.feed(Event::Timeout { id: BUDGET_TIMER }, BUDGET_MS);
+    let outcome = s.finished().clone();
+    assert_eq!(outcome.status, Status::Warn);
+    assert!(
+        outcome.summary.contains("too slowly"),
+        "{}",
+        outcome.summary
+    );
+    let d: StickyData = serde_json::from_value(outcome.data).unwrap();
+    assert_eq!(d.stopped, Some(Stopped::TooSlow));
+    const {
+        assert!(
+            BUDGET_MS + REQUEST_TIMEOUT_MS < 120_000,
+            "inside the driver's cap"
+        )
+    };
 }
