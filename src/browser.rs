@@ -14,7 +14,6 @@ pub fn window() -> web_sys::Window {
     web_sys::window().expect("conncheck runs in a browser window")
 }
 
-/// Milliseconds on the page's monotonic clock (`performance.now()`).
 /// 64 random bits from `crypto.getRandomValues` (the cross-pod probe's room
 /// and nonce must not be guessable by other clients).
 pub fn random_seed() -> u64 {
@@ -36,6 +35,7 @@ pub fn random_seed() -> u64 {
     }
 }
 
+/// Milliseconds on the page's monotonic clock (`performance.now()`).
 pub fn now_ms() -> f64 {
     window()
         .performance()

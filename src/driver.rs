@@ -25,6 +25,13 @@ pub const HARD_CAP_MARGIN_MS: Millis = 120_000;
 
 pub(crate) enum Input {
     Event(Event),
+    /// A timer fired; `set` tells which setting of it, so that a timer
+    /// replaced or cancelled after it fired (its event still queued) is
+    /// never seen by the check.
+    Timer {
+        id: Handle,
+        set: u64,
+    },
     Overran,
     /// A granted `getUserMedia` stream, for the driver to hold.
     Stream {
@@ -83,13 +90,14 @@ async fn run_with(
         tx: tx.clone(),
         sockets: HashMap::new(),
         timers: HashMap::new(),
+        timer_sets: 0,
         fetches: HashMap::new(),
         streams: HashMap::new(),
         peers: HashMap::new(),
         sink,
     };
     let cap_tx = tx.clone();
-    let _cap = Timeout::new(cap_ms.min(u32::MAX as u64) as u32, move || {
+    let _cap = Timeout::new(cap_ms.min(i32::MAX as u64) as u32, move || {
         let _ = cap_tx.unbounded_send(Input::Overran);
     });
     let started = now();
@@ -114,6 +122,13 @@ async fn run_with(
         }
         actions = match rx.next().await {
             Some(Input::Event(event)) => check.handle(event, now()),
+            Some(Input::Timer { id, set }) => match io.timers.get(&id) {
+                Some((_, current)) if *current == set => {
+                    io.timers.remove(&id);
+                    check.handle(Event::Timeout { id }, now())
+                }
+                _ => Vec::new(),
+            },
             Some(Input::Stream {
                 id,
                 kind,
@@ -137,7 +152,9 @@ fn now() -> Millis {
 struct Io {
     tx: UnboundedSender<Input>,
     sockets: HashMap<Handle, Socket>,
-    timers: HashMap<Handle, Timeout>,
+    timers: HashMap<Handle, (Timeout, u64)>,
+    /// How many timers were set: each setting's number.
+    timer_sets: u64,
     fetches: HashMap<Handle, AbortController>,
     streams: HashMap<Handle, (MediaKind, MediaStream)>,
     peers: HashMap<Handle, Peer>,
@@ -167,10 +184,14 @@ impl Io {
                 }
                 Action::SetTimer { id, after_ms } => {
                     let tx = self.tx.clone();
-                    let timer = Timeout::new(after_ms.min(u32::MAX as u64) as u32, move || {
-                        let _ = tx.unbounded_send(Input::Event(Event::Timeout { id }));
+                    self.timer_sets += 1;
+                    let set = self.timer_sets;
+                    // setTimeout takes a signed 32-bit delay.
+                    let delay = after_ms.min(i32::MAX as u64) as u32;
+                    let timer = Timeout::new(delay, move || {
+                        let _ = tx.unbounded_send(Input::Timer { id, set });
                     });
-                    self.timers.insert(id, timer); // drops, and so cancels, a pending one
+                    self.timers.insert(id, (timer, set)); // drops, and so cancels, a pending one
                 }
                 Action::ReadCookies { id } => {
                     let tx = self.tx.clone();

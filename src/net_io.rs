@@ -101,18 +101,21 @@ impl Socket {
             let too_big = data
                 .dyn_ref::<js_sys::JsString>()
                 .is_some_and(|s| s.length() > MAX_WS_MESSAGE);
-            let event = match data.as_string() {
-                Some(_) if too_big => Event::WsClosed {
+            let event = if too_big {
+                Event::WsClosed {
                     id,
                     code: 1009,
                     reason: format!("a message longer than {MAX_WS_MESSAGE} characters"),
                     clean: false,
-                },
-                Some(text) => Event::WsMessage { id, text },
-                None => Event::WsBinary {
-                    id,
-                    len: js_sys::Uint8Array::new(&data).length() as usize,
-                },
+                }
+            } else {
+                match data.as_string() {
+                    Some(text) => Event::WsMessage { id, text },
+                    None => Event::WsBinary {
+                        id,
+                        len: js_sys::Uint8Array::new(&data).length() as usize,
+                    },
+                }
             };
             send(&message_tx, event);
         });

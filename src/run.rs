@@ -9,8 +9,8 @@
 //! the jar, and sessions opened by the others would reach the wrong
 //! backend: a fault the real app, which handshakes once, does not have.
 //! Observations whose length depends on the server (the first ping after an
-//! upgrade, a configured lifetime) go on after the report is published, and
-//! update it when they end.
+//! upgrade, a configured lifetime, the cross-pod probe) go on after the
+//! report is published, and update it when they end.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -58,22 +58,24 @@ impl CookieGate {
     }
 
     async fn wait(&self) {
-        // A dropped sender also opens it: nothing is left to wait for.
         let _ = self.opened.clone().await;
     }
 }
 
-/// Which checks set the gate's moment, and which wait for it.
+/// Which checks set the gate's moment, and which wait for it (the checks
+/// observed after the report never meet the gate).
 fn gate_role(id: CheckId) -> (bool, bool) {
     match id {
         CheckId::SocketioHandshake => (true, false),
         CheckId::Websocket
         | CheckId::SocketioUpgrade
         | CheckId::StickySession
-        | CheckId::AffinityCookie
+        | CheckId::AffinityCookie => (false, true),
+        CheckId::SecureContext
+        | CheckId::Media
+        | CheckId::Webrtc
         | CheckId::ConnectionLifetime
-        | CheckId::CrossPod => (false, true),
-        CheckId::SecureContext | CheckId::Media | CheckId::Webrtc => (false, false),
+        | CheckId::CrossPod => (false, false),
     }
 }
 
@@ -104,6 +106,9 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
     });
 
     let gate = CookieGate::new();
+    if !checks.iter().any(|c| gate_role(c.id()).0) {
+        gate.open(); // nothing would open it
+    }
     let (tx, mut entries) = mpsc::unbounded();
     let count = checks.len();
     for (index, check) in checks.into_iter().enumerate() {
@@ -195,27 +200,32 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
         if config.lifetime_s > 0 {
             let expected_ms = Some(config.lifetime_s as f64 * 1000.0);
             let check = checks::lifetime_on_demand(&config);
-            spawn_local(observe(check, expected_ms, dispatch.clone()));
+            observe(check, expected_ms, &dispatch);
         }
         if let Some(check) = checks::cross_pod(&config, browser::random_seed()) {
-            spawn_local(observe(check, None, dispatch.clone()));
+            observe(check, None, &dispatch);
         }
     }
 }
 
-/// A check observed after the report, which it updates when it ends.
-async fn observe(
+/// Observes a check after the report, which it updates when it ends. The
+/// state goes back to `running` in the same turn as the report, before the
+/// page renders it.
+fn observe(
     check: Box<dyn conncheck_core::check::Check>,
     expected_ms: Option<f64>,
-    dispatch: UseReducerDispatcher<State>,
+    dispatch: &UseReducerDispatcher<State>,
 ) {
     dispatch.dispatch(Msg::Observing {
         id: check.id(),
         at_ms: Some(browser::now_ms()),
         expected_ms,
     });
-    let result = driver::run(check).await;
-    dispatch.dispatch(Msg::Observed(result));
+    let dispatch = dispatch.clone();
+    spawn_local(async move {
+        let result = driver::run(check).await;
+        dispatch.dispatch(Msg::Observed(result));
+    });
 }
 
 /// The user-started connection lifetime test.

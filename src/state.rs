@@ -59,7 +59,7 @@ pub struct State {
     /// Checks the user started that are still running.
     pub user_running: u32,
     /// Automatic observations still going on after the report was complete
-    /// (the first server ping, a configured lifetime).
+    /// (the first server ping, a configured lifetime, the cross-pod probe).
     pub observing: u32,
     /// How many times a complete report was published: the durable
     /// automation hook `data-conncheck-reports` (the state may already be

@@ -257,6 +257,20 @@ fn apply_all(
             }
             Ok(()) => {}
             Err(message) => {
+                // An unknown key is the link's own text: one that looks like
+                // a token is not repeated into the report.
+                let known = KNOWN_KEYS.contains(&key);
+                let (key, message) = match crate::privacy::redact_key(key) {
+                    Some(redacted) if !known => (
+                        redacted,
+                        format!(
+                            "an unknown key, ignored; known keys: {}",
+                            KNOWN_KEYS.join(", ")
+                        ),
+                    ),
+                    _ => (key.to_owned(), message),
+                };
+                let key = key.as_str();
                 errors.push(ConfigError {
                     key: key.to_owned(),
                     source,

@@ -213,3 +213,17 @@ fn internationalized_host_names_are_refused_with_a_message() {
         c.errors
     );
 }
+
+#[test]
+fn a_token_like_unknown_key_from_a_link_is_not_repeated() {
+    let c = resolve_with("{}", "?a1b2c3d4e5f6a7b8c9d0e1f2=1&colour=red&x%40y=1");
+    let keys: Vec<&str> = c.errors.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(keys, ["REDACTED", "colour", "REDACTED"]);
+    let report = serde_json::to_string(&ReportConfig::from(&c)).unwrap();
+    assert!(!report.contains("a1b2c3d4e5f6a7b8c9d0e1f2"), "{report}");
+    assert!(!report.contains("x@y"), "{report}");
+    assert!(
+        c.errors[1].message.contains("\"colour\""),
+        "plain names stay"
+    );
+}

@@ -60,6 +60,17 @@ fn redact_segment(segment: &str) -> String {
     }
 }
 
+/// A configuration key from a link as the report may repeat it: `None`
+/// when it can stand as it is, the redaction marker when it looks like a
+/// token (a link `?<secret>` would otherwise carry it into the report).
+pub fn redact_key(key: &str) -> Option<String> {
+    let redacted = redact_segment(key);
+    let odd = key
+        .chars()
+        .any(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'));
+    (redacted != key || odd).then(|| REDACTED.to_owned())
+}
+
 /// Longest free text (an error message, a close reason) kept in a report.
 pub const MAX_TEXT_CHARS: usize = 300;
 

@@ -18,7 +18,6 @@ pub enum SioPacket {
         namespace: String,
         message: String,
     },
-    /// Events, acks and binary packets: not used by the checks.
     /// `2[/nsp,][id]["name",…]`.
     Event {
         namespace: String,
@@ -31,6 +30,7 @@ pub enum SioPacket {
         id: u64,
         args: Vec<Value>,
     },
+    /// Binary packets, and events or acks that do not parse: not used.
     Other {
         kind: u8,
         namespace: String,

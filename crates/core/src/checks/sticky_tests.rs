@@ -292,7 +292,7 @@ fn an_unanswered_follow_up_is_a_stalled_session_and_ends_the_check() {
     s.drain();
     s.feed(opened(OPEN), 1);
     s.drain();
-    s.feed(Event::Timeout { id: 0 }, 10_001);
+    s.feed(Event::Timeout { id: 2 }, 10_001);
     let outcome = s.finished().clone();
     assert_eq!(outcome.status, Status::Fail);
     assert!(
@@ -403,7 +403,7 @@ fn invalid_endpoint_skips() {
 #[test]
 fn an_unanswered_handshake_ends_the_check_instead_of_waiting_more() {
     for silence in [
-        Event::Timeout { id: 0 },
+        Event::Timeout { id: 1 },
         Event::HttpFailed {
             id: 1,
             message: "TypeError: Failed to fetch".into(),
@@ -446,4 +446,18 @@ fn answers_just_before_each_timeout_end_within_the_budget() {
             "inside the driver's cap"
         )
     };
+}
+
+#[test]
+fn a_stale_timeout_of_an_answered_request_is_not_a_stall() {
+    let mut s = start("");
+    s.drain();
+    s.feed(opened(OPEN), 1);
+    // The handshake's timer fired just as its answer came: queued behind it.
+    s.feed(Event::Timeout { id: 1 }, 10_000);
+    assert!(
+        s.outcome.is_none(),
+        "the CONNECT (request 2) is still awaited"
+    );
+    assert_eq!(s.check.data.stopped, None);
 }

@@ -324,6 +324,10 @@ impl UpgradeCheck {
             }
             UpgradePhase::Opening => self.up_close(UpgradeResult::OpenTimeout),
             UpgradePhase::Probing => self.up_close(UpgradeResult::NoProbeAnswer),
+            // A ping interval longer than this page waits is no fault.
+            UpgradePhase::AwaitingPing if !self.ping_awaited() => {
+                self.up_close(UpgradeResult::Upgraded)
+            }
             UpgradePhase::AwaitingPing => self.up_close(UpgradeResult::UpgradedNoPing),
             UpgradePhase::Closing => self.up_end(UpgradeResult::ClosedEarly),
             UpgradePhase::Done => Vec::new(),
@@ -431,6 +435,11 @@ impl UpgradeCheck {
         Outcome::judged(summarize(&self.data), &self.data)
     }
 
+    /// Whether the server's first ping comes within the page's wait.
+    fn ping_awaited(&self) -> bool {
+        ping_within_wait(self.data.upgrade.ping_interval_ms)
+    }
+
     /// Upgraded, every other probe done, only the server's first ping to
     /// come: what the report says until it comes (or does not).
     fn interim(&mut self) -> Option<Action> {
@@ -448,6 +457,11 @@ impl UpgradeCheck {
     }
 }
 
+/// Whether a ping every `interval` comes within [`MAX_PING_WAIT_MS`].
+fn ping_within_wait(interval: Option<Millis>) -> bool {
+    interval.is_none_or(|i| i.saturating_add(PING_GRACE_MS) <= MAX_PING_WAIT_MS)
+}
+
 pub(crate) fn summarize(d: &UpgradeData) -> (Status, String) {
     use DirectResult as D;
     use UpgradeResult as U;
@@ -462,8 +476,12 @@ pub(crate) fn summarize(d: &UpgradeData) -> (Status, String) {
                 (Some(ping), _) => format!(
                     "Upgrade to WebSocket in {upgrade_ms} ms, first server ping after {ping} ms."
                 ),
-                (None, Some(interval)) => format!(
+                (None, Some(interval)) if ping_within_wait(Some(interval)) => format!(
                     "Upgrade to WebSocket in {upgrade_ms} ms; waiting for the server's first ping (every {}).",
+                    seconds(interval)
+                ),
+                (None, Some(interval)) => format!(
+                    "Upgrade to WebSocket in {upgrade_ms} ms; the server pings every {}, longer than this page waits.",
                     seconds(interval)
                 ),
                 (None, None) => format!("Upgrade to WebSocket in {upgrade_ms} ms."),

@@ -444,3 +444,24 @@ fn a_server_closing_while_the_ping_is_awaited_still_ends_closed_early() {
         "the interim never becomes the result"
     );
 }
+
+#[test]
+fn a_ping_interval_longer_than_the_wait_is_no_warning() {
+    const SLOW_PINGS: &str = r#"0{"sid":"SID-UP-1","upgrades":["websocket"],"pingInterval":90000,"pingTimeout":20000,"maxPayload":1000000}"#;
+    let mut s = start("");
+    s.drain();
+    s.feed(response(HANDSHAKE, 200, SLOW_PINGS), 10);
+    s.feed(Event::WsOpened { id: UPGRADE }, 12);
+    s.feed(msg(UPGRADE, "3probe"), 14);
+    healthy_direct_and_plain(&mut s);
+    s.feed(Event::Timeout { id: UPGRADE }, 14 + MAX_PING_WAIT_MS);
+    s.feed(closed(UPGRADE, 1000, true), 15 + MAX_PING_WAIT_MS);
+    let outcome = s.finished();
+    assert_eq!(outcome.status, Status::Pass, "{}", outcome.summary);
+    assert_eq!(data(outcome).upgrade.result, Some(UpgradeResult::Upgraded));
+    assert!(
+        outcome.summary.contains("longer than this page waits"),
+        "{}",
+        outcome.summary
+    );
+}

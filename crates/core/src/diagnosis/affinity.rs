@@ -126,6 +126,7 @@ mod tests {
             confidence: 0.99997,
             min_backends: (with + without > 0).then_some(2),
             stopped: None,
+            limit_signal: None,
         }
     }
 

@@ -4,7 +4,7 @@
 
 use super::socketio_texts as texts;
 use crate::checks::handshake::{HandshakeData, NamespaceResult, Reachability};
-use crate::checks::sticky::{StickyData, Stopped};
+use crate::checks::sticky::{LimitSignal, StickyData, Stopped};
 use crate::checks::upgrade::{DirectResult, UpgradeData, UpgradeResult};
 use crate::checks::websocket::{TargetKind, TargetResult, WebSocketData};
 use crate::classify::{
@@ -23,10 +23,13 @@ pub(super) fn findings(
     let limited = rate_limit_evidence(hs, up, sticky);
     let stalled = stall_evidence(hs, sticky);
     if let Some(h) = hs {
-        // A 503 beside answers that succeeded is the limit, not the server.
-        found.extend(handshake_finding(h).filter(|f| {
-            !(limited.is_some() && f.id == crate::catalog::FindingId::SocketioServerError)
-        }));
+        // The handshake's own 503, counted as the limit, is not the server.
+        let open_limited = limited.as_ref().is_some_and(|l| l.handshake_limited);
+        found.extend(
+            handshake_finding(h).filter(|f| {
+                !(open_limited && f.id == crate::catalog::FindingId::SocketioServerError)
+            }),
+        );
         if let Some(ns) = &h.namespace {
             if let NamespaceResult::Refused { message } = &ns.result {
                 found.push(texts::namespace_rejected(&ns.namespace, message));
@@ -46,18 +49,26 @@ pub(super) fn findings(
     if limited.is_none() && stalled.is_none() {
         found.extend(websocket_blocked(ws, hs, up));
     }
-    found.extend(limited.map(texts::rate_limited));
+    found.extend(limited.map(|l| texts::rate_limited(l.evidence)));
     found.extend(stalled.map(texts::session_stalled));
     found
 }
 
-/// Requests a rate limit answered: 429, `Retry-After`, or a 503 while
-/// other requests of the page succeeded.
+/// What points at a rate limit.
+struct Limited {
+    evidence: Vec<String>,
+    /// The polling handshake's own answer is one of them.
+    handshake_limited: bool,
+}
+
+/// Requests a rate limit answered: 429 or `Retry-After` (one is enough), or
+/// 503 while other requests of the page succeeded (two are needed: a single
+/// one is as likely a moment without ready pods).
 fn rate_limit_evidence(
     hs: Option<&HandshakeData>,
     up: Option<&UpgradeData>,
     sticky: Option<&StickyData>,
-) -> Option<Vec<String>> {
+) -> Option<Limited> {
     let mut steps: Vec<(&str, &HttpStep)> = Vec::new();
     if let Some(h) = hs {
         steps.extend(h.open.as_ref().map(|s| ("Polling handshake", s)));
@@ -92,31 +103,60 @@ fn rate_limit_evidence(
     let limited = |o: &HttpObservation| {
         o.rate_limit_signal() || (o.status == SERVICE_UNAVAILABLE && succeeded)
     };
-    let mut evidence: Vec<String> = observations
+    let limited_answers: Vec<(&str, &HttpObservation, Option<u64>)> = observations
         .filter(|(_, o, _)| limited(o))
-        .map(|(what, o, ms)| format!("{what}: {} after {ms} ms", o.describe_limit()))
+        .map(|(what, o, ms)| (what, o, Some(ms)))
+        .chain(
+            namespace
+                .filter(|o| limited(o))
+                .map(|o| ("Namespace CONNECT", o, None)),
+        )
         .collect();
-    if let Some(o) = namespace.filter(|o| limited(o)) {
-        evidence.push(format!("Namespace CONNECT: {}", o.describe_limit()));
-    }
-    if let Some(d) = sticky {
-        let n = d
-            .with_cookies
+    let sticky_strong = sticky.is_some_and(|d| {
+        matches!(
+            d.limit_signal,
+            Some(LimitSignal::TooManyRequests | LimitSignal::RetryAfter)
+        )
+    });
+    let strong = limited_answers
+        .iter()
+        .filter(|(_, o, _)| o.rate_limit_signal())
+        .count()
+        .saturating_add(usize::from(sticky_strong));
+    let sticky_limited = sticky.map_or(0, |d| {
+        d.with_cookies
             .rate_limited
-            .saturating_add(d.without_cookies.rate_limited);
-        if n > 0 {
-            evidence.push(format!(
-                "Sticky-session probe: {n} request(s) answered by a rate limit; the probe stopped there and counted no lost session"
-            ));
-        }
-    }
-    if evidence.is_empty() {
+            .saturating_add(d.without_cookies.rate_limited)
+    });
+    let signals = limited_answers
+        .len()
+        .saturating_add(sticky_limited as usize);
+    if strong == 0 && signals < 2 {
         return None;
+    }
+    let mut evidence: Vec<String> = limited_answers
+        .iter()
+        .map(|(what, o, ms)| match ms {
+            Some(ms) => format!("{what}: {} after {ms} ms", o.describe_limit()),
+            None => format!("{what}: {}", o.describe_limit()),
+        })
+        .collect();
+    if sticky_limited > 0 {
+        evidence.push(format!(
+            "Sticky-session probe: {sticky_limited} request(s) answered by a rate limit; the probe stopped there and counted no lost session"
+        ));
     }
     if succeeded {
         evidence.push("Other requests of the same page succeeded moments before or after".into());
     }
-    Some(evidence)
+    let handshake_limited = hs
+        .and_then(|h| h.open.as_ref())
+        .and_then(HttpStep::observation)
+        .is_some_and(limited);
+    Some(Limited {
+        evidence,
+        handshake_limited,
+    })
 }
 
 /// The handshake was answered, and then a request of the session was not.

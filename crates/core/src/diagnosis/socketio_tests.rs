@@ -428,12 +428,13 @@ fn rate_limits_are_named_and_explain_the_websocket_failures() {
         ),
         // Retry-After on another status.
         (with_header(400, ("retry-after", "3"), ""), None),
-        // nginx's default 503 while the upgrade's handshake got 200.
+        // nginx's default 503, twice, while the upgrade's handshake got 200.
         (answered(503, "<html>503</html>"), None),
     ];
     for (open, namespace) in cases {
         let mut up = blocked_upgrade();
         up.upgrade.handshake = Some(answered(200, NODE_OPEN));
+        up.plain_get = Some(answered(503, "<html>503</html>"));
         let found = ids(
             Some(websocket(TargetResult::ClosedBeforeOpen, 1006)),
             Some(handshake(open, namespace)),
@@ -441,6 +442,38 @@ fn rate_limits_are_named_and_explain_the_websocket_failures() {
         );
         assert_eq!(found, [FindingId::RateLimited]);
     }
+}
+
+#[test]
+fn a_single_503_beside_successes_is_a_server_error_not_a_rate_limit() {
+    // A moment without ready pods (a rolling deploy) looks like this.
+    let mut up = upgrade(
+        UpgradeResult::Upgraded,
+        DirectResult::Connected,
+        bad_request(),
+    );
+    up.upgrade.handshake = Some(answered(200, NODE_OPEN));
+    let found = ids(
+        None,
+        Some(handshake(answered(503, "<html>503</html>"), None)),
+        Some(up),
+    );
+    assert_eq!(found, [FindingId::SocketioServerError]);
+}
+
+#[test]
+fn a_server_error_stays_beside_a_limit_elsewhere() {
+    let mut up = blocked_upgrade();
+    up.plain_get = Some(answered(429, ""));
+    let found = ids(
+        None,
+        Some(handshake(answered(502, "<html>502</html>"), None)),
+        Some(up),
+    );
+    assert_eq!(
+        found,
+        [FindingId::SocketioServerError, FindingId::RateLimited]
+    );
 }
 
 #[test]
@@ -482,6 +515,7 @@ fn sticky_sessions_stopped_by_a_limit_count_as_rate_limited() {
         },
         affinity: Affinity::Unknown,
         stopped: Some(Stopped::RateLimited),
+        limit_signal: Some(crate::checks::sticky::LimitSignal::TooManyRequests),
         confidence: 0.5,
         min_backends: None,
     };
@@ -497,6 +531,7 @@ fn sticky_sessions_stopped_by_a_limit_count_as_rate_limited() {
     let stalled = StickyData {
         with_cookies: with,
         stopped: Some(Stopped::Stalled),
+        limit_signal: None,
         ..sticky
     };
     let found = findings(None, Some(&healthy_handshake()), None, Some(&stalled));
