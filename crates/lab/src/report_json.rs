@@ -77,6 +77,19 @@ pub async fn run_named(name: &str) -> Result<(Value, &'static Scenario)> {
     Ok((report, scenario))
 }
 
+/// Runs the named scenario once; its report must have exactly the table's
+/// finding ids (a test assertion: panics with the report otherwise).
+pub async fn run_as_expected(name: &str) -> Result<Value> {
+    let (report, scenario) = run_named(name).await?;
+    let (alarms, misses) = compare(&report, scenario.expected);
+    assert!(
+        alarms.is_empty() && misses.is_empty(),
+        "{name}: false alarms {alarms:?}, misses {misses:?}; findings {:?} in {report:#}",
+        finding_ids(&report)
+    );
+    Ok(report)
+}
+
 /// What a report got wrong against the expected ids: (false alarms: found
 /// but not expected; misses: expected but not found).
 pub fn compare(report: &Value, expected: &[&str]) -> (Vec<String>, Vec<String>) {

@@ -7,22 +7,10 @@
 //! report, which then updates.
 
 use anyhow::Result;
-use conncheck_lab::report_json::{check, compare, finding_ids, run_named};
-use serde_json::Value;
-
-async fn settled(name: &str) -> Result<Value> {
-    let (report, scenario) = run_named(name).await?;
-    let (alarms, misses) = compare(&report, scenario.expected);
-    assert!(
-        alarms.is_empty() && misses.is_empty(),
-        "{name}: false alarms {alarms:?}, misses {misses:?}; findings {:?} in {report:#}",
-        finding_ids(&report)
-    );
-    Ok(report)
-}
+use conncheck_lab::report_json::{check, run_as_expected};
 
 async fn delivered(name: &str) -> Result<()> {
-    let report = settled(name).await?;
+    let report = run_as_expected(name).await?;
     let cross = check(&report, "cross-pod");
     assert_eq!(cross["status"], "pass", "{name}: {cross:#}");
     assert_eq!(cross["data"]["result"]["result"], "delivered", "{cross:#}");
@@ -38,7 +26,7 @@ async fn delivered(name: &str) -> Result<()> {
 }
 
 async fn not_delivered(name: &str) -> Result<()> {
-    let report = settled(name).await?;
+    let report = run_as_expected(name).await?;
     let cross = check(&report, "cross-pod");
     assert_eq!(cross["status"], "fail", "{name}: {cross:#}");
     assert_eq!(

@@ -8,25 +8,11 @@
 
 use anyhow::Result;
 use conncheck_lab::haproxy::SHORT_TUNNEL;
-use conncheck_lab::report_json::{check, compare, finding_ids, run_named};
-use serde_json::Value;
-
-/// Runs the named scenario once; its report must have exactly the table's
-/// finding ids.
-async fn exactly_as_expected(name: &str) -> Result<Value> {
-    let (report, scenario) = run_named(name).await?;
-    let (alarms, misses) = compare(&report, scenario.expected);
-    assert!(
-        alarms.is_empty() && misses.is_empty(),
-        "{name}: false alarms {alarms:?}, misses {misses:?}; findings {:?} in {report:#}",
-        finding_ids(&report)
-    );
-    Ok(report)
-}
+use conncheck_lab::report_json::{check, finding_ids, run_as_expected};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn report_does_not_wait_for_the_default_first_ping() -> Result<()> {
-    let report = exactly_as_expected("node").await?;
+    let report = run_as_expected("node").await?;
     let announced = &check(&report, "socketio-handshake")["data"]["negotiated"];
     let interval = announced["ping_interval_ms"].as_u64().expect("announced");
     assert_eq!(interval, 25_000, "socket.io's default, nothing configured");
@@ -42,7 +28,7 @@ async fn report_does_not_wait_for_the_default_first_ping() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn allow_request_refusing_everything_is_only_forbidden() -> Result<()> {
-    let report = exactly_as_expected("forbidden").await?;
+    let report = run_as_expected("forbidden").await?;
     assert_eq!(
         check(&report, "socketio-handshake")["data"]["open"]["status"],
         403
@@ -51,7 +37,7 @@ async fn allow_request_refusing_everything_is_only_forbidden() -> Result<()> {
 }
 
 async fn rate_limited(name: &str) -> Result<()> {
-    let report = exactly_as_expected(name).await?;
+    let report = run_as_expected(name).await?;
     let ids = finding_ids(&report);
     assert!(!ids.contains(&"websocket-blocked"), "{ids:?}");
     assert!(!ids.contains(&"sticky-session-missing"), "{ids:?}");
@@ -70,7 +56,7 @@ async fn nginx_limit_req_default_503_is_rate_limited() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn session_stalled_after_the_handshake_is_named() -> Result<()> {
-    let report = exactly_as_expected("stalled").await?;
+    let report = run_as_expected("stalled").await?;
     let sticky = check(&report, "sticky-session");
     assert_ne!(
         sticky["status"], "pass",
@@ -82,7 +68,7 @@ async fn session_stalled_after_the_handshake_is_named() -> Result<()> {
 /// No affinity over `pods`: caught, and a backend estimate, if any, within
 /// one of the truth.
 async fn round_robin(name: &str, pods: i64) -> Result<()> {
-    let report = exactly_as_expected(name).await?;
+    let report = run_as_expected(name).await?;
     let sticky = &check(&report, "sticky-session")["data"];
     assert_eq!(sticky["affinity"], "missing");
     if let Some(estimate) = sticky.get("backends_estimate").filter(|v| !v.is_null()) {
@@ -134,7 +120,7 @@ async fn haproxy_round_robin_is_caught() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn haproxy_short_tunnel_timeout_cuts_the_connection() -> Result<()> {
-    let report = exactly_as_expected("haproxy-tunnel").await?;
+    let report = run_as_expected("haproxy-tunnel").await?;
     let lifetime = &check(&report, "connection-lifetime")["data"];
     assert_eq!(lifetime["close"]["code"], 1006, "{lifetime:#}");
     let measured = lifetime["lifetime_ms"]
