@@ -196,7 +196,7 @@ async fn main() -> Result<()> {
     out.push("| | round trips |".into());
     out.push("|---|---:|".into());
     out.push(format!(
-        "| measured: navigation to done, {slow_done:.0} ms | **{:.1}** |",
+        "| measured: navigation to the first complete report, {slow_done:.0} ms | **{:.1}** |",
         slow_done / RTT_MS
     ));
     out.push(format!(
@@ -205,7 +205,7 @@ async fn main() -> Result<()> {
     out.push(format!(
         "| minimum: the first Socket.IO handshake alone, so the cookie jar settles | {first_handshake:.0} |"
     ));
-    out.push(format!("| minimum: sticky-session, sessions with cookies one after another, then those without together | {sticky:.0} |"));
+    out.push(format!("| minimum: sticky-session, its sessions with and without cookies, one request after another | {sticky:.0} |"));
     out.push(format!("| minimum: socketio-upgrade, handshake, WebSocket open, probe (the first ping comes after the report) | {upgrade:.0} |"));
     out.push("| minimum: the others (concurrent, shorter) | ≤ 3 |".into());
     out.push(format!(
