@@ -208,9 +208,22 @@ impl Drop for Lab {
 
 /// A free loopback port (bound, then released for the caller's server).
 pub fn free_port() -> Result<u16> {
-    Ok(std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
-        .local_addr()?
-        .port())
+    // Handed out once each, below Linux's ephemeral range (32768 and up):
+    // a port the kernel gives a `bind(0)` (the lab's in-process servers,
+    // browsers, other tests of this process) can then never be the one a
+    // server started a moment later was promised.
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    const FIRST: u32 = 20_000;
+    const SPAN: u32 = 12_000;
+    let start = std::process::id().wrapping_mul(7919) % SPAN;
+    for _ in 0..SPAN {
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let port = (FIRST + (start + n) % SPAN) as u16;
+        if std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).is_ok() {
+            return Ok(port);
+        }
+    }
+    anyhow::bail!("no free loopback port between {FIRST} and {}", FIRST + SPAN)
 }
 
 /// Waits until something listens on `port`, checking `alive` between tries.
