@@ -1,22 +1,8 @@
 //! The link-target rule (config_target.rs) and provenance, as
 //! `resolve` applies them: table tests over the WHATWG parser's edge cases.
 
+use super::tests::{error_keys, resolve_with};
 use super::*;
-
-fn page() -> Url {
-    Url::parse("https://chat.example.com/conncheck/?x=1").unwrap()
-}
-
-fn resolve_with(file: &str, query: &str) -> Config {
-    resolve(&page(), &FileLoad::Loaded(file.into()), query)
-}
-
-fn error_keys(c: &Config) -> Vec<(&str, Source)> {
-    c.errors
-        .iter()
-        .map(|e| (e.key.as_str(), e.source))
-        .collect()
-}
 
 /// The WHATWG parser's edge cases, as a link gives them (percent-decoded
 /// by the query parser first): every one either resolves to the page's own

@@ -4,11 +4,11 @@ fn page() -> Url {
     Url::parse("https://chat.example.com/conncheck/?x=1").unwrap()
 }
 
-fn resolve_with(file: &str, query: &str) -> Config {
+pub(super) fn resolve_with(file: &str, query: &str) -> Config {
     resolve(&page(), &FileLoad::Loaded(file.into()), query)
 }
 
-fn error_keys(c: &Config) -> Vec<(&str, Source)> {
+pub(super) fn error_keys(c: &Config) -> Vec<(&str, Source)> {
     c.errors
         .iter()
         .map(|e| (e.key.as_str(), e.source))

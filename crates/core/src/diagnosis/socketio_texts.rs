@@ -173,7 +173,7 @@ pub fn rate_limited(evidence: Vec<String>) -> Finding {
         Severity::Critical,
         "Live updates will be unreliable: the server turns away some of your connection requests because there are too many.",
         "A rate limit in front of the Socket.IO server refused some of this page's requests (HTTP 429, a \
-         Retry-After header, or a 503 while other requests of the same page succeeded). A Socket.IO client \
+         Retry-After header, or 503s while other requests of the same page succeeded). A Socket.IO client \
          makes several requests within a second while it connects and upgrades, and more when it reconnects: \
          limits meant for page loads or APIs cut it off, so connections fail, fall back or drop. WebSocket \
          failures that follow are likely the same limit: the browser hides their HTTP status.",
