@@ -19,24 +19,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use url::Url;
 
-use super::{engineio_url, since, skipped_without_endpoint, Transport};
+use super::pod_chain::{ack_result, bounded, pod_id, Chain, Dispatched, InFlight, Reply, Step};
+pub use super::pod_chain::{MAX_TRIES, REQUEST_TIMEOUT_MS};
+use super::{since, skipped_without_endpoint};
 use crate::catalog::CheckId;
-use crate::check::{
-    Action, Check, Credentials, Event, FetchRequest, Handle, Millis, Outcome, Status,
-};
-use crate::classify::{classify, SESSION_ID_UNKNOWN};
+use crate::check::{Action, Check, Event, Handle, Millis, Outcome, Status};
 use crate::config::Config;
-use crate::engineio::{split_payload, Packet, Payload};
 use crate::privacy::redact_url;
-use crate::socketio::{connect_message, event_message, SioPacket};
 
 /// Sessions opened at most while looking for a second pod.
 pub const MAX_SESSIONS: u32 = 10;
-/// Sends of one request that reached another pod than its session's.
-pub const MAX_TRIES: u32 = 32;
-/// Polls for one expected answer (a poll may bring other packets first).
-const MAX_POLLS: u32 = 4;
-pub const REQUEST_TIMEOUT_MS: Millis = 10_000;
 /// How long a poll of A that reached A's pod may wait for the nonce: far
 /// above a Redis round trip. Each poll restarts it (one that reached another
 /// pod is answered at once and sent again), so retries never eat into it.
@@ -48,8 +40,6 @@ pub const BUDGET_MS: Millis = 60_000;
 /// the request's handle (from 1 up).
 const DELIVERY_TIMER: Handle = 0;
 const BUDGET_TIMER: Handle = Handle::MAX;
-const HELLO: u64 = 0;
-const PROBE_REQUEST: u64 = 1;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "kebab-case")]
@@ -82,63 +72,16 @@ pub struct CrossPodData {
     pub result: Option<CrossPodResult>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Step {
-    Handshake,
-    Connect,
-    AwaitConnect,
-    Hello,
-    AwaitHello,
-    Listen,
-    AwaitListen,
-    Send,
-    AwaitSend,
-    AwaitProbe,
-}
-
-impl Step {
-    fn name(self) -> &'static str {
-        match self {
-            Step::Handshake => "handshake",
-            Step::Connect | Step::AwaitConnect => "namespace-connect",
-            Step::Hello | Step::AwaitHello => "hello",
-            Step::Listen | Step::AwaitListen => "listen",
-            Step::Send | Step::AwaitSend => "send",
-            Step::AwaitProbe => "probe",
-        }
-    }
-}
-
-/// An Engine.IO session of the check.
-#[derive(Debug, Clone, Default)]
-struct Session {
-    sid: String,
-    pod: Option<String>,
-}
-
-/// One request in flight: whose, for which step, how often sent.
-#[derive(Debug, Clone)]
-struct InFlight {
-    id: Handle,
-    /// Index into `sessions`; `None` for a handshake.
-    session: Option<usize>,
-    step: Step,
-    tries: u32,
-    polls: u32,
-    request: FetchRequest,
-}
-
 pub struct CrossPodCheck {
-    endpoint: Option<Url>,
-    namespace: Option<String>,
+    /// `None` without an endpoint or a companion.
+    chain: Option<Chain>,
     room: String,
     nonce: String,
-    sessions: Vec<Session>,
+    /// Each session's pod, once known.
+    pods: Vec<Option<String>>,
     /// The sessions on two pods, once found.
     listener: Option<usize>,
     sender: Option<usize>,
-    in_flight: Vec<InFlight>,
-    next_id: Handle,
     sent_at: Option<Millis>,
     data: CrossPodData,
 }
@@ -148,16 +91,22 @@ impl CrossPodCheck {
     /// must not be guessable by other clients of the companion.
     pub fn new(config: &Config, seed: u64) -> Self {
         let namespace = config.companion.clone();
+        let chain = config
+            .socketio
+            .clone()
+            .zip(namespace.clone())
+            .map(|(endpoint, ns)| {
+                let mut chain = Chain::new(endpoint, ns, DELIVERY_TIMER);
+                chain.probe_timer = Some((DELIVERY_TIMER, DELIVERY_WAIT_MS));
+                chain
+            });
         CrossPodCheck {
-            endpoint: config.socketio.clone(),
+            chain,
             room: format!("r{:016x}", mix(seed)),
             nonce: format!("n{:016x}", mix(mix(seed) ^ seed)),
-            namespace: namespace.clone(),
-            sessions: Vec::new(),
+            pods: Vec::new(),
             listener: None,
             sender: None,
-            in_flight: Vec::new(),
-            next_id: DELIVERY_TIMER,
             sent_at: None,
             data: CrossPodData {
                 url: config.socketio.as_ref().map(|u| redact_url(u.as_str())),
@@ -170,80 +119,18 @@ impl CrossPodCheck {
         }
     }
 
-    fn url(&self, session: Option<usize>) -> String {
-        let sid = session
-            .and_then(|i| self.sessions.get(i))
-            .map(|s| s.sid.as_str());
-        self.endpoint
-            .as_ref()
-            .map(|e| engineio_url(e, Transport::Polling, sid).to_string())
-            .unwrap_or_default()
-    }
-
-    fn ns(&self) -> &str {
-        self.namespace.as_deref().unwrap_or("/")
-    }
-
-    /// Sends `step` for `session` (a new one for a handshake).
     fn send(&mut self, session: Option<usize>, step: Step) -> Vec<Action> {
-        let url = self.url(session);
-        let ns = self.ns().to_owned();
-        let mut request = match step {
-            Step::Handshake => FetchRequest::get(url),
-            Step::Connect => FetchRequest::post(url, connect_message(&ns)),
-            Step::Hello => FetchRequest::post(url, event_message(&ns, HELLO, "hello", None)),
-            Step::Listen => {
-                let arg = json!({ "room": self.room });
-                FetchRequest::post(url, event_message(&ns, PROBE_REQUEST, "listen", Some(&arg)))
-            }
-            Step::Send => {
-                let arg = json!({ "room": self.room, "nonce": self.nonce });
-                FetchRequest::post(url, event_message(&ns, PROBE_REQUEST, "send", Some(&arg)))
-            }
-            Step::AwaitConnect
-            | Step::AwaitHello
-            | Step::AwaitListen
-            | Step::AwaitSend
-            | Step::AwaitProbe => FetchRequest::get(url),
+        let arg = match step {
+            Step::Listen => Some(json!({ "room": self.room })),
+            Step::Send => Some(json!({ "room": self.room, "nonce": self.nonce })),
+            _ => None,
         };
-        request.credentials = Credentials::Omit;
-        self.issue(InFlight {
-            id: 0,
-            session,
-            step,
-            tries: 1,
-            polls: 1,
-            request,
-        })
-    }
-
-    fn issue(&mut self, mut request: InFlight) -> Vec<Action> {
-        self.next_id = self.next_id.saturating_add(1);
-        self.data.requests = self.data.requests.saturating_add(1);
-        request.id = self.next_id;
-        let mut actions = vec![
-            Action::Fetch {
-                id: request.id,
-                request: request.request.clone(),
-            },
-            Action::SetTimer {
-                id: request.id,
-                after_ms: REQUEST_TIMEOUT_MS,
-            },
-        ];
-        if request.step == Step::AwaitProbe {
-            actions.push(Action::SetTimer {
-                id: DELIVERY_TIMER,
-                after_ms: DELIVERY_WAIT_MS,
-            });
-        }
-        self.in_flight.push(request);
+        let Some(chain) = self.chain.as_mut() else {
+            return Vec::new();
+        };
+        let actions = chain.send(session, step, arg.as_ref());
+        self.data.requests = chain.requests;
         actions
-    }
-
-    fn take(&mut self, id: Handle) -> Option<InFlight> {
-        let index = self.in_flight.iter().position(|r| r.id == id)?;
-        Some(self.in_flight.swap_remove(index))
     }
 
     fn on_response(
@@ -254,140 +141,73 @@ impl CrossPodCheck {
         body: &str,
         now: Millis,
     ) -> Vec<Action> {
-        let (obs, open) = classify(status, headers, body);
-        let mut actions = vec![Action::CancelTimer { id: req.id }];
-        if status != 200 {
-            if obs.error_code() == Some(SESSION_ID_UNKNOWN) && req.tries < MAX_TRIES {
-                // Another pod than the session's: send it again.
-                actions.extend(self.issue(InFlight {
-                    tries: req.tries + 1,
-                    ..req
-                }));
-                return actions;
+        let Some(chain) = self.chain.as_mut() else {
+            return Vec::new();
+        };
+        let (mut actions, reply) = chain.respond(&req, status, headers, body);
+        self.data.requests = chain.requests;
+        let next = match reply {
+            Reply::Again => Vec::new(),
+            Reply::Opened(index) => {
+                self.pods.push(None);
+                self.data.sessions = self.pods.len() as u32;
+                self.send(Some(index), Step::Connect)
             }
-            actions.extend(self.fail(req.step, obs.describe()));
-            return actions;
-        }
-        let next = match req.step {
-            Step::Handshake => match open {
-                Some(open) => {
-                    self.sessions.push(Session {
-                        sid: open.sid,
-                        pod: None,
-                    });
-                    self.data.sessions = self.sessions.len() as u32;
-                    let index = self.sessions.len() - 1;
-                    self.send(Some(index), Step::Connect)
+            Reply::Posted => {
+                let next = match req.step {
+                    Step::Connect => Step::AwaitConnect,
+                    Step::Hello => Step::AwaitHello,
+                    Step::Listen => Step::AwaitListen,
+                    _ => Step::AwaitSend,
+                };
+                self.send(req.session, next)
+            }
+            Reply::Connected => self.send(req.session, Step::Hello),
+            Reply::ConnectRefused(message) => self.end(CrossPodResult::NoCompanion {
+                message: bounded(&message),
+            }),
+            Reply::Ack(answer) => self.on_ack(req, answer.as_ref(), now),
+            Reply::Events(events) => {
+                let arrived = events.iter().any(|args| {
+                    let nonce = args
+                        .get(1)
+                        .and_then(|a| a.get("nonce"))
+                        .and_then(Value::as_str);
+                    args.first().and_then(Value::as_str) == Some("probe")
+                        && nonce == Some(self.nonce.as_str())
+                });
+                if arrived && req.step == Step::AwaitProbe {
+                    let ms = since(self.sent_at.unwrap_or(now), now);
+                    self.end(CrossPodResult::Delivered { ms })
+                } else {
+                    let step = req.step;
+                    let again = self.chain.as_mut().and_then(|c| c.poll_again(req));
+                    match again {
+                        Some(again) => {
+                            self.data.requests = self.chain.as_ref().map_or(0, |c| c.requests);
+                            again
+                        }
+                        None => {
+                            self.fail(step, "polls brought no answer from the companion".into())
+                        }
+                    }
                 }
-                None => self.fail(req.step, obs.describe()),
-            },
-            Step::Connect => self.send(req.session, Step::AwaitConnect),
-            Step::Hello => self.send(req.session, Step::AwaitHello),
-            Step::Listen => self.send(req.session, Step::AwaitListen),
-            Step::Send => self.send(req.session, Step::AwaitSend),
-            Step::AwaitConnect
-            | Step::AwaitHello
-            | Step::AwaitListen
-            | Step::AwaitSend
-            | Step::AwaitProbe => self.on_poll(req, body, now),
+            }
+            Reply::Failed { what, .. } => self.fail(req.step, what),
         };
         actions.extend(next);
         actions
     }
 
-    /// A poll's packets, read for what its step waits for.
-    fn on_poll(&mut self, req: InFlight, body: &str, now: Millis) -> Vec<Action> {
-        let packets = match split_payload(body) {
-            Payload::V4(packets) => packets,
-            Payload::V3 => return self.fail(req.step, "an Engine.IO 3 payload".into()),
-        };
-        let ns = self.ns().to_owned();
-        for packet in packets.iter().take(64) {
-            let Ok(Packet::Message(message)) = Packet::parse(packet) else {
-                continue; // pings and noops: a poll may bring them first
-            };
-            match (req.step, SioPacket::parse(&message)) {
-                (Step::AwaitConnect, Ok(SioPacket::Connect { namespace })) if namespace == ns => {
-                    return self.send(req.session, Step::Hello);
-                }
-                (Step::AwaitConnect, Ok(SioPacket::ConnectError { namespace, message }))
-                    if namespace == ns =>
-                {
-                    return self.end(CrossPodResult::NoCompanion {
-                        message: bounded(&message),
-                    });
-                }
-                (
-                    step,
-                    Ok(SioPacket::Ack {
-                        namespace,
-                        id,
-                        args,
-                    }),
-                ) if namespace == ns => {
-                    let expected = if step == Step::AwaitHello {
-                        HELLO
-                    } else {
-                        PROBE_REQUEST
-                    };
-                    if id == expected && step != Step::AwaitProbe {
-                        return self.on_ack(req, args.first(), now);
-                    }
-                }
-                (
-                    Step::AwaitProbe,
-                    Ok(SioPacket::Event {
-                        namespace, args, ..
-                    }),
-                ) if namespace == ns => {
-                    let nonce = args
-                        .get(1)
-                        .and_then(|a| a.get("nonce"))
-                        .and_then(Value::as_str);
-                    if args.first().and_then(Value::as_str) == Some("probe")
-                        && nonce == Some(self.nonce.as_str())
-                    {
-                        let ms = since(self.sent_at.unwrap_or(now), now);
-                        return self.end(CrossPodResult::Delivered { ms });
-                    }
-                }
-                _ => {}
-            }
-        }
-        if req.step == Step::AwaitProbe {
-            // Wait on until the nonce or the delivery bound.
-            return self.issue(InFlight {
-                polls: req.polls.saturating_add(1),
-                ..req
-            });
-        }
-        if req.polls >= MAX_POLLS {
-            return self.fail(
-                req.step,
-                "polls brought no answer from the companion".into(),
-            );
-        }
-        self.issue(InFlight {
-            polls: req.polls + 1,
-            ..req
-        })
-    }
-
     /// The answer to `hello`, `listen` or `send`.
     fn on_ack(&mut self, req: InFlight, answer: Option<&Value>, now: Millis) -> Vec<Action> {
-        let ok = answer.and_then(|a| a.get("ok")).and_then(Value::as_bool);
-        if ok != Some(true) {
-            let error = answer
-                .and_then(|a| a.get("error"))
-                .and_then(Value::as_str)
-                .map(bounded)
-                .unwrap_or_else(|| "an answer without ok".into());
-            return self.end(CrossPodResult::Refused { error });
-        }
+        let answer = match ack_result(answer) {
+            Ok(answer) => answer,
+            Err(error) => return self.end(CrossPodResult::Refused { error }),
+        };
         match req.step {
             Step::AwaitHello => {
-                let pod = answer.and_then(|a| a.get("pod")).and_then(Value::as_str);
-                let Some(pod) = pod.filter(|p| is_pod_id(p)) else {
+                let Some(pod) = pod_id(answer) else {
                     return self.fail(req.step, "an answer without a pod id".into());
                 };
                 self.on_pod(req.session, pod.to_owned())
@@ -409,20 +229,15 @@ impl CrossPodCheck {
         let Some(index) = session else {
             return Vec::new();
         };
-        let known: Vec<&str> = self
-            .sessions
-            .iter()
-            .filter_map(|s| s.pod.as_deref())
-            .collect();
-        if !known.contains(&pod.as_str()) {
+        if !self.pods.iter().flatten().any(|p| *p == pod) {
             self.data.pods = self.data.pods.saturating_add(1);
         }
         let first_pod = self
             .listener
-            .and_then(|l| self.sessions.get(l))
-            .and_then(|s| s.pod.clone());
-        if let Some(s) = self.sessions.get_mut(index) {
-            s.pod = Some(pod.clone());
+            .and_then(|l| self.pods.get(l))
+            .and_then(Clone::clone);
+        if let Some(p) = self.pods.get_mut(index) {
+            *p = Some(pod.clone());
         }
         match first_pod {
             None => {
@@ -434,10 +249,11 @@ impl CrossPodCheck {
                 self.send(self.listener, Step::Listen)
             }
             Some(_) => {
-                let mut actions = self.close(index);
-                if let Some(s) = self.sessions.get_mut(index) {
-                    s.sid.clear(); // closed: not again at the end
-                }
+                let mut actions = self
+                    .chain
+                    .as_mut()
+                    .map(|c| c.close(index))
+                    .unwrap_or_default();
                 actions.extend(self.open_next());
                 actions
             }
@@ -451,12 +267,6 @@ impl CrossPodCheck {
         self.send(None, Step::Handshake)
     }
 
-    fn close(&self, index: usize) -> Vec<Action> {
-        let mut request = FetchRequest::post(self.url(Some(index)), "1");
-        request.credentials = Credentials::Omit;
-        vec![Action::Beacon(request)]
-    }
-
     fn fail(&mut self, step: Step, what: String) -> Vec<Action> {
         self.end(CrossPodResult::Failed {
             step: step.name().into(),
@@ -466,37 +276,15 @@ impl CrossPodCheck {
 
     fn end(&mut self, result: CrossPodResult) -> Vec<Action> {
         self.data.result = Some(result);
-        let mut actions: Vec<Action> = self
-            .in_flight
-            .drain(..)
-            .map(|r| Action::CancelTimer { id: r.id })
-            .collect();
+        let mut actions = self.chain.as_mut().map(Chain::end).unwrap_or_default();
         actions.push(Action::CancelTimer { id: DELIVERY_TIMER });
         actions.push(Action::CancelTimer { id: BUDGET_TIMER });
-        for (index, session) in self.sessions.iter().enumerate() {
-            if !session.sid.is_empty() {
-                actions.extend(self.close(index));
-            }
-        }
         actions.push(Action::Finish(Outcome::judged(
             summarize(&self.data),
             &self.data,
         )));
         actions
     }
-}
-
-/// The companion's pod ids are 16 hex digits; anything hex up to 64 passes.
-fn is_pod_id(pod: &str) -> bool {
-    (1..=64).contains(&pod.len()) && pod.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-/// Text from the companion, as the report may quote it.
-fn bounded(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || " -_.,:".contains(*c))
-        .take(64)
-        .collect()
 }
 
 /// splitmix64: spreads the browser's seed over the room and nonce.
@@ -557,7 +345,7 @@ impl Check for CrossPodCheck {
     }
 
     fn start(&mut self, _now: Millis) -> Vec<Action> {
-        if self.endpoint.is_none() || self.namespace.is_none() {
+        if self.chain.is_none() {
             return skipped_without_endpoint(&self.data);
         }
         let mut actions = vec![Action::SetTimer {
@@ -569,39 +357,29 @@ impl Check for CrossPodCheck {
     }
 
     fn handle(&mut self, event: Event, now: Millis) -> Vec<Action> {
+        let Some(chain) = self.chain.as_mut() else {
+            return Vec::new();
+        };
         if self.data.result.is_some() {
             return Vec::new();
         }
-        match event {
-            Event::HttpResponse {
-                id,
+        match chain.dispatch(event) {
+            Dispatched::Response {
+                req,
                 status,
                 headers,
                 body,
-            } => match self.take(id) {
-                Some(req) => self.on_response(req, status, &headers, &body, now),
-                None => Vec::new(),
-            },
-            Event::HttpFailed { id, message } => match self.take(id) {
-                Some(req) => self.fail(req.step, format!("no readable answer ({message})")),
-                None => Vec::new(),
-            },
-            Event::Timeout { id: BUDGET_TIMER } => {
-                let step = self.in_flight.first().map_or(Step::Handshake, |r| r.step);
+            } => self.on_response(req, status, &headers, &body, now),
+            Dispatched::NoAnswer { req, what } => self.fail(req.step, what),
+            Dispatched::Timer(BUDGET_TIMER) => {
+                let step = chain.in_flight_step().unwrap_or(Step::Handshake);
                 self.fail(step, format!("no result within {} s", BUDGET_MS / 1000))
             }
-            Event::Timeout { id: DELIVERY_TIMER } => {
+            Dispatched::Timer(DELIVERY_TIMER) => {
                 let waited_ms = since(self.sent_at.unwrap_or(now), now);
                 self.end(CrossPodResult::NotDelivered { waited_ms })
             }
-            Event::Timeout { id } => match self.take(id) {
-                Some(req) => self.fail(
-                    req.step,
-                    format!("no answer within {} s", REQUEST_TIMEOUT_MS / 1000),
-                ),
-                None => Vec::new(),
-            },
-            _ => Vec::new(),
+            Dispatched::Timer(_) | Dispatched::Stale => Vec::new(),
         }
     }
 }

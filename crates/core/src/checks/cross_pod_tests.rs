@@ -1,6 +1,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::*;
+use crate::check::{Credentials, FetchRequest};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 

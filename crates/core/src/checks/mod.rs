@@ -5,6 +5,7 @@ pub mod cross_pod;
 pub mod handshake;
 pub mod lifetime;
 pub mod media;
+mod pod_chain;
 pub mod secure_context;
 pub mod sticky;
 pub mod upgrade;

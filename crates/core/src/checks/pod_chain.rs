@@ -1,0 +1,397 @@
+//! Cookie-less polling sessions with the server companion (docs/companion.md)
+//! whose requests reach the pod holding their session: shared by `cross-pod`
+//! and by `sticky-session`'s pod count.
+//!
+//! Without cookies, cookie affinity does not keep a session's requests
+//! together; a request that reaches another pod than its session's gets
+//! "Session ID unknown" and is sent again, a bounded number of times. One
+//! request at a time: two chains retrying in lockstep under round robin
+//! could each keep missing their pod.
+
+use serde_json::Value;
+use url::Url;
+
+use super::{engineio_url, Transport};
+use crate::check::{Action, Credentials, Event, FetchRequest, Handle, Millis};
+use crate::classify::{classify, SESSION_ID_UNKNOWN, TOO_MANY_REQUESTS};
+use crate::engineio::{split_payload, Packet, Payload};
+use crate::socketio::{connect_message, event_message, SioPacket};
+
+/// Sends of one request that reached another pod than its session's.
+pub const MAX_TRIES: u32 = 32;
+/// Polls for one expected answer (a poll may bring other packets first).
+const MAX_POLLS: u32 = 4;
+pub const REQUEST_TIMEOUT_MS: Millis = 10_000;
+/// The acknowledgement id of `hello`; `listen` and `send` use the next.
+pub(crate) const HELLO: u64 = 0;
+pub(crate) const PROBE_REQUEST: u64 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    Handshake,
+    Connect,
+    AwaitConnect,
+    Hello,
+    AwaitHello,
+    Listen,
+    AwaitListen,
+    Send,
+    AwaitSend,
+    AwaitProbe,
+}
+
+impl Step {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Step::Handshake => "handshake",
+            Step::Connect | Step::AwaitConnect => "namespace-connect",
+            Step::Hello | Step::AwaitHello => "hello",
+            Step::Listen | Step::AwaitListen => "listen",
+            Step::Send | Step::AwaitSend => "send",
+            Step::AwaitProbe => "probe",
+        }
+    }
+}
+
+/// One request in flight: whose, for which step, how often sent.
+#[derive(Debug, Clone)]
+pub(crate) struct InFlight {
+    pub id: Handle,
+    /// Index into the chain's sessions; `None` for a handshake.
+    pub session: Option<usize>,
+    pub step: Step,
+    tries: u32,
+    polls: u32,
+    request: FetchRequest,
+}
+
+/// What an event meant for the chain.
+pub(crate) enum Dispatched {
+    Response {
+        req: InFlight,
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: String,
+    },
+    /// A network error, or no answer within the request's timeout.
+    NoAnswer { req: InFlight, what: String },
+    /// A timer that is not a request in flight's (the caller's own, or
+    /// the stale timer of a request answered meanwhile).
+    Timer(Handle),
+    /// An answer or timeout of a request no longer in flight.
+    Stale,
+}
+
+/// What a landed answer says; the chain has already sent again what
+/// reached another pod.
+pub(crate) enum Reply {
+    /// Sent again: the actions are the new request's.
+    Again,
+    /// A handshake opened the session with this index.
+    Opened(usize),
+    /// A request without a poll's answer (CONNECT, an event) landed.
+    Posted,
+    /// What a poll waited for.
+    Connected,
+    ConnectRefused(String),
+    Ack(Option<Value>),
+    /// Events on the companion's namespace (for `probe`), maybe none.
+    Events(Vec<Vec<Value>>),
+    /// An unexpected answer; `limited` when a rate limit gave it.
+    Failed {
+        what: String,
+        limited: bool,
+    },
+}
+
+pub(crate) struct Chain {
+    endpoint: Url,
+    namespace: String,
+    /// The sessions' ids; empty once closed.
+    pub sids: Vec<String>,
+    in_flight: Vec<InFlight>,
+    next_id: Handle,
+    /// Requests sent, retries included.
+    pub requests: u32,
+    /// A timer (id, delay) set again with every `AwaitProbe` poll.
+    pub probe_timer: Option<(Handle, Millis)>,
+}
+
+impl Chain {
+    /// Request ids start above `first_id`.
+    pub fn new(endpoint: Url, namespace: String, first_id: Handle) -> Chain {
+        Chain {
+            endpoint,
+            namespace,
+            sids: Vec::new(),
+            in_flight: Vec::new(),
+            next_id: first_id,
+            requests: 0,
+            probe_timer: None,
+        }
+    }
+
+    fn url(&self, session: Option<usize>) -> String {
+        let sid = session.and_then(|i| self.sids.get(i)).map(String::as_str);
+        engineio_url(&self.endpoint, Transport::Polling, sid).to_string()
+    }
+
+    /// Sends `step` for `session` (a new one for a handshake); `arg` is the
+    /// event's argument for `listen` and `send`.
+    pub fn send(&mut self, session: Option<usize>, step: Step, arg: Option<&Value>) -> Vec<Action> {
+        let url = self.url(session);
+        let ns = &self.namespace;
+        let mut request = match step {
+            Step::Connect => FetchRequest::post(url, connect_message(ns)),
+            Step::Hello => FetchRequest::post(url, event_message(ns, HELLO, "hello", None)),
+            Step::Listen => {
+                FetchRequest::post(url, event_message(ns, PROBE_REQUEST, "listen", arg))
+            }
+            Step::Send => FetchRequest::post(url, event_message(ns, PROBE_REQUEST, "send", arg)),
+            _ => FetchRequest::get(url),
+        };
+        request.credentials = Credentials::Omit;
+        self.issue(InFlight {
+            id: 0,
+            session,
+            step,
+            tries: 1,
+            polls: 1,
+            request,
+        })
+    }
+
+    fn issue(&mut self, mut request: InFlight) -> Vec<Action> {
+        self.next_id = self.next_id.saturating_add(1);
+        self.requests = self.requests.saturating_add(1);
+        request.id = self.next_id;
+        let mut actions = vec![
+            Action::Fetch {
+                id: request.id,
+                request: request.request.clone(),
+            },
+            Action::SetTimer {
+                id: request.id,
+                after_ms: REQUEST_TIMEOUT_MS,
+            },
+        ];
+        if let (Step::AwaitProbe, Some((id, after_ms))) = (request.step, self.probe_timer) {
+            actions.push(Action::SetTimer { id, after_ms });
+        }
+        self.in_flight.push(request);
+        actions
+    }
+
+    /// Polls again for what `req` waits for: `None` once its polls are
+    /// spent (a probe's poll waits on until its own timer).
+    pub fn poll_again(&mut self, req: InFlight) -> Option<Vec<Action>> {
+        if req.step != Step::AwaitProbe && req.polls >= MAX_POLLS {
+            return None;
+        }
+        Some(self.issue(InFlight {
+            polls: req.polls.saturating_add(1),
+            ..req
+        }))
+    }
+
+    /// Which request an event is about.
+    pub fn dispatch(&mut self, event: Event) -> Dispatched {
+        match event {
+            Event::HttpResponse {
+                id,
+                status,
+                headers,
+                body,
+            } => match self.take(id) {
+                Some(req) => Dispatched::Response {
+                    req,
+                    status,
+                    headers,
+                    body,
+                },
+                None => Dispatched::Stale,
+            },
+            Event::HttpFailed { id, message } => match self.take(id) {
+                Some(req) => Dispatched::NoAnswer {
+                    req,
+                    what: format!("no readable answer ({message})"),
+                },
+                None => Dispatched::Stale,
+            },
+            Event::Timeout { id } => match self.take(id) {
+                Some(req) => Dispatched::NoAnswer {
+                    req,
+                    what: format!("no answer within {} s", REQUEST_TIMEOUT_MS / 1000),
+                },
+                None => Dispatched::Timer(id),
+            },
+            _ => Dispatched::Stale,
+        }
+    }
+
+    fn take(&mut self, id: Handle) -> Option<InFlight> {
+        let index = self.in_flight.iter().position(|r| r.id == id)?;
+        Some(self.in_flight.swap_remove(index))
+    }
+
+    /// The step of the request in flight, if any.
+    pub fn in_flight_step(&self) -> Option<Step> {
+        self.in_flight.first().map(|r| r.step)
+    }
+
+    /// Reads a landed answer; sends again what reached another pod. The
+    /// actions (the request timer's end, any new request) come first.
+    pub fn respond(
+        &mut self,
+        req: &InFlight,
+        status: u16,
+        headers: &[(String, String)],
+        body: &str,
+    ) -> (Vec<Action>, Reply) {
+        let (obs, open) = classify(status, headers, body);
+        let mut actions = vec![Action::CancelTimer { id: req.id }];
+        if status != 200 {
+            if obs.error_code() == Some(SESSION_ID_UNKNOWN) && req.tries < MAX_TRIES {
+                // Another pod than the session's: send it again.
+                actions.extend(self.issue(InFlight {
+                    tries: req.tries + 1,
+                    ..req.clone()
+                }));
+                return (actions, Reply::Again);
+            }
+            let limited = status == TOO_MANY_REQUESTS || obs.retry_after;
+            let what = obs.describe();
+            return (actions, Reply::Failed { what, limited });
+        }
+        let reply = match req.step {
+            Step::Handshake => match open {
+                Some(open) => {
+                    self.sids.push(open.sid);
+                    Reply::Opened(self.sids.len() - 1)
+                }
+                None => Reply::Failed {
+                    what: obs.describe(),
+                    limited: false,
+                },
+            },
+            Step::Connect | Step::Hello | Step::Listen | Step::Send => Reply::Posted,
+            _ => self.read_poll(req.step, body),
+        };
+        (actions, reply)
+    }
+
+    /// A poll's packets, read for what its step waits for.
+    fn read_poll(&self, step: Step, body: &str) -> Reply {
+        let packets = match split_payload(body) {
+            Payload::V4(packets) => packets,
+            Payload::V3 => {
+                return Reply::Failed {
+                    what: "an Engine.IO 3 payload".into(),
+                    limited: false,
+                }
+            }
+        };
+        let ns = self.namespace.as_str();
+        let mut events = Vec::new();
+        for packet in packets.iter().take(64) {
+            let Ok(Packet::Message(message)) = Packet::parse(packet) else {
+                continue; // pings and noops: a poll may bring them first
+            };
+            match (step, SioPacket::parse(&message)) {
+                (Step::AwaitConnect, Ok(SioPacket::Connect { namespace })) if namespace == ns => {
+                    return Reply::Connected;
+                }
+                (Step::AwaitConnect, Ok(SioPacket::ConnectError { namespace, message }))
+                    if namespace == ns =>
+                {
+                    return Reply::ConnectRefused(message);
+                }
+                (
+                    Step::AwaitHello | Step::AwaitListen | Step::AwaitSend,
+                    Ok(SioPacket::Ack {
+                        namespace,
+                        id,
+                        args,
+                    }),
+                ) if namespace == ns => {
+                    let expected = if step == Step::AwaitHello {
+                        HELLO
+                    } else {
+                        PROBE_REQUEST
+                    };
+                    if id == expected {
+                        return Reply::Ack(args.into_iter().next());
+                    }
+                }
+                (
+                    Step::AwaitProbe,
+                    Ok(SioPacket::Event {
+                        namespace, args, ..
+                    }),
+                ) if namespace == ns => {
+                    events.push(args);
+                }
+                _ => {}
+            }
+        }
+        Reply::Events(events)
+    }
+
+    /// Closes the session `index` by a beacon, once.
+    pub fn close(&mut self, index: usize) -> Vec<Action> {
+        let url = self.url(Some(index));
+        match self.sids.get_mut(index) {
+            Some(sid) if !sid.is_empty() => {
+                sid.clear();
+                let mut request = FetchRequest::post(url, "1");
+                request.credentials = Credentials::Omit;
+                vec![Action::Beacon(request)]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Ends the chain: timers of requests in flight cancelled, sessions
+    /// closed.
+    pub fn end(&mut self) -> Vec<Action> {
+        let mut actions: Vec<Action> = self
+            .in_flight
+            .drain(..)
+            .map(|r| Action::CancelTimer { id: r.id })
+            .collect();
+        for index in 0..self.sids.len() {
+            actions.extend(self.close(index));
+        }
+        actions
+    }
+}
+
+/// What the companion's acknowledgement says: `Ok(answer)` or the error
+/// it named, bounded.
+pub(crate) fn ack_result(answer: Option<&Value>) -> Result<&Value, String> {
+    match answer {
+        Some(a) if a.get("ok").and_then(Value::as_bool) == Some(true) => Ok(a),
+        _ => Err(answer
+            .and_then(|a| a.get("error"))
+            .and_then(Value::as_str)
+            .map(bounded)
+            .unwrap_or_else(|| "an answer without ok".into())),
+    }
+}
+
+/// The pod id of a `hello` answer. The companion's ids are 16 hex digits;
+/// anything hex up to 64 passes.
+pub(crate) fn pod_id(answer: &Value) -> Option<&str> {
+    answer
+        .get("pod")
+        .and_then(Value::as_str)
+        .filter(|p| (1..=64).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Text from the companion, as a report may quote it.
+pub(crate) fn bounded(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || " -_.,:".contains(*c))
+        .take(64)
+        .collect()
+}
