@@ -17,7 +17,6 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use url::Url;
 
 use super::pod_chain::{ack_result, bounded, pod_id, Chain, Dispatched, InFlight, Reply, Step};
 pub use super::pod_chain::{MAX_TRIES, REQUEST_TIMEOUT_MS};

@@ -8,6 +8,8 @@ pub mod media;
 mod pod_chain;
 pub mod secure_context;
 pub mod sticky;
+#[cfg(test)]
+mod test_pods;
 pub mod upgrade;
 pub mod webrtc;
 pub mod websocket;

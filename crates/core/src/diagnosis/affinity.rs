@@ -127,6 +127,7 @@ mod tests {
             min_backends: (with + without > 0).then_some(2),
             stopped: None,
             limit_signal: None,
+            pods: None,
         }
     }
 

@@ -518,6 +518,7 @@ fn sticky_sessions_stopped_by_a_limit_count_as_rate_limited() {
         limit_signal: Some(crate::checks::sticky::LimitSignal::TooManyRequests),
         confidence: 0.5,
         min_backends: None,
+        pods: None,
     };
     let found = findings(None, Some(&healthy_handshake()), None, Some(&sticky));
     assert_eq!(

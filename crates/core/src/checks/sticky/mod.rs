@@ -21,21 +21,42 @@
 //! gets no answer at all (timeout, network error on the handshake; the
 //! session stalled) or a rate limit answers: the next sessions would only
 //! meet the same; and at its time budget, inside the driver's cap.
+//!
+//! With the server companion (`companion` configured, docs/companion.md),
+//! a session with cookies joins the companion's namespace instead of the
+//! app's and asks `hello` in place of its two pongs (as many round trips):
+//! every follow-up landing, and the same pod id in both sessions, proves
+//! exactly that the cookie pins one pod. A namespace that refuses (`44`)
+//! means no companion: the check judges as without one, and says so. Then
+//! the check gives the runner its interim outcome, and counts the pods
+//! after the report (`pods.rs`).
 
-use serde::{Deserialize, Serialize};
+mod companion;
+mod data;
+mod pods;
+mod summary;
+
 use url::Url;
 
+use data::SessionReport;
+pub use data::{
+    Affinity, CompanionAnswer, CountStopped, LimitSignal, ModeReport, PodCount, PodsData,
+    StickyData, Stopped,
+};
+pub use pods::{COUNT_BUDGET_MS, MAX_COUNT_SESSIONS, SETTLE_AFTER};
+pub(crate) use summary::summarize;
+
+use super::pod_chain::HELLO;
 use super::{engineio_url, skipped_without_endpoint, BrowserFacts, Transport};
 use crate::catalog::CheckId;
-use crate::check::{
-    Action, Check, Credentials, Event, FetchRequest, Handle, Millis, Outcome, Status,
-};
+use crate::check::{Action, Check, Credentials, Event, FetchRequest, Handle, Millis, Outcome};
 use crate::classify::{
     classify, HttpObservation, SERVICE_UNAVAILABLE, SESSION_ID_UNKNOWN, TOO_MANY_REQUESTS,
 };
 use crate::config::Config;
 use crate::privacy::redact_url;
-use crate::socketio::connect_message;
+use crate::socketio::{connect_message, event_message};
+use pods::{Counted, PodCounter};
 
 /// Sessions with cookies, one after another.
 pub const SESSIONS_WITH_COOKIES: u32 = 2;
@@ -46,6 +67,10 @@ pub const SESSIONS_WITH_COOKIES: u32 = 2;
 pub const SESSIONS_WITHOUT_COOKIES: u32 = 1;
 /// The follow-ups of a session with cookies, then without.
 const WITH_COOKIES: &[Step] = &[Step::Connect, Step::Poll, Step::Pong, Step::Pong];
+/// With the companion: its namespace, and `hello` with the poll for its
+/// answer in place of the pongs (each becomes a pong again when the
+/// namespace did not connect).
+const WITH_COMPANION: &[Step] = &[Step::Connect, Step::Poll, Step::Hello, Step::HelloPoll];
 const WITHOUT_COOKIES: &[Step] = &[Step::Pong; 8];
 pub const REQUEST_TIMEOUT_MS: Millis = 10_000;
 /// The whole check's bound, inside the driver's cap: a server may answer
@@ -58,144 +83,14 @@ const BUDGET_TIMER: Handle = Handle::MAX;
 pub const ROUND_TRIPS: u32 = SESSIONS_WITH_COOKIES * (1 + WITH_COOKIES.len() as u32)
     + SESSIONS_WITHOUT_COOKIES * (1 + WITHOUT_COOKIES.len() as u32);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Affinity {
-    /// Fails without cookies, works with them: cookie affinity exists.
-    Cookie,
-    /// Fails even with cookies.
-    Missing,
-    /// Never fails: one backend, or affinity by client address.
-    NotNeeded,
-    /// Not known: no session could be opened, or the check stopped early.
-    Unknown,
-}
-
-/// Why the check stopped before its sessions were done.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Stopped {
-    /// A handshake got no answer at all (see `socketio-handshake`).
-    NoAnswer,
-    /// A session opened, then one of its requests got no answer in time.
-    Stalled,
-    /// A rate limit answered (429, `Retry-After`, or 503 after answers).
-    RateLimited,
-    /// The answers came too slowly for the sessions to end within the
-    /// check's budget.
-    TooSlow,
-}
-
-/// How a rate limit showed itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum LimitSignal {
-    /// HTTP 429.
-    TooManyRequests,
-    /// A `Retry-After` header on another status.
-    RetryAfter,
-    /// 503 after requests of this check succeeded: maybe a limit, maybe a
-    /// moment without ready backends.
-    UnavailableAfterSuccess,
-}
-
-/// One session while it runs; folded into its [`ModeReport`] at the end.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct SessionReport {
-    opened: bool,
-    follow_ups: u32,
-    session_unknown: u32,
-    other_failures: u32,
-    unanswered: u32,
-    rate_limited: u32,
-    first_failure: Option<String>,
-}
-
-/// What the sessions of one mode (with or without cookies) met, in totals.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ModeReport {
-    pub credentials: String,
-    pub sessions: u32,
-    pub opened: u32,
-    /// Sessions that got "Session ID unknown" at least once.
-    pub affected: u32,
-    pub follow_ups: u32,
-    /// Follow-up requests answered "Session ID unknown".
-    pub session_unknown: u32,
-    /// Follow-ups that failed otherwise (other status, network error).
-    pub other_failures: u32,
-    /// Requests that got no answer within the timeout.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub unanswered: u32,
-    /// Requests a rate limit answered; never counted as lost sessions.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub rate_limited: u32,
-    /// The step of each affected session's first "session unknown".
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub first_failures: Vec<String>,
-}
-
-fn is_zero(n: &u32) -> bool {
-    *n == 0
-}
-
-impl ModeReport {
-    fn new(credentials: &str) -> ModeReport {
-        ModeReport {
-            credentials: credentials.into(),
-            sessions: 0,
-            opened: 0,
-            affected: 0,
-            follow_ups: 0,
-            session_unknown: 0,
-            other_failures: 0,
-            unanswered: 0,
-            rate_limited: 0,
-            first_failures: Vec::new(),
-        }
-    }
-
-    fn add(&mut self, session: SessionReport) {
-        self.sessions += 1;
-        self.opened += u32::from(session.opened);
-        self.affected += u32::from(session.session_unknown > 0);
-        self.follow_ups += session.follow_ups;
-        self.session_unknown += session.session_unknown;
-        self.other_failures += session.other_failures;
-        self.unanswered += session.unanswered;
-        self.rate_limited += session.rate_limited;
-        self.first_failures.extend(session.first_failure);
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StickyData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    pub cross_origin: bool,
-    pub with_cookies: ModeReport,
-    pub without_cookies: ModeReport,
-    pub affinity: Affinity,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stopped: Option<Stopped>,
-    /// What the rate limit that stopped it answered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit_signal: Option<LimitSignal>,
-    /// Probability that this run shows a missing affinity, were there two
-    /// backends choosing at random: 1 - 2^-(follow-ups made with cookies);
-    /// 1 once it showed one.
-    pub confidence: f64,
-    /// Backends implied by the answers: at least 2 once any request missed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_backends: Option<u32>,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
     Handshake,
     Connect,
     Poll,
     Pong,
+    Hello,
+    HelloPoll,
 }
 
 impl Step {
@@ -205,6 +100,8 @@ impl Step {
             Step::Connect => "namespace-connect",
             Step::Poll => "poll",
             Step::Pong => "pong",
+            Step::Hello => "hello",
+            Step::HelloPoll => "hello-poll",
         }
     }
 }
@@ -218,6 +115,11 @@ struct Session {
     step: Step,
     request: Handle,
     connect_failed: bool,
+    /// Joined the companion's namespace, and asked `hello` there.
+    companion: bool,
+    asked_hello: bool,
+    /// The pod `hello` named: an opaque id, never reported.
+    pod: Option<String>,
     report: SessionReport,
 }
 
@@ -243,6 +145,15 @@ pub struct StickyCheck {
     started_without_cookies: u32,
     /// Any request of this check succeeded: a 503 after that is a limit.
     answered: bool,
+    /// The companion's namespace while it may answer.
+    companion: Option<String>,
+    companion_answer: Option<CompanionAnswer>,
+    /// Its namespace refused a session (`44`): none asks again.
+    companion_absent: bool,
+    /// The pods of the sessions with cookies (`None`: no pod id).
+    cookie_pods: Vec<Option<String>>,
+    /// The pods' count, after the interim outcome.
+    counter: Option<PodCounter>,
     data: StickyData,
 }
 
@@ -260,6 +171,11 @@ impl StickyCheck {
             started_with_cookies: 0,
             started_without_cookies: 0,
             answered: false,
+            companion: config.companion.clone(),
+            companion_answer: None,
+            companion_absent: false,
+            cookie_pods: Vec::new(),
+            counter: None,
             data: StickyData {
                 url: config.socketio.as_ref().map(|u| redact_url(u.as_str())),
                 cross_origin,
@@ -270,6 +186,7 @@ impl StickyCheck {
                 limit_signal: None,
                 confidence: 0.0,
                 min_backends: None,
+                pods: None,
             },
         }
     }
@@ -289,6 +206,9 @@ impl StickyCheck {
             step: Step::Handshake,
             request: 0,
             connect_failed: false,
+            companion: with_cookies && self.companion.is_some() && !self.companion_absent,
+            asked_hello: false,
+            pod: None,
             report: SessionReport::default(),
         }));
         self.issue(slot)
@@ -304,9 +224,14 @@ impl StickyCheck {
         };
         session.request = id;
         let url = engineio_url(endpoint, Transport::Polling, session.sid.as_deref()).to_string();
+        let namespace = match (&self.companion, session.companion) {
+            (Some(companion), true) => companion,
+            _ => &self.namespace,
+        };
         let mut request = match session.step {
-            Step::Handshake | Step::Poll => FetchRequest::get(url),
-            Step::Connect => FetchRequest::post(url, connect_message(&self.namespace)),
+            Step::Handshake | Step::Poll | Step::HelloPoll => FetchRequest::get(url),
+            Step::Connect => FetchRequest::post(url, connect_message(namespace)),
+            Step::Hello => FetchRequest::post(url, event_message(namespace, HELLO, "hello", None)),
             Step::Pong => FetchRequest::post(url, "3"),
         };
         if !session.with_cookies {
@@ -352,10 +277,10 @@ impl StickyCheck {
             return Vec::new();
         };
         let step = session.step;
-        let follow_ups = if session.with_cookies {
-            WITH_COOKIES
-        } else {
-            WITHOUT_COOKIES
+        let follow_ups = match (session.with_cookies, session.companion) {
+            (true, true) => WITH_COMPANION,
+            (true, false) => WITH_COOKIES,
+            (false, _) => WITHOUT_COOKIES,
         };
         let report = &mut session.report;
         if step == Step::Handshake {
@@ -390,6 +315,14 @@ impl StickyCheck {
                     report.rate_limited += 1;
                     return self.stop(Stopped::RateLimited);
                 }
+                // Something at the companion's namespace that accepted the
+                // connection but never answers `hello`: not the companion,
+                // and no fault of the session's.
+                Answer::Unanswered if step == Step::HelloPoll => {
+                    report.follow_ups -= 1;
+                    self.companion_answer = Some(CompanionAnswer::NoAnswer);
+                    return self.end_session(slot);
+                }
                 Answer::Unanswered => {
                     report.unanswered += 1;
                     return self.stop(Stopped::Stalled);
@@ -400,12 +333,21 @@ impl StickyCheck {
         if step == Step::Connect && report.session_unknown + report.other_failures > 0 {
             // No CONNECT answer waits anywhere: a poll would hang.
             session.connect_failed = true;
+            session.companion = false;
         }
         let mut next = follow_ups.get(session.next).copied();
         if next == Some(Step::Poll) && session.connect_failed {
             session.next += 1;
             next = follow_ups.get(session.next).copied();
         }
+        // `hello` only on the companion's namespace once it connected, and
+        // its poll only after it: else pongs, as without a companion.
+        next = match next {
+            Some(Step::Hello) if !session.companion => Some(Step::Pong),
+            Some(Step::HelloPoll) if !session.asked_hello => Some(Step::Pong),
+            next => next,
+        };
+        session.asked_hello |= next == Some(Step::Hello);
         match next {
             Some(step) => {
                 session.next += 1;
@@ -435,6 +377,7 @@ impl StickyCheck {
             actions.push(Action::Beacon(close));
         }
         if session.with_cookies {
+            self.cookie_pods.push(session.pod);
             self.data.with_cookies.add(session.report);
         } else {
             self.data.without_cookies.add(session.report);
@@ -468,6 +411,7 @@ impl StickyCheck {
                     id: session.request,
                 });
                 if session.with_cookies {
+                    self.cookie_pods.push(session.pod);
                     self.data.with_cookies.add(session.report);
                 } else {
                     self.data.without_cookies.add(session.report);
@@ -476,13 +420,6 @@ impl StickyCheck {
         }
         actions.extend(self.finish());
         actions
-    }
-
-    fn finish(&mut self) -> Vec<Action> {
-        vec![
-            Action::CancelTimer { id: BUDGET_TIMER },
-            Action::Finish(self.outcome()),
-        ]
     }
 
     fn outcome(&mut self) -> Outcome {
@@ -501,6 +438,17 @@ impl StickyCheck {
         if with.session_unknown.saturating_add(without.session_unknown) > 0 {
             self.data.min_backends = Some(2);
         }
+        // Exact beats statistical: the cookie held one pod while sessions
+        // without it reached others, though the one session without
+        // cookies happened to stay.
+        if let Some(pods) = &self.data.pods {
+            if pods.pinned_pod_proven
+                && pods.pods_seen >= 2
+                && self.data.affinity == Affinity::NotNeeded
+            {
+                self.data.affinity = Affinity::Cookie;
+            }
+        }
         Outcome::judged(summarize(&self.data), &self.data)
     }
 
@@ -511,63 +459,17 @@ impl StickyCheck {
     }
 }
 
-pub(crate) fn summarize(d: &StickyData) -> (Status, String) {
-    let (with, without) = (&d.with_cookies, &d.without_cookies);
-    let certainty = format!("{:.1} %", d.confidence * 100.0);
-    match (d.affinity, d.stopped) {
-        (_, Some(Stopped::Stalled)) => (
-            Status::Fail,
-            format!(
-                "A session opened, but its next request got no answer within {} s: affinity could not be tested.",
-                REQUEST_TIMEOUT_MS / 1000
-            ),
-        ),
-        (_, Some(Stopped::TooSlow)) => (
-            Status::Warn,
-            format!(
-                "The server answered too slowly for the sessions to finish within {} s: affinity could not be tested.",
-                BUDGET_MS / 1000
-            ),
-        ),
-        (_, Some(Stopped::RateLimited)) => (
-            Status::Warn,
-            "A rate limit refused the check's requests: affinity could not be tested.".into(),
-        ),
-        (Affinity::Unknown, _) if with.opened.saturating_add(without.opened) > 0 => (
-            Status::Skip,
-            "A new session's handshake got no answer, so affinity could not be tested; see the Socket.IO handshake.".into(),
-        ),
-        (Affinity::Unknown, _) => (Status::Skip, "No Engine.IO session could be opened to test; see the Socket.IO handshake.".into()),
-        (Affinity::Missing, _) => (
-            Status::Fail,
-            format!(
-                "{} of {} sessions lost their backend: {} follow-up requests got \"Session ID unknown\". Requests of one session reach different backends.",
-                with.affected,
-                with.opened,
-                with.session_unknown
-            ),
-        ),
-        (Affinity::Cookie, _) => (
-            Status::Pass,
-            format!(
-                "Cookie affinity works: without cookies {} of {} sessions lost their backend, with cookies none did (a missing affinity would show with {certainty} certainty).",
-                without.affected,
-                without.opened
-            ),
-        ),
-        (Affinity::NotNeeded, _) => (
-            Status::Pass,
-            format!(
-                "All {} follow-up requests reached their session's backend, with and without cookies: one backend, or affinity by client address (a missing affinity would show with {certainty} certainty).",
-                with.follow_ups.saturating_add(without.follow_ups)
-            ),
-        ),
-    }
-}
-
 impl Check for StickyCheck {
     fn id(&self) -> CheckId {
         CheckId::StickySession
+    }
+
+    fn planned_ms(&self) -> Millis {
+        if self.companion.is_some() {
+            COUNT_BUDGET_MS
+        } else {
+            0
+        }
     }
 
     fn start(&mut self, _now: Millis) -> Vec<Action> {
@@ -583,6 +485,12 @@ impl Check for StickyCheck {
     }
 
     fn handle(&mut self, event: Event, _now: Millis) -> Vec<Action> {
+        if let Some(counter) = self.counter.as_mut() {
+            return match counter.handle(event) {
+                Counted::Going(actions) => actions,
+                Counted::Done(actions, count) => self.counted(actions, count),
+            };
+        }
         match event {
             Event::HttpResponse {
                 id,
@@ -594,6 +502,9 @@ impl Check for StickyCheck {
                     return Vec::new();
                 };
                 let (obs, open) = classify(status, &headers, &body);
+                if status == 200 {
+                    self.read_companion(slot, &body);
+                }
                 let answer = self.judge(status, &obs, open.map(|o| o.sid));
                 let mut actions = vec![Action::CancelTimer { id }];
                 actions.extend(self.on_answer(slot, answer));
@@ -618,5 +529,6 @@ impl Check for StickyCheck {
 }
 
 #[cfg(test)]
-#[path = "sticky_tests.rs"]
+mod pods_tests;
+#[cfg(test)]
 mod tests;

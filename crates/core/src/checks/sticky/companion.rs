@@ -1,0 +1,134 @@
+//! `sticky-session` with the server companion: reading its answers in the
+//! sessions with cookies, the exact proof, and the hand-over to the pods'
+//! count after the interim outcome.
+
+use super::data::{CompanionAnswer, PodCount, PodsData};
+use super::pods::PodCounter;
+use super::{Step, StickyCheck, BUDGET_TIMER, SESSIONS_WITH_COOKIES};
+use crate::check::{Action, Progress};
+use crate::checks::pod_chain::{ack_result, pod_id, HELLO};
+use crate::engineio::{split_payload, Packet, Payload};
+use crate::socketio::SioPacket;
+
+impl StickyCheck {
+    /// The end of the sessions: the check's end, or with pod ids, its
+    /// interim outcome and the pods' count.
+    pub(super) fn finish(&mut self) -> Vec<Action> {
+        let mut actions = vec![Action::CancelTimer { id: BUDGET_TIMER }];
+        let (Some(namespace), Some(endpoint)) = (&self.companion, &self.endpoint) else {
+            actions.push(Action::Finish(self.outcome()));
+            return actions;
+        };
+        let mut known: Vec<String> = Vec::new();
+        for pod in self.cookie_pods.iter().flatten() {
+            if !known.contains(pod) {
+                known.push(pod.clone());
+            }
+        }
+        let with = &self.data.with_cookies;
+        let pinned = self.data.stopped.is_none()
+            && with.sessions == SESSIONS_WITH_COOKIES
+            && with.affected == 0
+            && with.unanswered == 0
+            && self.cookie_pods.iter().all(Option::is_some)
+            && known.len() == 1;
+        let count = self.data.stopped.is_none() && !known.is_empty();
+        self.data.pods = Some(PodsData {
+            companion: self.companion_answer.unwrap_or(CompanionAnswer::NoAnswer),
+            pinned_pod_proven: pinned,
+            pods_seen: known.len() as u32,
+            count: if count {
+                PodCount::Counting
+            } else {
+                PodCount::NotCounted
+            },
+            count_sessions: 0,
+            count_requests: 0,
+            count_stopped: None,
+        });
+        if !count {
+            actions.push(Action::Finish(self.outcome()));
+            return actions;
+        }
+        let (counter, start) = PodCounter::start(endpoint, namespace, self.requests, known);
+        self.counter = Some(counter);
+        actions.push(Action::Progress(Progress::Interim(self.outcome())));
+        actions.extend(start);
+        actions
+    }
+
+    /// The pods' count ended: the check's final outcome.
+    pub(super) fn counted(&mut self, mut actions: Vec<Action>, count: PodCount) -> Vec<Action> {
+        if let (Some(counter), Some(pods)) = (self.counter.take(), self.data.pods.as_mut()) {
+            pods.pods_seen = counter.pods_seen();
+            pods.count_sessions = counter.sessions();
+            pods.count_requests = counter.requests();
+            pods.count = count;
+            pods.count_stopped = counter.stopped();
+        }
+        actions.push(Action::Finish(self.outcome()));
+        actions
+    }
+
+    /// What a poll on the companion's namespace brought: the CONNECT's
+    /// answer, or `hello`'s. Read before the answer moves the session on.
+    pub(super) fn read_companion(&mut self, slot: usize, body: &str) {
+        let Some(ns) = self.companion.clone() else {
+            return;
+        };
+        let Some(Some(session)) = self.sessions.get_mut(slot) else {
+            return;
+        };
+        if !session.companion || !matches!(session.step, Step::Poll | Step::HelloPoll) {
+            return;
+        }
+        let packets = match split_payload(body) {
+            Payload::V4(packets) => packets,
+            Payload::V3 => Vec::new(),
+        };
+        let (mut connected, mut refused, mut ack) = (false, false, None);
+        for packet in packets.iter().take(64) {
+            let Ok(Packet::Message(message)) = Packet::parse(packet) else {
+                continue;
+            };
+            match SioPacket::parse(&message) {
+                Ok(SioPacket::Connect { namespace }) if namespace == ns => connected = true,
+                Ok(SioPacket::ConnectError { namespace, .. }) if namespace == ns => refused = true,
+                Ok(SioPacket::Ack {
+                    namespace,
+                    id: HELLO,
+                    args,
+                }) if namespace == ns => ack = Some(args.into_iter().next()),
+                _ => {}
+            }
+        }
+        let answer = if session.step == Step::Poll {
+            session.companion = connected;
+            if !refused {
+                return;
+            }
+            self.companion_absent = true;
+            CompanionAnswer::Absent
+        } else {
+            match ack.as_ref().map(|a| ack_result(a.as_ref()).map(pod_id)) {
+                Some(Ok(Some(pod))) => {
+                    session.pod = Some(pod.to_owned());
+                    CompanionAnswer::Answered
+                }
+                Some(Err(_)) => CompanionAnswer::Refused,
+                Some(Ok(None)) | None => CompanionAnswer::NoAnswer,
+            }
+        };
+        // The worst answer stays: absent, refused, none, answered.
+        let rank = |a: Option<CompanionAnswer>| match a {
+            Some(CompanionAnswer::Absent) => 4,
+            Some(CompanionAnswer::Refused) => 3,
+            Some(CompanionAnswer::NoAnswer) => 2,
+            Some(CompanionAnswer::Answered) => 1,
+            None => 0,
+        };
+        if rank(Some(answer)) > rank(self.companion_answer) {
+            self.companion_answer = Some(answer);
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! `sticky-session` with the server companion: the exact proof before the
+//! report, and the pods' count after it, against scripted pods.
+
+use std::collections::VecDeque;
+
+use url::Url;
+
+use super::pods::COUNT_TIMER;
+use super::*;
+use crate::check::{Progress, Status};
+use crate::checks::test_pods::Pods;
+use crate::config::{resolve, FileLoad};
+use crate::harness::Script;
+
+const COMPANION: &str = "socketio=http://127.0.0.1:8080/socket.io/&companion=/conncheck";
+
+/// What a run showed: the interim outcome, the final one, the requests
+/// sent before the interim (or the end), and every request.
+struct Run {
+    interim: Option<(Status, String, StickyData)>,
+    status: Status,
+    summary: String,
+    data: StickyData,
+    before_report: usize,
+    requests: Vec<FetchRequest>,
+}
+
+fn pods(count: usize) -> Pods {
+    let mut pods = Pods::new(count, true);
+    pods.omit_only = false;
+    pods
+}
+
+/// Answers requests in order; after `budget_at` requests of the count, its
+/// budget timer fires.
+fn run(query: &str, pods: &mut Pods, budget_at: Option<usize>) -> Run {
+    let page = Url::parse("http://127.0.0.1:8080/").unwrap();
+    let config = resolve(&page, &FileLoad::NotFound, query);
+    let facts = BrowserFacts {
+        page_url: page,
+        secure_context: true,
+    };
+    let mut s = Script::start(StickyCheck::new(&config, &facts), 0);
+    let (mut queue, mut interim, mut sent) = (VecDeque::new(), None, 0);
+    let mut before_report = None;
+    for step in 0..20_000u64 {
+        for action in s.drain() {
+            match action {
+                Action::Fetch { id, request } => {
+                    sent += 1;
+                    queue.push_back((id, request));
+                }
+                Action::Progress(Progress::Interim(o)) => {
+                    let data = serde_json::from_value(o.data.clone()).unwrap();
+                    interim = Some((o.status, o.summary, data));
+                    before_report = Some(sent);
+                }
+                _ => {}
+            }
+        }
+        if s.outcome.is_some() {
+            break;
+        }
+        if let (Some(at), Some(before)) = (budget_at, before_report) {
+            if sent >= before + at {
+                s.feed(Event::Timeout { id: COUNT_TIMER }, step);
+                continue;
+            }
+        }
+        if let Some((id, body)) = pods.unpark().into_iter().next() {
+            let event = Event::HttpResponse {
+                id,
+                status: 200,
+                headers: vec![],
+                body,
+            };
+            s.feed(event, step);
+            continue;
+        }
+        let (id, request) = queue.pop_front().expect("a request in flight");
+        if let Some((status, body)) = pods.answer(id, &request) {
+            let headers = vec![];
+            s.feed(
+                Event::HttpResponse {
+                    id,
+                    status,
+                    headers,
+                    body,
+                },
+                step,
+            );
+        }
+    }
+    let outcome = s.finished().clone();
+    Run {
+        interim,
+        status: outcome.status,
+        summary: outcome.summary,
+        data: serde_json::from_value(outcome.data).unwrap(),
+        before_report: before_report.unwrap_or(sent),
+        requests: pods.requests.clone(),
+    }
+}
+
+fn hellos(requests: &[FetchRequest]) -> usize {
+    let hello = |r: &&FetchRequest| r.body.as_deref().is_some_and(|b| b.contains("hello"));
+    requests.iter().filter(hello).count()
+}
+
+#[test]
+fn the_cookie_pins_one_pod_exactly_and_three_pods_are_counted_after_the_report() {
+    let run = run(COMPANION, &mut pods(3), None);
+    let (status, summary, interim) = run.interim.expect("an interim outcome");
+    let p = interim.pods.unwrap();
+    assert_eq!(status, Status::Pass);
+    assert!(p.pinned_pod_proven, "{p:?}");
+    assert_eq!(
+        (p.companion, p.count, p.pods_seen),
+        (CompanionAnswer::Answered, PodCount::Counting, 1)
+    );
+    assert!(
+        summary.contains("Proven exactly") && summary.contains("count goes on"),
+        "{summary}"
+    );
+
+    let p = run.data.pods.clone().unwrap();
+    assert_eq!(
+        (p.count, p.pods_seen, p.count_stopped),
+        (PodCount::Exact, 3, None)
+    );
+    assert!(p.pinned_pod_proven);
+    assert_eq!(run.data.affinity, Affinity::Cookie);
+    assert_eq!(run.status, Status::Pass);
+    assert!(
+        run.summary.contains("3 pods in all (exact: 16 sessions"),
+        "{}",
+        run.summary
+    );
+    // It stopped at its rule: no new pod in 16 sessions in a row.
+    assert!(
+        p.count_sessions >= SETTLE_AFTER && p.count_sessions < SETTLE_AFTER + 4,
+        "{p:?}"
+    );
+    // The ids never reach the report.
+    let json = serde_json::to_string(&run.data).unwrap();
+    assert!(!json.contains("abc"), "{json}");
+}
+
+#[test]
+fn the_companion_costs_no_round_trip_before_the_report() {
+    let plain = run(
+        "socketio=http://127.0.0.1:8080/socket.io/",
+        &mut pods(3),
+        None,
+    );
+    assert!(plain.interim.is_none() && plain.data.pods.is_none());
+    let with = run(COMPANION, &mut pods(3), None);
+    assert_eq!(with.before_report, plain.before_report);
+    let json = serde_json::to_value(&plain.data).unwrap();
+    assert!(json.get("pods").is_none(), "{json}");
+    // Each session with cookies asked `hello` in place of a pong.
+    assert_eq!(hellos(&with.requests[..with.before_report]), 2);
+}
+
+#[test]
+fn a_namespace_that_refuses_means_no_companion_and_the_statistical_proof() {
+    let mut pods = pods(3);
+    pods.companion = false;
+    let run = run(COMPANION, &mut pods, None);
+    assert!(run.interim.is_none(), "nothing to count");
+    assert_eq!(
+        hellos(&run.requests),
+        0,
+        "never an event on a refused namespace"
+    );
+    let p = run.data.pods.clone().unwrap();
+    assert_eq!(
+        (p.companion, p.count, p.pinned_pod_proven),
+        (CompanionAnswer::Absent, PodCount::NotCounted, false)
+    );
+    assert_eq!(run.data.affinity, Affinity::Cookie);
+    assert_eq!(run.data.with_cookies.affected, 0);
+    assert!(
+        run.summary.contains("no companion there") && run.summary.contains("statistically"),
+        "{}",
+        run.summary
+    );
+}
+
+#[test]
+fn one_pod_is_one_replica_or_client_ip_affinity() {
+    let run = run(COMPANION, &mut pods(1), None);
+    let p = run.data.pods.clone().unwrap();
+    assert_eq!((p.count, p.pods_seen), (PodCount::Exact, 1));
+    assert_eq!(run.data.affinity, Affinity::NotNeeded);
+    assert_eq!(run.status, Status::Pass);
+    assert!(
+        run.summary.contains("one replica") && run.summary.contains("ClientIP"),
+        "{}",
+        run.summary
+    );
+}
+
+#[test]
+fn the_exact_proof_beats_the_statistical_one_and_the_count_is_bounded() {
+    // Every session keeps its own pod, with or without cookies: the one
+    // session without cookies never lost its backend (statistically: one
+    // backend, or affinity by address), but sessions without cookies
+    // reach new pods while the cookie keeps one.
+    let mut pods = pods(3);
+    pods.pod_per_session = true;
+    let run = run(COMPANION, &mut pods, None);
+    let (_, _, interim) = run.interim.unwrap();
+    assert_eq!(interim.affinity, Affinity::NotNeeded);
+    let p = run.data.pods.clone().unwrap();
+    assert_eq!(run.data.affinity, Affinity::Cookie, "exact wins");
+    assert_eq!(p.count_sessions, MAX_COUNT_SESSIONS);
+    assert_eq!(
+        (p.count, p.count_stopped),
+        (PodCount::AtLeast, Some(CountStopped::MaxSessions))
+    );
+    assert_eq!(p.pods_seen, MAX_COUNT_SESSIONS + 1);
+    assert!(
+        run.summary
+            .contains("At least 49 pod(s): the count stopped at its session limit"),
+        "{}",
+        run.summary
+    );
+    // No finding: affinity works.
+    let outcome = Outcome {
+        status: run.status,
+        summary: run.summary.clone(),
+        data: serde_json::to_value(&run.data).unwrap(),
+    };
+    let checks = [crate::report::ReportCheck::new(
+        CheckId::StickySession,
+        outcome,
+        0,
+    )];
+    let findings = crate::diagnosis::diagnose(&checks);
+    assert!(findings.is_empty(), "{findings:?}");
+}
+
+#[test]
+fn the_count_ends_at_its_budget() {
+    let run = run(COMPANION, &mut pods(3), Some(20));
+    let p = run.data.pods.clone().unwrap();
+    assert_eq!(
+        (p.count, p.count_stopped),
+        (PodCount::AtLeast, Some(CountStopped::Budget))
+    );
+    assert!(run.summary.contains("its time limit"), "{}", run.summary);
+    // Inside the driver's cap, which grows by the planned count: the
+    // sessions' budget, the count's, and a request's timeout each.
+    let page = Url::parse("http://127.0.0.1:8080/").unwrap();
+    let config = resolve(&page, &FileLoad::NotFound, COMPANION);
+    let facts = BrowserFacts {
+        page_url: page,
+        secure_context: true,
+    };
+    let planned = crate::check::Check::planned_ms(&StickyCheck::new(&config, &facts));
+    assert_eq!(planned, COUNT_BUDGET_MS);
+    let worst = BUDGET_MS + COUNT_BUDGET_MS + 2 * REQUEST_TIMEOUT_MS;
+    assert!(worst < 120_000 + planned, "{worst}");
+}
+
+#[test]
+fn a_rate_limited_companion_stops_the_proof_or_the_count() {
+    // Before the report: no pod id, the statistical proof, nothing counted.
+    let mut limited = pods(3);
+    limited.refuse_hello = Some("rate-limited");
+    let run1 = run(COMPANION, &mut limited, None);
+    let p = run1.data.pods.unwrap();
+    assert_eq!(
+        (p.companion, p.count),
+        (CompanionAnswer::Refused, PodCount::NotCounted)
+    );
+    assert_eq!(run1.data.affinity, Affinity::Cookie);
+    assert!(
+        run1.summary.contains("refused to name its pod"),
+        "{}",
+        run1.summary
+    );
+    // In the count: at least what it saw.
+    let mut later = pods(3);
+    later.refuse_hello = Some("rate-limited");
+    later.hellos_before_refusal = 4;
+    let run2 = run(COMPANION, &mut later, None);
+    let p = run2.data.pods.unwrap();
+    assert_eq!(
+        (p.count, p.count_stopped),
+        (PodCount::AtLeast, Some(CountStopped::RateLimited))
+    );
+    assert!(p.pinned_pod_proven);
+    assert!(
+        run2.summary.contains("stopped at a rate limit"),
+        "{}",
+        run2.summary
+    );
+}
+
+#[test]
+fn a_pasted_reports_pods_become_known_words_only() {
+    let run = run(COMPANION, &mut pods(3), None);
+    let mut value = serde_json::to_value(&run.data).unwrap();
+    value["pods"]["pods_seen"] = 7.into();
+    let text = crate::checks::derive_summary(crate::catalog::CheckId::StickySession, &value);
+    assert!(text.unwrap().contains("7 pods in all"));
+    value["pods"]["count"] = "<script>".into();
+    assert!(
+        crate::checks::derive_summary(crate::catalog::CheckId::StickySession, &value).is_none()
+    );
+}

@@ -1,0 +1,180 @@
+//! Tests' pods: backends that each hold their own Engine.IO sessions and
+//! run the server companion, behind a balancer (round robin without
+//! cookies, one pod with them), for `cross-pod` and `sticky-session`.
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::check::{Credentials, FetchRequest, Handle};
+
+/// Pods that each hold their own sessions and run the companion; with an
+/// adapter, a broadcast reaches listeners on every pod.
+pub(crate) struct Pods {
+    count: usize,
+    adapter: bool,
+    next: usize,
+    /// sid -> (pod, room listened to, packets waiting for a poll)
+    pub sessions: HashMap<String, (usize, Option<String>, VecDeque<String>)>,
+    /// Polls waiting for packets, by sid.
+    parked: HashMap<String, Handle>,
+    pub requests: Vec<FetchRequest>,
+    /// The companion is attached (else its namespace answers `44`).
+    pub companion: bool,
+    /// `hello`'s refusal, e.g. `rate-limited`, once `hellos_before_refusal`
+    /// were answered.
+    pub refuse_hello: Option<&'static str>,
+    pub hellos_before_refusal: usize,
+    hellos: usize,
+    /// Each handshake on a new pod, and every request reaching it.
+    pub pod_per_session: bool,
+    /// Requests with cookies are refused: only `omit` is expected.
+    pub omit_only: bool,
+}
+
+impl Pods {
+    pub fn new(count: usize, adapter: bool) -> Pods {
+        Pods {
+            count,
+            adapter,
+            next: 0,
+            sessions: HashMap::new(),
+            parked: HashMap::new(),
+            requests: Vec::new(),
+            companion: true,
+            refuse_hello: None,
+            hellos_before_refusal: 0,
+            hellos: 0,
+            pod_per_session: false,
+            omit_only: true,
+        }
+    }
+
+    /// Round robin, as ingress-nginx routes requests without a cookie.
+    fn pick(&mut self) -> usize {
+        self.next += 1;
+        (self.next - 1) % self.count
+    }
+
+    /// The answer, or `None` for a poll that waits.
+    pub fn answer(&mut self, id: Handle, r: &FetchRequest) -> Option<(u16, String)> {
+        self.requests.push(r.clone());
+        if self.omit_only {
+            assert_eq!(r.credentials, Credentials::Omit, "never the cookie jar");
+        }
+        let sid = r.url.split("&sid=").nth(1).map(str::to_owned);
+        let pod = match (&sid, r.credentials) {
+            // Cookie affinity: the cookie's pod.
+            (_, Credentials::Include) => 0,
+            (Some(sid), _) if self.pod_per_session => self.sessions[sid].0,
+            (None, _) if self.pod_per_session => self.sessions.len(),
+            _ => self.pick(),
+        };
+        let Some(sid) = sid else {
+            let sid = format!("S{}", self.sessions.len());
+            self.sessions
+                .insert(sid.clone(), (pod, None, VecDeque::new()));
+            let open = format!(
+                r#"0{{"sid":"{sid}","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000}}"#
+            );
+            return Some((200, open));
+        };
+        if self.sessions.get(&sid).map(|s| s.0) != Some(pod) {
+            return Some((400, r#"{"code":1,"message":"Session ID unknown"}"#.into()));
+        }
+        let pod_id = format!("{:016x}", 0xabc0 + pod);
+        match r.body.as_deref() {
+            None => {
+                let queue = &mut self.sessions.get_mut(&sid).unwrap().2;
+                if queue.is_empty() {
+                    self.parked.insert(sid, id);
+                    return None;
+                }
+                Some((200, queue.drain(..).collect::<Vec<_>>().join("\u{1e}")))
+            }
+            Some(body) => {
+                let body = body.to_owned();
+                let reply = |id: &str, answer: &str| format!("43/conncheck,{id}[{answer}]");
+                let out: Vec<(String, String)> = if body == "40/conncheck," && !self.companion {
+                    let refused = r#"44/conncheck,{"message":"Invalid namespace"}"#;
+                    vec![(sid.clone(), refused.into())]
+                } else if body == "40/conncheck," {
+                    vec![(sid.clone(), r#"40/conncheck,{"sid":"x"}"#.into())]
+                } else if body == "40" {
+                    vec![(sid.clone(), r#"40{"sid":"y"}"#.into())]
+                } else if body.contains(r#"["hello"]"#)
+                    && self.refuse_hello.is_some()
+                    && self.hellos >= self.hellos_before_refusal
+                {
+                    let error = self.refuse_hello.unwrap_or_default();
+                    let answer = format!(r#"{{"ok":false,"error":"{error}"}}"#);
+                    vec![(sid.clone(), reply("0", &answer))]
+                } else if body.contains(r#"["hello"]"#) {
+                    self.hellos += 1;
+                    vec![(
+                        sid.clone(),
+                        reply("0", &format!(r#"{{"ok":true,"v":1,"pod":"{pod_id}"}}"#)),
+                    )]
+                } else if body.contains(r#"["listen""#) {
+                    let room = body
+                        .split(r#""room":""#)
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap();
+                    self.sessions.get_mut(&sid).unwrap().1 = Some(room.to_owned());
+                    vec![(sid.clone(), reply("1", r#"{"ok":true}"#))]
+                } else if body.contains(r#"["send""#) {
+                    let room = body
+                        .split(r#""room":""#)
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap();
+                    let nonce = body
+                        .split(r#""nonce":""#)
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap();
+                    let probe = format!(
+                        r#"42/conncheck,["probe",{{"nonce":"{nonce}","from":"{pod_id}"}}]"#
+                    );
+                    let mut out = vec![(sid.clone(), reply("1", r#"{"ok":true}"#))];
+                    for (other, (other_pod, listening, _)) in &self.sessions {
+                        if listening.as_deref() == Some(room) && (self.adapter || *other_pod == pod)
+                        {
+                            out.push((other.clone(), probe.clone()));
+                        }
+                    }
+                    out
+                } else {
+                    vec![]
+                };
+                for (to, packet) in out {
+                    self.sessions.get_mut(&to).unwrap().2.push_back(packet);
+                }
+                Some((200, "ok".into()))
+            }
+        }
+    }
+
+    /// Polls that can be answered now.
+    pub fn unpark(&mut self) -> Vec<(Handle, String)> {
+        let ready: Vec<String> = self
+            .parked
+            .keys()
+            .filter(|sid| !self.sessions[*sid].2.is_empty())
+            .cloned()
+            .collect();
+        ready
+            .into_iter()
+            .map(|sid| {
+                let id = self.parked.remove(&sid).unwrap();
+                let queue = &mut self.sessions.get_mut(&sid).unwrap().2;
+                (id, queue.drain(..).collect::<Vec<_>>().join("\u{1e}"))
+            })
+            .collect()
+    }
+}
