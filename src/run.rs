@@ -9,8 +9,11 @@
 //! the jar, and sessions opened by the others would reach the wrong
 //! backend: a fault the real app, which handshakes once, does not have.
 //! Observations whose length depends on the server (the first ping after an
-//! upgrade, a configured lifetime, the cross-pod probe) go on after the
-//! report is published, and update it when they end.
+//! upgrade, a configured lifetime, sticky-session's pod count, the
+//! cross-pod probe) go on after the report is published, and update it when
+//! they end. The cross-pod probe starts only once sticky-session has ended:
+//! two chains of cookieless sessions retrying at once could, under round
+//! robin, each keep missing their pod.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -140,10 +143,21 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
     }
     drop(tx);
 
+    // Fired by sticky-session's end (or dropped, which wakes it too).
+    let (sticky_done, sticky_ended) = oneshot::channel::<()>();
+    let mut sticky_done = Some(sticky_done);
+    let mut sticky_ended = Some(sticky_ended);
     let mut first: Vec<Option<ReportCheck>> = vec![None; count];
     let mut observing = vec![false; count];
     let mut published = false;
     while let Some(entry) = entries.next().await {
+        if let Entry::Final(_, check) = &entry {
+            if check.id == CheckId::StickySession {
+                if let Some(done) = sticky_done.take() {
+                    let _ = done.send(());
+                }
+            }
+        }
         match entry {
             Entry::Interim(index, check) if !published => {
                 observing[index] = true;
@@ -200,20 +214,21 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
         if config.lifetime_s > 0 {
             let expected_ms = Some(config.lifetime_s as f64 * 1000.0);
             let check = checks::lifetime_on_demand(&config);
-            observe(check, expected_ms, &dispatch);
+            observe(check, expected_ms, None, &dispatch);
         }
         if let Some(check) = checks::cross_pod(&config, browser::random_seed()) {
-            observe(check, None, &dispatch);
+            observe(check, None, sticky_ended.take(), &dispatch);
         }
     }
 }
 
 /// Observes a check after the report, which it updates when it ends. The
 /// state goes back to `running` in the same turn as the report, before the
-/// page renders it.
+/// page renders it, and stays there while the check waits for `after`.
 fn observe(
     check: Box<dyn conncheck_core::check::Check>,
     expected_ms: Option<f64>,
+    after: Option<oneshot::Receiver<()>>,
     dispatch: &UseReducerDispatcher<State>,
 ) {
     dispatch.dispatch(Msg::Observing {
@@ -223,6 +238,9 @@ fn observe(
     });
     let dispatch = dispatch.clone();
     spawn_local(async move {
+        if let Some(after) = after {
+            let _ = after.await;
+        }
         let result = driver::run(check).await;
         dispatch.dispatch(Msg::Observed(result));
     });
