@@ -4,10 +4,25 @@
 //! (`socketioxide-redis`): with Redis the cross-pod probe passes; without an
 //! adapter, and with Redis killed after the pods connected, it is
 //! `cross-pod-delivery-broken`. The probe is observed after the first
-//! report, which then updates.
+//! report, which then updates. In each, `sticky-session` proves the cookie
+//! pins one pod by the companion's pod ids and counts the three pods
+//! exactly (tests/pod_count.rs repeats it).
 
 use anyhow::Result;
 use conncheck_lab::report_json::{check, run_as_expected};
+use serde_json::Value;
+
+/// sticky-session's exact proof and count over the lab's three pods.
+fn three_pods_counted(name: &str, report: &Value) {
+    let sticky = check(report, "sticky-session");
+    let pods = &sticky["data"]["pods"];
+    assert_eq!(sticky["status"], "pass", "{name}: {sticky:#}");
+    assert_eq!(sticky["data"]["affinity"], "cookie", "{name}: {sticky:#}");
+    assert_eq!(pods["companion"], "answered", "{name}: {sticky:#}");
+    assert_eq!(pods["pinned_pod_proven"], true, "{name}: {sticky:#}");
+    assert_eq!(pods["pods_seen"], 3, "{name}: {sticky:#}");
+    assert_eq!(pods["count"], "exact", "{name}: {sticky:#}");
+}
 
 async fn delivered(name: &str) -> Result<()> {
     let report = run_as_expected(name).await?;
@@ -18,10 +33,7 @@ async fn delivered(name: &str) -> Result<()> {
         cross["data"]["pods"], 2,
         "it stops at the second pod: {cross:#}"
     );
-    assert_eq!(
-        check(&report, "sticky-session")["data"]["affinity"],
-        "cookie"
-    );
+    three_pods_counted(name, &report);
     Ok(())
 }
 
@@ -33,6 +45,7 @@ async fn not_delivered(name: &str) -> Result<()> {
         cross["data"]["result"]["result"], "not-delivered",
         "{cross:#}"
     );
+    three_pods_counted(name, &report);
     Ok(())
 }
 
