@@ -24,6 +24,8 @@ pub(crate) struct Pods {
     pub refuse_hello: Option<&'static str>,
     pub hellos_before_refusal: usize,
     hellos: usize,
+    /// `hello` is never answered: something else holds the namespace.
+    pub silent_hello: bool,
     /// Each handshake on a new pod, and every request reaching it.
     pub pod_per_session: bool,
     /// Requests with cookies are refused: only `omit` is expected.
@@ -43,6 +45,7 @@ impl Pods {
             refuse_hello: None,
             hellos_before_refusal: 0,
             hellos: 0,
+            silent_hello: false,
             pod_per_session: false,
             omit_only: true,
         }
@@ -107,6 +110,8 @@ impl Pods {
                     let error = self.refuse_hello.unwrap_or_default();
                     let answer = format!(r#"{{"ok":false,"error":"{error}"}}"#);
                     vec![(sid.clone(), reply("0", &answer))]
+                } else if body.contains(r#"["hello"]"#) && self.silent_hello {
+                    vec![]
                 } else if body.contains(r#"["hello"]"#) {
                     self.hellos += 1;
                     vec![(
@@ -158,6 +163,12 @@ impl Pods {
                 Some((200, "ok".into()))
             }
         }
+    }
+
+    /// A waiting poll given up (its request timed out), if any.
+    pub fn give_up_a_poll(&mut self) -> Option<Handle> {
+        let sid = self.parked.keys().next()?.clone();
+        self.parked.remove(&sid)
     }
 
     /// Polls that can be answered now.

@@ -148,7 +148,8 @@ pub struct StickyCheck {
     /// The companion's namespace while it may answer.
     companion: Option<String>,
     companion_answer: Option<CompanionAnswer>,
-    /// Its namespace refused a session (`44`): none asks again.
+    /// Its namespace refused a session (`44`), or never answered `hello`:
+    /// no session asks again.
     companion_absent: bool,
     /// The pods of the sessions with cookies (`None`: no pod id).
     cookie_pods: Vec<Option<String>>,
@@ -321,6 +322,7 @@ impl StickyCheck {
                 Answer::Unanswered if step == Step::HelloPoll => {
                     report.follow_ups -= 1;
                     self.companion_answer = Some(CompanionAnswer::NoAnswer);
+                    self.companion_absent = true; // one wait is enough
                     return self.end_session(slot);
                 }
                 Answer::Unanswered => {

@@ -77,7 +77,11 @@ fn run(query: &str, pods: &mut Pods, budget_at: Option<usize>) -> Run {
             s.feed(event, step);
             continue;
         }
-        let (id, request) = queue.pop_front().expect("a request in flight");
+        let Some((id, request)) = queue.pop_front() else {
+            let id = pods.give_up_a_poll().expect("a request in flight");
+            s.feed(Event::Timeout { id }, step);
+            continue;
+        };
         if let Some((status, body)) = pods.answer(id, &request) {
             let headers = vec![];
             s.feed(
@@ -310,4 +314,22 @@ fn a_pasted_reports_pods_become_known_words_only() {
     assert!(
         crate::checks::derive_summary(crate::catalog::CheckId::StickySession, &value).is_none()
     );
+}
+
+#[test]
+fn a_namespace_that_never_answers_hello_is_no_stalled_session() {
+    let mut pods = pods(3);
+    pods.silent_hello = true;
+    let run = run(COMPANION, &mut pods, None);
+    assert_eq!(run.data.stopped, None, "{:?}", run.data);
+    assert_eq!(run.data.with_cookies.unanswered, 0);
+    assert_eq!(run.data.affinity, Affinity::Cookie);
+    let p = run.data.pods.unwrap();
+    assert_eq!(
+        (p.companion, p.count),
+        (CompanionAnswer::NoAnswer, PodCount::NotCounted)
+    );
+    assert_eq!(run.status, Status::Pass);
+    assert!(run.summary.contains("named no pod"), "{}", run.summary);
+    assert_eq!(hellos(&run.requests), 1, "one wait is enough");
 }
