@@ -34,11 +34,11 @@
 mod companion;
 mod data;
 mod pods;
+mod sessions;
 mod summary;
 
 use url::Url;
 
-use data::SessionReport;
 pub use data::{
     Affinity, CompanionAnswer, CountStopped, LimitSignal, ModeReport, PodCount, PodsData,
     StickyData, Stopped,
@@ -46,17 +46,14 @@ pub use data::{
 pub use pods::{COUNT_BUDGET_MS, MAX_COUNT_SESSIONS, SETTLE_AFTER};
 pub(crate) use summary::summarize;
 
-use super::pod_chain::HELLO;
-use super::{engineio_url, skipped_without_endpoint, BrowserFacts, Transport};
+use super::{skipped_without_endpoint, BrowserFacts};
 use crate::catalog::CheckId;
-use crate::check::{Action, Check, Credentials, Event, FetchRequest, Handle, Millis, Outcome};
-use crate::classify::{
-    classify, HttpObservation, SERVICE_UNAVAILABLE, SESSION_ID_UNKNOWN, TOO_MANY_REQUESTS,
-};
+use crate::check::{Action, Check, Event, Handle, Millis, Outcome};
+use crate::classify::classify;
 use crate::config::Config;
 use crate::privacy::redact_url;
-use crate::socketio::{connect_message, event_message};
 use pods::{Counted, PodCounter};
+use sessions::{Answer, Session, Step};
 
 /// Sessions with cookies, one after another.
 pub const SESSIONS_WITH_COOKIES: u32 = 2;
@@ -82,58 +79,6 @@ const BUDGET_TIMER: Handle = Handle::MAX;
 /// request after the previous answer.
 pub const ROUND_TRIPS: u32 = SESSIONS_WITH_COOKIES * (1 + WITH_COOKIES.len() as u32)
     + SESSIONS_WITHOUT_COOKIES * (1 + WITHOUT_COOKIES.len() as u32);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Step {
-    Handshake,
-    Connect,
-    Poll,
-    Pong,
-    Hello,
-    HelloPoll,
-}
-
-impl Step {
-    fn name(self) -> &'static str {
-        match self {
-            Step::Handshake => "handshake",
-            Step::Connect => "namespace-connect",
-            Step::Poll => "poll",
-            Step::Pong => "pong",
-            Step::Hello => "hello",
-            Step::HelloPoll => "hello-poll",
-        }
-    }
-}
-
-/// One Engine.IO session of the check, with its request in flight.
-struct Session {
-    with_cookies: bool,
-    sid: Option<String>,
-    /// The next follow-up, an index into the mode's list.
-    next: usize,
-    step: Step,
-    request: Handle,
-    connect_failed: bool,
-    /// Joined the companion's namespace, and asked `hello` there.
-    companion: bool,
-    asked_hello: bool,
-    /// The pod `hello` named: an opaque id, never reported.
-    pod: Option<String>,
-    report: SessionReport,
-}
-
-/// What an answer (or its absence) says about one request.
-enum Answer {
-    Opened(String),
-    Ok,
-    SessionUnknown,
-    RateLimited,
-    Failed,
-    NetworkError,
-    /// No answer within the timeout.
-    Unanswered,
-}
 
 pub struct StickyCheck {
     endpoint: Option<Url>,
@@ -192,238 +137,6 @@ impl StickyCheck {
         }
     }
 
-    /// Opens a session in a new slot.
-    fn open(&mut self, with_cookies: bool) -> Vec<Action> {
-        if with_cookies {
-            self.started_with_cookies += 1;
-        } else {
-            self.started_without_cookies += 1;
-        }
-        let slot = self.sessions.len();
-        self.sessions.push(Some(Session {
-            with_cookies,
-            sid: None,
-            next: 0,
-            step: Step::Handshake,
-            request: 0,
-            connect_failed: false,
-            companion: with_cookies && self.companion.is_some() && !self.companion_absent,
-            asked_hello: false,
-            pod: None,
-            report: SessionReport::default(),
-        }));
-        self.issue(slot)
-    }
-
-    /// Sends the session's current step.
-    fn issue(&mut self, slot: usize) -> Vec<Action> {
-        self.requests += 1;
-        let id = self.requests;
-        let (Some(endpoint), Some(Some(session))) = (&self.endpoint, self.sessions.get_mut(slot))
-        else {
-            return Vec::new();
-        };
-        session.request = id;
-        let url = engineio_url(endpoint, Transport::Polling, session.sid.as_deref()).to_string();
-        let namespace = match (&self.companion, session.companion) {
-            (Some(companion), true) => companion,
-            _ => &self.namespace,
-        };
-        let mut request = match session.step {
-            Step::Handshake | Step::Poll | Step::HelloPoll => FetchRequest::get(url),
-            Step::Connect => FetchRequest::post(url, connect_message(namespace)),
-            Step::Hello => FetchRequest::post(url, event_message(namespace, HELLO, "hello", None)),
-            Step::Pong => FetchRequest::post(url, "3"),
-        };
-        if !session.with_cookies {
-            request.credentials = Credentials::Omit;
-        }
-        vec![
-            Action::Fetch { id, request },
-            // Each request its own timer: a stale timeout of an answered
-            // request can then never count against the next one.
-            Action::SetTimer {
-                id,
-                after_ms: REQUEST_TIMEOUT_MS,
-            },
-        ]
-    }
-
-    fn judge(&mut self, status: u16, obs: &HttpObservation, sid: Option<String>) -> Answer {
-        let signal = match status {
-            TOO_MANY_REQUESTS => Some(LimitSignal::TooManyRequests),
-            _ if obs.retry_after => Some(LimitSignal::RetryAfter),
-            SERVICE_UNAVAILABLE if self.answered => Some(LimitSignal::UnavailableAfterSuccess),
-            _ => None,
-        };
-        let limited = signal.is_some();
-        if limited {
-            self.data.limit_signal = signal;
-        }
-        if status == 200 {
-            self.answered = true;
-        }
-        match (status, sid) {
-            _ if limited => Answer::RateLimited,
-            (200, Some(sid)) => Answer::Opened(sid),
-            (200, None) => Answer::Ok,
-            _ if obs.error_code() == Some(SESSION_ID_UNKNOWN) => Answer::SessionUnknown,
-            _ => Answer::Failed,
-        }
-    }
-
-    /// Records one answer of the session in `slot` and moves it on.
-    fn on_answer(&mut self, slot: usize, answer: Answer) -> Vec<Action> {
-        let Some(Some(session)) = self.sessions.get_mut(slot) else {
-            return Vec::new();
-        };
-        let step = session.step;
-        let follow_ups = match (session.with_cookies, session.companion) {
-            (true, true) => WITH_COMPANION,
-            (true, false) => WITH_COOKIES,
-            (false, _) => WITHOUT_COOKIES,
-        };
-        let report = &mut session.report;
-        if step == Step::Handshake {
-            match answer {
-                Answer::Opened(sid) => {
-                    report.opened = true;
-                    session.sid = Some(sid);
-                }
-                Answer::RateLimited => {
-                    report.rate_limited += 1;
-                    return self.stop(Stopped::RateLimited);
-                }
-                // No answer at all: the next sessions would wait as long
-                // for nothing (the handshake check says why).
-                Answer::Unanswered | Answer::NetworkError => return self.stop(Stopped::NoAnswer),
-                _ => return self.end_session(slot),
-            }
-        } else {
-            report.follow_ups += 1;
-            match answer {
-                Answer::Opened(_) | Answer::Ok => {}
-                Answer::SessionUnknown => {
-                    report.session_unknown += 1;
-                    report
-                        .first_failure
-                        .get_or_insert_with(|| step.name().to_owned());
-                    if !session.with_cookies {
-                        return self.end_session(slot);
-                    }
-                }
-                Answer::RateLimited => {
-                    report.rate_limited += 1;
-                    return self.stop(Stopped::RateLimited);
-                }
-                // Something at the companion's namespace that accepted the
-                // connection but never answers `hello`: not the companion,
-                // and no fault of the session's.
-                Answer::Unanswered if step == Step::HelloPoll => {
-                    report.follow_ups -= 1;
-                    self.companion_answer = Some(CompanionAnswer::NoAnswer);
-                    self.companion_absent = true; // one wait is enough
-                    return self.end_session(slot);
-                }
-                Answer::Unanswered => {
-                    report.unanswered += 1;
-                    return self.stop(Stopped::Stalled);
-                }
-                Answer::Failed | Answer::NetworkError => report.other_failures += 1,
-            }
-        }
-        if step == Step::Connect && report.session_unknown + report.other_failures > 0 {
-            // No CONNECT answer waits anywhere: a poll would hang.
-            session.connect_failed = true;
-            session.companion = false;
-        }
-        let mut next = follow_ups.get(session.next).copied();
-        if next == Some(Step::Poll) && session.connect_failed {
-            session.next += 1;
-            next = follow_ups.get(session.next).copied();
-        }
-        // `hello` only on the companion's namespace once it connected, and
-        // its poll only after it: else pongs, as without a companion.
-        next = match next {
-            Some(Step::Hello) if !session.companion => Some(Step::Pong),
-            Some(Step::HelloPoll) if !session.asked_hello => Some(Step::Pong),
-            next => next,
-        };
-        session.asked_hello |= next == Some(Step::Hello);
-        match next {
-            Some(step) => {
-                session.next += 1;
-                session.step = step;
-                self.issue(slot)
-            }
-            None => self.end_session(slot),
-        }
-    }
-
-    /// Closes the session in `slot` and starts what comes next.
-    fn end_session(&mut self, slot: usize) -> Vec<Action> {
-        let Some(session) = self.sessions.get_mut(slot).and_then(Option::take) else {
-            return Vec::new();
-        };
-        let mut actions = vec![Action::CancelTimer {
-            id: session.request,
-        }];
-        if let (Some(sid), Some(endpoint)) = (&session.sid, &self.endpoint) {
-            let mut close = FetchRequest::post(
-                engineio_url(endpoint, Transport::Polling, Some(sid)).to_string(),
-                "1",
-            );
-            if !session.with_cookies {
-                close.credentials = Credentials::Omit;
-            }
-            actions.push(Action::Beacon(close));
-        }
-        if session.with_cookies {
-            self.cookie_pods.push(session.pod);
-            self.data.with_cookies.add(session.report);
-        } else {
-            self.data.without_cookies.add(session.report);
-        }
-        let (with, without) = (&self.data.with_cookies, &self.data.without_cookies);
-        let next = if with.affected > 0 || without.affected > 0 {
-            // Lost even with cookies, or the cookie shown to matter: no
-            // further session would say more.
-            None
-        } else if self.started_with_cookies < SESSIONS_WITH_COOKIES {
-            Some(true)
-        } else if self.started_without_cookies < SESSIONS_WITHOUT_COOKIES {
-            Some(false)
-        } else {
-            None
-        };
-        match next {
-            Some(with_cookies) => actions.extend(self.open(with_cookies)),
-            None => actions.extend(self.finish()),
-        }
-        actions
-    }
-
-    /// Ends the check early: every open session is folded in and closed.
-    fn stop(&mut self, why: Stopped) -> Vec<Action> {
-        self.data.stopped = Some(why);
-        let mut actions = Vec::new();
-        for slot in 0..self.sessions.len() {
-            if let Some(session) = self.sessions.get_mut(slot).and_then(Option::take) {
-                actions.push(Action::CancelTimer {
-                    id: session.request,
-                });
-                if session.with_cookies {
-                    self.cookie_pods.push(session.pod);
-                    self.data.with_cookies.add(session.report);
-                } else {
-                    self.data.without_cookies.add(session.report);
-                }
-            }
-        }
-        actions.extend(self.finish());
-        actions
-    }
-
     fn outcome(&mut self) -> Outcome {
         let (with, without) = (&self.data.with_cookies, &self.data.without_cookies);
         self.data.affinity = match (self.data.stopped, with.opened, with.affected) {
@@ -452,12 +165,6 @@ impl StickyCheck {
             }
         }
         Outcome::judged(summarize(&self.data), &self.data)
-    }
-
-    fn slot_of(&self, request: Handle) -> Option<usize> {
-        self.sessions
-            .iter()
-            .position(|s| s.as_ref().is_some_and(|s| s.request == request))
     }
 }
 

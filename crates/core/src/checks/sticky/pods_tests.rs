@@ -7,7 +7,7 @@ use url::Url;
 
 use super::pods::COUNT_TIMER;
 use super::*;
-use crate::check::{Progress, Status};
+use crate::check::{FetchRequest, Progress, Status};
 use crate::checks::test_pods::Pods;
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;

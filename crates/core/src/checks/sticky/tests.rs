@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use super::*;
-use crate::check::Status;
+use crate::check::{Credentials, FetchRequest, Status};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 
