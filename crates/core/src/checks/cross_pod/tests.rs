@@ -1,7 +1,7 @@
 use std::collections::VecDeque;
 
 use super::*;
-use crate::check::{Credentials, FetchRequest};
+use crate::check::{Credentials, FetchRequest, Status};
 use crate::checks::test_pods::Pods;
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
