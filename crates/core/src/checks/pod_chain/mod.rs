@@ -8,14 +8,18 @@
 //! request at a time: two chains retrying in lockstep under round robin
 //! could each keep missing their pod.
 
+mod answers;
+
 use serde_json::Value;
 use url::Url;
+
+use answers::read_poll;
+pub(crate) use answers::{ack_result, bounded, pod_id};
 
 use super::{engineio_url, Transport};
 use crate::check::{Action, Credentials, Event, FetchRequest, Handle, Millis};
 use crate::classify::{classify, SESSION_ID_UNKNOWN, TOO_MANY_REQUESTS};
-use crate::engineio::{split_payload, Packet, Payload};
-use crate::socketio::{connect_message, event_message, SioPacket};
+use crate::socketio::{connect_message, event_message};
 
 /// Sends of one request that reached another pod than its session's.
 pub const MAX_TRIES: u32 = 32;
@@ -275,66 +279,9 @@ impl Chain {
                 },
             },
             Step::Connect | Step::Hello | Step::Listen | Step::Send => Reply::Posted,
-            _ => self.read_poll(req.step, body),
+            _ => read_poll(&self.namespace, req.step, body),
         };
         (actions, reply)
-    }
-
-    /// A poll's packets, read for what its step waits for.
-    fn read_poll(&self, step: Step, body: &str) -> Reply {
-        let packets = match split_payload(body) {
-            Payload::V4(packets) => packets,
-            Payload::V3 => {
-                return Reply::Failed {
-                    what: "an Engine.IO 3 payload".into(),
-                    limited: false,
-                }
-            }
-        };
-        let ns = self.namespace.as_str();
-        let mut events = Vec::new();
-        for packet in packets.iter().take(64) {
-            let Ok(Packet::Message(message)) = Packet::parse(packet) else {
-                continue; // pings and noops: a poll may bring them first
-            };
-            match (step, SioPacket::parse(&message)) {
-                (Step::AwaitConnect, Ok(SioPacket::Connect { namespace })) if namespace == ns => {
-                    return Reply::Connected;
-                }
-                (Step::AwaitConnect, Ok(SioPacket::ConnectError { namespace, message }))
-                    if namespace == ns =>
-                {
-                    return Reply::ConnectRefused(message);
-                }
-                (
-                    Step::AwaitHello | Step::AwaitListen | Step::AwaitSend,
-                    Ok(SioPacket::Ack {
-                        namespace,
-                        id,
-                        args,
-                    }),
-                ) if namespace == ns => {
-                    let expected = if step == Step::AwaitHello {
-                        HELLO
-                    } else {
-                        PROBE_REQUEST
-                    };
-                    if id == expected {
-                        return Reply::Ack(args.into_iter().next());
-                    }
-                }
-                (
-                    Step::AwaitProbe,
-                    Ok(SioPacket::Event {
-                        namespace, args, ..
-                    }),
-                ) if namespace == ns => {
-                    events.push(args);
-                }
-                _ => {}
-            }
-        }
-        Reply::Events(events)
     }
 
     /// Closes the session `index` by a beacon, once.
@@ -364,34 +311,4 @@ impl Chain {
         }
         actions
     }
-}
-
-/// What the companion's acknowledgement says: `Ok(answer)` or the error
-/// it named, bounded.
-pub(crate) fn ack_result(answer: Option<&Value>) -> Result<&Value, String> {
-    match answer {
-        Some(a) if a.get("ok").and_then(Value::as_bool) == Some(true) => Ok(a),
-        _ => Err(answer
-            .and_then(|a| a.get("error"))
-            .and_then(Value::as_str)
-            .map(bounded)
-            .unwrap_or_else(|| "an answer without ok".into())),
-    }
-}
-
-/// The pod id of a `hello` answer. The companion's ids are 16 hex digits;
-/// anything hex up to 64 passes.
-pub(crate) fn pod_id(answer: &Value) -> Option<&str> {
-    answer
-        .get("pod")
-        .and_then(Value::as_str)
-        .filter(|p| (1..=64).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-/// Text from the companion, as a report may quote it.
-pub(crate) fn bounded(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || " -_.,:".contains(*c))
-        .take(64)
-        .collect()
 }
