@@ -297,7 +297,7 @@ impl Check for CrossPodCheck {
                 headers,
                 body,
             } => self.on_response(req, status, &headers, &body, now),
-            Dispatched::NoAnswer { req, what } => self.fail(req.step, what),
+            Dispatched::NoAnswer { req, what, .. } => self.fail(req.step, what),
             Dispatched::Timer(BUDGET_TIMER) => {
                 let step = chain.in_flight_step().unwrap_or(Step::Handshake);
                 self.fail(step, format!("no result within {} s", BUDGET_MS / 1000))

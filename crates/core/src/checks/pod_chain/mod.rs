@@ -69,21 +69,68 @@ pub(crate) struct InFlight {
     request: FetchRequest,
 }
 
-/// What an event meant for the chain.
-pub(crate) enum Dispatched {
+/// Which request of a check an event is about (`T`: what the check keeps
+/// for one request).
+pub(crate) enum Dispatched<T = InFlight> {
     Response {
-        req: InFlight,
+        req: T,
         status: u16,
         headers: Vec<(String, String)>,
         body: String,
     },
-    /// A network error, or no answer within the request's timeout.
-    NoAnswer { req: InFlight, what: String },
-    /// A timer that is not a request in flight's (the caller's own, or
+    /// A network error, or (`timed_out`) no answer within the request's
+    /// timeout.
+    NoAnswer {
+        req: T,
+        what: String,
+        timed_out: bool,
+    },
+    /// A timer that is not a request in flight's (the check's own, or
     /// the stale timer of a request answered meanwhile).
     Timer(Handle),
-    /// An answer or timeout of a request no longer in flight.
+    /// An answer of a request no longer in flight, or another event.
     Stale,
+}
+
+/// Sorts an event of a check whose request timers have the requests' ids:
+/// `find` gives (or takes) what the check keeps for the request with an id.
+pub(crate) fn dispatch<T>(
+    event: Event,
+    mut find: impl FnMut(Handle) -> Option<T>,
+) -> Dispatched<T> {
+    match event {
+        Event::HttpResponse {
+            id,
+            status,
+            headers,
+            body,
+        } => match find(id) {
+            Some(req) => Dispatched::Response {
+                req,
+                status,
+                headers,
+                body,
+            },
+            None => Dispatched::Stale,
+        },
+        Event::HttpFailed { id, message } => match find(id) {
+            Some(req) => Dispatched::NoAnswer {
+                req,
+                what: format!("no readable answer ({message})"),
+                timed_out: false,
+            },
+            None => Dispatched::Stale,
+        },
+        Event::Timeout { id } => match find(id) {
+            Some(req) => Dispatched::NoAnswer {
+                req,
+                what: format!("no answer within {} s", REQUEST_TIMEOUT_MS / 1000),
+                timed_out: true,
+            },
+            None => Dispatched::Timer(id),
+        },
+        _ => Dispatched::Stale,
+    }
 }
 
 /// What a landed answer says; the chain has already sent again what
@@ -198,39 +245,9 @@ impl Chain {
         }))
     }
 
-    /// Which request an event is about.
+    /// Which request in flight an event is about.
     pub fn dispatch(&mut self, event: Event) -> Dispatched {
-        match event {
-            Event::HttpResponse {
-                id,
-                status,
-                headers,
-                body,
-            } => match self.take(id) {
-                Some(req) => Dispatched::Response {
-                    req,
-                    status,
-                    headers,
-                    body,
-                },
-                None => Dispatched::Stale,
-            },
-            Event::HttpFailed { id, message } => match self.take(id) {
-                Some(req) => Dispatched::NoAnswer {
-                    req,
-                    what: format!("no readable answer ({message})"),
-                },
-                None => Dispatched::Stale,
-            },
-            Event::Timeout { id } => match self.take(id) {
-                Some(req) => Dispatched::NoAnswer {
-                    req,
-                    what: format!("no answer within {} s", REQUEST_TIMEOUT_MS / 1000),
-                },
-                None => Dispatched::Timer(id),
-            },
-            _ => Dispatched::Stale,
-        }
+        dispatch(event, |id| self.take(id))
     }
 
     fn take(&mut self, id: Handle) -> Option<InFlight> {

@@ -46,6 +46,7 @@ pub use data::{
 pub use pods::{COUNT_BUDGET_MS, MAX_COUNT_SESSIONS, SETTLE_AFTER};
 pub(crate) use summary::summarize;
 
+use super::pod_chain::{dispatch, Dispatched};
 use super::{skipped_without_endpoint, BrowserFacts};
 use crate::catalog::CheckId;
 use crate::check::{Action, Check, Event, Handle, Millis, Outcome};
@@ -200,16 +201,13 @@ impl Check for StickyCheck {
                 Counted::Done(actions, count) => self.counted(actions, count),
             };
         }
-        match event {
-            Event::HttpResponse {
-                id,
+        match dispatch(event, |id| self.slot_of(id).map(|slot| (slot, id))) {
+            Dispatched::Response {
+                req: (slot, id),
                 status,
                 headers,
                 body,
             } => {
-                let Some(slot) = self.slot_of(id) else {
-                    return Vec::new();
-                };
                 let (obs, open) = classify(status, &headers, &body);
                 if status == 200 {
                     self.read_companion(slot, &body);
@@ -219,20 +217,21 @@ impl Check for StickyCheck {
                 actions.extend(self.on_answer(slot, answer));
                 actions
             }
-            Event::HttpFailed { id, .. } => match self.slot_of(id) {
-                Some(slot) => {
-                    let mut actions = vec![Action::CancelTimer { id }];
-                    actions.extend(self.on_answer(slot, Answer::NetworkError));
-                    actions
-                }
-                None => Vec::new(),
-            },
-            Event::Timeout { id: BUDGET_TIMER } => self.stop(Stopped::TooSlow),
-            Event::Timeout { id } => match self.slot_of(id) {
-                Some(slot) => self.on_answer(slot, Answer::Unanswered),
-                None => Vec::new(), // the timer of a request answered meanwhile
-            },
-            _ => Vec::new(),
+            Dispatched::NoAnswer {
+                req: (slot, _),
+                timed_out: true,
+                ..
+            } => self.on_answer(slot, Answer::Unanswered),
+            Dispatched::NoAnswer {
+                req: (slot, id), ..
+            } => {
+                let mut actions = vec![Action::CancelTimer { id }];
+                actions.extend(self.on_answer(slot, Answer::NetworkError));
+                actions
+            }
+            Dispatched::Timer(BUDGET_TIMER) => self.stop(Stopped::TooSlow),
+            // The timer of a request answered meanwhile.
+            Dispatched::Timer(_) | Dispatched::Stale => Vec::new(),
         }
     }
 }
