@@ -28,6 +28,8 @@ pub(crate) struct Pods {
     pub silent_hello: bool,
     /// Each handshake on a new pod, and every request reaching it.
     pub pod_per_session: bool,
+    /// Requests with cookies go round robin as well: no cookie affinity.
+    pub cookie_ignored: bool,
     /// Requests with cookies are refused: only `omit` is expected.
     pub omit_only: bool,
 }
@@ -46,6 +48,7 @@ impl Pods {
             hellos_before_refusal: 0,
             hellos: 0,
             silent_hello: false,
+            cookie_ignored: false,
             pod_per_session: false,
             omit_only: true,
         }
@@ -66,7 +69,7 @@ impl Pods {
         let sid = r.url.split("&sid=").nth(1).map(str::to_owned);
         let pod = match (&sid, r.credentials) {
             // Cookie affinity: the cookie's pod.
-            (_, Credentials::Include) => 0,
+            (_, Credentials::Include) if !self.cookie_ignored => 0,
             (Some(sid), _) if self.pod_per_session => self.sessions[sid].0,
             (None, _) if self.pod_per_session => self.sessions.len(),
             _ => self.pick(),

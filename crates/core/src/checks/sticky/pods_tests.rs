@@ -333,3 +333,16 @@ fn a_namespace_that_never_answers_hello_is_no_stalled_session() {
     assert!(run.summary.contains("named no pod"), "{}", run.summary);
     assert_eq!(hellos(&run.requests), 1, "one wait is enough");
 }
+
+#[test]
+fn a_lost_session_with_cookies_needs_no_pod_ids_to_prove_it() {
+    // Requests with cookies go round robin too: no affinity at all.
+    let mut pods = pods(3);
+    pods.cookie_ignored = true;
+    let run = run(COMPANION, &mut pods, None);
+    assert_eq!(run.data.affinity, Affinity::Missing);
+    assert_eq!(run.status, Status::Fail);
+    let p = run.data.pods.clone().unwrap();
+    assert!(!p.pinned_pod_proven);
+    assert!(!run.summary.contains("statistically"), "{}", run.summary);
+}

@@ -9,24 +9,33 @@ use crate::check::Status;
 pub(crate) fn summarize(d: &StickyData) -> (Status, String) {
     let (status, mut text) = affinity(d);
     if let (Some(pods), None, false) = (&d.pods, d.stopped, d.affinity == Affinity::Unknown) {
-        text.push(' ');
-        text.push_str(&pods_words(pods));
+        let words = pods_words(pods, d.affinity);
+        if !words.is_empty() {
+            text.push(' ');
+            text.push_str(&words);
+        }
     }
     (status, text)
 }
 
-fn pods_words(p: &PodsData) -> String {
+fn pods_words(p: &PodsData, affinity: Affinity) -> String {
+    // A lost session is proof enough: no word of a statistical judgement.
+    let judged = if affinity == Affinity::Missing {
+        "."
+    } else {
+        ": affinity judged statistically."
+    };
     let proof = match (p.companion, p.pinned_pod_proven) {
         (CompanionAnswer::Absent, _) => {
-            return "The companion's namespace refused the connection (no companion there): affinity judged statistically.".into()
+            return format!("The companion's namespace refused the connection (no companion there){judged}")
         }
         (CompanionAnswer::Refused, _) => {
-            return "The companion refused to name its pod: affinity judged statistically.".into()
+            return format!("The companion refused to name its pod{judged}")
         }
-        (CompanionAnswer::NoAnswer, _) => {
-            return "The companion named no pod: affinity judged statistically.".into()
-        }
+        (CompanionAnswer::NoAnswer, _) if affinity == Affinity::Missing => return String::new(),
+        (CompanionAnswer::NoAnswer, _) => return format!("The companion named no pod{judged}"),
         (CompanionAnswer::Answered, true) => "Proven exactly by the companion's pod ids: both sessions with cookies stayed on one pod.",
+        (CompanionAnswer::Answered, false) if affinity == Affinity::Missing => "",
         (CompanionAnswer::Answered, false) => "The companion's pod ids do not prove that the cookie pins one pod: affinity judged statistically.",
     };
     let n = p.pods_seen;
@@ -45,7 +54,7 @@ fn pods_words(p: &PodsData) -> String {
             format!("At least {n} pod(s): the count stopped at {why}.")
         }
     };
-    format!("{proof} {count}").trim_end().to_owned()
+    format!("{proof} {count}").trim().to_owned()
 }
 
 fn affinity(d: &StickyData) -> (Status, String) {
