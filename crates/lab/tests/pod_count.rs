@@ -3,9 +3,12 @@
 //! official Node socket.io and socketioxide, the settled report's
 //! `sticky-session` proves exactly that the cookie pins one pod and counts
 //! three pods, on every repeat: a healthy setup must never read otherwise.
+//! A `companion` configured where none is attached (the namespace answers
+//! `44`) leaves the statistical proof, and no false alarm.
 
 use anyhow::Result;
-use conncheck_lab::report_json::{check, run_as_expected};
+use conncheck_lab::report_json::{check, finding_ids, run_as_expected, run_scenario_settled};
+use conncheck_lab::topology::{Backend, Proxy};
 
 const REPEATS: usize = 3;
 
@@ -37,4 +40,32 @@ async fn node_pods_are_counted_exactly_on_every_run() -> Result<()> {
 #[tokio::test(flavor = "multi_thread")]
 async fn socketioxide_pods_are_counted_exactly_on_every_run() -> Result<()> {
     counted_every_time("companion-rust").await
+}
+
+/// Real servers without the companion: Node pods behind cookie affinity,
+/// and one socketioxide server.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_companion_namespace_nobody_attached_leaves_the_statistical_proof() -> Result<()> {
+    for (backend, affinity) in [
+        (Backend::NodePods(3), "cookie"),
+        (Backend::Rust, "not-needed"),
+    ] {
+        let report =
+            run_scenario_settled(Proxy::CookieAffinity, backend, "&companion=/conncheck").await?;
+        let sticky = check(&report, "sticky-session");
+        let what = format!("{backend:?}: {sticky:#}");
+        assert_eq!(sticky["status"], "pass", "{what}");
+        assert_eq!(sticky["data"]["affinity"], affinity, "{what}");
+        assert_eq!(sticky["data"]["pods"]["companion"], "absent", "{what}");
+        assert_eq!(sticky["data"]["pods"]["count"], "not-counted", "{what}");
+        assert_eq!(sticky["data"]["with_cookies"]["affected"], 0, "{what}");
+        let cross = check(&report, "cross-pod");
+        assert_eq!(
+            cross["data"]["result"]["result"], "no-companion",
+            "{cross:#}"
+        );
+        let ids = finding_ids(&report);
+        assert!(!ids.contains(&"sticky-session-missing"), "{ids:?}");
+    }
+    Ok(())
 }
