@@ -212,7 +212,7 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
 /// state goes back to `running` in the same turn as the report, before the
 /// page renders it.
 fn observe(
-    check: Box<dyn conncheck_core::check::Check>,
+    check: conncheck_core::checks::AnyCheck,
     expected_ms: Option<f64>,
     dispatch: &UseReducerDispatcher<State>,
 ) {

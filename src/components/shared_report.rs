@@ -62,6 +62,9 @@ pub fn SharedReport(props: &SharedReportProps) -> Html {
                 } else {
                     <p class="summary reported">{ "As the report words it (not derived by this page): " }<q>{ &c.summary }</q></p>
                 }
+                if let Some(reason) = v.unreadable() {
+                    <p class="unreadable" data-unreadable="">{ "This page cannot read this check's observations, so no finding is drawn from them: " }{ reason }</p>
+                }
                 <p class="duration">{ format!("{} ms", c.duration_ms) }</p>
                 <details>
                     <summary>{ "Observations" }</summary>

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{CheckId, FindingId};
 use crate::check::{Millis, Outcome, Status};
+use crate::checks::CheckData;
 use crate::config::ReportConfig;
 
 pub const SCHEMA: &str = "conncheck/1";
@@ -102,6 +103,7 @@ pub struct ConnectionInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "CheckEntry")]
 pub struct ReportCheck {
     pub id: CheckId,
     pub status: Status,
@@ -111,11 +113,38 @@ pub struct ReportCheck {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub summary: String,
     pub duration_ms: Millis,
-    pub data: serde_json::Value,
+    /// Read by `id` ([`CheckData::from_json`]).
+    pub data: CheckData,
+}
+
+/// A check entry as JSON has it, before its data is read by its id.
+#[derive(Deserialize)]
+struct CheckEntry {
+    id: CheckId,
+    status: Status,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    summary: String,
+    duration_ms: Millis,
+    data: serde_json::Value,
+}
+
+impl From<CheckEntry> for ReportCheck {
+    fn from(e: CheckEntry) -> ReportCheck {
+        ReportCheck {
+            id: e.id,
+            status: e.status,
+            title: e.title,
+            summary: e.summary,
+            duration_ms: e.duration_ms,
+            data: CheckData::from_json(e.id, e.data),
+        }
+    }
 }
 
 impl ReportCheck {
-    pub fn new(id: CheckId, outcome: Outcome, duration_ms: Millis) -> Self {
+    pub fn new(id: CheckId, outcome: Outcome<CheckData>, duration_ms: Millis) -> Self {
         ReportCheck {
             id,
             status: outcome.status,
@@ -183,7 +212,7 @@ impl Report {
         environment: Environment,
         checks: Vec<ReportCheck>,
     ) -> Report {
-        let findings = crate::diagnosis::diagnose(&checks);
+        let findings = derive_findings(&checks);
         Report {
             schema: SCHEMA.to_owned(),
             tool: Tool {
@@ -200,11 +229,47 @@ impl Report {
         }
     }
 
+    /// The report with `check` in place of the entry of its id (added when
+    /// there is none), its findings derived again: a check that ended after
+    /// the report was assembled.
+    pub fn replace_check(&mut self, check: ReportCheck) {
+        match self.checks.iter_mut().find(|c| c.id == check.id) {
+            Some(existing) => *existing = check,
+            None => self.checks.push(check),
+        }
+        self.findings = derive_findings(&self.checks);
+    }
+
+    /// Gives findings without explanation and fixes (the compact share
+    /// form leaves them out) the ones their checks imply.
+    pub fn restore_finding_texts(&mut self) {
+        if self.findings.iter().all(|f| !f.explanation.is_empty()) {
+            return;
+        }
+        let derived = derive_findings(&self.checks);
+        for finding in self
+            .findings
+            .iter_mut()
+            .filter(|f| f.explanation.is_empty() && f.fixes.is_empty())
+        {
+            if let Some(full) = derived.iter().find(|d| d.id == finding.id) {
+                finding.explanation = full.explanation.clone();
+                finding.fixes = full.fixes.clone();
+            }
+        }
+    }
+
     /// Sets the user's description, trimmed and cut to its maximum length.
     pub fn set_user_note(&mut self, note: &str) {
         let note: String = note.trim().chars().take(MAX_USER_NOTE_CHARS).collect();
         self.user_note = (!note.is_empty()).then_some(note);
     }
+}
+
+/// A report's findings from its checks: the one place a report (live, or
+/// restored from its compact share form) is diagnosed.
+fn derive_findings(checks: &[ReportCheck]) -> Vec<Finding> {
+    crate::diagnosis::diagnose(checks)
 }
 
 #[cfg(test)]
@@ -291,7 +356,7 @@ pub(crate) mod tests {
             Outcome {
                 status: Status::Fail,
                 summary: "s".into(),
-                data: serde_json::json!({"a": 1}),
+                data: CheckData::from_json(CheckId::Websocket, serde_json::json!({"a": 1})),
             },
             42,
         );

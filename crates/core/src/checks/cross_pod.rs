@@ -21,14 +21,16 @@ use url::Url;
 
 use super::{engineio_url, since, skipped_without_endpoint, Transport};
 use crate::catalog::CheckId;
-use crate::check::{
-    Action, Check, Credentials, Event, FetchRequest, Handle, Millis, Outcome, Status,
-};
+use crate::check::{Check, Credentials, Event, FetchRequest, Handle, Millis, Status};
 use crate::classify::{classify, SESSION_ID_UNKNOWN};
 use crate::config::Config;
 use crate::engineio::{split_payload, Packet, Payload};
 use crate::privacy::redact_url;
 use crate::socketio::{connect_message, event_message, SioPacket};
+
+/// This check's actions and outcome, with its data type.
+type Action = crate::check::Action<CrossPodData>;
+type Outcome = crate::check::Outcome<CrossPodData>;
 
 /// Sessions opened at most while looking for a second pod.
 pub const MAX_SESSIONS: u32 = 10;
@@ -552,6 +554,8 @@ pub(crate) fn summarize(d: &CrossPodData) -> (Status, String) {
 }
 
 impl Check for CrossPodCheck {
+    type Data = CrossPodData;
+
     fn id(&self) -> CheckId {
         CheckId::CrossPod
     }

@@ -9,14 +9,17 @@ use url::Url;
 use super::{engineio_url, seconds, since, skipped_without_endpoint, Transport};
 use crate::catalog::CheckId;
 use crate::check::{
-    Action, Check, Credentials, Event, FetchMode, FetchRequest, Handle, Millis, Outcome, Progress,
-    Status,
+    Check, Credentials, Event, FetchMode, FetchRequest, Handle, Millis, Progress, Status,
 };
 use crate::classify::{classify, HttpObservation, HttpStep, StepResult, TRANSPORT_UNKNOWN};
 use crate::config::Config;
 use crate::engineio::{split_payload, OpenParams, Packet, Payload, MAX_PACKETS_PER_POLL};
 use crate::privacy::redact_url;
 use crate::socketio::{connect_message, SioPacket};
+
+/// This check's actions and outcome, with its data type.
+type Action = crate::check::Action<HandshakeData>;
+type Outcome = crate::check::Outcome<HandshakeData>;
 
 pub const STEP_TIMEOUT_MS: Millis = 10_000;
 pub const PROBE_TIMEOUT_MS: Millis = 5_000;
@@ -306,6 +309,8 @@ pub(crate) fn summarize(d: &HandshakeData, namespace_valid: bool) -> (Status, St
 }
 
 impl Check for HandshakeCheck {
+    type Data = HandshakeData;
+
     fn id(&self) -> CheckId {
         CheckId::SocketioHandshake
     }

@@ -9,12 +9,16 @@ use url::Url;
 
 use super::{engineio_url, seconds, since, skipped_without_endpoint, Transport};
 use crate::catalog::CheckId;
-use crate::check::{Action, Check, Event, FetchRequest, Handle, Millis, Outcome, Status};
+use crate::check::{Check, Event, FetchRequest, Handle, Millis, Status};
 use crate::checks::websocket::{CloseInfo, NORMAL_CLOSURE};
 use crate::classify::classify;
 use crate::config::Config;
 use crate::engineio::Packet;
 use crate::socketio::connect_message;
+
+/// This check's actions and outcome, with its data type.
+type Action = crate::check::Action<LifetimeData>;
+type Outcome = crate::check::Outcome<LifetimeData>;
 
 pub const OPEN_TIMEOUT_MS: Millis = 10_000;
 /// What the on-demand test holds when the configuration says 0.
@@ -254,6 +258,8 @@ pub(crate) fn summarize(d: &LifetimeData) -> (Status, String) {
 }
 
 impl Check for LifetimeCheck {
+    type Data = LifetimeData;
+
     fn id(&self) -> CheckId {
         CheckId::ConnectionLifetime
     }

@@ -7,7 +7,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::CheckId;
-use crate::check::{Action, Check, Event, Handle, Millis, Outcome, Status};
+use crate::check::{Check, Event, Handle, Millis, Status};
+
+/// This check's actions and outcome, with its data type.
+type Action = crate::check::Action<MediaData>;
+type Outcome = crate::check::Outcome<MediaData>;
 
 pub const STEP_TIMEOUT_MS: Millis = 5_000;
 /// A permission prompt waits for the user: give them time.
@@ -342,6 +346,8 @@ pub(crate) fn summarize(d: &MediaData) -> (Status, String) {
 }
 
 impl Check for MediaCheck {
+    type Data = MediaData;
+
     fn id(&self) -> CheckId {
         CheckId::Media
     }

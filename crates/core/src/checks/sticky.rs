@@ -27,15 +27,17 @@ use url::Url;
 
 use super::{engineio_url, skipped_without_endpoint, BrowserFacts, Transport};
 use crate::catalog::CheckId;
-use crate::check::{
-    Action, Check, Credentials, Event, FetchRequest, Handle, Millis, Outcome, Status,
-};
+use crate::check::{Check, Credentials, Event, FetchRequest, Handle, Millis, Status};
 use crate::classify::{
     classify, HttpObservation, SERVICE_UNAVAILABLE, SESSION_ID_UNKNOWN, TOO_MANY_REQUESTS,
 };
 use crate::config::Config;
 use crate::privacy::redact_url;
 use crate::socketio::connect_message;
+
+/// This check's actions and outcome, with its data type.
+type Action = crate::check::Action<StickyData>;
+type Outcome = crate::check::Outcome<StickyData>;
 
 /// Sessions with cookies, one after another.
 pub const SESSIONS_WITH_COOKIES: u32 = 2;
@@ -566,6 +568,8 @@ pub(crate) fn summarize(d: &StickyData) -> (Status, String) {
 }
 
 impl Check for StickyCheck {
+    type Data = StickyData;
+
     fn id(&self) -> CheckId {
         CheckId::StickySession
     }

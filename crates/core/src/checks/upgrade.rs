@@ -16,13 +16,17 @@ use url::Url;
 
 use super::{engineio_url, seconds, since, skipped_without_endpoint, Transport};
 use crate::catalog::CheckId;
-use crate::check::{Action, Check, Event, FetchRequest, Handle, Millis, Outcome, Progress, Status};
+use crate::check::{Check, Event, FetchRequest, Handle, Millis, Progress, Status};
 use crate::checks::websocket::{CloseInfo, CLOSE_TIMEOUT_MS, NORMAL_CLOSURE};
 use crate::classify::{classify, HttpStep, StepResult};
 use crate::config::Config;
 use crate::engineio::Packet;
 use crate::privacy::redact_url;
 use crate::socketio::{connect_message, SioPacket};
+
+/// This check's actions and outcome, with its data type.
+type Action = crate::check::Action<UpgradeData>;
+type Outcome = crate::check::Outcome<UpgradeData>;
 
 pub const STEP_TIMEOUT_MS: Millis = 10_000;
 /// Longest wait for the server's first ping after the upgrade.
@@ -536,6 +540,8 @@ pub(crate) fn summarize(d: &UpgradeData) -> (Status, String) {
 }
 
 impl Check for UpgradeCheck {
+    type Data = UpgradeData;
+
     fn id(&self) -> CheckId {
         CheckId::SocketioUpgrade
     }

@@ -9,12 +9,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::CheckId;
 use crate::check::{
-    Action, Check, Credentials, Event, FetchMode, FetchRequest, Handle, IceServer, Millis, Outcome,
-    Status,
+    Check, Credentials, Event, FetchMode, FetchRequest, Handle, IceServer, Millis, Status,
 };
 use crate::config::Config;
 use crate::ice::{parse_candidate, CandidateFacts, CandidateType};
 use crate::privacy::redact_url;
+
+/// This check's actions and outcome, with its data type.
+type Action = crate::check::Action<WebrtcData>;
+type Outcome = crate::check::Outcome<WebrtcData>;
 
 pub const GATHER_TIMEOUT_MS: Millis = 10_000;
 pub const LIVEKIT_TIMEOUT_MS: Millis = 10_000;
@@ -327,6 +330,8 @@ pub(crate) fn summarize(d: &WebrtcData) -> (Status, String) {
 }
 
 impl Check for WebrtcCheck {
+    type Data = WebrtcData;
+
     fn id(&self) -> CheckId {
         CheckId::Webrtc
     }

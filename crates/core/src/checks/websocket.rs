@@ -10,10 +10,14 @@ use url::Url;
 
 use super::{engineio_url, Transport};
 use crate::catalog::CheckId;
-use crate::check::{Action, Check, Event, Handle, Millis, Outcome, Status};
+use crate::check::{Check, Event, Handle, Millis, Status};
 use crate::config::Config;
 use crate::engineio::{OpenParams, Packet};
 use crate::privacy::redact_url;
+
+/// This check's actions and outcome, with its data type.
+type Action = crate::check::Action<WebSocketData>;
+type Outcome = crate::check::Outcome<WebSocketData>;
 
 pub const OPEN_TIMEOUT_MS: Millis = 10_000;
 pub const MESSAGE_TIMEOUT_MS: Millis = 5_000;
@@ -357,6 +361,8 @@ impl Target {
 }
 
 impl Check for WebSocketCheck {
+    type Data = WebSocketData;
+
     fn id(&self) -> CheckId {
         CheckId::Websocket
     }
