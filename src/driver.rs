@@ -182,7 +182,7 @@ impl Io {
                 }
                 Action::CloseWs { id, code } => {
                     if let Some(s) = self.sockets.get(&id) {
-                        let _ = s.ws.close_with_code(code);
+                        let _ = s.ws.close_with_code(code.0);
                     }
                 }
                 Action::SetTimer { id, after_ms } => {

@@ -10,7 +10,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::CheckId;
-pub use crate::checks::media::{MediaError, MediaFacts, MediaKind, TrackFacts};
+mod close;
+mod media;
+pub use close::{CloseCode, CloseInfo, ClosedBy, CLOSE_TIMEOUT_MS};
+pub use media::{MediaError, MediaFacts, MediaKind, PermissionState, TrackFacts};
 
 /// An ICE server as the browser gets it. Credentials stay in memory: the
 /// report only ever shows the URL.
@@ -104,7 +107,7 @@ pub enum Action<D> {
     /// Close a socket; the driver reports the resulting [`Event::WsClosed`].
     CloseWs {
         id: Handle,
-        code: u16,
+        code: CloseCode,
     },
     /// Start a timer; one with the same id that is still pending is replaced.
     SetTimer {

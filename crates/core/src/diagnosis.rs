@@ -2,16 +2,19 @@
 //!
 //! Rules read the checks' typed report `data` ([`crate::checks::CheckData`]), so a pasted
 //! report can be diagnosed again exactly as the live run was. [`diagnose`]
-//! runs in one place per path: [`crate::report`] for a live report (when it
-//! is assembled, or a check ends after it), [`crate::support_view`] for a
-//! shared one. Data a shared report holds that cannot be read
+//! runs in one place per path: the report module for a live report (when it
+//! is assembled, or a check ends after it), the support view for a shared
+//! one. Data a shared report holds that cannot be read
 //! ([`crate::checks::CheckData::Unreadable`]) gives no finding; the check stays in the
 //! report and the view shows why.
 
 use crate::check::Status;
 use crate::checks::secure_context::SecureContextData;
 use crate::checks::Facts;
-use crate::report::{Finding, FixBy, ReportCheck, Severity};
+use crate::checks::ReportCheck;
+
+mod finding;
+pub use finding::{Finding, Fix, FixBy, Platform, Severity};
 
 mod affinity;
 mod cross_pod;

@@ -3,10 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{CheckId, FindingId};
-use crate::check::{Millis, Outcome, Status};
-use crate::checks::CheckData;
+pub use crate::checks::ReportCheck;
 use crate::config::ReportConfig;
+pub use crate::diagnosis::{Finding, Fix, FixBy, Platform, Severity};
 
 pub const SCHEMA: &str = "conncheck/1";
 pub const TOOL_NAME: &str = "conncheck";
@@ -102,106 +101,6 @@ pub struct ConnectionInfo {
     pub save_data: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "CheckEntry")]
-pub struct ReportCheck {
-    pub id: CheckId,
-    pub status: Status,
-    /// Left out only by the compact share form, which restores it.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub title: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub summary: String,
-    pub duration_ms: Millis,
-    /// Read by `id` ([`CheckData::from_json`]).
-    pub data: CheckData,
-}
-
-/// A check entry as JSON has it, before its data is read by its id.
-#[derive(Deserialize)]
-struct CheckEntry {
-    id: CheckId,
-    status: Status,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    summary: String,
-    duration_ms: Millis,
-    data: serde_json::Value,
-}
-
-impl From<CheckEntry> for ReportCheck {
-    fn from(e: CheckEntry) -> ReportCheck {
-        ReportCheck {
-            id: e.id,
-            status: e.status,
-            title: e.title,
-            summary: e.summary,
-            duration_ms: e.duration_ms,
-            data: CheckData::from_json(e.id, e.data),
-        }
-    }
-}
-
-impl ReportCheck {
-    pub fn new(id: CheckId, outcome: Outcome<CheckData>, duration_ms: Millis) -> Self {
-        ReportCheck {
-            id,
-            status: outcome.status,
-            title: id.title().to_owned(),
-            summary: outcome.summary,
-            duration_ms,
-            data: outcome.data,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Critical,
-    Warning,
-    Info,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FixBy {
-    User,
-    Network,
-    Operator,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Platform {
-    /// Not specific to one platform: the user's browser, any server.
-    Any,
-    IngressNginx,
-    Gke,
-    Traefik,
-    Haproxy,
-    Istio,
-    Nginx,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Fix {
-    pub platform: Platform,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Finding {
-    pub id: FindingId,
-    pub severity: Severity,
-    pub title: String,
-    pub explanation: String,
-    pub evidence: Vec<String>,
-    pub fix_by: FixBy,
-    pub fixes: Vec<Fix>,
-}
-
 impl Report {
     /// A report whose findings are derived from its checks.
     pub fn assemble(
@@ -275,6 +174,9 @@ fn derive_findings(checks: &[ReportCheck]) -> Vec<Finding> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::catalog::CheckId;
+    use crate::check::{Outcome, Status};
+    use crate::checks::CheckData;
     use crate::config::{resolve, FileLoad};
 
     pub(crate) fn sample(checks: Vec<ReportCheck>) -> Report {

@@ -9,8 +9,9 @@ use url::Url;
 
 use super::{engineio_url, seconds, since, skipped_without_endpoint, Transport};
 use crate::catalog::CheckId;
-use crate::check::{Check, Event, FetchRequest, Handle, Millis, Status};
-use crate::checks::websocket::{CloseInfo, NORMAL_CLOSURE};
+use crate::check::{
+    Check, CloseCode, CloseInfo, Event, FetchRequest, Handle, Millis, Status, CLOSE_TIMEOUT_MS,
+};
 use crate::classify::classify;
 use crate::config::Config;
 use crate::engineio::Packet;
@@ -196,16 +197,11 @@ impl LifetimeCheck {
     }
 
     fn closed(&mut self, code: u16, clean: bool, now: Millis) -> Vec<Action> {
-        let by = if self.phase == Phase::Closing {
-            "client"
-        } else {
-            "server"
-        };
-        self.data.close = Some(CloseInfo {
+        self.data.close = Some(CloseInfo::observed(
             code,
             clean,
-            by: by.into(),
-        });
+            self.phase == Phase::Closing,
+        ));
         if self.phase == Phase::Holding {
             let lifetime = since(self.opened_at, now);
             self.data.lifetime_ms = Some(lifetime);
@@ -345,11 +341,11 @@ impl Check for LifetimeCheck {
                 vec![
                     Action::CloseWs {
                         id: SOCKET,
-                        code: NORMAL_CLOSURE,
+                        code: CloseCode::NORMAL,
                     },
                     Action::SetTimer {
                         id: TIMER,
-                        after_ms: super::websocket::CLOSE_TIMEOUT_MS,
+                        after_ms: CLOSE_TIMEOUT_MS,
                     },
                 ]
             }

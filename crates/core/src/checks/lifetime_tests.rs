@@ -1,4 +1,5 @@
 use super::*;
+use crate::check::{CloseCode, ClosedBy};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 
@@ -82,7 +83,7 @@ fn holds_answers_pings_and_closes_cleanly() {
         s.drain()[0],
         Action::CloseWs {
             id: SOCKET,
-            code: 1000
+            code: CloseCode::NORMAL
         }
     );
     s.feed(
@@ -135,9 +136,9 @@ fn a_cut_is_measured_and_matched() {
     assert_eq!(
         d.close,
         Some(CloseInfo {
-            code: 1006,
+            code: CloseCode::ABNORMAL,
             clean: false,
-            by: "server".into()
+            by: ClosedBy::Server
         })
     );
     assert_eq!(d.last_ping_before_close_ms, None);

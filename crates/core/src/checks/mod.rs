@@ -3,6 +3,7 @@
 pub mod affinity_cookie;
 pub mod cross_pod;
 mod data;
+mod entry;
 pub mod handshake;
 pub mod lifetime;
 pub mod media;
@@ -18,6 +19,7 @@ use crate::check::{Action, Millis, Outcome, Status};
 use crate::config::Config;
 
 pub use data::{any, overran, AnyCheck, CheckData, Facts};
+pub use entry::ReportCheck;
 
 /// What the page knows about itself before any check runs.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,8 +16,10 @@ use url::Url;
 
 use super::{engineio_url, seconds, since, skipped_without_endpoint, Transport};
 use crate::catalog::CheckId;
-use crate::check::{Check, Event, FetchRequest, Handle, Millis, Progress, Status};
-use crate::checks::websocket::{CloseInfo, CLOSE_TIMEOUT_MS, NORMAL_CLOSURE};
+use crate::check::{
+    Check, CloseCode, CloseInfo, Event, FetchRequest, Handle, Millis, Progress, Status,
+    CLOSE_TIMEOUT_MS,
+};
 use crate::classify::{classify, HttpStep, StepResult};
 use crate::config::Config;
 use crate::engineio::Packet;
@@ -274,7 +276,7 @@ impl UpgradeCheck {
         vec![
             Action::CloseWs {
                 id: UPGRADE,
-                code: NORMAL_CLOSURE,
+                code: CloseCode::NORMAL,
             },
             Action::SetTimer {
                 id: UPGRADE,
@@ -300,16 +302,11 @@ impl UpgradeCheck {
     }
 
     fn up_closed(&mut self, code: u16, clean: bool) -> Vec<Action> {
-        let by = if self.up == UpgradePhase::Closing {
-            "client"
-        } else {
-            "server"
-        };
-        self.data.upgrade.close = Some(CloseInfo {
+        self.data.upgrade.close = Some(CloseInfo::observed(
             code,
             clean,
-            by: by.into(),
-        });
+            self.up == UpgradePhase::Closing,
+        ));
         let result = match self.up {
             UpgradePhase::Opening => UpgradeResult::ClosedBeforeOpen,
             _ => UpgradeResult::ClosedEarly,
@@ -389,7 +386,7 @@ impl UpgradeCheck {
         vec![
             Action::CloseWs {
                 id: DIRECT,
-                code: NORMAL_CLOSURE,
+                code: CloseCode::NORMAL,
             },
             Action::SetTimer {
                 id: DIRECT,
@@ -407,16 +404,11 @@ impl UpgradeCheck {
     }
 
     fn direct_closed(&mut self, code: u16, clean: bool) -> Vec<Action> {
-        let by = if self.direct == DirectPhase::Closing {
-            "client"
-        } else {
-            "server"
-        };
-        self.data.websocket_only.close = Some(CloseInfo {
+        self.data.websocket_only.close = Some(CloseInfo::observed(
             code,
             clean,
-            by: by.into(),
-        });
+            self.direct == DirectPhase::Closing,
+        ));
         let result = match self.direct {
             DirectPhase::Opening => DirectResult::ClosedBeforeOpen,
             DirectPhase::AwaitingOpenPacket => DirectResult::NoOpenPacket,

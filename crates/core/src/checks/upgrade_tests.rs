@@ -1,4 +1,5 @@
 use super::*;
+use crate::check::{CloseCode, ClosedBy};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 
@@ -144,7 +145,7 @@ fn healthy_upgrade_probe_then_ping_pong() {
     );
     assert!(actions.contains(&Action::CloseWs {
         id: UPGRADE,
-        code: 1000
+        code: CloseCode::NORMAL
     }));
     assert!(
         !actions.iter().any(|a| matches!(a, Action::Beacon(_))),
@@ -204,9 +205,9 @@ fn dropped_upgrade_headers_fail_both_websockets() {
     assert_eq!(
         d.upgrade.close,
         Some(CloseInfo {
-            code: 1006,
+            code: CloseCode::ABNORMAL,
             clean: false,
-            by: "server".into()
+            by: ClosedBy::Server
         })
     );
     assert_eq!(

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::CheckId;
 use crate::check::{
-    Check, Credentials, Event, FetchMode, FetchRequest, Handle, IceServer, Millis, Status,
+    Check, CloseCode, Credentials, Event, FetchMode, FetchRequest, Handle, IceServer, Millis,
+    Status,
 };
 use crate::config::Config;
 use crate::ice::{parse_candidate, CandidateFacts, CandidateType};
@@ -237,7 +238,7 @@ impl WebrtcCheck {
         if reach != WsReach::Closed {
             actions.push(Action::CloseWs {
                 id: LIVEKIT_WS,
-                code: 1000,
+                code: CloseCode::NORMAL,
             });
         }
         actions

@@ -10,7 +10,7 @@ use url::Url;
 
 use super::{engineio_url, Transport};
 use crate::catalog::CheckId;
-use crate::check::{Check, Event, Handle, Millis, Status};
+use crate::check::{Check, CloseCode, CloseInfo, Event, Handle, Millis, Status, CLOSE_TIMEOUT_MS};
 use crate::config::Config;
 use crate::engineio::{OpenParams, Packet};
 use crate::privacy::redact_url;
@@ -21,8 +21,6 @@ type Outcome = crate::check::Outcome<WebSocketData>;
 
 pub const OPEN_TIMEOUT_MS: Millis = 10_000;
 pub const MESSAGE_TIMEOUT_MS: Millis = 5_000;
-pub const CLOSE_TIMEOUT_MS: Millis = 2_000;
-pub const NORMAL_CLOSURE: u16 = 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -62,14 +60,6 @@ pub struct FirstMessage {
     /// The negotiated parameters, when it was an Engine.IO open packet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engineio: Option<OpenParams>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CloseInfo {
-    pub code: u16,
-    pub clean: bool,
-    /// Who started the close: `client` (this check) or `server` (or a hop).
-    pub by: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,7 +145,7 @@ impl WebSocketCheck {
         vec![
             Action::CloseWs {
                 id,
-                code: NORMAL_CLOSURE,
+                code: CloseCode::NORMAL,
             },
             Action::SetTimer {
                 id,
@@ -197,11 +187,7 @@ impl WebSocketCheck {
 
     fn on_closed(&mut self, i: usize, code: u16, clean: bool) -> Vec<Action> {
         let target = &mut self.targets[i];
-        let by = if target.phase == Phase::Closing {
-            "client"
-        } else {
-            "server"
-        };
+        let close = CloseInfo::observed(code, clean, target.phase == Phase::Closing);
         match target.phase {
             Phase::Connecting => target.report.result = Some(TargetResult::ClosedBeforeOpen),
             Phase::AwaitingMessage if !clean => {
@@ -210,11 +196,7 @@ impl WebSocketCheck {
             Phase::AwaitingMessage => target.report.result = Some(silent_result(target)),
             Phase::Closing | Phase::Done => {}
         }
-        target.report.close = Some(CloseInfo {
-            code,
-            clean,
-            by: by.to_owned(),
-        });
+        target.report.close = Some(close);
         target.phase = Phase::Done;
         vec![Action::CancelTimer { id: i as Handle }]
     }

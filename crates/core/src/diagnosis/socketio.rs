@@ -3,6 +3,7 @@
 //! findings.
 
 use super::socketio_texts as texts;
+use crate::check::CloseCode;
 use crate::checks::handshake::{HandshakeData, NamespaceResult, Reachability};
 use crate::checks::sticky::{LimitSignal, StickyData, Stopped};
 use crate::checks::upgrade::{DirectResult, UpgradeData, UpgradeResult};
@@ -11,7 +12,7 @@ use crate::classify::{
     Answer, HttpObservation, HttpStep, StepResult, BAD_REQUEST, FORBIDDEN, SERVICE_UNAVAILABLE,
     UNSUPPORTED_PROTOCOL_VERSION,
 };
-use crate::report::Finding;
+use crate::diagnosis::Finding;
 
 pub(super) fn findings(
     ws: Option<&WebSocketData>,
@@ -242,7 +243,9 @@ fn websocket_blocked(
             Some(TargetResult::ClosedBeforeOpen | TargetResult::OpenTimeout) => {
                 Some(closed_text(code))
             }
-            Some(TargetResult::ClosedAfterOpen) if code == Some(ABNORMAL) => Some(cut_text()),
+            Some(TargetResult::ClosedAfterOpen) if code == Some(CloseCode::ABNORMAL) => {
+                Some(cut_text())
+            }
             _ => None,
         };
         evidence.extend(failure.map(|f| format!("WebSocket to the Socket.IO endpoint: {f}")));
@@ -257,7 +260,7 @@ fn websocket_blocked(
                 Some("opened, but the probe got no answer".to_owned())
             }
             Some(UpgradeResult::ClosedEarly)
-                if u.upgrade.probe_ms.is_none() && code == Some(ABNORMAL) =>
+                if u.upgrade.probe_ms.is_none() && code == Some(CloseCode::ABNORMAL) =>
             {
                 Some(cut_text())
             }
@@ -269,7 +272,9 @@ fn websocket_blocked(
             Some(DirectResult::ClosedBeforeOpen | DirectResult::OpenTimeout) => {
                 Some(closed_text(code))
             }
-            Some(DirectResult::NoOpenPacket) if code == Some(ABNORMAL) => Some(cut_text()),
+            Some(DirectResult::NoOpenPacket) if code == Some(CloseCode::ABNORMAL) => {
+                Some(cut_text())
+            }
             _ => None,
         };
         evidence.extend(failure.map(|f| format!("WebSocket-only session: {f}")));
@@ -326,9 +331,6 @@ fn websocket_blocked(
     Some(texts::websocket_blocked(evidence))
 }
 
-/// WebSocket close code 1006: the connection ended without a close frame.
-const ABNORMAL: u16 = 1006;
-
 /// A hop answered the upgrade (the server's 101 passed through) but does not
 /// carry the connection: seen with socketioxide behind an nginx that drops
 /// the Upgrade header.
@@ -336,7 +338,7 @@ fn cut_text() -> String {
     "opened, then cut with code 1006 before any Engine.IO packet: a hop passed the upgrade answer on but does not carry the connection".into()
 }
 
-fn closed_text(code: Option<u16>) -> String {
+fn closed_text(code: Option<CloseCode>) -> String {
     match code {
         Some(code) => {
             format!("closed before opening, code {code} (the browser hides the HTTP status)")

@@ -3,7 +3,7 @@
 
 use crate::catalog::FindingId;
 use crate::checks::secure_context::SecureContextData;
-use crate::report::{Finding, Fix, FixBy, Platform, Severity};
+use crate::diagnosis::{Finding, Fix, FixBy, Platform, Severity};
 
 pub fn who_can_fix(fix_by: FixBy) -> &'static str {
     match fix_by {
