@@ -11,6 +11,7 @@ use crate::catalog::CheckId;
 use crate::check::{Check, Event, FetchRequest, Handle, Millis, Status, VisibleCookie};
 use crate::classify::classify;
 use crate::config::Config;
+use crate::engineio::Packet;
 
 /// This check's actions and outcome, with its data type.
 type Action = crate::check::Action<AffinityCookieData>;
@@ -185,7 +186,10 @@ impl Check for AffinityCookieCheck {
                 {
                     let url =
                         engineio_url(endpoint, Transport::Polling, Some(&open.sid)).to_string();
-                    actions.push(Action::Beacon(FetchRequest::post(url, "1")));
+                    actions.push(Action::Beacon(FetchRequest::post(
+                        url,
+                        Packet::Close.to_string(),
+                    )));
                 }
                 self.read_cookies(actions)
             }

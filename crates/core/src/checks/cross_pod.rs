@@ -454,7 +454,7 @@ impl CrossPodCheck {
     }
 
     fn close(&self, index: usize) -> Vec<Action> {
-        let mut request = FetchRequest::post(self.url(Some(index)), "1");
+        let mut request = FetchRequest::post(self.url(Some(index)), Packet::Close.to_string());
         request.credentials = Credentials::Omit;
         vec![Action::Beacon(request)]
     }

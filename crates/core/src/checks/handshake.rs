@@ -205,7 +205,7 @@ impl HandshakeCheck {
                     ponged = true;
                     actions.push(Action::Beacon(FetchRequest::post(
                         self.url(self.sid.as_deref()),
-                        format!("3{}", data.chars().take(64).collect::<String>()),
+                        Packet::Pong(data.chars().take(64).collect()).to_string(),
                     )))
                 }
                 _ => {}
@@ -237,7 +237,7 @@ impl HandshakeCheck {
         if let Some(sid) = self.sid.take() {
             actions.push(Action::Beacon(FetchRequest::post(
                 self.url(Some(&sid)),
-                "1",
+                Packet::Close.to_string(),
             )));
         }
         actions.push(Action::Finish(self.outcome()));

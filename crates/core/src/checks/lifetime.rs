@@ -189,7 +189,7 @@ impl LifetimeCheck {
                 self.last_ping_at = Some(now);
                 vec![Action::SendWs {
                     id: SOCKET,
-                    text: format!("3{data}"),
+                    text: Packet::Pong(data).to_string(),
                 }]
             }
             _ => Vec::new(),
@@ -309,7 +309,10 @@ impl Check for LifetimeCheck {
                     (Some(open), Some(endpoint)) => {
                         let url =
                             engineio_url(endpoint, Transport::Polling, Some(&open.sid)).to_string();
-                        vec![Action::Beacon(FetchRequest::post(url, "1"))]
+                        vec![Action::Beacon(FetchRequest::post(
+                            url,
+                            Packet::Close.to_string(),
+                        ))]
                     }
                     _ => Vec::new(),
                 }

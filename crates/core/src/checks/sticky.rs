@@ -32,6 +32,7 @@ use crate::classify::{
     classify, HttpObservation, SERVICE_UNAVAILABLE, SESSION_ID_UNKNOWN, TOO_MANY_REQUESTS,
 };
 use crate::config::Config;
+use crate::engineio::Packet;
 use crate::privacy::redact_url;
 use crate::socketio::connect_message;
 
@@ -309,7 +310,7 @@ impl StickyCheck {
         let mut request = match session.step {
             Step::Handshake | Step::Poll => FetchRequest::get(url),
             Step::Connect => FetchRequest::post(url, connect_message(&self.namespace)),
-            Step::Pong => FetchRequest::post(url, "3"),
+            Step::Pong => FetchRequest::post(url, Packet::Pong(String::new()).to_string()),
         };
         if !session.with_cookies {
             request.credentials = Credentials::Omit;
@@ -429,7 +430,7 @@ impl StickyCheck {
         if let (Some(sid), Some(endpoint)) = (&session.sid, &self.endpoint) {
             let mut close = FetchRequest::post(
                 engineio_url(endpoint, Transport::Polling, Some(sid)).to_string(),
-                "1",
+                Packet::Close.to_string(),
             );
             if !session.with_cookies {
                 close.credentials = Credentials::Omit;

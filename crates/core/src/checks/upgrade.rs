@@ -35,6 +35,8 @@ pub const STEP_TIMEOUT_MS: Millis = 10_000;
 pub const MAX_PING_WAIT_MS: Millis = 60_000;
 /// Grace over the announced ping interval.
 pub const PING_GRACE_MS: Millis = 5_000;
+/// The data of the upgrade's ping and its pong (`2probe`, `3probe`).
+const PROBE: &str = "probe";
 
 // Fetches.
 const HANDSHAKE: Handle = 0;
@@ -238,7 +240,7 @@ impl UpgradeCheck {
 
     fn up_message(&mut self, text: &str, now: Millis) -> Vec<Action> {
         match (self.up, Packet::parse(text)) {
-            (UpgradePhase::Probing, Ok(Packet::Pong(data))) if data == "probe" => {
+            (UpgradePhase::Probing, Ok(Packet::Pong(data))) if data == PROBE => {
                 self.data.upgrade.probe_ms = Some(since(self.up_mark, now));
                 self.up = UpgradePhase::AwaitingPing;
                 self.up_mark = now;
@@ -247,7 +249,7 @@ impl UpgradeCheck {
                 vec![
                     Action::SendWs {
                         id: UPGRADE,
-                        text: "5".into(),
+                        text: Packet::Upgrade.to_string(),
                     },
                     Action::SetTimer {
                         id: UPGRADE,
@@ -259,7 +261,7 @@ impl UpgradeCheck {
                 self.data.upgrade.ping_after_ms = Some(since(self.up_mark, now));
                 let mut actions = vec![Action::SendWs {
                     id: UPGRADE,
-                    text: format!("3{data}"),
+                    text: Packet::Pong(data).to_string(),
                 }];
                 actions.extend(self.up_close(UpgradeResult::Upgraded));
                 actions
@@ -295,7 +297,7 @@ impl UpgradeCheck {
         if let Some(sid) = self.sid.take() {
             actions.push(Action::Beacon(FetchRequest::post(
                 self.url(Transport::Polling, Some(&sid)),
-                "1",
+                Packet::Close.to_string(),
             )));
         }
         actions
@@ -373,7 +375,7 @@ impl UpgradeCheck {
             (DirectPhase::AwaitingNamespace, Ok(Packet::Ping(data))) => {
                 vec![Action::SendWs {
                     id: DIRECT,
-                    text: format!("3{data}"),
+                    text: Packet::Pong(data).to_string(),
                 }]
             }
             _ => Vec::new(),
@@ -634,7 +636,7 @@ impl Check for UpgradeCheck {
                 vec![
                     Action::SendWs {
                         id: UPGRADE,
-                        text: "2probe".into(),
+                        text: Packet::Ping(PROBE.into()).to_string(),
                     },
                     Action::SetTimer {
                         id: UPGRADE,
