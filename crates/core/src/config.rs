@@ -36,7 +36,7 @@ pub const MAX_LINK_SETTINGS: usize = 32;
 /// Longest value a link may give one setting.
 pub const MAX_VALUE_CHARS: usize = 2048;
 const MAX_KEY_CHARS: usize = 40;
-const MAX_ICE_URLS: usize = 16;
+pub(crate) const MAX_ICE_URLS: usize = 16;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

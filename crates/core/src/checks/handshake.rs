@@ -26,10 +26,13 @@ pub const PROBE_TIMEOUT_MS: Millis = 5_000;
 /// Polls after the CONNECT before giving up on the namespace's answer.
 pub const MAX_POLLS: u32 = 3;
 
+/// Requests: the open, its `no-cors` probe, the CONNECT, then the polls
+/// (the `n`th poll is `POLLS.start + n`).
 const OPEN: Handle = 0;
 const PROBE: Handle = 1;
 const CONNECT: Handle = 2;
-const FIRST_POLL: Handle = 3;
+const POLLS: std::ops::Range<Handle> = 3..3 + MAX_POLLS;
+/// The one timer.
 const STEP_TIMER: Handle = 0;
 
 /// Whether anything answered a `no-cors` request for the same URL.
@@ -162,7 +165,7 @@ impl HandshakeCheck {
                 request: FetchRequest::post(url.clone(), connect_message(&namespace)),
             },
             Action::Fetch {
-                id: FIRST_POLL,
+                id: POLLS.start,
                 request: FetchRequest::get(url),
             },
             Action::SetTimer {
@@ -214,7 +217,7 @@ impl HandshakeCheck {
         if self.data.polls >= MAX_POLLS {
             return Err(NamespaceResult::NoAnswer);
         }
-        let id = FIRST_POLL + self.data.polls;
+        let id = POLLS.start + self.data.polls;
         actions.push(Action::Fetch {
             id,
             request: FetchRequest::get(self.url(self.sid.as_deref())),
@@ -425,7 +428,7 @@ impl HandshakeCheck {
                     headers,
                     body,
                 },
-            ) if id >= FIRST_POLL => match self.on_poll(status, &headers, &body) {
+            ) if POLLS.contains(&id) => match self.on_poll(status, &headers, &body) {
                 Ok(actions) => actions,
                 Err(result) => self.namespace_result(result, now),
             },
