@@ -75,19 +75,6 @@ impl Packet {
             other => return Err(PacketError::UnknownType(other)),
         })
     }
-
-    /// A short name for reports and messages.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Packet::Open(_) => "open",
-            Packet::Close => "close",
-            Packet::Ping(_) => "ping",
-            Packet::Pong(_) => "pong",
-            Packet::Message(_) => "message",
-            Packet::Upgrade => "upgrade",
-            Packet::Noop => "noop",
-        }
-    }
 }
 
 /// A packet as it goes on the wire: `Packet::Pong("probe".into())` is

@@ -236,6 +236,9 @@ fn websocket_blocked(
     up: Option<&UpgradeData>,
 ) -> Option<Finding> {
     let mut evidence = Vec::new();
+    // The upgrade of a polling session also fails without sticky sessions
+    // (its sid lives on another backend): only sid-less sockets prove a block.
+    let mut sidless_failed = false;
     let ws_target = ws.and_then(|w| w.targets.iter().find(|t| t.target == TargetKind::Socketio));
     if let Some(t) = ws_target {
         let code = t.close.as_ref().map(|c| c.code);
@@ -248,6 +251,7 @@ fn websocket_blocked(
             }
             _ => None,
         };
+        sidless_failed |= failure.is_some();
         evidence.extend(failure.map(|f| format!("WebSocket to the Socket.IO endpoint: {f}")));
     }
     if let Some(u) = up {
@@ -277,13 +281,9 @@ fn websocket_blocked(
             }
             _ => None,
         };
+        sidless_failed |= failure.is_some();
         evidence.extend(failure.map(|f| format!("WebSocket-only session: {f}")));
     }
-    // The upgrade of a polling session also fails without sticky sessions
-    // (its sid lives on another backend): only sid-less sockets prove a block.
-    let sidless_failed = evidence
-        .iter()
-        .any(|e| !e.starts_with("Upgrade of a polling session"));
     if !sidless_failed {
         return None;
     }
