@@ -99,7 +99,7 @@ pub fn SharedReport(props: &SharedReportProps) -> Html {
         .iter()
         .take(16)
         .map(|e| ConfigError {
-            key: short(&e.key, 40),
+            key: short(e.key.as_str(), 40).into(),
             source: e.source,
             message: short(&e.message, MAX_CONFIG_MESSAGE_CHARS),
         })

@@ -11,7 +11,7 @@ use url::Url;
 use super::{engineio_url, Transport};
 use crate::catalog::CheckId;
 use crate::check::{Check, CloseCode, CloseInfo, Event, Handle, Millis, Status, CLOSE_TIMEOUT_MS};
-use crate::config::Config;
+use crate::config::{Config, ConfigKey};
 use crate::engineio::{OpenParams, Packet};
 use crate::privacy::redact_url;
 
@@ -194,7 +194,7 @@ impl WebSocketCheck {
             )),
             None => not_tested.push(NotTested::SocketioInvalid),
         }
-        match (&config.ws, config.error_for("ws")) {
+        match (&config.ws, config.error_for(ConfigKey::Ws)) {
             (Some(url), _) => targets.push(Target::new(TargetKind::Ws, url.clone())),
             (None, Some(_)) => not_tested.push(NotTested::WsInvalid),
             (None, None) => {}
