@@ -14,7 +14,6 @@ use conncheck_core::report::Report;
 use conncheck_core::support_view::{self, ViewCheck};
 use yew::prelude::*;
 
-use super::check_card::status_label;
 use super::{ConfigErrors, Findings, Provenance};
 
 /// A configuration message from a payload is shown at most this long.
@@ -52,10 +51,10 @@ pub fn SharedReport(props: &SharedReportProps) -> Html {
         let c = &v.check;
         let data = serde_json::to_string_pretty(&c.data).unwrap_or_default();
         html! {
-            <li class={classes!("check", format!("{:?}", c.status).to_lowercase())} data-check={c.id.as_str()}>
+            <li class={classes!("check", c.status.as_str())} data-check={c.id.as_str()}>
                 <div class="check-head">
                     <h3>{ &c.title }</h3>
-                    <span class="badge">{ status_label(c.status) }</span>
+                    <span class="badge">{ c.status.label() }</span>
                 </div>
                 if v.summary_derived {
                     <p class="summary">{ &c.summary }</p>

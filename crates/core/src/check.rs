@@ -40,6 +40,28 @@ pub enum Status {
     Skip,
 }
 
+impl Status {
+    /// As the report spells it: `pass`, `warn`, `fail`, `skip`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+            Status::Skip => "skip",
+        }
+    }
+
+    /// For people, on a check's badge.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pass => "Pass",
+            Status::Warn => "Warning",
+            Status::Fail => "Fail",
+            Status::Skip => "Skipped",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Credentials {
     /// `credentials: "include"`: cookies go along, also cross-origin.

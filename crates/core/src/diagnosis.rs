@@ -67,7 +67,7 @@ pub struct Verdict {
 pub fn verdict(checks: &[ReportCheck], findings: &[Finding]) -> Verdict {
     if let Some(worst) = findings.iter().find(|f| f.severity != Severity::Info) {
         return Verdict {
-            headline: format!("{} {}", worst.title, texts::who_can_fix(worst.fix_by)),
+            headline: format!("{} {}", worst.title, worst.fix_by.sentence()),
             fix_by: Some(worst.fix_by),
             ok: false,
         };

@@ -158,6 +158,11 @@ impl Report {
         }
     }
 
+    /// The report as JSON for people: indented.
+    pub fn pretty_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
     /// Sets the user's description, trimmed and cut to its maximum length.
     pub fn set_user_note(&mut self, note: &str) {
         let note: String = note.trim().chars().take(MAX_USER_NOTE_CHARS).collect();

@@ -24,6 +24,16 @@ type Outcome = crate::check::Outcome<LifetimeData>;
 pub const OPEN_TIMEOUT_MS: Millis = 10_000;
 /// What the on-demand test holds when the configuration says 0.
 pub const DEFAULT_ON_DEMAND_S: u64 = 120;
+
+/// What the test holds: the configured `lifetime` (seconds), or the
+/// on-demand default where it is 0.
+pub fn hold_s(lifetime_s: u64) -> u64 {
+    if lifetime_s > 0 {
+        lifetime_s
+    } else {
+        DEFAULT_ON_DEMAND_S
+    }
+}
 const SOCKET: Handle = 0;
 const HINTS: Handle = 0;
 const TIMER: Handle = 0;
@@ -224,6 +234,13 @@ impl LifetimeCheck {
     }
 }
 
+impl LifetimeData {
+    /// How long the test holds the connection.
+    pub fn hold_ms(&self) -> Millis {
+        self.hold_s.saturating_mul(1000)
+    }
+}
+
 pub(crate) fn summarize(d: &LifetimeData) -> (Status, String) {
     match (d.opened, d.held, d.lifetime_ms, &d.matched_limit) {
         (false, ..) => (
@@ -234,7 +251,7 @@ pub(crate) fn summarize(d: &LifetimeData) -> (Status, String) {
             Status::Pass,
             format!(
                 "The connection stayed up for the whole {} ({} pings answered).",
-                seconds(d.hold_s.saturating_mul(1000)),
+                seconds(d.hold_ms()),
                 d.pings_answered
             ),
         ),
@@ -261,7 +278,7 @@ impl Check for LifetimeCheck {
     }
 
     fn planned_ms(&self) -> Millis {
-        self.data.hold_s.saturating_mul(1000)
+        self.data.hold_ms()
     }
 
     fn start(&mut self, now: Millis) -> Vec<Action> {
@@ -324,7 +341,7 @@ impl Check for LifetimeCheck {
                 self.data.open_ms = Some(since(self.started, now));
                 vec![Action::SetTimer {
                     id: TIMER,
-                    after_ms: self.data.hold_s.saturating_mul(1000),
+                    after_ms: self.data.hold_ms(),
                 }]
             }
             (Phase::Holding, Event::WsMessage { id: SOCKET, text }) => self.message(&text, now),

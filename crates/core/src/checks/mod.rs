@@ -61,12 +61,10 @@ pub fn cross_pod(config: &Config, seed: u64) -> Option<AnyCheck> {
 /// The lifetime check as the page's button starts it, or as the page
 /// observes a configured `lifetime` after the report.
 pub fn lifetime_on_demand(config: &Config) -> AnyCheck {
-    let hold_s = if config.lifetime_s > 0 {
-        config.lifetime_s
-    } else {
-        lifetime::DEFAULT_ON_DEMAND_S
-    };
-    any(lifetime::LifetimeCheck::new(config, hold_s))
+    any(lifetime::LifetimeCheck::new(
+        config,
+        lifetime::hold_s(config.lifetime_s),
+    ))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

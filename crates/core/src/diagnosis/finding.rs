@@ -20,6 +20,27 @@ pub enum FixBy {
     Operator,
 }
 
+/// Who can fix it, in words: the one place for them.
+impl FixBy {
+    /// "you", "your network administrator", "the service operator".
+    pub fn label(self) -> &'static str {
+        match self {
+            FixBy::User => "you",
+            FixBy::Network => "your network administrator",
+            FixBy::Operator => "the service operator",
+        }
+    }
+
+    /// The sentence after a finding's title in the verdict.
+    pub fn sentence(self) -> &'static str {
+        match self {
+            FixBy::User => "You can fix this yourself; see below.",
+            FixBy::Network => "Your network administrator or IT department can fix this.",
+            FixBy::Operator => "The service operator can fix this: send them the report.",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Platform {
