@@ -5,10 +5,8 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use conncheck_core::check::{
-    overran, Action, Check, Event, FetchRequest, Handle, MediaKind, Millis, Outcome, Progress,
-    TrackFacts,
-};
+use conncheck_core::check::{Event, FetchRequest, Handle, MediaKind, Millis, TrackFacts};
+use conncheck_core::checks::{overran, AnyCheck, CheckData};
 use conncheck_core::report::ReportCheck;
 use futures::channel::mpsc::{unbounded, UnboundedSender};
 use futures::StreamExt;
@@ -19,6 +17,11 @@ use web_sys::{AbortController, MediaStream};
 use crate::browser::{js_error_text, now_ms, window};
 use crate::media_io::{self, Peer};
 use crate::net_io::{fetch_response, request_init, Socket, FETCH_TIMEOUT_MS};
+
+/// Every check's actions, outcome and progress as the driver sees them.
+type Action = conncheck_core::check::Action<CheckData>;
+type Outcome = conncheck_core::check::Outcome<CheckData>;
+type Progress = conncheck_core::check::Progress<CheckData>;
 
 /// No check may run longer than its own timers allow plus this margin.
 pub const HARD_CAP_MARGIN_MS: Millis = 120_000;
@@ -56,31 +59,31 @@ pub enum Reported {
 }
 
 /// Runs one check to its end and returns its report entry.
-pub async fn run(check: Box<dyn Check>) -> ReportCheck {
+pub async fn run(check: AnyCheck) -> ReportCheck {
     let cap = HARD_CAP_MARGIN_MS + check.planned_ms();
     run_with(check, cap, None, None).await
 }
 
 /// [`run`], handing camera/microphone streams to `sink` while they live.
-pub async fn run_observed(check: Box<dyn Check>, sink: MediaSink) -> ReportCheck {
+pub async fn run_observed(check: AnyCheck, sink: MediaSink) -> ReportCheck {
     let cap = HARD_CAP_MARGIN_MS + check.planned_ms();
     run_with(check, cap, Some(sink), None).await
 }
 
 /// [`run`], telling `progress` how far the check has got.
-pub async fn run_reporting(check: Box<dyn Check>, progress: ProgressSink) -> ReportCheck {
+pub async fn run_reporting(check: AnyCheck, progress: ProgressSink) -> ReportCheck {
     let cap = HARD_CAP_MARGIN_MS + check.planned_ms();
     run_with(check, cap, None, Some(progress)).await
 }
 
 /// [`run`] with a given hard cap, after which the check is stopped and
 /// reported as failed.
-pub async fn run_capped(check: Box<dyn Check>, cap_ms: Millis) -> ReportCheck {
+pub async fn run_capped(check: AnyCheck, cap_ms: Millis) -> ReportCheck {
     run_with(check, cap_ms, None, None).await
 }
 
 async fn run_with(
-    mut check: Box<dyn Check>,
+    mut check: AnyCheck,
     cap_ms: Millis,
     sink: Option<MediaSink>,
     progress: Option<ProgressSink>,
@@ -179,7 +182,7 @@ impl Io {
                 }
                 Action::CloseWs { id, code } => {
                     if let Some(s) = self.sockets.get(&id) {
-                        let _ = s.ws.close_with_code(code);
+                        let _ = s.ws.close_with_code(code.0);
                     }
                 }
                 Action::SetTimer { id, after_ms } => {

@@ -18,7 +18,7 @@ pub mod state;
 use std::rc::Rc;
 
 use conncheck_core::check::MediaKind;
-use conncheck_core::checks::lifetime::DEFAULT_ON_DEMAND_S;
+use conncheck_core::checks::lifetime;
 use conncheck_core::share::{self, FRAGMENT_KEY};
 use gloo_timers::callback::Interval;
 use wasm_bindgen_futures::spawn_local;
@@ -106,7 +106,7 @@ pub fn App() -> Html {
     if let Some(report) = &state.shared {
         // From the shared report itself: a live run that finishes later
         // must not replace what is shown under the Shared report banner.
-        let json = serde_json::to_string_pretty(&**report).unwrap_or_default();
+        let json = report.pretty_json();
         return html! {
             <main class="conncheck">
                 <h1>{ "Connection check" }</h1>
@@ -172,10 +172,7 @@ fn live_view(
             }
         })
     };
-    let hold_s = match state.effective.as_deref() {
-        Some(c) if c.lifetime_s > 0 => c.lifetime_s,
-        _ => DEFAULT_ON_DEMAND_S,
-    };
+    let hold_s = lifetime::hold_s(state.effective.as_deref().map_or(0, |c| c.lifetime_s));
     let config_errors = state
         .config
         .as_ref()

@@ -226,7 +226,7 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
 /// state goes back to `running` in the same turn as the report, before the
 /// page renders it, and stays there while the check waits for `after`.
 fn observe(
-    check: Box<dyn conncheck_core::check::Check>,
+    check: conncheck_core::checks::AnyCheck,
     expected_ms: Option<f64>,
     after: Option<oneshot::Receiver<()>>,
     dispatch: &UseReducerDispatcher<State>,

@@ -5,7 +5,6 @@ use std::rc::Rc;
 
 use conncheck_core::catalog::CheckId;
 use conncheck_core::config::{Config, ReportConfig};
-use conncheck_core::diagnosis::diagnose;
 use conncheck_core::report::{Report, ReportCheck};
 use yew::Reducible;
 
@@ -265,11 +264,7 @@ impl State {
         }
         if let Some(report) = &self.report {
             let mut report = (**report).clone();
-            match report.checks.iter_mut().find(|c| c.id == check.id) {
-                Some(existing) => *existing = check,
-                None => report.checks.push(check),
-            }
-            report.findings = diagnose(&report.checks);
+            report.replace_check(check);
             self.set_report(report);
             self.reports += 1;
         }

@@ -1,7 +1,6 @@
 //! One check as a card: title, live state (waiting, running with elapsed
 //! time, or its status), summary and duration.
 
-use conncheck_core::check::Status;
 use yew::prelude::*;
 
 use crate::state::{CheckRow, RowState};
@@ -10,24 +9,6 @@ use crate::state::{CheckRow, RowState};
 pub struct CheckCardProps {
     pub row: CheckRow,
     pub now_ms: f64,
-}
-
-pub fn status_label(status: Status) -> &'static str {
-    match status {
-        Status::Pass => "Pass",
-        Status::Warn => "Warning",
-        Status::Fail => "Fail",
-        Status::Skip => "Skipped",
-    }
-}
-
-fn status_class(status: Status) -> &'static str {
-    match status {
-        Status::Pass => "pass",
-        Status::Warn => "warn",
-        Status::Fail => "fail",
-        Status::Skip => "skip",
-    }
 }
 
 #[component]
@@ -54,8 +35,8 @@ pub fn CheckCard(props: &CheckCardProps) -> Html {
             )
         }
         RowState::Finished(check) => (
-            status_class(check.status),
-            status_label(check.status).to_owned(),
+            check.status.as_str(),
+            check.status.label().to_owned(),
             html! {
                 <>
                     <p class="summary">{ &check.summary }</p>

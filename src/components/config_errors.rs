@@ -18,7 +18,7 @@ pub fn ConfigErrors(props: &ConfigErrorsProps) -> Html {
             Source::File => "conncheck.json",
             Source::Query => "the link",
         };
-        html! { <li><code>{ &e.key }</code>{ format!(" (from {from}): {}", e.message) }</li> }
+        html! { <li><code>{ e.key.as_str() }</code>{ format!(" (from {from}): {}", e.message) }</li> }
     };
     html! {
         <section class="config-errors" role="alert">

@@ -1,6 +1,6 @@
 //! Findings: what is wrong, the evidence, who can fix it, and how.
 
-use conncheck_core::report::{Finding, FixBy, Platform, Severity};
+use conncheck_core::report::{Finding, Platform, Severity};
 use yew::prelude::*;
 
 use super::copy_button::CopyButton;
@@ -11,14 +11,6 @@ pub struct FindingsProps {
     /// For support staff: evidence and fixes open, each fix copyable.
     #[prop_or_default]
     pub detailed: bool,
-}
-
-pub fn fix_by_label(f: FixBy) -> &'static str {
-    match f {
-        FixBy::User => "you",
-        FixBy::Network => "your network administrator",
-        FixBy::Operator => "the service operator",
-    }
 }
 
 pub fn platform_label(p: Platform) -> &'static str {
@@ -51,7 +43,7 @@ pub fn Findings(props: &FindingsProps) -> Html {
             <li class={classes!("finding", severity_class(f.severity))} data-finding={serde_json::to_value(f.id).ok().and_then(|v| v.as_str().map(str::to_owned))}>
                 <h3>{ &f.title }</h3>
                 <p>{ &f.explanation }</p>
-                <p class="fix-by">{ format!("Who can fix it: {}.", fix_by_label(f.fix_by)) }</p>
+                <p class="fix-by">{ format!("Who can fix it: {}.", f.fix_by.label()) }</p>
                 <details open={props.detailed}>
                     <summary>{ "Evidence and fixes" }</summary>
                     <ul class="evidence">{ for f.evidence.iter().map(|e| html! { <li>{ e }</li> }) }</ul>

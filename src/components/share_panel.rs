@@ -48,7 +48,7 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
     {
         let blob_url = blob_url.clone();
         use_effect_with(props.report.clone(), move |report| {
-            let url = json_blob_url(&serde_json::to_string_pretty(&**report).unwrap_or_default());
+            let url = json_blob_url(&report.pretty_json());
             blob_url.set(url.clone());
             move || {
                 if let Some(url) = url {

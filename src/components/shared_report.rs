@@ -14,7 +14,6 @@ use conncheck_core::report::Report;
 use conncheck_core::support_view::{self, ViewCheck};
 use yew::prelude::*;
 
-use super::check_card::status_label;
 use super::{ConfigErrors, Findings, Provenance};
 
 /// A configuration message from a payload is shown at most this long.
@@ -52,15 +51,18 @@ pub fn SharedReport(props: &SharedReportProps) -> Html {
         let c = &v.check;
         let data = serde_json::to_string_pretty(&c.data).unwrap_or_default();
         html! {
-            <li class={classes!("check", format!("{:?}", c.status).to_lowercase())} data-check={c.id.as_str()}>
+            <li class={classes!("check", c.status.as_str())} data-check={c.id.as_str()}>
                 <div class="check-head">
                     <h3>{ &c.title }</h3>
-                    <span class="badge">{ status_label(c.status) }</span>
+                    <span class="badge">{ c.status.label() }</span>
                 </div>
                 if v.summary_derived {
                     <p class="summary">{ &c.summary }</p>
                 } else {
                     <p class="summary reported">{ "As the report words it (not derived by this page): " }<q>{ &c.summary }</q></p>
+                }
+                if let Some(reason) = v.unreadable() {
+                    <p class="unreadable" data-unreadable="">{ "This page cannot read this check's observations, so no finding is drawn from them: " }{ reason }</p>
                 }
                 <p class="duration">{ format!("{} ms", c.duration_ms) }</p>
                 <details>
@@ -96,7 +98,7 @@ pub fn SharedReport(props: &SharedReportProps) -> Html {
         .iter()
         .take(16)
         .map(|e| ConfigError {
-            key: short(&e.key, 40),
+            key: short(e.key.as_str(), 40).into(),
             source: e.source,
             message: short(&e.message, MAX_CONFIG_MESSAGE_CHARS),
         })

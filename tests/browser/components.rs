@@ -5,6 +5,7 @@ use conncheck::components::config_errors::{ConfigErrors, ConfigErrorsProps};
 use conncheck::state::{CheckRow, RowState};
 use conncheck_core::catalog::CheckId;
 use conncheck_core::check::{Outcome, Status};
+use conncheck_core::checks::CheckData;
 use conncheck_core::config::{ConfigError, Source};
 use conncheck_core::report::ReportCheck;
 use wasm_bindgen_test::*;
@@ -50,7 +51,7 @@ async fn finished_check_shows_status_summary_and_duration() {
         Outcome {
             status: Status::Fail,
             summary: "Not secure <b>here</b>".into(),
-            data: serde_json::json!({}),
+            data: CheckData::from_json(CheckId::SecureContext, serde_json::json!({})),
         },
         7,
     );

@@ -7,6 +7,7 @@ use conncheck::state::{Msg, Phase, State};
 use conncheck_core::catalog::{CheckId, FindingId};
 use conncheck_core::check::{Outcome, Status};
 use conncheck_core::checks::lifetime::{match_limit, LifetimeData, PlatformHints};
+use conncheck_core::checks::CheckData;
 use conncheck_core::config::{resolve, FileLoad, ReportConfig};
 use conncheck_core::report::{Environment, Page, Report, ReportCheck};
 use wasm_bindgen_test::*;
@@ -62,7 +63,7 @@ fn user_check_reruns_diagnosis() {
     let outcome = Outcome {
         status: Status::Fail,
         summary: "cut".into(),
-        data: serde_json::to_value(data).unwrap(),
+        data: data.into(),
     };
     let state = state.reduce(Msg::UserFinished(ReportCheck::new(
         CheckId::ConnectionLifetime,
@@ -102,7 +103,7 @@ fn an_observation_after_the_report_keeps_it_complete_and_updates_it() {
         Outcome {
             status: Status::Pass,
             summary: "pinged".into(),
-            data: serde_json::json!({}),
+            data: CheckData::from_json(CheckId::SocketioUpgrade, serde_json::json!({})),
         },
         25_000,
     );
@@ -136,7 +137,7 @@ fn the_state_is_done_only_when_observations_and_user_checks_all_ended() {
             Outcome {
                 status: Status::Skip,
                 summary: String::new(),
-                data: serde_json::json!({}),
+                data: CheckData::from_json(id, serde_json::json!({})),
             },
             1,
         )

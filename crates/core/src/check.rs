@@ -10,7 +10,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::CheckId;
-pub use crate::checks::media::{MediaError, MediaFacts, MediaKind, TrackFacts};
+mod close;
+mod media;
+pub use close::{CloseCode, CloseInfo, ClosedBy, CLOSE_TIMEOUT_MS};
+pub use media::{MediaError, MediaFacts, MediaKind, PermissionState, TrackFacts};
 
 /// An ICE server as the browser gets it. Credentials stay in memory: the
 /// report only ever shows the URL.
@@ -35,6 +38,28 @@ pub enum Status {
     Warn,
     Fail,
     Skip,
+}
+
+impl Status {
+    /// As the report spells it: `pass`, `warn`, `fail`, `skip`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+            Status::Skip => "skip",
+        }
+    }
+
+    /// For people, on a check's badge.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pass => "Pass",
+            Status::Warn => "Warning",
+            Status::Fail => "Fail",
+            Status::Skip => "Skipped",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,8 +107,10 @@ impl FetchRequest {
     }
 }
 
+/// What a check asks of its driver; `D` is the check's data type (the
+/// page's driver sees every check's as [`crate::checks::CheckData`]).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Action {
+pub enum Action<D> {
     Fetch {
         id: Handle,
         request: FetchRequest,
@@ -102,7 +129,7 @@ pub enum Action {
     /// Close a socket; the driver reports the resulting [`Event::WsClosed`].
     CloseWs {
         id: Handle,
-        code: u16,
+        code: CloseCode,
     },
     /// Start a timer; one with the same id that is still pending is replaced.
     SetTimer {
@@ -135,13 +162,13 @@ pub enum Action {
         id: Handle,
     },
     /// Tells the runner how far the check has got; the check goes on.
-    Progress(Progress),
-    Finish(Outcome),
+    Progress(Progress<D>),
+    Finish(Outcome<D>),
 }
 
 /// What a check tells its runner before it finishes.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Progress {
+pub enum Progress<D> {
     /// The endpoint's first answer is in (or certainly is not coming): any
     /// affinity cookie a balancer set with it now sits in the browser's
     /// cookie jar, so checks that share the jar can start without racing
@@ -150,7 +177,7 @@ pub enum Progress {
     /// The check's report entry for now. It goes on observing something
     /// whose length depends on the server (the first server ping), and its
     /// final outcome replaces this one later.
-    Interim(Outcome),
+    Interim(Outcome<D>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -240,45 +267,72 @@ pub struct VisibleCookie {
 
 /// How a check ended. A failure is an outcome with evidence, not an error.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
+pub struct Outcome<D> {
     pub status: Status,
     pub summary: String,
     /// Check-specific observed facts, as they appear in the report.
-    pub data: serde_json::Value,
+    pub data: D,
 }
 
-impl Outcome {
+impl<D: Clone> Outcome<D> {
     /// The outcome of a check judged from its data: `(status, summary)` as
-    /// the check's `summarize` gives them, and the data as the report holds it.
-    pub fn judged((status, summary): (Status, String), data: &impl Serialize) -> Outcome {
+    /// the check's `summarize` gives them, and the data itself.
+    pub fn judged((status, summary): (Status, String), data: &D) -> Outcome<D> {
         Outcome {
             status,
             summary,
-            data: serde_json::to_value(data).unwrap_or_default(),
+            data: data.clone(),
+        }
+    }
+}
+
+impl<D> Outcome<D> {
+    /// The same outcome with its data converted (to the driver's data type).
+    pub fn map<E>(self, f: impl FnOnce(D) -> E) -> Outcome<E> {
+        Outcome {
+            status: self.status,
+            summary: self.summary,
+            data: f(self.data),
+        }
+    }
+}
+
+impl<D> Action<D> {
+    /// The same action with any outcome's data converted.
+    pub fn map<E>(self, f: impl FnOnce(D) -> E) -> Action<E> {
+        match self {
+            Action::Fetch { id, request } => Action::Fetch { id, request },
+            Action::Beacon(request) => Action::Beacon(request),
+            Action::OpenWs { id, url } => Action::OpenWs { id, url },
+            Action::SendWs { id, text } => Action::SendWs { id, text },
+            Action::CloseWs { id, code } => Action::CloseWs { id, code },
+            Action::SetTimer { id, after_ms } => Action::SetTimer { id, after_ms },
+            Action::QueryMedia { id } => Action::QueryMedia { id },
+            Action::GetUserMedia { id, kind } => Action::GetUserMedia { id, kind },
+            Action::StopMedia { id } => Action::StopMedia { id },
+            Action::GatherIce { id, server } => Action::GatherIce { id, server },
+            Action::ReadCookies { id } => Action::ReadCookies { id },
+            Action::CancelTimer { id } => Action::CancelTimer { id },
+            Action::Progress(Progress::CookieJarSettled) => {
+                Action::Progress(Progress::CookieJarSettled)
+            }
+            Action::Progress(Progress::Interim(outcome)) => {
+                Action::Progress(Progress::Interim(outcome.map(f)))
+            }
+            Action::Finish(outcome) => Action::Finish(outcome.map(f)),
         }
     }
 }
 
 pub trait Check {
+    /// What the check observes: its entry's `data` in the report.
+    type Data;
     fn id(&self) -> CheckId;
     /// How long the check means to run beyond its timeouts (a hold time):
     /// the driver's hard cap grows by it.
     fn planned_ms(&self) -> Millis {
         0
     }
-    fn start(&mut self, now: Millis) -> Vec<Action>;
-    fn handle(&mut self, event: Event, now: Millis) -> Vec<Action>;
-}
-
-/// The outcome a driver records when a check outlives the driver's hard cap:
-/// a bug in the check, reported instead of a page that never finishes.
-pub fn overran(cap_ms: Millis) -> Outcome {
-    Outcome {
-        status: Status::Fail,
-        summary: format!(
-            "This check did not finish within {} s and was stopped.",
-            cap_ms / 1000
-        ),
-        data: serde_json::json!({ "error": "overran", "cap_ms": cap_ms }),
-    }
+    fn start(&mut self, now: Millis) -> Vec<Action<Self::Data>>;
+    fn handle(&mut self, event: Event, now: Millis) -> Vec<Action<Self::Data>>;
 }

@@ -27,9 +27,10 @@ pub struct EngineIoError {
     pub dialect: Dialect,
 }
 
+/// Engine.IO's error codes the rules read (2, bad handshake method, is
+/// never the answer to the page's GET).
 pub const TRANSPORT_UNKNOWN: u8 = 0;
 pub const SESSION_ID_UNKNOWN: u8 = 1;
-pub const BAD_HANDSHAKE_METHOD: u8 = 2;
 pub const BAD_REQUEST: u8 = 3;
 pub const FORBIDDEN: u8 = 4;
 pub const UNSUPPORTED_PROTOCOL_VERSION: u8 = 5;

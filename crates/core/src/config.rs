@@ -31,12 +31,89 @@ const KNOWN_KEYS: &[&str] = &[
     "allow_origins",
     "companion",
 ];
+
+/// What a configuration error is about: a known key, the file or the link
+/// as a whole, a key too long or odd to repeat, or an unknown key (as the
+/// source wrote it, or redacted). In reports, the key's text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum ConfigKey {
+    Socketio,
+    Namespace,
+    Ws,
+    Cookie,
+    Lifetime,
+    Stun,
+    Turn,
+    Livekit,
+    AllowOrigins,
+    Companion,
+    /// `conncheck.json` as a whole.
+    File,
+    /// The support link as a whole.
+    Link,
+    /// A key too long, or with control characters.
+    Unreadable,
+    Unknown(String),
+}
+
+impl ConfigKey {
+    const NAMED: [(ConfigKey, &'static str); 13] = [
+        (ConfigKey::Socketio, "socketio"),
+        (ConfigKey::Namespace, "namespace"),
+        (ConfigKey::Ws, "ws"),
+        (ConfigKey::Cookie, "cookie"),
+        (ConfigKey::Lifetime, "lifetime"),
+        (ConfigKey::Stun, "stun"),
+        (ConfigKey::Turn, "turn"),
+        (ConfigKey::Livekit, "livekit"),
+        (ConfigKey::AllowOrigins, "allow_origins"),
+        (ConfigKey::Companion, "companion"),
+        (ConfigKey::File, "conncheck.json"),
+        (ConfigKey::Link, "link"),
+        (ConfigKey::Unreadable, UNREADABLE_KEY),
+    ];
+
+    /// The key's text, as reports have it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConfigKey::Unknown(key) => key,
+            named => Self::NAMED
+                .iter()
+                .find(|(k, _)| k == named)
+                .map_or("", |(_, name)| name),
+        }
+    }
+}
+
+impl From<String> for ConfigKey {
+    fn from(key: String) -> ConfigKey {
+        Self::NAMED
+            .into_iter()
+            .find(|(_, name)| *name == key)
+            .map_or(ConfigKey::Unknown(key), |(k, _)| k)
+    }
+}
+
+impl From<&str> for ConfigKey {
+    fn from(key: &str) -> ConfigKey {
+        ConfigKey::from(key.to_owned())
+    }
+}
+
+impl From<ConfigKey> for String {
+    fn from(key: ConfigKey) -> String {
+        key.as_str().to_owned()
+    }
+}
+
+const UNREADABLE_KEY: &str = "(unreadable key)";
 /// A link's settings read at most: a support link needs a handful.
 pub const MAX_LINK_SETTINGS: usize = 32;
 /// Longest value a link may give one setting.
 pub const MAX_VALUE_CHARS: usize = 2048;
 const MAX_KEY_CHARS: usize = 40;
-const MAX_ICE_URLS: usize = 16;
+pub(crate) const MAX_ICE_URLS: usize = 16;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -47,7 +124,7 @@ pub enum Source {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfigError {
-    pub key: String,
+    pub key: ConfigKey,
     pub source: Source,
     pub message: String,
 }
@@ -100,7 +177,7 @@ pub enum FileStatus {
 }
 
 impl Config {
-    pub fn error_for(&self, key: &str) -> Option<&ConfigError> {
+    pub fn error_for(&self, key: ConfigKey) -> Option<&ConfigError> {
         self.errors.iter().find(|e| e.key == key)
     }
 }
@@ -164,7 +241,7 @@ pub fn resolve(page: &Url, file: &FileLoad, query: &str) -> Config {
     let allow_origins = match file_map.get("allow_origins") {
         Some(v) => parse_allow_origins(v).unwrap_or_else(|message| {
             errors.push(ConfigError {
-                key: "allow_origins".into(),
+                key: ConfigKey::AllowOrigins,
                 source: Source::File,
                 message,
             });
@@ -211,7 +288,7 @@ pub fn resolve(page: &Url, file: &FileLoad, query: &str) -> Config {
     }
     if query_pairs.len() > MAX_LINK_SETTINGS {
         errors.push(ConfigError {
-            key: "link".into(),
+            key: ConfigKey::Link,
             source: Source::Query,
             message: format!(
                 "has {} settings; only the first {MAX_LINK_SETTINGS} were read",
@@ -239,7 +316,7 @@ fn apply_all(
     for (key, raw) in raws {
         let source = raw.source();
         let key = if key.chars().count() > MAX_KEY_CHARS || key.chars().any(char::is_control) {
-            "(unreadable key)"
+            UNREADABLE_KEY
         } else {
             key
         };
@@ -270,16 +347,16 @@ fn apply_all(
                     ),
                     _ => (key.to_owned(), message),
                 };
-                let key = key.as_str();
+                if source == Source::Query {
+                    config.from_link.retain(|k| *k != key);
+                }
+                let key = ConfigKey::from(key);
+                invalidate(config, &key);
                 errors.push(ConfigError {
-                    key: key.to_owned(),
+                    key,
                     source,
                     message,
                 });
-                invalidate(config, key);
-                if source == Source::Query {
-                    config.from_link.retain(|k| k != key);
-                }
             }
         }
     }
@@ -291,7 +368,7 @@ fn parse_file(
 ) -> (FileStatus, serde_json::Map<String, Value>) {
     let mut fail = |message: String| {
         errors.push(ConfigError {
-            key: "conncheck.json".into(),
+            key: ConfigKey::File,
             source: Source::File,
             message,
         });
@@ -336,13 +413,13 @@ fn parse_allow_origins(v: &Value) -> Result<Vec<String>, String> {
         .collect()
 }
 
-fn invalidate(config: &mut Config, key: &str) {
+fn invalidate(config: &mut Config, key: &ConfigKey) {
     match key {
-        "socketio" => config.socketio = None,
-        "namespace" => config.namespace = None,
-        "ws" => config.ws = None,
-        "livekit" => config.livekit = None,
-        "companion" => config.companion = None,
+        ConfigKey::Socketio => config.socketio = None,
+        ConfigKey::Namespace => config.namespace = None,
+        ConfigKey::Ws => config.ws = None,
+        ConfigKey::Livekit => config.livekit = None,
+        ConfigKey::Companion => config.companion = None,
         _ => {}
     }
 }

@@ -195,7 +195,11 @@ fn messages_quote_at_most_a_short_sanitized_excerpt() {
     let c = resolve_with("{}", &many);
     assert!(c.errors.len() <= MAX_LINK_SETTINGS + 1);
     let c = resolve_with("{}", &format!("ws=/{}", "b".repeat(MAX_VALUE_CHARS)));
-    assert!(c.error_for("ws").unwrap().message.contains("at most"));
+    assert!(c
+        .error_for(ConfigKey::Ws)
+        .unwrap()
+        .message
+        .contains("at most"));
 }
 
 #[test]

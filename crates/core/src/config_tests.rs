@@ -113,12 +113,12 @@ fn malformed_values_are_specific_errors_and_leave_others_alone() {
         ]
     );
     assert!(c
-        .error_for("lifetime")
+        .error_for(ConfigKey::Lifetime)
         .unwrap()
         .message
         .contains("whole number"));
     assert!(c
-        .error_for("namespace")
+        .error_for(ConfigKey::Namespace)
         .unwrap()
         .message
         .contains("start with /"));
@@ -190,9 +190,17 @@ fn error_messages_do_not_echo_secrets() {
 #[test]
 fn turn_entries_are_validated() {
     let c = resolve_with(r#"{"turn":[{"username":"a"}]}"#, "");
-    assert!(c.error_for("turn").unwrap().message.contains("urls"));
+    assert!(c
+        .error_for(ConfigKey::Turn)
+        .unwrap()
+        .message
+        .contains("urls"));
     let c = resolve_with(r#"{"turn":{"urls":"stun:x"}}"#, "");
-    assert!(c.error_for("turn").unwrap().message.contains("turn:"));
+    assert!(c
+        .error_for(ConfigKey::Turn)
+        .unwrap()
+        .message
+        .contains("turn:"));
 }
 
 #[test]
@@ -205,7 +213,7 @@ fn internationalized_host_names_are_refused_with_a_message() {
     );
     assert!(punycode.errors.is_empty(), "{:?}", punycode.errors);
     assert!(
-        c.error_for("socketio")
+        c.error_for(ConfigKey::Socketio)
             .unwrap()
             .message
             .contains("punycode"),
@@ -225,5 +233,31 @@ fn a_token_like_unknown_key_from_a_link_is_not_repeated() {
     assert!(
         c.errors[1].message.contains("\"colour\""),
         "plain names stay"
+    );
+}
+
+#[test]
+fn config_keys_are_their_text_in_reports() {
+    let mut texts = KNOWN_KEYS.to_vec();
+    texts.extend([
+        "conncheck.json",
+        "link",
+        "(unreadable key)",
+        "REDACTED",
+        "colour",
+    ]);
+    for text in texts {
+        let key = ConfigKey::from(text);
+        assert_eq!(key.as_str(), text);
+        assert_eq!(serde_json::to_value(&key).unwrap(), text);
+        assert_eq!(
+            serde_json::from_value::<ConfigKey>(text.into()).unwrap(),
+            key
+        );
+    }
+    assert_eq!(ConfigKey::from("ws"), ConfigKey::Ws);
+    assert_eq!(
+        ConfigKey::from("colour"),
+        ConfigKey::Unknown("colour".into())
     );
 }

@@ -1,14 +1,20 @@
 //! Rules from finished checks to findings, and the one-line verdict.
 //!
-//! Rules read the checks' report `data`, so a pasted report can be diagnosed
-//! again exactly as the live run was.
+//! Rules read the checks' typed report `data` ([`crate::checks::CheckData`]), so a pasted
+//! report can be diagnosed again exactly as the live run was. [`diagnose`]
+//! runs in one place per path: the report module for a live report (when it
+//! is assembled, or a check ends after it), the support view for a shared
+//! one. Data a shared report holds that cannot be read
+//! ([`crate::checks::CheckData::Unreadable`]) gives no finding; the check stays in the
+//! report and the view shows why.
 
-use serde::de::DeserializeOwned;
-
-use crate::catalog::CheckId;
 use crate::check::Status;
 use crate::checks::secure_context::SecureContextData;
-use crate::report::{Finding, FixBy, ReportCheck, Severity};
+use crate::checks::Facts;
+use crate::checks::ReportCheck;
+
+mod finding;
+pub use finding::{Finding, Fix, FixBy, Platform, Severity};
 
 mod affinity;
 mod cross_pod;
@@ -21,40 +27,33 @@ mod texts;
 /// The findings for a set of checks, most severe first.
 pub fn diagnose(checks: &[ReportCheck]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    if let Some(d) = data::<SecureContextData>(checks, CheckId::SecureContext) {
+    if let Some(d) = data::<SecureContextData>(checks) {
         if !d.secure_context {
-            findings.push(texts::insecure_context(&d));
+            findings.push(texts::insecure_context(d));
         }
     }
     findings.extend(socketio::findings(
-        data(checks, CheckId::Websocket).as_ref(),
-        data(checks, CheckId::SocketioHandshake).as_ref(),
-        data(checks, CheckId::SocketioUpgrade).as_ref(),
-        data(checks, CheckId::StickySession).as_ref(),
+        data(checks),
+        data(checks),
+        data(checks),
+        data(checks),
     ));
-    findings.extend(affinity::findings(
-        data(checks, CheckId::StickySession).as_ref(),
-        data(checks, CheckId::AffinityCookie).as_ref(),
-    ));
-    findings.extend(media::media_findings(data(checks, CheckId::Media).as_ref()));
-    findings.extend(media::webrtc_findings(
-        data(checks, CheckId::Webrtc).as_ref(),
-    ));
-    findings.extend(lifetime::finding(
-        data(checks, CheckId::ConnectionLifetime).as_ref(),
-    ));
-    findings.extend(cross_pod::finding_for(
-        data(checks, CheckId::CrossPod).as_ref(),
-    ));
+    findings.extend(affinity::findings(data(checks), data(checks)));
+    findings.extend(media::media_findings(data(checks)));
+    findings.extend(media::webrtc_findings(data(checks)));
+    findings.extend(lifetime::finding(data(checks)));
+    findings.extend(cross_pod::finding_for(data(checks)));
     findings.sort_by_key(|f| f.severity);
     findings
 }
 
-fn data<T: DeserializeOwned>(checks: &[ReportCheck], id: CheckId) -> Option<T> {
+/// The data of the first check of type `T` that ran (was not skipped).
+fn data<T: Facts>(checks: &[ReportCheck]) -> Option<&T> {
+    let id = T::ID;
     let check = checks
         .iter()
         .find(|c| c.id == id && c.status != Status::Skip)?;
-    serde_json::from_value(check.data.clone()).ok()
+    T::of(&check.data)
 }
 
 /// What the page says first, in plain language.
@@ -68,7 +67,7 @@ pub struct Verdict {
 pub fn verdict(checks: &[ReportCheck], findings: &[Finding]) -> Verdict {
     if let Some(worst) = findings.iter().find(|f| f.severity != Severity::Info) {
         return Verdict {
-            headline: format!("{} {}", worst.title, texts::who_can_fix(worst.fix_by)),
+            headline: format!("{} {}", worst.title, worst.fix_by.sentence()),
             fix_by: Some(worst.fix_by),
             ok: false,
         };
@@ -99,8 +98,10 @@ pub fn verdict(checks: &[ReportCheck], findings: &[Finding]) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::CheckId;
     use crate::catalog::FindingId;
     use crate::check::Outcome;
+    use crate::checks::CheckData;
 
     fn ids(findings: &[Finding]) -> Vec<FindingId> {
         findings.iter().map(|f| f.id).collect()
@@ -117,7 +118,7 @@ mod tests {
             Outcome {
                 status: if secure { Status::Pass } else { Status::Fail },
                 summary: String::new(),
-                data: serde_json::to_value(data).unwrap(),
+                data: data.into(),
             },
             0,
         )
@@ -161,7 +162,7 @@ mod tests {
             Outcome {
                 status: Status::Fail,
                 summary: String::new(),
-                data: serde_json::json!({}),
+                data: CheckData::from_json(CheckId::Websocket, serde_json::json!({})),
             },
             0,
         );
@@ -173,7 +174,7 @@ mod tests {
     #[test]
     fn malformed_check_data_is_ignored_not_a_panic() {
         let mut bad = secure_context(false);
-        bad.data = serde_json::json!({"protocol": 5});
+        bad.data = CheckData::from_json(CheckId::SecureContext, serde_json::json!({"protocol": 5}));
         assert!(diagnose(&[bad]).is_empty());
     }
 }

@@ -4,6 +4,8 @@
 //! The session id is parsed because later requests of a session need it, but
 //! it is kept out of every `Serialize` type: it must never reach a report.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -73,22 +75,39 @@ impl Packet {
             other => return Err(PacketError::UnknownType(other)),
         })
     }
+}
 
-    /// A short name for reports and messages.
-    pub fn kind(&self) -> &'static str {
+/// A packet as it goes on the wire: `Packet::Pong("probe".into())` is
+/// `3probe`; [`Packet::parse`] reads it back.
+impl fmt::Display for Packet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Packet::Open(_) => "open",
-            Packet::Close => "close",
-            Packet::Ping(_) => "ping",
-            Packet::Pong(_) => "pong",
-            Packet::Message(_) => "message",
-            Packet::Upgrade => "upgrade",
-            Packet::Noop => "noop",
+            Packet::Open(open) => write!(f, "0{}", open.json()),
+            Packet::Close => f.write_str("1"),
+            Packet::Ping(data) => write!(f, "2{data}"),
+            Packet::Pong(data) => write!(f, "3{data}"),
+            Packet::Message(data) => write!(f, "4{data}"),
+            Packet::Upgrade => f.write_str("5"),
+            Packet::Noop => f.write_str("6"),
         }
     }
 }
 
 impl OpenPacket {
+    /// The open packet's JSON as a server sends it.
+    fn json(&self) -> String {
+        let mut json = serde_json::json!({
+            "sid": self.sid,
+            "upgrades": self.params.upgrades,
+            "pingInterval": self.params.ping_interval_ms,
+            "pingTimeout": self.params.ping_timeout_ms,
+        });
+        if let Some(max) = self.params.max_payload {
+            json["maxPayload"] = max.into();
+        }
+        json.to_string()
+    }
+
     pub fn parse(json: &str) -> Result<OpenPacket, PacketError> {
         let raw: RawOpen =
             serde_json::from_str(json).map_err(|e| PacketError::BadOpenJson(e.to_string()))?;
@@ -199,6 +218,39 @@ mod tests {
         ];
         for (wire, expected) in table {
             assert_eq!(&Packet::parse(wire), expected, "wire {wire:?}");
+        }
+    }
+
+    /// Every packet a check sends (and an open packet), encoded exactly as
+    /// the wire has it, and read back from it.
+    #[test]
+    fn encode_table() {
+        let open = Packet::Open(OpenPacket {
+            sid: "x".into(),
+            params: OpenParams {
+                upgrades: vec!["websocket".into()],
+                ping_interval_ms: 25000,
+                ping_timeout_ms: 20000,
+                max_payload: Some(1_000_000),
+            },
+        });
+        let table: &[(Packet, &str)] = &[
+            (
+                open,
+                r#"0{"maxPayload":1000000,"pingInterval":25000,"pingTimeout":20000,"sid":"x","upgrades":["websocket"]}"#,
+            ),
+            (Packet::Close, "1"),
+            (Packet::Ping("probe".into()), "2probe"),
+            (Packet::Ping(String::new()), "2"),
+            (Packet::Pong("probe".into()), "3probe"),
+            (Packet::Pong(String::new()), "3"),
+            (Packet::Message("0/admin,".into()), "40/admin,"),
+            (Packet::Upgrade, "5"),
+            (Packet::Noop, "6"),
+        ];
+        for (packet, wire) in table {
+            assert_eq!(packet.to_string(), *wire, "{packet:?}");
+            assert_eq!(Packet::parse(wire).as_ref(), Ok(packet), "wire {wire:?}");
         }
     }
 

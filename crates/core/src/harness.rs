@@ -5,11 +5,14 @@ use crate::check::{Action, Check, Event, Millis, Outcome};
 
 pub struct Script<C: Check> {
     pub check: C,
-    pub actions: Vec<Action>,
-    pub outcome: Option<Outcome>,
+    pub actions: Vec<Action<C::Data>>,
+    pub outcome: Option<Outcome<C::Data>>,
 }
 
-impl<C: Check> Script<C> {
+impl<C: Check> Script<C>
+where
+    C::Data: Clone + std::fmt::Debug,
+{
     pub fn start(mut check: C, now: Millis) -> Self {
         let actions = check.start(now);
         let mut script = Script {
@@ -28,7 +31,7 @@ impl<C: Check> Script<C> {
         self
     }
 
-    fn take(&mut self, actions: Vec<Action>) {
+    fn take(&mut self, actions: Vec<Action<C::Data>>) {
         for action in actions {
             if let Action::Finish(outcome) = &action {
                 assert!(self.outcome.is_none(), "finished twice");
@@ -39,11 +42,11 @@ impl<C: Check> Script<C> {
     }
 
     /// The actions asked for since the last call.
-    pub fn drain(&mut self) -> Vec<Action> {
+    pub fn drain(&mut self) -> Vec<Action<C::Data>> {
         std::mem::take(&mut self.actions)
     }
 
-    pub fn finished(&self) -> &Outcome {
+    pub fn finished(&self) -> &Outcome<C::Data> {
         self.outcome.as_ref().expect("check has not finished")
     }
 }

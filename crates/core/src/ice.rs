@@ -27,15 +27,6 @@ pub enum AddressKind {
     Other,
 }
 
-impl AddressKind {
-    pub fn is_ipv6(self) -> bool {
-        matches!(
-            self,
-            AddressKind::Ipv6Loopback | AddressKind::Ipv6Private | AddressKind::Ipv6Public
-        )
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CandidateFacts {
     pub kind: CandidateType,

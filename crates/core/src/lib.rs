@@ -20,3 +20,6 @@ pub mod support_view;
 
 #[cfg(test)]
 pub(crate) mod harness;
+#[cfg(test)]
+#[path = "layers_tests.rs"]
+mod layers;

@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{CheckId, FindingId};
-use crate::check::{Millis, Outcome, Status};
+pub use crate::checks::ReportCheck;
 use crate::config::ReportConfig;
+pub use crate::diagnosis::{Finding, Fix, FixBy, Platform, Severity};
 
 pub const SCHEMA: &str = "conncheck/1";
 pub const TOOL_NAME: &str = "conncheck";
@@ -101,78 +101,6 @@ pub struct ConnectionInfo {
     pub save_data: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReportCheck {
-    pub id: CheckId,
-    pub status: Status,
-    /// Left out only by the compact share form, which restores it.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub title: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub summary: String,
-    pub duration_ms: Millis,
-    pub data: serde_json::Value,
-}
-
-impl ReportCheck {
-    pub fn new(id: CheckId, outcome: Outcome, duration_ms: Millis) -> Self {
-        ReportCheck {
-            id,
-            status: outcome.status,
-            title: id.title().to_owned(),
-            summary: outcome.summary,
-            duration_ms,
-            data: outcome.data,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Critical,
-    Warning,
-    Info,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FixBy {
-    User,
-    Network,
-    Operator,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Platform {
-    /// Not specific to one platform: the user's browser, any server.
-    Any,
-    IngressNginx,
-    Gke,
-    Traefik,
-    Haproxy,
-    Istio,
-    Nginx,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Fix {
-    pub platform: Platform,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Finding {
-    pub id: FindingId,
-    pub severity: Severity,
-    pub title: String,
-    pub explanation: String,
-    pub evidence: Vec<String>,
-    pub fix_by: FixBy,
-    pub fixes: Vec<Fix>,
-}
-
 impl Report {
     /// A report whose findings are derived from its checks.
     pub fn assemble(
@@ -183,7 +111,7 @@ impl Report {
         environment: Environment,
         checks: Vec<ReportCheck>,
     ) -> Report {
-        let findings = crate::diagnosis::diagnose(&checks);
+        let findings = derive_findings(&checks);
         Report {
             schema: SCHEMA.to_owned(),
             tool: Tool {
@@ -200,6 +128,41 @@ impl Report {
         }
     }
 
+    /// The report with `check` in place of the entry of its id (added when
+    /// there is none), its findings derived again: a check that ended after
+    /// the report was assembled.
+    pub fn replace_check(&mut self, check: ReportCheck) {
+        match self.checks.iter_mut().find(|c| c.id == check.id) {
+            Some(existing) => *existing = check,
+            None => self.checks.push(check),
+        }
+        self.findings = derive_findings(&self.checks);
+    }
+
+    /// Gives findings without explanation and fixes (the compact share
+    /// form leaves them out) the ones their checks imply.
+    pub fn restore_finding_texts(&mut self) {
+        if self.findings.iter().all(|f| !f.explanation.is_empty()) {
+            return;
+        }
+        let derived = derive_findings(&self.checks);
+        for finding in self
+            .findings
+            .iter_mut()
+            .filter(|f| f.explanation.is_empty() && f.fixes.is_empty())
+        {
+            if let Some(full) = derived.iter().find(|d| d.id == finding.id) {
+                finding.explanation = full.explanation.clone();
+                finding.fixes = full.fixes.clone();
+            }
+        }
+    }
+
+    /// The report as JSON for people: indented.
+    pub fn pretty_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
     /// Sets the user's description, trimmed and cut to its maximum length.
     pub fn set_user_note(&mut self, note: &str) {
         let note: String = note.trim().chars().take(MAX_USER_NOTE_CHARS).collect();
@@ -207,9 +170,18 @@ impl Report {
     }
 }
 
+/// A report's findings from its checks: the one place a report (live, or
+/// restored from its compact share form) is diagnosed.
+fn derive_findings(checks: &[ReportCheck]) -> Vec<Finding> {
+    crate::diagnosis::diagnose(checks)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::catalog::CheckId;
+    use crate::check::{Outcome, Status};
+    use crate::checks::CheckData;
     use crate::config::{resolve, FileLoad};
 
     pub(crate) fn sample(checks: Vec<ReportCheck>) -> Report {
@@ -291,7 +263,7 @@ pub(crate) mod tests {
             Outcome {
                 status: Status::Fail,
                 summary: "s".into(),
-                data: serde_json::json!({"a": 1}),
+                data: CheckData::from_json(CheckId::Websocket, serde_json::json!({"a": 1})),
             },
             42,
         );

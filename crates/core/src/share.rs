@@ -11,7 +11,6 @@ use base64::Engine;
 use thiserror::Error;
 
 use crate::check::Status;
-use crate::checks::derive_summary;
 use crate::diagnosis::verdict;
 use crate::report::{Report, SCHEMA};
 
@@ -126,7 +125,7 @@ pub fn compact(report: &Report) -> Report {
         if check.title == check.id.title() {
             check.title.clear();
         }
-        if derive_summary(check.id, &check.data).as_deref() == Some(check.summary.as_str()) {
+        if check.data.summary().as_deref() == Some(check.summary.as_str()) {
             check.summary.clear();
         }
     }
@@ -140,23 +139,10 @@ fn restore(report: &mut Report) {
             check.title = check.id.title().to_owned();
         }
         if check.summary.is_empty() {
-            check.summary = derive_summary(check.id, &check.data).unwrap_or_default();
+            check.summary = check.data.summary().unwrap_or_default();
         }
     }
-    if report.findings.iter().all(|f| !f.explanation.is_empty()) {
-        return;
-    }
-    let derived = crate::diagnosis::diagnose(&report.checks);
-    for finding in report
-        .findings
-        .iter_mut()
-        .filter(|f| f.explanation.is_empty() && f.fixes.is_empty())
-    {
-        if let Some(full) = derived.iter().find(|d| d.id == finding.id) {
-            finding.explanation = full.explanation.clone();
-            finding.fixes = full.fixes.clone();
-        }
-    }
+    report.restore_finding_texts();
 }
 
 /// Reads a report from copied text, a link, a bare payload or JSON.

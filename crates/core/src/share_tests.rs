@@ -4,6 +4,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::catalog::CheckId;
 use crate::check::Outcome;
+use crate::checks::CheckData;
 use crate::report::tests::sample;
 use crate::report::ReportCheck;
 
@@ -13,7 +14,7 @@ fn report() -> Report {
         Outcome {
             status: Status::Fail,
             summary: "closed before it opened".into(),
-            data: serde_json::json!({"code": 1006}),
+            data: CheckData::from_json(CheckId::Websocket, serde_json::json!({"code": 1006})),
         },
         31,
     );
@@ -82,7 +83,7 @@ fn compact_reports_get_their_texts_back() {
         Outcome {
             status: Status::Fail,
             summary: "insecure".into(),
-            data: serde_json::to_value(data).unwrap(),
+            data: data.into(),
         },
         0,
     );
@@ -209,7 +210,11 @@ fn links_leave_out_derivable_words_and_get_them_back_exactly() {
         },
         9,
     );
-    let report = sample(vec![ReportCheck::new(id, s.finished().clone(), 9)]);
+    let report = sample(vec![ReportCheck::new(
+        id,
+        s.finished().clone().map(Into::into),
+        9,
+    )]);
     let compact = compact(&report);
     assert_eq!(
         (

@@ -1,8 +1,12 @@
 //! Socket.IO 5 packets carried in Engine.IO messages (`4<socket.io packet>`):
 //! namespace CONNECT and its answers, events and acknowledgements.
 
+use std::fmt;
+
 use serde_json::Value;
 use thiserror::Error;
+
+use crate::engineio::Packet;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SioPacket {
@@ -47,11 +51,10 @@ pub enum SioError {
 
 /// The Engine.IO message text that connects to `namespace`.
 pub fn connect_message(namespace: &str) -> String {
-    if namespace == "/" {
-        "40".to_owned()
-    } else {
-        format!("40{namespace},")
+    SioPacket::Connect {
+        namespace: namespace.to_owned(),
     }
+    .message()
 }
 
 /// An Engine.IO message carrying a Socket.IO EVENT with an ack id:
@@ -59,15 +62,57 @@ pub fn connect_message(namespace: &str) -> String {
 pub fn event_message(namespace: &str, ack: u64, name: &str, arg: Option<&Value>) -> String {
     let mut args = vec![Value::String(name.to_owned())];
     args.extend(arg.cloned());
-    let nsp = if namespace == "/" {
-        String::new()
-    } else {
-        format!("{namespace},")
-    };
-    format!("42{nsp}{ack}{}", Value::Array(args))
+    SioPacket::Event {
+        namespace: namespace.to_owned(),
+        ack: Some(ack),
+        args,
+    }
+    .message()
+}
+
+/// A packet as it goes on the wire inside an Engine.IO message:
+/// `[type][/nsp,][ack id][data]`; [`SioPacket::parse`] reads it back. A
+/// CONNECT carries no auth data (a client's), CONNECT_ERROR its message.
+impl fmt::Display for SioPacket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let nsp = |namespace: &str| {
+            if namespace == "/" {
+                String::new()
+            } else {
+                format!("{namespace},")
+            }
+        };
+        match self {
+            SioPacket::Connect { namespace } => write!(f, "0{}", nsp(namespace)),
+            SioPacket::Disconnect { namespace } => write!(f, "1{}", nsp(namespace)),
+            SioPacket::Event {
+                namespace,
+                ack,
+                args,
+            } => {
+                let ack = ack.map(|id| id.to_string()).unwrap_or_default();
+                write!(f, "2{}{ack}{}", nsp(namespace), Value::Array(args.clone()))
+            }
+            SioPacket::Ack {
+                namespace,
+                id,
+                args,
+            } => write!(f, "3{}{id}{}", nsp(namespace), Value::Array(args.clone())),
+            SioPacket::ConnectError { namespace, message } => {
+                let data = serde_json::json!({ "message": message });
+                write!(f, "4{}{data}", nsp(namespace))
+            }
+            SioPacket::Other { kind, namespace } => write!(f, "{kind}{}", nsp(namespace)),
+        }
+    }
 }
 
 impl SioPacket {
+    /// The Engine.IO message that carries this packet.
+    pub fn message(&self) -> String {
+        Packet::Message(self.to_string()).to_string()
+    }
+
     /// Parses a Socket.IO packet (the part after Engine.IO's `4`).
     pub fn parse(text: &str) -> Result<SioPacket, SioError> {
         let mut chars = text.chars();
@@ -252,6 +297,82 @@ mod tests {
         assert_eq!(SioPacket::parse(""), Err(SioError::Empty));
         assert_eq!(SioPacket::parse("9"), Err(SioError::UnknownType('9')));
         assert_eq!(SioPacket::parse("x"), Err(SioError::UnknownType('x')));
+    }
+
+    /// Every kind of packet, encoded exactly as the wire has it, and read
+    /// back from it.
+    #[test]
+    fn encode_table() {
+        let nsp = |n: &str| n.to_owned();
+        let table: &[(SioPacket, &str)] = &[
+            (
+                SioPacket::Connect {
+                    namespace: nsp("/"),
+                },
+                "0",
+            ),
+            (
+                SioPacket::Connect {
+                    namespace: nsp("/admin"),
+                },
+                "0/admin,",
+            ),
+            (
+                SioPacket::Disconnect {
+                    namespace: nsp("/admin"),
+                },
+                "1/admin,",
+            ),
+            (
+                SioPacket::Event {
+                    namespace: nsp("/conncheck"),
+                    ack: Some(7),
+                    args: vec!["listen".into(), serde_json::json!({"room": "r"})],
+                },
+                r#"2/conncheck,7["listen",{"room":"r"}]"#,
+            ),
+            (
+                SioPacket::Event {
+                    namespace: nsp("/"),
+                    ack: None,
+                    args: vec!["hello".into()],
+                },
+                r#"2["hello"]"#,
+            ),
+            (
+                SioPacket::Ack {
+                    namespace: nsp("/conncheck"),
+                    id: 12,
+                    args: vec![serde_json::json!({"ok": true})],
+                },
+                r#"3/conncheck,12[{"ok":true}]"#,
+            ),
+            (
+                SioPacket::ConnectError {
+                    namespace: nsp("/"),
+                    message: "Invalid namespace".into(),
+                },
+                r#"4{"message":"Invalid namespace"}"#,
+            ),
+            (
+                SioPacket::Other {
+                    kind: 5,
+                    namespace: nsp("/a"),
+                },
+                "5/a,",
+            ),
+        ];
+        for (packet, wire) in table {
+            assert_eq!(packet.to_string(), *wire, "{packet:?}");
+            assert_eq!(SioPacket::parse(wire).as_ref(), Ok(packet), "wire {wire:?}");
+        }
+        assert_eq!(
+            SioPacket::Connect {
+                namespace: nsp("/admin")
+            }
+            .message(),
+            "40/admin,"
+        );
     }
 
     #[test]

@@ -2,10 +2,11 @@
 //! checks' data with this page's own rules and texts. A payload is written
 //! by whoever made the link: its finding titles, explanations and fixes are
 //! never shown; its finding ids are only compared with the derivation, so
-//! that an altered report (or one from another version) says so.
+//! that an altered report (or one from another version) says so. The one
+//! place a shared report is diagnosed. A check whose data this page cannot
+//! read stays in the view, marked ([`ViewCheck::unreadable`]).
 
 use crate::catalog::FindingId;
-use crate::checks::derive_summary;
 use crate::diagnosis::{diagnose, verdict, Verdict};
 use crate::report::{Finding, Report, ReportCheck};
 
@@ -18,6 +19,13 @@ pub struct ViewCheck {
     pub check: ReportCheck,
     /// False when the summary is the payload's own words (shortened).
     pub summary_derived: bool,
+}
+
+impl ViewCheck {
+    /// Why this page could not read the check's data, if it could not.
+    pub fn unreadable(&self) -> Option<&str> {
+        self.check.data.unreadable()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,7 +53,7 @@ pub fn derive(report: &Report, not_understood: &[String]) -> SupportView {
         .checks
         .iter()
         .map(|c| {
-            let derived = derive_summary(c.id, &c.data);
+            let derived = c.data.summary();
             let summary_derived = derived.is_some();
             let summary = derived.unwrap_or_else(|| {
                 let mut s: String = c

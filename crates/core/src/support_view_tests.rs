@@ -3,6 +3,7 @@ use serde_json::{json, Value};
 use super::*;
 use crate::catalog::CheckId;
 use crate::check::{Outcome, Status};
+use crate::checks::CheckData;
 use crate::report::tests::sample;
 use crate::share::{decode_shared, link, ShareError};
 
@@ -12,7 +13,7 @@ fn failing_websocket() -> ReportCheck {
         Outcome {
             status: Status::Fail,
             summary: "closed before it opened".into(),
-            data: json!({"code": 1006}),
+            data: CheckData::from_json(CheckId::Websocket, json!({"code": 1006})),
         },
         31,
     )
@@ -168,7 +169,7 @@ fn decoded_reports_are_bounded_with_a_specific_message() {
 #[test]
 fn a_summary_the_data_cannot_imply_is_shortened_and_marked() {
     let mut r = sample(vec![failing_websocket()]);
-    r.checks[0].data = json!({"not": "the shape"});
+    r.checks[0].data = CheckData::from_json(CheckId::Websocket, json!({"not": "the shape"}));
     r.checks[0].summary = "y".repeat(1000);
     let view = derive(&r, &[]);
     assert!(!view.checks[0].summary_derived);
@@ -328,4 +329,68 @@ mod extremes {
             assert!(!derive(&report, &[]).altered());
         }
     }
+}
+
+/// Every check of a real report reads as its own type, and writes back
+/// what it was read from (the fixtures also hold two sticky-session fields
+/// that later versions no longer write): the typed data is schema
+/// `conncheck/1`.
+#[test]
+fn typed_data_is_the_report_json() {
+    /// Every key of `written` is in `read`, with the same value.
+    fn within(written: &Value, read: &Value, at: &str) {
+        match (written, read) {
+            (Value::Object(w), Value::Object(r)) => {
+                for (k, v) in w {
+                    let there = r.get(k).unwrap_or_else(|| panic!("{at}/{k} was added"));
+                    within(v, there, &format!("{at}/{k}"));
+                }
+            }
+            (Value::Array(w), Value::Array(r)) => {
+                assert_eq!(w.len(), r.len(), "{at}");
+                for (i, (w, r)) in w.iter().zip(r).enumerate() {
+                    within(w, r, &format!("{at}/{i}"));
+                }
+            }
+            _ => assert_eq!(written, read, "{at}"),
+        }
+    }
+    for fixture in [
+        include_str!("fixtures/lab_report.json"),
+        include_str!("fixtures/lab_report_no_upgrade.json"),
+    ] {
+        let report: Report = serde_json::from_str(fixture).unwrap();
+        for check in &report.checks {
+            assert_eq!(check.data.id(), Some(check.id), "{:?}", check.data);
+        }
+        let original: Value = serde_json::from_str(fixture).unwrap();
+        let written = serde_json::to_value(&report).unwrap();
+        within(&written, &original, "");
+        let mut original = original;
+        for check in original["checks"].as_array_mut().unwrap() {
+            if let Some(data) = check["data"].as_object_mut() {
+                data.remove("follow_ups_per_session");
+                data.remove("sessions_per_mode");
+            }
+        }
+        assert_eq!(written, original);
+    }
+}
+
+/// Data that does not read as its check's type is kept, shown as
+/// unreadable, and shared on unchanged: never dropped.
+#[test]
+fn unreadable_data_is_shown_as_such_and_kept() {
+    let mut r = sample(vec![failing_websocket()]);
+    r.checks[0].data = CheckData::from_json(CheckId::Websocket, json!({"targets": 5}));
+    let view = derive(&r, &[]);
+    assert_eq!(view.checks.len(), 1);
+    assert!(view.checks[0].unreadable().is_some());
+    assert!(!view.checks[0].summary_derived);
+    let shared = decode_shared(&link("https://x.example/", &r)).unwrap();
+    assert_eq!(shared.report, r);
+    assert_eq!(
+        serde_json::to_value(&shared.report).unwrap()["checks"][0]["data"],
+        json!({"targets": 5})
+    );
 }

@@ -8,11 +8,14 @@ use url::Url;
 
 use super::{engineio_url, BrowserFacts, Transport};
 use crate::catalog::CheckId;
-use crate::check::{
-    Action, Check, Event, FetchRequest, Handle, Millis, Outcome, Status, VisibleCookie,
-};
+use crate::check::{Check, Event, FetchRequest, Handle, Millis, Status, VisibleCookie};
 use crate::classify::classify;
 use crate::config::Config;
+use crate::engineio::Packet;
+
+/// This check's actions and outcome, with its data type.
+type Action = crate::check::Action<AffinityCookieData>;
+type Outcome = crate::check::Outcome<AffinityCookieData>;
 
 pub const STEP_TIMEOUT_MS: Millis = 5_000;
 const HANDSHAKE: Handle = 0;
@@ -140,6 +143,8 @@ pub(crate) fn summarize(d: &AffinityCookieData) -> (Status, String) {
 }
 
 impl Check for AffinityCookieCheck {
+    type Data = AffinityCookieData;
+
     fn id(&self) -> CheckId {
         CheckId::AffinityCookie
     }
@@ -181,7 +186,10 @@ impl Check for AffinityCookieCheck {
                 {
                     let url =
                         engineio_url(endpoint, Transport::Polling, Some(&open.sid)).to_string();
-                    actions.push(Action::Beacon(FetchRequest::post(url, "1")));
+                    actions.push(Action::Beacon(FetchRequest::post(
+                        url,
+                        Packet::Close.to_string(),
+                    )));
                 }
                 self.read_cookies(actions)
             }
@@ -310,7 +318,7 @@ mod tests {
             outcome.summary,
             "Affinity cookie visible: _1a2b3 (Traefik), myaffinity (configured)."
         );
-        let d: AffinityCookieData = serde_json::from_value(outcome.data.clone()).unwrap();
+        let d: AffinityCookieData = outcome.data.clone();
         assert_eq!(d.visible_cookies, 3);
         assert_eq!(d.found[0].cookie.same_site.as_deref(), Some("lax"));
     }

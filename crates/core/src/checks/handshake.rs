@@ -9,8 +9,7 @@ use url::Url;
 use super::{engineio_url, seconds, since, skipped_without_endpoint, Transport};
 use crate::catalog::CheckId;
 use crate::check::{
-    Action, Check, Credentials, Event, FetchMode, FetchRequest, Handle, Millis, Outcome, Progress,
-    Status,
+    Check, Credentials, Event, FetchMode, FetchRequest, Handle, Millis, Progress, Status,
 };
 use crate::classify::{classify, HttpObservation, HttpStep, StepResult, TRANSPORT_UNKNOWN};
 use crate::config::Config;
@@ -18,15 +17,22 @@ use crate::engineio::{split_payload, OpenParams, Packet, Payload, MAX_PACKETS_PE
 use crate::privacy::redact_url;
 use crate::socketio::{connect_message, SioPacket};
 
+/// This check's actions and outcome, with its data type.
+type Action = crate::check::Action<HandshakeData>;
+type Outcome = crate::check::Outcome<HandshakeData>;
+
 pub const STEP_TIMEOUT_MS: Millis = 10_000;
 pub const PROBE_TIMEOUT_MS: Millis = 5_000;
 /// Polls after the CONNECT before giving up on the namespace's answer.
 pub const MAX_POLLS: u32 = 3;
 
+/// Requests: the open, its `no-cors` probe, the CONNECT, then the polls
+/// (the `n`th poll is `POLLS.start + n`).
 const OPEN: Handle = 0;
 const PROBE: Handle = 1;
 const CONNECT: Handle = 2;
-const FIRST_POLL: Handle = 3;
+const POLLS: std::ops::Range<Handle> = 3..3 + MAX_POLLS;
+/// The one timer.
 const STEP_TIMER: Handle = 0;
 
 /// Whether anything answered a `no-cors` request for the same URL.
@@ -159,7 +165,7 @@ impl HandshakeCheck {
                 request: FetchRequest::post(url.clone(), connect_message(&namespace)),
             },
             Action::Fetch {
-                id: FIRST_POLL,
+                id: POLLS.start,
                 request: FetchRequest::get(url),
             },
             Action::SetTimer {
@@ -202,7 +208,7 @@ impl HandshakeCheck {
                     ponged = true;
                     actions.push(Action::Beacon(FetchRequest::post(
                         self.url(self.sid.as_deref()),
-                        format!("3{}", data.chars().take(64).collect::<String>()),
+                        Packet::Pong(data.chars().take(64).collect()).to_string(),
                     )))
                 }
                 _ => {}
@@ -211,7 +217,7 @@ impl HandshakeCheck {
         if self.data.polls >= MAX_POLLS {
             return Err(NamespaceResult::NoAnswer);
         }
-        let id = FIRST_POLL + self.data.polls;
+        let id = POLLS.start + self.data.polls;
         actions.push(Action::Fetch {
             id,
             request: FetchRequest::get(self.url(self.sid.as_deref())),
@@ -234,7 +240,7 @@ impl HandshakeCheck {
         if let Some(sid) = self.sid.take() {
             actions.push(Action::Beacon(FetchRequest::post(
                 self.url(Some(&sid)),
-                "1",
+                Packet::Close.to_string(),
             )));
         }
         actions.push(Action::Finish(self.outcome()));
@@ -306,6 +312,8 @@ pub(crate) fn summarize(d: &HandshakeData, namespace_valid: bool) -> (Status, St
 }
 
 impl Check for HandshakeCheck {
+    type Data = HandshakeData;
+
     fn id(&self) -> CheckId {
         CheckId::SocketioHandshake
     }
@@ -420,7 +428,7 @@ impl HandshakeCheck {
                     headers,
                     body,
                 },
-            ) if id >= FIRST_POLL => match self.on_poll(status, &headers, &body) {
+            ) if POLLS.contains(&id) => match self.on_poll(status, &headers, &body) {
                 Ok(actions) => actions,
                 Err(result) => self.namespace_result(result, now),
             },

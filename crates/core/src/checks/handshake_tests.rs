@@ -23,7 +23,7 @@ fn response(id: Handle, status: u16, body: &str) -> Event {
 }
 
 fn data(outcome: &Outcome) -> HandshakeData {
-    serde_json::from_value(outcome.data.clone()).unwrap()
+    outcome.data.clone()
 }
 
 fn opened(query: &str) -> Script<HandshakeCheck> {
@@ -60,7 +60,7 @@ fn healthy_handshake_connects_the_namespace_and_closes_the_session() {
                 request: FetchRequest::post(with_sid.clone(), "40")
             },
             Action::Fetch {
-                id: FIRST_POLL,
+                id: POLLS.start,
                 request: FetchRequest::get(with_sid.clone())
             },
             Action::SetTimer {
@@ -71,7 +71,7 @@ fn healthy_handshake_connects_the_namespace_and_closes_the_session() {
     );
     s.feed(response(CONNECT, 200, "ok"), 1015);
     assert!(s.drain().is_empty());
-    s.feed(response(FIRST_POLL, 200, r#"40{"sid":"SIO-SID-9"}"#), 1020);
+    s.feed(response(POLLS.start, 200, r#"40{"sid":"SIO-SID-9"}"#), 1020);
     let actions = s.drain();
     assert!(
         actions.contains(&Action::Beacon(FetchRequest::post(with_sid, "1"))),
@@ -91,7 +91,7 @@ fn healthy_handshake_connects_the_namespace_and_closes_the_session() {
         outcome.summary,
         "Handshake in 12 ms (ping every 25 s); connected to namespace / in 8 ms."
     );
-    let json = outcome.data.to_string();
+    let json = serde_json::to_string(&outcome.data).unwrap();
     assert!(
         !json.contains("SID-NODE-1") && !json.contains("SIO-SID-9"),
         "{json}"
@@ -107,7 +107,7 @@ fn other_namespaces_are_addressed_by_name() {
         panic!()
     };
     assert_eq!(request.body.as_deref(), Some("40/chat,"));
-    s.feed(response(FIRST_POLL, 200, r#"40/chat,{"sid":"x"}"#), 1020);
+    s.feed(response(POLLS.start, 200, r#"40/chat,{"sid":"x"}"#), 1020);
     assert_eq!(s.finished().status, Status::Pass);
 }
 
@@ -116,7 +116,7 @@ fn refused_namespace_fails_with_the_servers_message() {
     let mut s = opened("namespace=/admin");
     s.feed(
         response(
-            FIRST_POLL,
+            POLLS.start,
             200,
             r#"44/admin,{"message":"not authorized","data":{"reason":"x"}}"#,
         ),
@@ -257,7 +257,7 @@ fn session_unknown_on_the_poll_is_reported_with_its_answer() {
     let mut s = opened("");
     s.feed(
         response(
-            FIRST_POLL,
+            POLLS.start,
             400,
             r#"{"code":"1","message":"Session ID unknown"}"#,
         ),
@@ -285,20 +285,20 @@ fn failed_connect_post_ends_the_check() {
 fn pings_are_answered_and_polls_are_bounded() {
     let mut s = opened("");
     s.drain();
-    s.feed(response(FIRST_POLL, 200, "2"), 1100);
+    s.feed(response(POLLS.start, 200, "2"), 1100);
     let actions = s.drain();
     assert_eq!(
         actions,
         [
             Action::Beacon(FetchRequest::post(format!("{BASE}&sid=SID-NODE-1"), "3")),
             Action::Fetch {
-                id: FIRST_POLL + 1,
+                id: POLLS.start + 1,
                 request: FetchRequest::get(format!("{BASE}&sid=SID-NODE-1"))
             },
         ]
     );
-    s.feed(response(FIRST_POLL + 1, 200, "6"), 1200);
-    s.feed(response(FIRST_POLL + 2, 200, "6"), 1300);
+    s.feed(response(POLLS.start + 1, 200, "6"), 1200);
+    s.feed(response(POLLS.start + 2, 200, "6"), 1300);
     let outcome = s.finished();
     assert_eq!(
         data(outcome).namespace.unwrap().result,

@@ -9,16 +9,31 @@ use url::Url;
 
 use super::{engineio_url, seconds, since, skipped_without_endpoint, Transport};
 use crate::catalog::CheckId;
-use crate::check::{Action, Check, Event, FetchRequest, Handle, Millis, Outcome, Status};
-use crate::checks::websocket::{CloseInfo, NORMAL_CLOSURE};
+use crate::check::{
+    Check, CloseCode, CloseInfo, Event, FetchRequest, Handle, Millis, Status, CLOSE_TIMEOUT_MS,
+};
 use crate::classify::classify;
 use crate::config::Config;
 use crate::engineio::Packet;
 use crate::socketio::connect_message;
 
+/// This check's actions and outcome, with its data type.
+type Action = crate::check::Action<LifetimeData>;
+type Outcome = crate::check::Outcome<LifetimeData>;
+
 pub const OPEN_TIMEOUT_MS: Millis = 10_000;
 /// What the on-demand test holds when the configuration says 0.
 pub const DEFAULT_ON_DEMAND_S: u64 = 120;
+
+/// What the test holds: the configured `lifetime` (seconds), or the
+/// on-demand default where it is 0.
+pub fn hold_s(lifetime_s: u64) -> u64 {
+    if lifetime_s > 0 {
+        lifetime_s
+    } else {
+        DEFAULT_ON_DEMAND_S
+    }
+}
 const SOCKET: Handle = 0;
 const HINTS: Handle = 0;
 const TIMER: Handle = 0;
@@ -184,7 +199,7 @@ impl LifetimeCheck {
                 self.last_ping_at = Some(now);
                 vec![Action::SendWs {
                     id: SOCKET,
-                    text: format!("3{data}"),
+                    text: Packet::Pong(data).to_string(),
                 }]
             }
             _ => Vec::new(),
@@ -192,16 +207,11 @@ impl LifetimeCheck {
     }
 
     fn closed(&mut self, code: u16, clean: bool, now: Millis) -> Vec<Action> {
-        let by = if self.phase == Phase::Closing {
-            "client"
-        } else {
-            "server"
-        };
-        self.data.close = Some(CloseInfo {
+        self.data.close = Some(CloseInfo::observed(
             code,
             clean,
-            by: by.into(),
-        });
+            self.phase == Phase::Closing,
+        ));
         if self.phase == Phase::Holding {
             let lifetime = since(self.opened_at, now);
             self.data.lifetime_ms = Some(lifetime);
@@ -224,6 +234,13 @@ impl LifetimeCheck {
     }
 }
 
+impl LifetimeData {
+    /// How long the test holds the connection.
+    pub fn hold_ms(&self) -> Millis {
+        self.hold_s.saturating_mul(1000)
+    }
+}
+
 pub(crate) fn summarize(d: &LifetimeData) -> (Status, String) {
     match (d.opened, d.held, d.lifetime_ms, &d.matched_limit) {
         (false, ..) => (
@@ -234,7 +251,7 @@ pub(crate) fn summarize(d: &LifetimeData) -> (Status, String) {
             Status::Pass,
             format!(
                 "The connection stayed up for the whole {} ({} pings answered).",
-                seconds(d.hold_s.saturating_mul(1000)),
+                seconds(d.hold_ms()),
                 d.pings_answered
             ),
         ),
@@ -254,12 +271,14 @@ pub(crate) fn summarize(d: &LifetimeData) -> (Status, String) {
 }
 
 impl Check for LifetimeCheck {
+    type Data = LifetimeData;
+
     fn id(&self) -> CheckId {
         CheckId::ConnectionLifetime
     }
 
     fn planned_ms(&self) -> Millis {
-        self.data.hold_s.saturating_mul(1000)
+        self.data.hold_ms()
     }
 
     fn start(&mut self, now: Millis) -> Vec<Action> {
@@ -307,7 +326,10 @@ impl Check for LifetimeCheck {
                     (Some(open), Some(endpoint)) => {
                         let url =
                             engineio_url(endpoint, Transport::Polling, Some(&open.sid)).to_string();
-                        vec![Action::Beacon(FetchRequest::post(url, "1"))]
+                        vec![Action::Beacon(FetchRequest::post(
+                            url,
+                            Packet::Close.to_string(),
+                        ))]
                     }
                     _ => Vec::new(),
                 }
@@ -319,7 +341,7 @@ impl Check for LifetimeCheck {
                 self.data.open_ms = Some(since(self.started, now));
                 vec![Action::SetTimer {
                     id: TIMER,
-                    after_ms: self.data.hold_s.saturating_mul(1000),
+                    after_ms: self.data.hold_ms(),
                 }]
             }
             (Phase::Holding, Event::WsMessage { id: SOCKET, text }) => self.message(&text, now),
@@ -339,11 +361,11 @@ impl Check for LifetimeCheck {
                 vec![
                     Action::CloseWs {
                         id: SOCKET,
-                        code: NORMAL_CLOSURE,
+                        code: CloseCode::NORMAL,
                     },
                     Action::SetTimer {
                         id: TIMER,
-                        after_ms: super::websocket::CLOSE_TIMEOUT_MS,
+                        after_ms: CLOSE_TIMEOUT_MS,
                     },
                 ]
             }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::check::{CloseCode, ClosedBy};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 
@@ -13,7 +14,7 @@ fn start(hold_s: u64) -> Script<LifetimeCheck> {
 }
 
 fn data(outcome: &Outcome) -> LifetimeData {
-    serde_json::from_value(outcome.data.clone()).unwrap()
+    outcome.data.clone()
 }
 
 fn hints(server: Option<&str>, via: Option<&str>) -> PlatformHints {
@@ -82,7 +83,7 @@ fn holds_answers_pings_and_closes_cleanly() {
         s.drain()[0],
         Action::CloseWs {
             id: SOCKET,
-            code: 1000
+            code: CloseCode::NORMAL
         }
     );
     s.feed(
@@ -103,7 +104,9 @@ fn holds_answers_pings_and_closes_cleanly() {
     let d = data(outcome);
     assert!(d.held && d.lifetime_ms.is_none());
     assert_eq!(d.hints.server.as_deref(), Some("nginx/1.22.1"));
-    assert!(!outcome.data.to_string().contains("LIFE-SID"));
+    assert!(!serde_json::to_string(&outcome.data)
+        .unwrap()
+        .contains("LIFE-SID"));
 }
 
 #[test]
@@ -133,9 +136,9 @@ fn a_cut_is_measured_and_matched() {
     assert_eq!(
         d.close,
         Some(CloseInfo {
-            code: 1006,
+            code: CloseCode::ABNORMAL,
             clean: false,
-            by: "server".into()
+            by: ClosedBy::Server
         })
     );
     assert_eq!(d.last_ping_before_close_ms, None);

@@ -7,7 +7,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::CheckId;
-use crate::check::{Action, Check, Event, Handle, Millis, Outcome, Status};
+use crate::check::{Check, Event, Handle, Millis, Status};
+pub use crate::check::{MediaError, MediaFacts, MediaKind, PermissionState, TrackFacts};
+
+/// This check's actions and outcome, with its data type.
+type Action = crate::check::Action<MediaData>;
+type Outcome = crate::check::Outcome<MediaData>;
 
 pub const STEP_TIMEOUT_MS: Millis = 5_000;
 /// A permission prompt waits for the user: give them time.
@@ -19,63 +24,6 @@ const VIDEO: Handle = 2;
 const AFTER: Handle = 3;
 const STEP_TIMER: Handle = 0;
 const PREVIEW_TIMER: Handle = 1;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MediaKind {
-    Audio,
-    Video,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PermissionState {
-    Granted,
-    Denied,
-    Prompt,
-    #[default]
-    Unknown,
-}
-
-/// What the page can learn without prompting.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct MediaFacts {
-    /// `navigator.mediaDevices.getUserMedia` exists.
-    pub api: bool,
-    pub camera: PermissionState,
-    pub microphone: PermissionState,
-    /// Whether the page's Permissions-Policy allows them, where the browser says.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_camera: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_microphone: Option<bool>,
-    pub cameras: u32,
-    pub microphones: u32,
-    pub speakers: u32,
-    /// Device labels are shown only once access was granted.
-    pub labels_visible: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct TrackFacts {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub width: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub height: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub frame_rate: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sample_rate: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_count: Option<u32>,
-}
-
-/// A `getUserMedia` rejection: its DOMException name and message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MediaError {
-    pub name: String,
-    pub message: String,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -342,6 +290,8 @@ pub(crate) fn summarize(d: &MediaData) -> (Status, String) {
 }
 
 impl Check for MediaCheck {
+    type Data = MediaData;
+
     fn id(&self) -> CheckId {
         CheckId::Media
     }

@@ -2,6 +2,8 @@
 
 pub mod affinity_cookie;
 pub mod cross_pod;
+mod data;
+mod entry;
 pub mod handshake;
 pub mod lifetime;
 pub mod media;
@@ -16,9 +18,11 @@ pub mod websocket;
 
 use url::Url;
 
-use crate::catalog::CheckId;
-use crate::check::{Action, Check, Millis, Outcome, Status};
+use crate::check::{Action, Millis, Outcome, Status};
 use crate::config::Config;
+
+pub use data::{any, overran, AnyCheck, CheckData, Facts};
+pub use entry::ReportCheck;
 
 /// What the page knows about itself before any check runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,42 +34,40 @@ pub struct BrowserFacts {
 /// The automatic checks, in the order the page shows them. A configured
 /// `lifetime` is observed after them (see [`lifetime_on_demand`]): its
 /// length must never hold back the report.
-pub fn automatic(config: &Config, facts: &BrowserFacts) -> Vec<Box<dyn Check>> {
+pub fn automatic(config: &Config, facts: &BrowserFacts) -> Vec<AnyCheck> {
     vec![
-        Box::new(secure_context::SecureContextCheck::new(facts)),
-        Box::new(websocket::WebSocketCheck::new(config)),
-        Box::new(handshake::HandshakeCheck::new(config)),
-        Box::new(upgrade::UpgradeCheck::new(config)),
-        Box::new(sticky::StickyCheck::new(config, facts)),
-        Box::new(affinity_cookie::AffinityCookieCheck::new(config, facts)),
-        Box::new(media::MediaCheck::new(facts.secure_context, false)),
-        Box::new(webrtc::WebrtcCheck::new(config)),
+        any(secure_context::SecureContextCheck::new(facts)),
+        any(websocket::WebSocketCheck::new(config)),
+        any(handshake::HandshakeCheck::new(config)),
+        any(upgrade::UpgradeCheck::new(config)),
+        any(sticky::StickyCheck::new(config, facts)),
+        any(affinity_cookie::AffinityCookieCheck::new(config, facts)),
+        any(media::MediaCheck::new(facts.secure_context, false)),
+        any(webrtc::WebrtcCheck::new(config)),
     ]
 }
 
 /// The camera and microphone test as the page's button starts it.
-pub fn media_on_demand(facts: &BrowserFacts) -> Box<dyn Check> {
-    Box::new(media::MediaCheck::new(facts.secure_context, true))
+pub fn media_on_demand(facts: &BrowserFacts) -> AnyCheck {
+    any(media::MediaCheck::new(facts.secure_context, true))
 }
 
 /// The cross-pod probe, which the page observes after the report when a
 /// companion is configured; `seed` comes from the browser's randomness.
-pub fn cross_pod(config: &Config, seed: u64) -> Option<Box<dyn Check>> {
+pub fn cross_pod(config: &Config, seed: u64) -> Option<AnyCheck> {
     config
         .companion
         .as_ref()
-        .map(|_| Box::new(cross_pod::CrossPodCheck::new(config, seed)) as Box<dyn Check>)
+        .map(|_| any(cross_pod::CrossPodCheck::new(config, seed)))
 }
 
 /// The lifetime check as the page's button starts it, or as the page
 /// observes a configured `lifetime` after the report.
-pub fn lifetime_on_demand(config: &Config) -> Box<dyn Check> {
-    let hold_s = if config.lifetime_s > 0 {
-        config.lifetime_s
-    } else {
-        lifetime::DEFAULT_ON_DEMAND_S
-    };
-    Box::new(lifetime::LifetimeCheck::new(config, hold_s))
+pub fn lifetime_on_demand(config: &Config) -> AnyCheck {
+    any(lifetime::LifetimeCheck::new(
+        config,
+        lifetime::hold_s(config.lifetime_s),
+    ))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,38 +103,12 @@ pub fn engineio_url(endpoint: &Url, transport: Transport, sid: Option<&str>) -> 
 
 /// The end of a Socket.IO check whose configured endpoint is invalid (the
 /// configuration error itself is shown and reported apart).
-pub(crate) fn skipped_without_endpoint(data: &impl serde::Serialize) -> Vec<Action> {
+pub(crate) fn skipped_without_endpoint<D: Clone>(data: &D) -> Vec<Action<D>> {
     let skipped = (
         Status::Skip,
         "Not run: the configured socketio endpoint is invalid.".into(),
     );
     vec![Action::Finish(Outcome::judged(skipped, data))]
-}
-
-/// A check's summary as its data implies it, for checks whose data says
-/// everything their summary says; `None` where the data does not parse.
-pub fn derive_summary(id: CheckId, data: &serde_json::Value) -> Option<String> {
-    fn text<T: serde::de::DeserializeOwned>(
-        data: &serde_json::Value,
-        f: impl Fn(&T) -> (Status, String),
-    ) -> Option<String> {
-        serde_json::from_value::<T>(data.clone())
-            .ok()
-            .map(|d| f(&d).1)
-    }
-    match id {
-        CheckId::SecureContext => text(data, secure_context::summarize),
-        CheckId::Websocket => text(data, websocket::summarize),
-        // The namespace's validity changes the status, never the words.
-        CheckId::SocketioHandshake => text(data, |d| handshake::summarize(d, true)),
-        CheckId::SocketioUpgrade => text(data, upgrade::summarize),
-        CheckId::StickySession => text(data, sticky::summarize),
-        CheckId::AffinityCookie => text(data, affinity_cookie::summarize),
-        CheckId::ConnectionLifetime => text(data, lifetime::summarize),
-        CheckId::Media => text(data, media::summarize),
-        CheckId::Webrtc => text(data, webrtc::summarize),
-        CheckId::CrossPod => text(data, cross_pod::summarize),
-    }
 }
 
 /// "25 s", "1.5 s": a duration for people, to a tenth of a second.

@@ -5,7 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use super::BrowserFacts;
 use crate::catalog::CheckId;
-use crate::check::{Action, Check, Event, Millis, Outcome, Status};
+use crate::check::{Check, Event, Millis, Status};
+
+/// This check's actions and outcome, with its data type.
+type Action = crate::check::Action<SecureContextData>;
+type Outcome = crate::check::Outcome<SecureContextData>;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecureContextData {
@@ -55,6 +59,8 @@ pub(crate) fn summarize(d: &SecureContextData) -> (Status, String) {
 }
 
 impl Check for SecureContextCheck {
+    type Data = SecureContextData;
+
     fn id(&self) -> CheckId {
         CheckId::SecureContext
     }
@@ -94,11 +100,14 @@ mod tests {
         );
         let local = run("http://127.0.0.1:8080/", true);
         assert_eq!(local.status, Status::Pass);
-        assert_eq!(local.data["loopback_host"], true);
+        assert_eq!(
+            serde_json::to_value(&local.data).unwrap()["loopback_host"],
+            true
+        );
         let insecure = run("http://conncheck.test:8080/", false);
         assert_eq!(insecure.status, Status::Fail);
         assert_eq!(
-            insecure.data,
+            serde_json::to_value(&insecure.data).unwrap(),
             serde_json::json!({"protocol": "http:", "secure_context": false, "loopback_host": false})
         );
         assert!(insecure.summary.contains("camera"));

@@ -16,19 +16,27 @@ use url::Url;
 
 use super::{engineio_url, seconds, since, skipped_without_endpoint, Transport};
 use crate::catalog::CheckId;
-use crate::check::{Action, Check, Event, FetchRequest, Handle, Millis, Outcome, Progress, Status};
-use crate::checks::websocket::{CloseInfo, CLOSE_TIMEOUT_MS, NORMAL_CLOSURE};
+use crate::check::{
+    Check, CloseCode, CloseInfo, Event, FetchRequest, Handle, Millis, Progress, Status,
+    CLOSE_TIMEOUT_MS,
+};
 use crate::classify::{classify, HttpStep, StepResult};
 use crate::config::Config;
 use crate::engineio::Packet;
 use crate::privacy::redact_url;
 use crate::socketio::{connect_message, SioPacket};
 
+/// This check's actions and outcome, with its data type.
+type Action = crate::check::Action<UpgradeData>;
+type Outcome = crate::check::Outcome<UpgradeData>;
+
 pub const STEP_TIMEOUT_MS: Millis = 10_000;
 /// Longest wait for the server's first ping after the upgrade.
 pub const MAX_PING_WAIT_MS: Millis = 60_000;
 /// Grace over the announced ping interval.
 pub const PING_GRACE_MS: Millis = 5_000;
+/// The data of the upgrade's ping and its pong (`2probe`, `3probe`).
+const PROBE: &str = "probe";
 
 // Fetches.
 const HANDSHAKE: Handle = 0;
@@ -232,7 +240,7 @@ impl UpgradeCheck {
 
     fn up_message(&mut self, text: &str, now: Millis) -> Vec<Action> {
         match (self.up, Packet::parse(text)) {
-            (UpgradePhase::Probing, Ok(Packet::Pong(data))) if data == "probe" => {
+            (UpgradePhase::Probing, Ok(Packet::Pong(data))) if data == PROBE => {
                 self.data.upgrade.probe_ms = Some(since(self.up_mark, now));
                 self.up = UpgradePhase::AwaitingPing;
                 self.up_mark = now;
@@ -241,7 +249,7 @@ impl UpgradeCheck {
                 vec![
                     Action::SendWs {
                         id: UPGRADE,
-                        text: "5".into(),
+                        text: Packet::Upgrade.to_string(),
                     },
                     Action::SetTimer {
                         id: UPGRADE,
@@ -253,7 +261,7 @@ impl UpgradeCheck {
                 self.data.upgrade.ping_after_ms = Some(since(self.up_mark, now));
                 let mut actions = vec![Action::SendWs {
                     id: UPGRADE,
-                    text: format!("3{data}"),
+                    text: Packet::Pong(data).to_string(),
                 }];
                 actions.extend(self.up_close(UpgradeResult::Upgraded));
                 actions
@@ -270,7 +278,7 @@ impl UpgradeCheck {
         vec![
             Action::CloseWs {
                 id: UPGRADE,
-                code: NORMAL_CLOSURE,
+                code: CloseCode::NORMAL,
             },
             Action::SetTimer {
                 id: UPGRADE,
@@ -289,23 +297,18 @@ impl UpgradeCheck {
         if let Some(sid) = self.sid.take() {
             actions.push(Action::Beacon(FetchRequest::post(
                 self.url(Transport::Polling, Some(&sid)),
-                "1",
+                Packet::Close.to_string(),
             )));
         }
         actions
     }
 
     fn up_closed(&mut self, code: u16, clean: bool) -> Vec<Action> {
-        let by = if self.up == UpgradePhase::Closing {
-            "client"
-        } else {
-            "server"
-        };
-        self.data.upgrade.close = Some(CloseInfo {
+        self.data.upgrade.close = Some(CloseInfo::observed(
             code,
             clean,
-            by: by.into(),
-        });
+            self.up == UpgradePhase::Closing,
+        ));
         let result = match self.up {
             UpgradePhase::Opening => UpgradeResult::ClosedBeforeOpen,
             _ => UpgradeResult::ClosedEarly,
@@ -372,7 +375,7 @@ impl UpgradeCheck {
             (DirectPhase::AwaitingNamespace, Ok(Packet::Ping(data))) => {
                 vec![Action::SendWs {
                     id: DIRECT,
-                    text: format!("3{data}"),
+                    text: Packet::Pong(data).to_string(),
                 }]
             }
             _ => Vec::new(),
@@ -385,7 +388,7 @@ impl UpgradeCheck {
         vec![
             Action::CloseWs {
                 id: DIRECT,
-                code: NORMAL_CLOSURE,
+                code: CloseCode::NORMAL,
             },
             Action::SetTimer {
                 id: DIRECT,
@@ -403,16 +406,11 @@ impl UpgradeCheck {
     }
 
     fn direct_closed(&mut self, code: u16, clean: bool) -> Vec<Action> {
-        let by = if self.direct == DirectPhase::Closing {
-            "client"
-        } else {
-            "server"
-        };
-        self.data.websocket_only.close = Some(CloseInfo {
+        self.data.websocket_only.close = Some(CloseInfo::observed(
             code,
             clean,
-            by: by.into(),
-        });
+            self.direct == DirectPhase::Closing,
+        ));
         let result = match self.direct {
             DirectPhase::Opening => DirectResult::ClosedBeforeOpen,
             DirectPhase::AwaitingOpenPacket => DirectResult::NoOpenPacket,
@@ -536,6 +534,8 @@ pub(crate) fn summarize(d: &UpgradeData) -> (Status, String) {
 }
 
 impl Check for UpgradeCheck {
+    type Data = UpgradeData;
+
     fn id(&self) -> CheckId {
         CheckId::SocketioUpgrade
     }
@@ -636,7 +636,7 @@ impl Check for UpgradeCheck {
                 vec![
                     Action::SendWs {
                         id: UPGRADE,
-                        text: "2probe".into(),
+                        text: Packet::Ping(PROBE.into()).to_string(),
                     },
                     Action::SetTimer {
                         id: UPGRADE,

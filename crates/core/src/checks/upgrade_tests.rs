@@ -1,4 +1,5 @@
 use super::*;
+use crate::check::{CloseCode, ClosedBy};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 
@@ -41,7 +42,7 @@ fn closed(id: Handle, code: u16, clean: bool) -> Event {
 }
 
 fn data(outcome: &Outcome) -> UpgradeData {
-    serde_json::from_value(outcome.data.clone()).unwrap()
+    outcome.data.clone()
 }
 
 /// Drives the direct (WebSocket-only) path and the plain GET to a healthy end.
@@ -144,7 +145,7 @@ fn healthy_upgrade_probe_then_ping_pong() {
     );
     assert!(actions.contains(&Action::CloseWs {
         id: UPGRADE,
-        code: 1000
+        code: CloseCode::NORMAL
     }));
     assert!(
         !actions.iter().any(|a| matches!(a, Action::Beacon(_))),
@@ -172,7 +173,7 @@ fn healthy_upgrade_probe_then_ping_pong() {
         Some(3)
     );
     assert_eq!(outcome.summary, "Upgrade to WebSocket in 6 ms, first server ping after 1500 ms. A WebSocket-only session connects.");
-    let json = outcome.data.to_string();
+    let json = serde_json::to_string(&outcome.data).unwrap();
     assert!(
         !json.contains("SID-UP-1") && !json.contains("SID-WS-2"),
         "{json}"
@@ -204,9 +205,9 @@ fn dropped_upgrade_headers_fail_both_websockets() {
     assert_eq!(
         d.upgrade.close,
         Some(CloseInfo {
-            code: 1006,
+            code: CloseCode::ABNORMAL,
             clean: false,
-            by: "server".into()
+            by: ClosedBy::Server
         })
     );
     assert_eq!(

@@ -9,17 +9,26 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::CheckId;
 use crate::check::{
-    Action, Check, Credentials, Event, FetchMode, FetchRequest, Handle, IceServer, Millis, Outcome,
+    Check, CloseCode, Credentials, Event, FetchMode, FetchRequest, Handle, IceServer, Millis,
     Status,
 };
-use crate::config::Config;
+use crate::config::{Config, MAX_ICE_URLS};
 use crate::ice::{parse_candidate, CandidateFacts, CandidateType};
 use crate::privacy::redact_url;
 
+/// This check's actions and outcome, with its data type.
+type Action = crate::check::Action<WebrtcData>;
+type Outcome = crate::check::Outcome<WebrtcData>;
+
 pub const GATHER_TIMEOUT_MS: Millis = 10_000;
 pub const LIVEKIT_TIMEOUT_MS: Millis = 10_000;
-const LIVEKIT: Handle = 1000;
-const LIVEKIT_WS: Handle = 1001;
+/// The check's handles: one numbering for its requests, sockets and timers
+/// (a gathering's timer has its gathering's handle). Gathering `i` is `i`,
+/// below [`MAX_GATHERINGS`]; the LiveKit probes come after them.
+const LIVEKIT: Handle = MAX_GATHERINGS as Handle;
+const LIVEKIT_WS: Handle = LIVEKIT + 1;
+/// Host candidates only, then each configured STUN and TURN URL.
+const MAX_GATHERINGS: usize = 1 + 2 * MAX_ICE_URLS;
 /// Errors kept per server: the first ones say it all.
 const MAX_ERRORS: usize = 5;
 
@@ -214,7 +223,7 @@ impl WebrtcCheck {
         if let Some(p) = self.pending.get_mut(i) {
             *p = false;
         }
-        vec![Action::CancelTimer { id: i as Handle }]
+        vec![Action::CancelTimer { id: gathering(i) }]
     }
 
     fn livekit_done(&mut self, answered: Option<bool>) -> Vec<Action> {
@@ -234,15 +243,27 @@ impl WebrtcCheck {
         if reach != WsReach::Closed {
             actions.push(Action::CloseWs {
                 id: LIVEKIT_WS,
-                code: 1000,
+                code: CloseCode::NORMAL,
             });
         }
         actions
     }
 
     fn is_pending(&self, id: Handle) -> bool {
-        self.pending.get(id as usize).copied().unwrap_or(false)
+        gathering_of(id).is_some_and(|i| self.pending.get(i).copied().unwrap_or(false))
     }
+}
+
+/// Gathering `i`'s handle.
+fn gathering(i: usize) -> Handle {
+    debug_assert!(i < MAX_GATHERINGS);
+    i as Handle
+}
+
+/// The gathering a handle names, if it names one.
+fn gathering_of(id: Handle) -> Option<usize> {
+    let i = id as usize;
+    (i < MAX_GATHERINGS).then_some(i)
 }
 
 pub(crate) fn summarize(d: &WebrtcData) -> (Status, String) {
@@ -327,6 +348,8 @@ pub(crate) fn summarize(d: &WebrtcData) -> (Status, String) {
 }
 
 impl Check for WebrtcCheck {
+    type Data = WebrtcData;
+
     fn id(&self) -> CheckId {
         CheckId::Webrtc
     }
@@ -335,7 +358,7 @@ impl Check for WebrtcCheck {
         self.started = now;
         let mut actions = Vec::new();
         for (i, server) in self.servers.iter().enumerate() {
-            let id = i as Handle;
+            let id = gathering(i);
             actions.push(Action::GatherIce {
                 id,
                 server: server.clone(),

@@ -22,7 +22,7 @@ fn candidate(id: Handle, line: &str, relay: Option<&str>) -> Event {
 }
 
 fn data(o: &Outcome) -> WebrtcData {
-    serde_json::from_value(o.data.clone()).unwrap()
+    o.data.clone()
 }
 
 const SERVERS: &str = r#"{"stun":"stun:stun.example.com:3478","turn":[{"urls":["turn:turn.example.com:3478?transport=udp","turns:turn.example.com:5349"],"username":"u-SECRET","credential":"c-SECRET"}]}"#;
@@ -70,7 +70,7 @@ fn everything_reachable_passes_and_keeps_no_addresses() {
         "{}",
         o.summary
     );
-    let json = o.data.to_string();
+    let json = serde_json::to_string(&o.data).unwrap();
     for secret in ["127.0.0.1", "47795", ".local", "SECRET", "candidate:"] {
         assert!(!json.contains(secret), "{secret} in {json}");
     }

@@ -10,15 +10,17 @@ use url::Url;
 
 use super::{engineio_url, Transport};
 use crate::catalog::CheckId;
-use crate::check::{Action, Check, Event, Handle, Millis, Outcome, Status};
-use crate::config::Config;
+use crate::check::{Check, CloseCode, CloseInfo, Event, Handle, Millis, Status, CLOSE_TIMEOUT_MS};
+use crate::config::{Config, ConfigKey};
 use crate::engineio::{OpenParams, Packet};
 use crate::privacy::redact_url;
 
+/// This check's actions and outcome, with its data type.
+type Action = crate::check::Action<WebSocketData>;
+type Outcome = crate::check::Outcome<WebSocketData>;
+
 pub const OPEN_TIMEOUT_MS: Millis = 10_000;
 pub const MESSAGE_TIMEOUT_MS: Millis = 5_000;
-pub const CLOSE_TIMEOUT_MS: Millis = 2_000;
-pub const NORMAL_CLOSURE: u16 = 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -52,20 +54,90 @@ pub enum TargetResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FirstMessage {
     pub after_open_ms: Millis,
-    /// `engineio-open`, `engineio-<type>`, `text`, `binary` or `unparsable`.
-    pub kind: String,
+    pub kind: MessageKind,
     pub bytes: usize,
     /// The negotiated parameters, when it was an Engine.IO open packet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engineio: Option<OpenParams>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CloseInfo {
-    pub code: u16,
-    pub clean: bool,
-    /// Who started the close: `client` (this check) or `server` (or a hop).
-    pub by: String,
+/// What a socket's first message was: an Engine.IO packet of a type, text
+/// (on the extra WebSocket), binary, or text that is no Engine.IO packet
+/// (on the Socket.IO endpoint).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MessageKind {
+    EngineioOpen,
+    EngineioClose,
+    EngineioPing,
+    EngineioPong,
+    EngineioMessage,
+    EngineioUpgrade,
+    EngineioNoop,
+    Text,
+    Binary,
+    Unparsable,
+}
+
+impl MessageKind {
+    fn of(packet: &Packet) -> MessageKind {
+        match packet {
+            Packet::Open(_) => MessageKind::EngineioOpen,
+            Packet::Close => MessageKind::EngineioClose,
+            Packet::Ping(_) => MessageKind::EngineioPing,
+            Packet::Pong(_) => MessageKind::EngineioPong,
+            Packet::Message(_) => MessageKind::EngineioMessage,
+            Packet::Upgrade => MessageKind::EngineioUpgrade,
+            Packet::Noop => MessageKind::EngineioNoop,
+        }
+    }
+
+    /// The report's name for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::EngineioOpen => "engineio-open",
+            MessageKind::EngineioClose => "engineio-close",
+            MessageKind::EngineioPing => "engineio-ping",
+            MessageKind::EngineioPong => "engineio-pong",
+            MessageKind::EngineioMessage => "engineio-message",
+            MessageKind::EngineioUpgrade => "engineio-upgrade",
+            MessageKind::EngineioNoop => "engineio-noop",
+            MessageKind::Text => "text",
+            MessageKind::Binary => "binary",
+            MessageKind::Unparsable => "unparsable",
+        }
+    }
+}
+
+impl PartialEq<&str> for MessageKind {
+    fn eq(&self, name: &&str) -> bool {
+        self.as_str() == *name
+    }
+}
+
+/// A target that was not tried, because its configuration is invalid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NotTested {
+    #[serde(rename = "socketio: the configured endpoint is invalid")]
+    SocketioInvalid,
+    #[serde(rename = "ws: the configured URL is invalid")]
+    WsInvalid,
+}
+
+impl NotTested {
+    /// The report's words for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotTested::SocketioInvalid => "socketio: the configured endpoint is invalid",
+            NotTested::WsInvalid => "ws: the configured URL is invalid",
+        }
+    }
+}
+
+impl PartialEq<&str> for NotTested {
+    fn eq(&self, words: &&str) -> bool {
+        self.as_str() == *words
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,7 +159,7 @@ pub struct WebSocketData {
     pub targets: Vec<TargetReport>,
     /// Targets not tried, with the reason (a configuration error).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_tested: Vec<String>,
+    pub not_tested: Vec<NotTested>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,19 +179,8 @@ struct Target {
 
 pub struct WebSocketCheck {
     targets: Vec<Target>,
-    not_tested: Vec<String>,
+    not_tested: Vec<NotTested>,
     started_at: Millis,
-}
-
-/// The Engine.IO WebSocket URL of a Socket.IO endpoint (an http(s) URL).
-pub fn engineio_ws_url(endpoint: &Url) -> Url {
-    let mut url = endpoint.clone();
-    let scheme = if url.scheme() == "https" { "wss" } else { "ws" };
-    let _ = url.set_scheme(scheme);
-    url.query_pairs_mut()
-        .append_pair("EIO", "4")
-        .append_pair("transport", "websocket");
-    url
 }
 
 impl WebSocketCheck {
@@ -131,11 +192,11 @@ impl WebSocketCheck {
                 TargetKind::Socketio,
                 engineio_url(endpoint, Transport::Websocket, None),
             )),
-            None => not_tested.push("socketio: the configured endpoint is invalid".to_owned()),
+            None => not_tested.push(NotTested::SocketioInvalid),
         }
-        match (&config.ws, config.error_for("ws")) {
+        match (&config.ws, config.error_for(ConfigKey::Ws)) {
             (Some(url), _) => targets.push(Target::new(TargetKind::Ws, url.clone())),
-            (None, Some(_)) => not_tested.push("ws: the configured URL is invalid".to_owned()),
+            (None, Some(_)) => not_tested.push(NotTested::WsInvalid),
             (None, None) => {}
         }
         WebSocketCheck {
@@ -151,7 +212,7 @@ impl WebSocketCheck {
         vec![
             Action::CloseWs {
                 id,
-                code: NORMAL_CLOSURE,
+                code: CloseCode::NORMAL,
             },
             Action::SetTimer {
                 id,
@@ -170,11 +231,11 @@ impl WebSocketCheck {
         let target = &mut self.targets[i];
         let packet = text.map(Packet::parse);
         let (kind, engineio) = match packet {
-            Some(Ok(Packet::Open(open))) => ("engineio-open".to_owned(), Some(open.params)),
-            Some(Ok(other)) => (format!("engineio-{}", other.kind()), None),
-            Some(Err(_)) if target.report.target == TargetKind::Ws => ("text".to_owned(), None),
-            Some(Err(_)) => ("unparsable".to_owned(), None),
-            None => ("binary".to_owned(), None),
+            Some(Ok(Packet::Open(open))) => (MessageKind::EngineioOpen, Some(open.params)),
+            Some(Ok(other)) => (MessageKind::of(&other), None),
+            Some(Err(_)) if target.report.target == TargetKind::Ws => (MessageKind::Text, None),
+            Some(Err(_)) => (MessageKind::Unparsable, None),
+            None => (MessageKind::Binary, None),
         };
         let expected = target.report.target == TargetKind::Ws || engineio.is_some();
         target.report.result = Some(if expected {
@@ -193,11 +254,7 @@ impl WebSocketCheck {
 
     fn on_closed(&mut self, i: usize, code: u16, clean: bool) -> Vec<Action> {
         let target = &mut self.targets[i];
-        let by = if target.phase == Phase::Closing {
-            "client"
-        } else {
-            "server"
-        };
+        let close = CloseInfo::observed(code, clean, target.phase == Phase::Closing);
         match target.phase {
             Phase::Connecting => target.report.result = Some(TargetResult::ClosedBeforeOpen),
             Phase::AwaitingMessage if !clean => {
@@ -206,11 +263,7 @@ impl WebSocketCheck {
             Phase::AwaitingMessage => target.report.result = Some(silent_result(target)),
             Phase::Closing | Phase::Done => {}
         }
-        target.report.close = Some(CloseInfo {
-            code,
-            clean,
-            by: by.to_owned(),
-        });
+        target.report.close = Some(close);
         target.phase = Phase::Done;
         vec![Action::CancelTimer { id: i as Handle }]
     }
@@ -248,7 +301,14 @@ pub(crate) fn summarize(d: &WebSocketData) -> (Status, String) {
     if d.targets.is_empty() {
         return (
             Status::Skip,
-            format!("Not run: {}.", d.not_tested.join("; ")),
+            format!(
+                "Not run: {}.",
+                d.not_tested
+                    .iter()
+                    .map(|n| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
         );
     }
     let status = d
@@ -258,7 +318,11 @@ pub(crate) fn summarize(d: &WebSocketData) -> (Status, String) {
         .max_by_key(|s| severity_rank(*s))
         .unwrap_or(Status::Skip);
     let mut parts: Vec<String> = d.targets.iter().map(describe).collect();
-    parts.extend(d.not_tested.iter().map(|n| format!("Not tested: {n}.")));
+    parts.extend(
+        d.not_tested
+            .iter()
+            .map(|n| format!("Not tested: {}.", n.as_str())),
+    );
     (status, parts.join(" "))
 }
 
@@ -357,6 +421,8 @@ impl Target {
 }
 
 impl Check for WebSocketCheck {
+    type Data = WebSocketData;
+
     fn id(&self) -> CheckId {
         CheckId::Websocket
     }

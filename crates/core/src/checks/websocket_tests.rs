@@ -1,4 +1,5 @@
 use super::*;
+use crate::check::{CloseCode, ClosedBy};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 
@@ -14,7 +15,7 @@ fn start(query: &str) -> Script<WebSocketCheck> {
 }
 
 fn targets(outcome: &Outcome) -> WebSocketData {
-    serde_json::from_value(outcome.data.clone()).unwrap()
+    outcome.data.clone()
 }
 
 #[test]
@@ -57,7 +58,10 @@ fn healthy_engineio_endpoint_passes_and_is_closed_cleanly() {
     assert_eq!(
         s.drain(),
         [
-            Action::CloseWs { id: 0, code: 1000 },
+            Action::CloseWs {
+                id: 0,
+                code: CloseCode::NORMAL
+            },
             Action::SetTimer {
                 id: 0,
                 after_ms: CLOSE_TIMEOUT_MS
@@ -88,9 +92,9 @@ fn healthy_engineio_endpoint_passes_and_is_closed_cleanly() {
     assert_eq!(
         t.close,
         Some(CloseInfo {
-            code: 1000,
+            code: CloseCode::NORMAL,
             clean: true,
-            by: "client".into()
+            by: ClosedBy::Client
         })
     );
     assert!(
@@ -124,9 +128,9 @@ fn refused_or_blocked_socket_fails_with_its_close_code() {
     assert_eq!(
         t.close,
         Some(CloseInfo {
-            code: 1006,
+            code: CloseCode::ABNORMAL,
             clean: false,
-            by: "server".into()
+            by: ClosedBy::Server
         })
     );
     assert!(outcome
@@ -142,7 +146,10 @@ fn no_answer_times_out_then_gives_up_on_the_close() {
     assert_eq!(
         s.drain(),
         [
-            Action::CloseWs { id: 0, code: 1000 },
+            Action::CloseWs {
+                id: 0,
+                code: CloseCode::NORMAL
+            },
             Action::SetTimer {
                 id: 0,
                 after_ms: CLOSE_TIMEOUT_MS

@@ -5,7 +5,7 @@ use super::texts::fix;
 use crate::catalog::FindingId;
 use crate::checks::affinity_cookie::AffinityCookieData;
 use crate::checks::sticky::{Affinity, ModeReport, StickyData};
-use crate::report::{Finding, FixBy, Platform, Severity};
+use crate::diagnosis::{Finding, FixBy, Platform, Severity};
 
 pub(super) fn findings(
     sticky: Option<&StickyData>,

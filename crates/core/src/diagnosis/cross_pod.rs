@@ -4,7 +4,7 @@
 use super::texts::{finding, fix};
 use crate::catalog::FindingId;
 use crate::checks::cross_pod::{CrossPodData, CrossPodResult};
-use crate::report::{Finding, FixBy, Platform, Severity};
+use crate::diagnosis::{Finding, FixBy, Platform, Severity};
 
 pub(super) fn finding_for(d: Option<&CrossPodData>) -> Option<Finding> {
     let d = d?;

@@ -5,7 +5,7 @@ use super::texts::fix;
 use crate::catalog::FindingId;
 use crate::checks::lifetime::LifetimeData;
 use crate::checks::seconds;
-use crate::report::{Finding, FixBy, Platform, Severity};
+use crate::diagnosis::{Finding, FixBy, Platform, Severity};
 
 /// Cuts sooner than this break realtime apps visibly; later ones are routine.
 const ROUTINE_S: u64 = 600;
@@ -74,8 +74,8 @@ pub(super) fn finding(d: Option<&LifetimeData>) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::{CloseCode, CloseInfo, ClosedBy};
     use crate::checks::lifetime::{match_limit, PlatformHints};
-    use crate::checks::websocket::CloseInfo;
 
     fn cut(lifetime_ms: u64) -> LifetimeData {
         let hints = PlatformHints {
@@ -89,9 +89,9 @@ mod tests {
             lifetime_ms: Some(lifetime_ms),
             held: false,
             close: Some(CloseInfo {
-                code: 1006,
+                code: CloseCode::ABNORMAL,
                 clean: false,
-                by: "server".into(),
+                by: ClosedBy::Server,
             }),
             ping_interval_ms: Some(5000),
             pings_answered: 0,

@@ -4,8 +4,8 @@ use super::texts::{finding, fix};
 use crate::catalog::FindingId;
 use crate::checks::media::{problem_text, MediaData, MediaKind, MediaProblem, PermissionState};
 use crate::checks::webrtc::{ServerKind, WebrtcData};
+use crate::diagnosis::{Finding, FixBy, Platform, Severity};
 use crate::ice::CandidateType;
-use crate::report::{Finding, FixBy, Platform, Severity};
 
 pub(super) fn media_findings(d: Option<&MediaData>) -> Vec<Finding> {
     // In an insecure context the browser refuses everything (and reports the

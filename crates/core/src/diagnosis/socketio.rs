@@ -3,6 +3,7 @@
 //! findings.
 
 use super::socketio_texts as texts;
+use crate::check::CloseCode;
 use crate::checks::handshake::{HandshakeData, NamespaceResult, Reachability};
 use crate::checks::sticky::{LimitSignal, StickyData, Stopped};
 use crate::checks::upgrade::{DirectResult, UpgradeData, UpgradeResult};
@@ -11,7 +12,7 @@ use crate::classify::{
     Answer, HttpObservation, HttpStep, StepResult, BAD_REQUEST, FORBIDDEN, SERVICE_UNAVAILABLE,
     UNSUPPORTED_PROTOCOL_VERSION,
 };
-use crate::report::Finding;
+use crate::diagnosis::Finding;
 
 pub(super) fn findings(
     ws: Option<&WebSocketData>,
@@ -235,6 +236,9 @@ fn websocket_blocked(
     up: Option<&UpgradeData>,
 ) -> Option<Finding> {
     let mut evidence = Vec::new();
+    // The upgrade of a polling session also fails without sticky sessions
+    // (its sid lives on another backend): only sid-less sockets prove a block.
+    let mut sidless_failed = false;
     let ws_target = ws.and_then(|w| w.targets.iter().find(|t| t.target == TargetKind::Socketio));
     if let Some(t) = ws_target {
         let code = t.close.as_ref().map(|c| c.code);
@@ -242,9 +246,12 @@ fn websocket_blocked(
             Some(TargetResult::ClosedBeforeOpen | TargetResult::OpenTimeout) => {
                 Some(closed_text(code))
             }
-            Some(TargetResult::ClosedAfterOpen) if code == Some(ABNORMAL) => Some(cut_text()),
+            Some(TargetResult::ClosedAfterOpen) if code == Some(CloseCode::ABNORMAL) => {
+                Some(cut_text())
+            }
             _ => None,
         };
+        sidless_failed |= failure.is_some();
         evidence.extend(failure.map(|f| format!("WebSocket to the Socket.IO endpoint: {f}")));
     }
     if let Some(u) = up {
@@ -257,7 +264,7 @@ fn websocket_blocked(
                 Some("opened, but the probe got no answer".to_owned())
             }
             Some(UpgradeResult::ClosedEarly)
-                if u.upgrade.probe_ms.is_none() && code == Some(ABNORMAL) =>
+                if u.upgrade.probe_ms.is_none() && code == Some(CloseCode::ABNORMAL) =>
             {
                 Some(cut_text())
             }
@@ -269,16 +276,14 @@ fn websocket_blocked(
             Some(DirectResult::ClosedBeforeOpen | DirectResult::OpenTimeout) => {
                 Some(closed_text(code))
             }
-            Some(DirectResult::NoOpenPacket) if code == Some(ABNORMAL) => Some(cut_text()),
+            Some(DirectResult::NoOpenPacket) if code == Some(CloseCode::ABNORMAL) => {
+                Some(cut_text())
+            }
             _ => None,
         };
+        sidless_failed |= failure.is_some();
         evidence.extend(failure.map(|f| format!("WebSocket-only session: {f}")));
     }
-    // The upgrade of a polling session also fails without sticky sessions
-    // (its sid lives on another backend): only sid-less sockets prove a block.
-    let sidless_failed = evidence
-        .iter()
-        .any(|e| !e.starts_with("Upgrade of a polling session"));
     if !sidless_failed {
         return None;
     }
@@ -326,9 +331,6 @@ fn websocket_blocked(
     Some(texts::websocket_blocked(evidence))
 }
 
-/// WebSocket close code 1006: the connection ended without a close frame.
-const ABNORMAL: u16 = 1006;
-
 /// A hop answered the upgrade (the server's 101 passed through) but does not
 /// carry the connection: seen with socketioxide behind an nginx that drops
 /// the Upgrade header.
@@ -336,7 +338,7 @@ fn cut_text() -> String {
     "opened, then cut with code 1006 before any Engine.IO packet: a hop passed the upgrade answer on but does not carry the connection".into()
 }
 
-fn closed_text(code: Option<u16>) -> String {
+fn closed_text(code: Option<CloseCode>) -> String {
     match code {
         Some(code) => {
             format!("closed before opening, code {code} (the browser hides the HTTP status)")

@@ -1,8 +1,9 @@
 use super::*;
 use crate::catalog::FindingId;
+use crate::check::{CloseCode, CloseInfo, ClosedBy};
 use crate::checks::handshake::NamespaceStep;
 use crate::checks::upgrade::{DirectPath, UpgradePath};
-use crate::checks::websocket::{CloseInfo, TargetReport};
+use crate::checks::websocket::TargetReport;
 use crate::classify::classify;
 use crate::engineio::OpenParams;
 
@@ -54,9 +55,9 @@ fn websocket(result: TargetResult, code: u16) -> WebSocketData {
             open_ms: None,
             first_message: None,
             close: Some(CloseInfo {
-                code,
+                code: CloseCode(code),
                 clean: code == 1000,
-                by: "server".into(),
+                by: ClosedBy::Server,
             }),
         }],
         not_tested: vec![],
@@ -65,9 +66,9 @@ fn websocket(result: TargetResult, code: u16) -> WebSocketData {
 
 fn upgrade(up: UpgradeResult, direct: DirectResult, plain: HttpStep) -> UpgradeData {
     let close = Some(CloseInfo {
-        code: 1006,
+        code: CloseCode::ABNORMAL,
         clean: false,
-        by: "server".into(),
+        by: ClosedBy::Server,
     });
     UpgradeData {
         url: None,

@@ -3,7 +3,7 @@
 
 use super::texts::{finding, fix};
 use crate::catalog::FindingId;
-use crate::report::{Finding, FixBy, Platform, Severity};
+use crate::diagnosis::{Finding, FixBy, Platform, Severity};
 
 pub fn websocket_blocked(evidence: Vec<String>) -> Finding {
     finding(

@@ -3,15 +3,7 @@
 
 use crate::catalog::FindingId;
 use crate::checks::secure_context::SecureContextData;
-use crate::report::{Finding, Fix, FixBy, Platform, Severity};
-
-pub fn who_can_fix(fix_by: FixBy) -> &'static str {
-    match fix_by {
-        FixBy::User => "You can fix this yourself; see below.",
-        FixBy::Network => "Your network administrator or IT department can fix this.",
-        FixBy::Operator => "The service operator can fix this: send them the report.",
-    }
-}
+use crate::diagnosis::{Finding, Fix, FixBy, Platform, Severity};
 
 /// One per-platform fix.
 pub(super) fn fix(platform: Platform, text: &str) -> Fix {

@@ -25,7 +25,11 @@ use super::pod_chain::{ack_result, bounded, pod_id, Chain, Dispatched, InFlight,
 pub use super::pod_chain::{MAX_TRIES, REQUEST_TIMEOUT_MS};
 use super::{since, skipped_without_endpoint};
 use crate::catalog::CheckId;
-use crate::check::{Action, Check, Event, Handle, Millis, Outcome};
+use crate::check::{Check, Event, Handle, Millis};
+
+/// This check's actions and outcome, with its data type.
+pub(super) type Action = crate::check::Action<CrossPodData>;
+type Outcome = crate::check::Outcome<CrossPodData>;
 use crate::config::Config;
 use crate::privacy::redact_url;
 
@@ -267,6 +271,8 @@ fn mix(seed: u64) -> u64 {
 }
 
 impl Check for CrossPodCheck {
+    type Data = CrossPodData;
+
     fn id(&self) -> CheckId {
         CheckId::CrossPod
     }
@@ -312,4 +318,4 @@ impl Check for CrossPodCheck {
 }
 
 #[cfg(test)]
-mod tests;
+mod probe_tests;

@@ -19,6 +19,7 @@ pub(crate) use answers::{ack_result, bounded, pod_id};
 use super::{engineio_url, Transport};
 use crate::check::{Action, Credentials, Event, FetchRequest, Handle, Millis};
 use crate::classify::{classify, SESSION_ID_UNKNOWN, TOO_MANY_REQUESTS};
+use crate::engineio::Packet;
 use crate::socketio::{connect_message, event_message};
 
 /// Sends of one request that reached another pod than its session's.
@@ -189,7 +190,12 @@ impl Chain {
 
     /// Sends `step` for `session` (a new one for a handshake); `arg` is the
     /// event's argument for `listen` and `send`.
-    pub fn send(&mut self, session: Option<usize>, step: Step, arg: Option<&Value>) -> Vec<Action> {
+    pub fn send<D>(
+        &mut self,
+        session: Option<usize>,
+        step: Step,
+        arg: Option<&Value>,
+    ) -> Vec<Action<D>> {
         let url = self.url(session);
         let ns = &self.namespace;
         let mut request = match step {
@@ -212,7 +218,7 @@ impl Chain {
         })
     }
 
-    fn issue(&mut self, mut request: InFlight) -> Vec<Action> {
+    fn issue<D>(&mut self, mut request: InFlight) -> Vec<Action<D>> {
         self.next_id = self.next_id.saturating_add(1);
         self.requests = self.requests.saturating_add(1);
         request.id = self.next_id;
@@ -235,7 +241,7 @@ impl Chain {
 
     /// Polls again for what `req` waits for: `None` once its polls are
     /// spent (a probe's poll waits on until its own timer).
-    pub fn poll_again(&mut self, req: InFlight) -> Option<Vec<Action>> {
+    pub fn poll_again<D>(&mut self, req: InFlight) -> Option<Vec<Action<D>>> {
         if req.step != Step::AwaitProbe && req.polls >= MAX_POLLS {
             return None;
         }
@@ -262,13 +268,13 @@ impl Chain {
 
     /// Reads a landed answer; sends again what reached another pod. The
     /// actions (the request timer's end, any new request) come first.
-    pub fn respond(
+    pub fn respond<D>(
         &mut self,
         req: &InFlight,
         status: u16,
         headers: &[(String, String)],
         body: &str,
-    ) -> (Vec<Action>, Reply) {
+    ) -> (Vec<Action<D>>, Reply) {
         let (obs, open) = classify(status, headers, body);
         let mut actions = vec![Action::CancelTimer { id: req.id }];
         if status != 200 {
@@ -302,12 +308,12 @@ impl Chain {
     }
 
     /// Closes the session `index` by a beacon, once.
-    pub fn close(&mut self, index: usize) -> Vec<Action> {
+    pub fn close<D>(&mut self, index: usize) -> Vec<Action<D>> {
         let url = self.url(Some(index));
         match self.sids.get_mut(index) {
             Some(sid) if !sid.is_empty() => {
                 sid.clear();
-                let mut request = FetchRequest::post(url, "1");
+                let mut request = FetchRequest::post(url, Packet::Close.to_string());
                 request.credentials = Credentials::Omit;
                 vec![Action::Beacon(request)]
             }
@@ -317,8 +323,8 @@ impl Chain {
 
     /// Ends the chain: timers of requests in flight cancelled, sessions
     /// closed.
-    pub fn end(&mut self) -> Vec<Action> {
-        let mut actions: Vec<Action> = self
+    pub fn end<D>(&mut self) -> Vec<Action<D>> {
+        let mut actions: Vec<Action<D>> = self
             .in_flight
             .drain(..)
             .map(|r| Action::CancelTimer { id: r.id })

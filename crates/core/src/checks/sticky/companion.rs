@@ -4,8 +4,9 @@
 
 use super::data::{CompanionAnswer, PodCount, PodsData};
 use super::pods::PodCounter;
+use super::Action;
 use super::{Step, StickyCheck, BUDGET_TIMER, SESSIONS_WITH_COOKIES};
-use crate::check::{Action, Progress};
+use crate::check::Progress;
 use crate::checks::pod_chain::{ack_result, pod_id, HELLO};
 use crate::engineio::{split_payload, Packet, Payload};
 use crate::socketio::SioPacket;

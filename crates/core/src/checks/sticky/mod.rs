@@ -49,7 +49,11 @@ pub(crate) use summary::summarize;
 use super::pod_chain::{dispatch, Dispatched};
 use super::{skipped_without_endpoint, BrowserFacts};
 use crate::catalog::CheckId;
-use crate::check::{Action, Check, Event, Handle, Millis, Outcome};
+use crate::check::{Check, Event, Handle, Millis};
+
+/// This check's actions and outcome, with its data type.
+pub(super) type Action = crate::check::Action<StickyData>;
+type Outcome = crate::check::Outcome<StickyData>;
 use crate::classify::classify;
 use crate::config::Config;
 use crate::privacy::redact_url;
@@ -170,6 +174,8 @@ impl StickyCheck {
 }
 
 impl Check for StickyCheck {
+    type Data = StickyData;
+
     fn id(&self) -> CheckId {
         CheckId::StickySession
     }
@@ -239,4 +245,4 @@ impl Check for StickyCheck {
 #[cfg(test)]
 mod pods_tests;
 #[cfg(test)]
-mod tests;
+mod sessions_tests;

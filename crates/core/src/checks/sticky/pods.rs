@@ -12,7 +12,8 @@
 use url::Url;
 
 use super::data::{CountStopped, PodCount};
-use crate::check::{Action, Event, Handle, Millis};
+use super::Action;
+use crate::check::{Event, Handle, Millis};
 use crate::checks::pod_chain::{ack_result, pod_id, Chain, Dispatched, Reply, Step};
 
 /// Sessions in a row without a new pod that settle the count.

@@ -51,7 +51,7 @@ fn run(query: &str, pods: &mut Pods, budget_at: Option<usize>) -> Run {
                     queue.push_back((id, request));
                 }
                 Action::Progress(Progress::Interim(o)) => {
-                    let data = serde_json::from_value(o.data.clone()).unwrap();
+                    let data = o.data.clone();
                     interim = Some((o.status, o.summary, data));
                     before_report = Some(sent);
                 }
@@ -100,7 +100,7 @@ fn run(query: &str, pods: &mut Pods, budget_at: Option<usize>) -> Run {
         interim,
         status: outcome.status,
         summary: outcome.summary,
-        data: serde_json::from_value(outcome.data).unwrap(),
+        data: outcome.data,
         before_report: before_report.unwrap_or(sent),
         requests: pods.requests.clone(),
     }
@@ -234,11 +234,11 @@ fn the_exact_proof_beats_the_statistical_one_and_the_count_is_bounded() {
     let outcome = Outcome {
         status: run.status,
         summary: run.summary.clone(),
-        data: serde_json::to_value(&run.data).unwrap(),
+        data: run.data.clone(),
     };
     let checks = [crate::report::ReportCheck::new(
         CheckId::StickySession,
-        outcome,
+        outcome.map(Into::into),
         0,
     )];
     let findings = crate::diagnosis::diagnose(&checks);
@@ -308,12 +308,19 @@ fn a_pasted_reports_pods_become_known_words_only() {
     let run = run(COMPANION, &mut pods(3), None);
     let mut value = serde_json::to_value(&run.data).unwrap();
     value["pods"]["pods_seen"] = 7.into();
-    let text = crate::checks::derive_summary(crate::catalog::CheckId::StickySession, &value);
+    let text = crate::checks::data::CheckData::from_json(
+        crate::catalog::CheckId::StickySession,
+        value.clone(),
+    )
+    .summary();
     assert!(text.unwrap().contains("7 pods in all"));
     value["pods"]["count"] = "<script>".into();
-    assert!(
-        crate::checks::derive_summary(crate::catalog::CheckId::StickySession, &value).is_none()
-    );
+    assert!(crate::checks::data::CheckData::from_json(
+        crate::catalog::CheckId::StickySession,
+        value.clone()
+    )
+    .summary()
+    .is_none());
 }
 
 #[test]

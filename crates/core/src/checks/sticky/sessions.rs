@@ -2,16 +2,18 @@
 //! answer, what each answer says, and what comes next.
 
 use super::data::{CompanionAnswer, LimitSignal, SessionReport, Stopped};
+use super::Action;
 use super::{
     StickyCheck, REQUEST_TIMEOUT_MS, SESSIONS_WITHOUT_COOKIES, SESSIONS_WITH_COOKIES,
     WITHOUT_COOKIES, WITH_COMPANION, WITH_COOKIES,
 };
-use crate::check::{Action, Credentials, FetchRequest, Handle};
+use crate::check::{Credentials, FetchRequest, Handle};
 use crate::checks::pod_chain::HELLO;
 use crate::checks::{engineio_url, Transport};
 use crate::classify::{
     HttpObservation, SERVICE_UNAVAILABLE, SESSION_ID_UNKNOWN, TOO_MANY_REQUESTS,
 };
+use crate::engineio::Packet;
 use crate::socketio::{connect_message, event_message};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +110,7 @@ impl StickyCheck {
             Step::Handshake | Step::Poll | Step::HelloPoll => FetchRequest::get(url),
             Step::Connect => FetchRequest::post(url, connect_message(namespace)),
             Step::Hello => FetchRequest::post(url, event_message(namespace, HELLO, "hello", None)),
-            Step::Pong => FetchRequest::post(url, "3"),
+            Step::Pong => FetchRequest::post(url, Packet::Pong(String::new()).to_string()),
         };
         if !session.with_cookies {
             request.credentials = Credentials::Omit;
@@ -251,7 +253,7 @@ impl StickyCheck {
         if let (Some(sid), Some(endpoint)) = (&session.sid, &self.endpoint) {
             let mut close = FetchRequest::post(
                 engineio_url(endpoint, Transport::Polling, Some(sid)).to_string(),
-                "1",
+                Packet::Close.to_string(),
             );
             if !session.with_cookies {
                 close.credentials = Credentials::Omit;

@@ -94,7 +94,7 @@ impl Pool {
 /// Answers every request the check makes, first asked first answered,
 /// until it finishes (bounded).
 fn run(query: &str, pool: &mut Pool) -> StickyData {
-    serde_json::from_value(run_outcome(query, pool).data).unwrap()
+    run_outcome(query, pool).data
 }
 
 fn fetches(actions: Vec<Action>) -> impl Iterator<Item = (Handle, FetchRequest)> {
@@ -242,11 +242,13 @@ fn failing_only_without_cookies_proves_cookie_affinity() {
         "{}",
         outcome.summary
     );
-    let d: StickyData = serde_json::from_value(outcome.data.clone()).unwrap();
+    let d: StickyData = outcome.data.clone();
     assert_eq!(d.affinity, Affinity::Cookie);
     assert!(d.without_cookies.affected >= 1, "{d:?}");
     assert!(
-        !outcome.data.to_string().contains("SID-"),
+        !serde_json::to_string(&outcome.data)
+            .unwrap()
+            .contains("SID-"),
         "no session id in the report"
     );
 }
@@ -301,7 +303,7 @@ fn an_unanswered_follow_up_is_a_stalled_session_and_ends_the_check() {
         "{}",
         outcome.summary
     );
-    let d: StickyData = serde_json::from_value(outcome.data).unwrap();
+    let d: StickyData = outcome.data;
     assert_eq!(d.stopped, Some(Stopped::Stalled));
     assert_eq!(d.affinity, Affinity::Unknown);
     assert_eq!(
@@ -372,7 +374,7 @@ fn a_rate_limit_ends_the_check_without_counting_lost_sessions() {
         );
         let outcome = s.finished().clone();
         assert_eq!(outcome.status, Status::Warn, "{status}");
-        let d: StickyData = serde_json::from_value(outcome.data).unwrap();
+        let d: StickyData = outcome.data;
         assert_eq!(d.stopped, Some(Stopped::RateLimited));
         assert_eq!(d.with_cookies.rate_limited, 1);
         assert_eq!(d.with_cookies.session_unknown + d.with_cookies.affected, 0);
@@ -439,7 +441,7 @@ fn answers_just_before_each_timeout_end_within_the_budget() {
         "{}",
         outcome.summary
     );
-    let d: StickyData = serde_json::from_value(outcome.data).unwrap();
+    let d: StickyData = outcome.data;
     assert_eq!(d.stopped, Some(Stopped::TooSlow));
     const {
         assert!(

@@ -1,0 +1,228 @@
+//! What every check observed, as one type: the one mapping between a check
+//! id and the type of its `data` in the report.
+//!
+//! A report entry's data is serialized as the check's own data object
+//! (schema `conncheck/1` does not name the type), and read back by the
+//! entry's check id ([`CheckData::from_json`]). Data that does not read as
+//! its check's type (a damaged or altered shared report, or one from
+//! another version) becomes [`CheckData::Unreadable`], which keeps the JSON
+//! as it came so that the report is shown and shared unchanged.
+
+use serde::{Serialize, Serializer};
+
+use super::affinity_cookie::{self, AffinityCookieData};
+use super::cross_pod::{self, CrossPodData};
+use super::handshake::{self, HandshakeData};
+use super::lifetime::{self, LifetimeData};
+use super::media::{self, MediaData};
+use super::secure_context::{self, SecureContextData};
+use super::sticky::{self, StickyData};
+use super::upgrade::{self, UpgradeData};
+use super::webrtc::{self, WebrtcData};
+use super::websocket::{self, WebSocketData};
+use crate::catalog::CheckId;
+use crate::check::{Action, Check, Event, Millis, Outcome, Status};
+
+/// The longest reason an [`CheckData::Unreadable`] keeps, in characters.
+const MAX_REASON_CHARS: usize = 200;
+
+/// One type per check id, plus the two ways a check ends without data of
+/// its own.
+macro_rules! check_data {
+    ($($id:ident($data:ty),)*) => {
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum CheckData {
+            $($id(Box<$data>),)*
+            /// The driver stopped a check that outlived its hard cap.
+            Overran { cap_ms: Millis },
+            /// Data of a shared report that does not read as its check's
+            /// type: `reason` says why, `json` is the data as it came.
+            Unreadable { reason: String, json: String },
+        }
+
+        impl CheckData {
+            /// The check this data belongs to (`None`: overran, unreadable).
+            pub fn id(&self) -> Option<CheckId> {
+                match self {
+                    $(CheckData::$id(_) => Some(CheckId::$id),)*
+                    CheckData::Overran { .. } | CheckData::Unreadable { .. } => None,
+                }
+            }
+
+            /// Reads a report entry's data by the entry's check id.
+            pub fn from_json(id: CheckId, value: serde_json::Value) -> CheckData {
+                if let Some(cap_ms) = overran_cap(&value) {
+                    return CheckData::Overran { cap_ms };
+                }
+                let read = match id {
+                    $(CheckId::$id => serde_json::from_value::<$data>(value.clone())
+                        .map(CheckData::from),)*
+                };
+                read.unwrap_or_else(|e| CheckData::Unreadable {
+                    reason: e.to_string().chars().take(MAX_REASON_CHARS).collect(),
+                    json: value.to_string(),
+                })
+            }
+        }
+
+        impl Serialize for CheckData {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $(CheckData::$id(data) => data.serialize(s),)*
+                    CheckData::Overran { cap_ms } => Overran {
+                        error: "overran",
+                        cap_ms: *cap_ms,
+                    }
+                    .serialize(s),
+                    CheckData::Unreadable { json, .. } => {
+                        serde_json::from_str::<serde_json::Value>(json)
+                            .unwrap_or_default()
+                            .serialize(s)
+                    }
+                }
+            }
+        }
+
+        $(
+            impl From<$data> for CheckData {
+                fn from(data: $data) -> CheckData {
+                    CheckData::$id(Box::new(data))
+                }
+            }
+
+            impl Facts for $data {
+                const ID: CheckId = CheckId::$id;
+
+                fn of(data: &CheckData) -> Option<&Self> {
+                    match data {
+                        CheckData::$id(d) => Some(d),
+                        _ => None,
+                    }
+                }
+            }
+        )*
+    };
+}
+
+check_data! {
+    SecureContext(SecureContextData),
+    Websocket(WebSocketData),
+    SocketioHandshake(HandshakeData),
+    SocketioUpgrade(UpgradeData),
+    AffinityCookie(AffinityCookieData),
+    StickySession(StickyData),
+    ConnectionLifetime(LifetimeData),
+    Media(MediaData),
+    Webrtc(WebrtcData),
+    CrossPod(CrossPodData),
+}
+
+/// One check's data type, found in a [`CheckData`].
+pub trait Facts: Sized {
+    /// The check whose data this is.
+    const ID: CheckId;
+    fn of(data: &CheckData) -> Option<&Self>;
+}
+
+#[derive(Serialize)]
+struct Overran {
+    error: &'static str,
+    cap_ms: Millis,
+}
+
+/// `{"error": "overran", "cap_ms": n}` and nothing else: what the driver
+/// records for a check it stopped.
+fn overran_cap(value: &serde_json::Value) -> Option<Millis> {
+    let map = value.as_object()?;
+    if map.len() != 2 || map.get("error")?.as_str()? != "overran" {
+        return None;
+    }
+    map.get("cap_ms")?.as_u64()
+}
+
+impl CheckData {
+    /// The summary the data implies, for checks whose data says everything
+    /// their summary says; `None` for data of neither kind (overran,
+    /// unreadable), whose summary is the report's own.
+    pub fn summary(&self) -> Option<String> {
+        let (_, summary) = match self {
+            CheckData::SecureContext(d) => secure_context::summarize(d),
+            CheckData::Websocket(d) => websocket::summarize(d),
+            // The namespace's validity changes the status, never the words.
+            CheckData::SocketioHandshake(d) => handshake::summarize(d, true),
+            CheckData::SocketioUpgrade(d) => upgrade::summarize(d),
+            CheckData::AffinityCookie(d) => affinity_cookie::summarize(d),
+            CheckData::StickySession(d) => sticky::summarize(d),
+            CheckData::ConnectionLifetime(d) => lifetime::summarize(d),
+            CheckData::Media(d) => media::summarize(d),
+            CheckData::Webrtc(d) => webrtc::summarize(d),
+            CheckData::CrossPod(d) => cross_pod::summarize(d),
+            CheckData::Overran { .. } | CheckData::Unreadable { .. } => return None,
+        };
+        Some(summary)
+    }
+
+    /// Why the data could not be read, for data that could not.
+    pub fn unreadable(&self) -> Option<&str> {
+        match self {
+            CheckData::Unreadable { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+}
+
+/// The outcome a driver records when a check outlives the driver's hard cap:
+/// a bug in the check, reported instead of a page that never finishes.
+pub fn overran(cap_ms: Millis) -> Outcome<CheckData> {
+    Outcome {
+        status: Status::Fail,
+        summary: format!(
+            "This check did not finish within {} s and was stopped.",
+            cap_ms / 1000
+        ),
+        data: CheckData::Overran { cap_ms },
+    }
+}
+
+/// A check as the page's driver runs it: any check, its data as [`CheckData`].
+pub type AnyCheck = Box<dyn Check<Data = CheckData>>;
+
+/// A check whose data becomes [`CheckData`].
+struct Erased<C>(C);
+
+impl<C> Check for Erased<C>
+where
+    C: Check,
+    C::Data: Into<CheckData>,
+{
+    type Data = CheckData;
+
+    fn id(&self) -> CheckId {
+        self.0.id()
+    }
+
+    fn planned_ms(&self) -> Millis {
+        self.0.planned_ms()
+    }
+
+    fn start(&mut self, now: Millis) -> Vec<Action<CheckData>> {
+        erase(self.0.start(now))
+    }
+
+    fn handle(&mut self, event: Event, now: Millis) -> Vec<Action<CheckData>> {
+        erase(self.0.handle(event, now))
+    }
+}
+
+fn erase<D: Into<CheckData>>(actions: Vec<Action<D>>) -> Vec<Action<CheckData>> {
+    actions.into_iter().map(|a| a.map(Into::into)).collect()
+}
+
+/// `check`, boxed for the driver.
+pub fn any<C>(check: C) -> AnyCheck
+where
+    C: Check + 'static,
+    C::Data: Into<CheckData>,
+{
+    Box::new(Erased(check))
+}
