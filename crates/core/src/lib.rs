@@ -12,6 +12,7 @@ pub mod config;
 pub mod diagnosis;
 pub mod engineio;
 pub mod ice;
+pub mod page;
 pub mod privacy;
 pub mod report;
 pub mod share;

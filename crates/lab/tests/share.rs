@@ -51,6 +51,15 @@ async fn live_report(browser: &Browser, topology: &Topology) -> Result<Value> {
         .await?
         .send_keys(NOTE)
         .await?;
+    // The description reaches the report once typing pauses (docs/contracts.md).
+    browser
+        .poll(
+            "const json = document.getElementById('report-json').textContent; \
+             return json ? JSON.parse(json).user_note || null : null;",
+            Duration::from_secs(5),
+            |v| *v == NOTE,
+        )
+        .await?;
     let report = browser.report().await?;
     assert_eq!(
         report["user_note"], NOTE,
