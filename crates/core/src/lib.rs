@@ -20,4 +20,6 @@ pub mod socketio;
 pub mod support_view;
 
 #[cfg(test)]
+mod docs_tests;
+#[cfg(test)]
 pub(crate) mod harness;
