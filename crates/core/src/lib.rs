@@ -2,7 +2,11 @@
 //!
 //! Checks are state machines ([`check::Check`]) fed events and the current
 //! time by a driver that lives in the page crate; diagnosis rules turn the
-//! finished checks into findings; [`report`] is the public report schema.
+//! finished checks into findings; [`report`] is the public report schema;
+//! [`share`] encodes and decodes it for links and copy text;
+//! [`support_view`] is what the support side shows of a shared report; and
+//! [`page`], the top layer, is the page's state and reducer. The layers and
+//! one observation's way through them: `docs/architecture.md`.
 
 pub mod catalog;
 pub mod check;
