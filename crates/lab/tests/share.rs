@@ -45,6 +45,17 @@ async fn live_report(browser: &Browser, topology: &Topology) -> Result<Value> {
     browser
         .run_page(&topology.page_url(""), RUN_TIMEOUT)
         .await?;
+    // Counts how often the report's JSON is rewritten while typing.
+    browser
+        .client()
+        .execute(
+            "window.__rebuilds = 0; \
+             new MutationObserver(() => { window.__rebuilds += 1; }).observe( \
+               document.getElementById('report-json'), \
+               { childList: true, characterData: true, subtree: true });",
+            vec![],
+        )
+        .await?;
     browser
         .client()
         .find(Locator::Id("user-note"))
@@ -64,6 +75,15 @@ async fn live_report(browser: &Browser, topology: &Topology) -> Result<Value> {
     assert_eq!(
         report["user_note"], NOTE,
         "the description is in the report"
+    );
+    let rebuilds = browser
+        .client()
+        .execute("return window.__rebuilds;", vec![])
+        .await?;
+    assert!(
+        rebuilds.as_u64().is_some_and(|n| (1..=6).contains(&n)),
+        "typing {} characters rewrote the report's JSON {rebuilds} times: once the typing paused, not once per key",
+        NOTE.chars().count()
     );
     Ok(report)
 }
