@@ -17,54 +17,61 @@ pub mod state;
 
 use std::rc::Rc;
 
-use conncheck_core::check::MediaKind;
 use conncheck_core::checks::lifetime;
+use conncheck_core::config::ReportConfig;
 use conncheck_core::share::{self, FRAGMENT_KEY};
-use gloo_timers::callback::Interval;
+use gloo_timers::callback::{Interval, Timeout};
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{HtmlTextAreaElement, MediaStream};
+use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use components::{
     CheckCard, ConfigErrors, Findings, ImportBox, LifetimeControl, MediaPanel, Provenance,
     SharePanel, SharedReport, VerdictBanner,
 };
-use state::{Msg, Phase, RowState, State};
-
-/// The camera and microphone streams of a running media test, shown live.
-struct Preview {
-    video: UseStateHandle<Option<MediaStream>>,
-    audio: UseStateHandle<Option<MediaStream>>,
-}
+use state::{Derived, Msg, Phase, Published, RowState, State};
 
 /// How often running checks' elapsed time is refreshed.
 const TICK_MS: u32 = 250;
+/// The pause in typing after which the report (JSON, copy text, link, QR
+/// code) takes the description; leaving the field takes it at once.
+const NOTE_SETTLE_MS: u32 = 300;
 
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(State::default);
-    // Ids of a shared report this page does not know; kept beside the
-    // reducer so that a live run never touches anything of the shared view.
-    let not_understood = use_state(Vec::<String>::new);
-    let preview = Preview {
-        video: use_state(|| None),
-        audio: use_state(|| None),
+    // What is derived from the state (the report's JSON, copy text, link),
+    // built once per change of its sources (`conncheck_core::page::Derived`).
+    let derived = use_mut_ref(Derived::default);
+    let report_config = {
+        let state = state.clone();
+        use_memo(state.config.clone(), move |_| state.report_config())
     };
 
     {
         let dispatch = state.dispatcher();
-        let not_understood = not_understood.setter();
         use_effect_with((), move |_| {
-            if !open_fragment(&dispatch, &not_understood) {
+            if !open_fragment(&dispatch) {
                 spawn_local(run::run_all(dispatch.clone()));
             }
             // A report link pasted into a tab already on this page changes
             // only the fragment: no reload, so listen for it.
             let listener =
                 gloo_events::EventListener::new(&browser::window(), "hashchange", move |_| {
-                    open_fragment(&dispatch, &not_understood);
+                    open_fragment(&dispatch);
                 });
             move || drop(listener)
+        });
+    }
+    {
+        // The description reaches the derived values once typing pauses:
+        // each keystroke restarts the wait.
+        let dispatch = state.dispatcher();
+        let pending = state.settled != state.revision;
+        use_effect_with(state.revision, move |_| {
+            let timer = pending
+                .then(|| Timeout::new(NOTE_SETTLE_MS, move || dispatch.dispatch(Msg::Settle)));
+            move || drop(timer)
         });
     }
     {
@@ -90,31 +97,23 @@ pub fn App() -> Html {
 
     let on_open = {
         let dispatch = state.dispatcher();
-        let not_understood = not_understood.setter();
         Callback::from(move |shared: Rc<share::Shared>| {
-            not_understood.set(shared.not_understood.clone());
-            dispatch.dispatch(Msg::OpenShared(Rc::new(shared.report.clone())))
+            dispatch.dispatch(Msg::OpenShared {
+                report: Rc::new(shared.report.clone()),
+                not_understood: shared.not_understood.clone(),
+            })
         })
-    };
-    let raw = html! {
-        <details class="raw-report">
-            <summary>{ "Full report (JSON)" }</summary>
-            <pre id="report-json">{ &*state.report_json }</pre>
-        </details>
     };
 
     if let Some(report) = &state.shared {
         // From the shared report itself: a live run that finishes later
         // must not replace what is shown under the Shared report banner.
-        let json = report.pretty_json();
+        let json = derived.borrow_mut().shared_json(&state).unwrap_or_default();
         return html! {
             <main class="conncheck">
                 <h1>{ "Connection check" }</h1>
-                <SharedReport report={report.clone()} not_understood={(*not_understood).clone()} />
-                <details class="raw-report">
-                    <summary>{ "Full report (JSON)" }</summary>
-                    <pre id="report-json">{ json }</pre>
-                </details>
+                <SharedReport report={report.clone()} not_understood={state.not_understood.clone()} />
+                { raw_report(&json) }
             </main>
         };
     }
@@ -127,30 +126,40 @@ pub fn App() -> Html {
             </main>
         };
     }
-    live_view(&state, on_open, raw, &preview)
+    // Origin and path only: the query may carry what the user was given.
+    let page_url = browser::page_without_query();
+    let published = derived.borrow_mut().live(&state, &page_url);
+    live_view(&state, on_open, published, report_config.as_ref().clone())
+}
+
+/// The complete report JSON (`#report-json`, docs/contracts.md).
+fn raw_report(json: &str) -> Html {
+    html! {
+        <details class="raw-report">
+            <summary>{ "Full report (JSON)" }</summary>
+            <pre id="report-json">{ json }</pre>
+        </details>
+    }
 }
 
 fn live_view(
     state: &UseReducerHandle<State>,
     on_open: Callback<Rc<share::Shared>>,
-    raw: Html,
-    preview: &Preview,
+    published: Option<Rc<Published>>,
+    report_config: Option<ReportConfig>,
 ) -> Html {
     let on_media = {
         let dispatch = state.dispatcher();
-        let (video, audio) = (preview.video.clone(), preview.audio.clone());
         Callback::from(move |()| {
-            let (video, audio) = (video.clone(), audio.clone());
-            let sink: driver::MediaSink = Rc::new(move |kind, stream| match kind {
-                MediaKind::Video => video.set(stream),
-                MediaKind::Audio => audio.set(stream),
-            });
+            let preview = dispatch.clone();
+            let sink: driver::MediaSink =
+                Rc::new(move |kind, stream| preview.dispatch(Msg::Preview { kind, stream }));
             spawn_local(run::run_media(dispatch.clone(), sink));
         })
     };
     let on_lifetime = {
         let dispatch = state.dispatcher();
-        let effective = state.effective.clone();
+        let effective = state.config.clone();
         Callback::from(move |()| {
             if let Some(config) = effective.clone() {
                 spawn_local(run::run_lifetime(config, dispatch.clone()));
@@ -172,7 +181,16 @@ fn live_view(
             }
         })
     };
-    let hold_s = lifetime::hold_s(state.effective.as_deref().map_or(0, |c| c.lifetime_s));
+    let on_leave_note = {
+        let dispatch = state.dispatcher();
+        let pending = state.settled != state.revision;
+        Callback::from(move |_: FocusEvent| {
+            if pending {
+                dispatch.dispatch(Msg::Settle);
+            }
+        })
+    };
+    let hold_s = lifetime::hold_s(state.config.as_deref().map_or(0, |c| c.lifetime_s));
     let config_errors = state
         .config
         .as_ref()
@@ -202,8 +220,10 @@ fn live_view(
     } else {
         "All checks finished.".to_owned()
     };
-    // Origin and path only: the query may carry what the user was given.
-    let page_url = AttrValue::from(browser::page_without_query());
+    let json = published
+        .as_ref()
+        .map(|p| p.json.clone())
+        .unwrap_or_default();
     html! {
         <main class="conncheck">
             <header>
@@ -211,13 +231,13 @@ fn live_view(
                 <VerdictBanner report={state.report.clone()} />
                 <p class="sr-only" aria-live="polite">{ progress }</p>
             </header>
-            { for state.config.as_ref().map(|c| html! { <Provenance config={(**c).clone()} /> }) }
+            { for report_config.map(|config| html! { <Provenance {config} /> }) }
             <ConfigErrors errors={config_errors} />
-            { for state.report.clone().map(|report| html! { <SharePanel {report} {page_url} /> }) }
+            { for published.map(|published| html! { <SharePanel {published} /> }) }
             <section class="note">
                 <label for="user-note">{ "Describe the problem in your own words (optional, included in the report)" }</label>
                 <textarea id="user-note" rows="3" maxlength={conncheck_core::report::MAX_USER_NOTE_CHARS.to_string()}
-                    value={state.note.to_string()} oninput={on_note} />
+                    value={state.note.to_string()} oninput={on_note} onblur={on_leave_note} />
             </section>
             <section class="checks">
                 <h2>{ "Checks" }</h2>
@@ -230,29 +250,26 @@ fn live_view(
             <div class="actions">
                 <button type="button" data-action="run-again" disabled={running} onclick={on_run_again}>{ "Run again" }</button>
             </div>
-            <MediaPanel busy={user_busy} on_start={on_media} video={(*preview.video).clone()} audio={(*preview.audio).clone()} />
+            <MediaPanel busy={user_busy} on_start={on_media} video={state.preview.video.clone()} audio={state.preview.audio.clone()} />
             <LifetimeControl {hold_s} busy={lifetime_busy} on_start={on_lifetime} />
             <Findings {findings} />
-            { raw }
+            { raw_report(&json) }
             <ImportBox {on_open} />
         </main>
     }
 }
 
 /// Opens the report in the address's `#report=` fragment, if there is one.
-fn open_fragment(
-    dispatch: &UseReducerDispatcher<State>,
-    not_understood: &UseStateSetter<Vec<String>>,
-) -> bool {
+fn open_fragment(dispatch: &UseReducerDispatcher<State>) -> bool {
     let hash = browser::location_hash();
     if !hash.starts_with(FRAGMENT_KEY) {
         return false;
     }
     match share::decode_shared(&hash) {
-        Ok(shared) => {
-            not_understood.set(shared.not_understood);
-            dispatch.dispatch(Msg::OpenShared(Rc::new(shared.report)))
-        }
+        Ok(shared) => dispatch.dispatch(Msg::OpenShared {
+            report: Rc::new(shared.report),
+            not_understood: shared.not_understood,
+        }),
         Err(e) => dispatch.dispatch(Msg::ImportFailed(format!(
             "The report link cannot be opened: {e}."
         ))),

@@ -103,7 +103,6 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
     let report_config = ReportConfig::from(&*config);
     let planned = checks.iter().map(|c| (c.id(), None)).collect();
     dispatch.dispatch(Msg::Planned {
-        config: report_config.clone(),
         effective: config.clone(),
         checks: planned,
     });

@@ -197,6 +197,3 @@ async fn affinity_cookies_are_read_by_name_and_never_by_value() {
     );
     assert_eq!(data["read"], true);
 }
-
-#[path = "browser/state.rs"]
-mod state;

@@ -2,11 +2,12 @@
 //! `conncheck-report:1:` line), copy link (`#report=`), download JSON, and a
 //! QR code of the link. Every action confirms visibly; where the Clipboard
 //! API is missing or refused, the text is shown selected, ready to copy.
+//! The text, link and JSON come built ([`Published`]); the QR code is drawn
+//! only when asked for, once per link.
 
 use std::rc::Rc;
 
-use conncheck_core::report::Report;
-use conncheck_core::share;
+use conncheck_core::page::Published;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -14,11 +15,17 @@ use yew::prelude::*;
 use crate::browser::{copy_to_clipboard, json_blob_url, revoke_object_url};
 use crate::qr::qr_path;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct SharePanelProps {
-    pub report: Rc<Report>,
-    /// The page's address, for the link.
-    pub page_url: AttrValue,
+    /// The live report as shared, rebuilt only when it changes.
+    pub published: Rc<Published>,
+}
+
+impl PartialEq for SharePanelProps {
+    /// The same build: the page re-renders every tick while checks run.
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.published, &other.published)
+    }
 }
 
 /// `conncheck-report-2026-11-21T10-00-00Z.json`
@@ -34,21 +41,18 @@ pub fn download_name(created_at: &str) -> String {
 
 #[component]
 pub fn SharePanel(props: &SharePanelProps) -> Html {
-    let text = use_memo(props.report.clone(), |r| Rc::new(share::copy_text(r)));
-    let link = use_memo(
-        (props.report.clone(), props.page_url.clone()),
-        |(r, page)| Rc::new(share::link(page, r)),
-    );
+    let text = props.published.text.clone();
+    let link = props.published.link.clone();
     let status = use_state(|| None::<String>);
-    let fallback = use_state(|| None::<Rc<String>>);
+    let fallback = use_state(|| None::<Rc<str>>);
     let show_qr = use_state(|| false);
     let blob_url = use_state(|| None::<String>);
     let fallback_ref = use_node_ref();
 
     {
         let blob_url = blob_url.clone();
-        use_effect_with(props.report.clone(), move |report| {
-            let url = json_blob_url(&report.pretty_json());
+        use_effect_with(props.published.json.clone(), move |json| {
+            let url = json_blob_url(json);
             blob_url.set(url.clone());
             move || {
                 if let Some(url) = url {
@@ -67,7 +71,7 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
         });
     }
 
-    let copy = |what: Rc<String>, done: &'static str| {
+    let copy = |what: Rc<str>, done: &'static str| {
         let (status, fallback) = (status.clone(), fallback.clone());
         Callback::from(move |_: MouseEvent| {
             let (what, status, fallback) = (what.clone(), status.clone(), fallback.clone());
@@ -83,18 +87,21 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
         })
     };
     let on_copy_text = copy(
-        (*text).clone(),
+        text.clone(),
         "Report copied. Paste it into the support chat or ticket.",
     );
     let on_copy_link = copy(
-        (*link).clone(),
+        link.clone(),
         "Link copied. Anyone with the link can open this report.",
     );
     let on_qr = {
         let show_qr = show_qr.clone();
         Callback::from(move |_: MouseEvent| show_qr.set(!*show_qr))
     };
-    let qr = show_qr.then(|| match qr_path(&link) {
+    let qr_code = use_memo((*show_qr, link.clone()), |(show, link)| {
+        show.then(|| qr_path(link))
+    });
+    let qr = (*qr_code).clone().map(|code| match code {
         Some((size, path)) => html! {
             <svg class="qr" viewBox={format!("0 0 {size} {size}")} role="img" aria-label="QR code of the report link" shape-rendering="crispEdges">
                 <rect width={size.to_string()} height={size.to_string()} fill="#ffffff" />
@@ -105,7 +112,7 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
     });
     let download = blob_url.as_ref().map(|url| {
         html! {
-            <a class="button" data-action="download-json" href={url.clone()} download={download_name(&props.report.created_at)}>
+            <a class="button" data-action="download-json" href={url.clone()} download={download_name(&props.published.report.created_at)}>
                 { "Download JSON" }
             </a>
         }
@@ -122,14 +129,14 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
             </div>
             <p class="share-status" role="status" aria-live="polite">{ (*status).clone().unwrap_or_default() }</p>
             { for (*fallback).clone().map(|what| html! {
-                <textarea class="copy-fallback" readonly=true ref={fallback_ref.clone()} aria-label="Report text to copy" value={(*what).clone()} />
+                <textarea class="copy-fallback" readonly=true ref={fallback_ref.clone()} aria-label="Report text to copy" value={what.to_string()} />
             }) }
             { for qr }
             <details class="report-text">
                 <summary>{ "Show the report text" }</summary>
-                <textarea id="report-text" readonly=true aria-label="Report text" value={(*text).as_str().to_owned()} />
+                <textarea id="report-text" readonly=true aria-label="Report text" value={text.to_string()} />
                 <label for="report-link">{ "Link" }</label>
-                <input id="report-link" readonly=true value={(*link).as_str().to_owned()} />
+                <input id="report-link" readonly=true value={link.to_string()} />
             </details>
         </section>
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Lowest first: a module may use only modules before it.
-const LAYERS: [&str; 13] = [
+const LAYERS: [&str; 14] = [
     // Utilities and wire codecs.
     "privacy",
     "ice",
@@ -25,6 +25,8 @@ const LAYERS: [&str; 13] = [
     "report",
     "share",
     "support_view",
+    // The page's state and reducer, above everything it shows.
+    "page",
 ];
 
 fn src() -> PathBuf {

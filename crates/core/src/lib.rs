@@ -2,7 +2,11 @@
 //!
 //! Checks are state machines ([`check::Check`]) fed events and the current
 //! time by a driver that lives in the page crate; diagnosis rules turn the
-//! finished checks into findings; [`report`] is the public report schema.
+//! finished checks into findings; [`report`] is the public report schema;
+//! [`share`] encodes and decodes it for links and copy text;
+//! [`support_view`] is what the support side shows of a shared report; and
+//! [`page`], the top layer, is the page's state and reducer. The layers and
+//! one observation's way through them: `docs/architecture.md`.
 
 pub mod catalog;
 pub mod check;
@@ -12,12 +16,15 @@ pub mod config;
 pub mod diagnosis;
 pub mod engineio;
 pub mod ice;
+pub mod page;
 pub mod privacy;
 pub mod report;
 pub mod share;
 pub mod socketio;
 pub mod support_view;
 
+#[cfg(test)]
+mod docs_tests;
 #[cfg(test)]
 pub(crate) mod harness;
 #[cfg(test)]

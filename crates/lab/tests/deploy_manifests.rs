@@ -1,5 +1,5 @@
 //! The Kubernetes manifests of `deploy/kubernetes/` parse, hold the fields
-//! each platform needs (DIAGNOSIS.md), refer to each other consistently, and
+//! each platform needs (docs/contracts.md, Findings), refer to each other consistently, and
 //! carry a `conncheck.json` that the page reads without a configuration
 //! error. (The nginx snippet is run for real by the lab's scenarios.)
 

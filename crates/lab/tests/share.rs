@@ -45,16 +45,45 @@ async fn live_report(browser: &Browser, topology: &Topology) -> Result<Value> {
     browser
         .run_page(&topology.page_url(""), RUN_TIMEOUT)
         .await?;
+    // Counts how often the report's JSON is rewritten while typing.
+    browser
+        .client()
+        .execute(
+            "window.__rebuilds = 0; \
+             new MutationObserver(() => { window.__rebuilds += 1; }).observe( \
+               document.getElementById('report-json'), \
+               { childList: true, characterData: true, subtree: true });",
+            vec![],
+        )
+        .await?;
     browser
         .client()
         .find(Locator::Id("user-note"))
         .await?
         .send_keys(NOTE)
         .await?;
+    // The description reaches the report once typing pauses (docs/contracts.md).
+    browser
+        .poll(
+            "const json = document.getElementById('report-json').textContent; \
+             return json ? JSON.parse(json).user_note || null : null;",
+            Duration::from_secs(5),
+            |v| *v == NOTE,
+        )
+        .await?;
     let report = browser.report().await?;
     assert_eq!(
         report["user_note"], NOTE,
         "the description is in the report"
+    );
+    let rebuilds = browser
+        .client()
+        .execute("return window.__rebuilds;", vec![])
+        .await?;
+    assert!(
+        rebuilds.as_u64().is_some_and(|n| (1..=6).contains(&n)),
+        "typing {} characters rewrote the report's JSON {rebuilds} times: once the typing paused, not once per key",
+        NOTE.chars().count()
     );
     Ok(report)
 }

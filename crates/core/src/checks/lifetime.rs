@@ -64,7 +64,7 @@ pub struct MatchedLimit {
     pub expected_s: Option<u64>,
 }
 
-/// The known limit closest to a cut after `lifetime_ms` (DIAGNOSIS.md).
+/// The known limit closest to a cut after `lifetime_ms` (docs/contracts.md, `connection-cut`).
 pub fn match_limit(
     lifetime_ms: Millis,
     ping_interval_ms: Option<Millis>,

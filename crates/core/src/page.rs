@@ -1,0 +1,325 @@
+//! The page's state and its reducer, the top layer of the core: the page
+//! crate wraps [`State`] for Yew's `use_reducer` and renders it; its effects
+//! (`run`) do the work and dispatch what happened as [`Msg`]s.
+//!
+//! The state holds source data only: the configuration, the live run's
+//! check rows and report, the user's description, a shared report being
+//! viewed, the media preview. What is derived from them — the report with
+//! the description, its JSON, copy text and link — is built by [`Derived`],
+//! once per [`State::settled`] revision: at once when a report changes,
+//! and when the user pauses typing ([`Msg::Settle`]) rather than on every
+//! keystroke.
+//!
+//! `S` is the page's handle of a media stream (a `MediaStream` in the
+//! browser, `()` in tests).
+
+use std::rc::Rc;
+
+use crate::catalog::CheckId;
+use crate::checks::media::MediaKind;
+use crate::config::{Config, ReportConfig};
+use crate::report::{Report, ReportCheck};
+
+mod derived;
+mod rows;
+pub use derived::{Derived, Published};
+pub use rows::{CheckRow, Phase, RowState};
+
+/// The live streams of a running media test, shown while they live.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview<S> {
+    pub video: Option<S>,
+    pub audio: Option<S>,
+}
+
+impl<S> Default for Preview<S> {
+    fn default() -> Self {
+        Preview {
+            video: None,
+            audio: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct State<S = ()> {
+    pub phase: Phase,
+    pub now_ms: f64,
+    /// The effective configuration; the report's `config` is derived from
+    /// it ([`State::report_config`]).
+    pub config: Option<Rc<Config>>,
+    pub checks: Vec<CheckRow>,
+    /// The run's report as assembled, and as later observations update it;
+    /// without the user's description, which [`State::published`] adds.
+    pub report: Option<Rc<Report>>,
+    /// The user's own description, kept across runs.
+    pub note: Rc<str>,
+    /// A shared report being viewed: the page then shows it, not a live run.
+    pub shared: Option<Rc<Report>>,
+    /// Check and finding ids of the shared report that this page does not
+    /// know (from a newer conncheck), left out of it.
+    pub not_understood: Vec<String>,
+    /// Why a `#report=` link could not be opened.
+    pub import_error: Option<Rc<str>>,
+    /// Checks the user started that are still running.
+    pub user_running: u32,
+    /// Automatic observations still going on after the report was complete
+    /// (the first server ping, a configured lifetime, the cross-pod probe).
+    pub observing: u32,
+    /// How many times a complete report was published: the durable
+    /// automation hook `data-conncheck-reports` (the state may already be
+    /// `running` again when a script looks).
+    pub reports: u32,
+    pub preview: Preview<S>,
+    /// Bumps whenever the live report or the description changes; never
+    /// goes back, not even on [`Msg::Reset`].
+    pub revision: u64,
+    /// The revision the derived values are built from: `revision` as soon
+    /// as a report changes; after a pause in typing when the description
+    /// does.
+    pub settled: u64,
+}
+
+impl<S> Default for State<S> {
+    fn default() -> Self {
+        State {
+            phase: Phase::Running,
+            now_ms: 0.0,
+            config: None,
+            checks: Vec::new(),
+            report: None,
+            note: Rc::from(""),
+            shared: None,
+            not_understood: Vec::new(),
+            import_error: None,
+            user_running: 0,
+            observing: 0,
+            reports: 0,
+            preview: Preview::default(),
+            revision: 0,
+            settled: 0,
+        }
+    }
+}
+
+// Each message is moved once into the reducer: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg<S = ()> {
+    /// The checks of an automatic run, in order, and the configuration.
+    Planned {
+        effective: Rc<Config>,
+        checks: Vec<(CheckId, Option<f64>)>,
+    },
+    Started {
+        index: usize,
+        at_ms: f64,
+    },
+    Finished {
+        index: usize,
+        check: ReportCheck,
+    },
+    Tick(f64),
+    Completed(Report),
+    /// A check the user started once the automatic ones were done.
+    UserStarted {
+        id: CheckId,
+        at_ms: f64,
+        expected_ms: Option<f64>,
+    },
+    UserFinished(ReportCheck),
+    /// The report is complete, but a check goes on observing (its interim
+    /// entry stays in the report; `at_ms` restarts its card's clock).
+    Observing {
+        id: CheckId,
+        at_ms: Option<f64>,
+        expected_ms: Option<f64>,
+    },
+    /// An observation begun with `Observing` ended.
+    Observed(ReportCheck),
+    /// The user's description changed.
+    Note(String),
+    /// The user paused typing (or left the field): the derived values
+    /// catch up with the description.
+    Settle,
+    /// Run everything again (the description stays).
+    Reset,
+    OpenShared {
+        report: Rc<Report>,
+        not_understood: Vec<String>,
+    },
+    ImportFailed(String),
+    /// A media test's stream began (`Some`) or ended (`None`).
+    Preview {
+        kind: MediaKind,
+        stream: Option<S>,
+    },
+}
+
+impl<S: Clone> State<S> {
+    pub fn reduce(mut self, msg: Msg<S>) -> Self {
+        match msg {
+            Msg::Planned { effective, checks } => {
+                self.config = Some(effective);
+                self.checks = checks
+                    .into_iter()
+                    .map(|(id, expected_ms)| CheckRow {
+                        id,
+                        state: RowState::Waiting,
+                        expected_ms,
+                    })
+                    .collect();
+            }
+            Msg::Started { index, at_ms } => {
+                if let Some(row) = self.checks.get_mut(index) {
+                    row.state = RowState::Running { since_ms: at_ms };
+                }
+                self.now_ms = self.now_ms.max(at_ms);
+            }
+            Msg::Finished { index, check } => {
+                if let Some(row) = self.checks.get_mut(index) {
+                    row.state = RowState::Finished(check);
+                }
+            }
+            Msg::Tick(now_ms) => self.now_ms = now_ms,
+            Msg::Completed(report) => {
+                self.set_report(report);
+                self.reports += 1;
+                self.refresh_phase();
+            }
+            Msg::Note(note) => {
+                self.note = note.into();
+                self.revision += 1;
+            }
+            Msg::Settle => self.settled = self.revision,
+            Msg::Reset => {
+                let revision = self.revision + 1;
+                self = State {
+                    note: self.note,
+                    preview: self.preview,
+                    revision,
+                    settled: revision,
+                    ..State::default()
+                };
+            }
+            Msg::OpenShared {
+                report,
+                not_understood,
+            } => {
+                self.shared = Some(report);
+                self.not_understood = not_understood;
+                self.import_error = None;
+                self.phase = Phase::Done;
+            }
+            Msg::ImportFailed(message) => {
+                self.import_error = Some(message.into());
+                self.phase = Phase::Done;
+            }
+            Msg::UserStarted {
+                id,
+                at_ms,
+                expected_ms,
+            } => {
+                self.start_row(id, Some(at_ms), expected_ms);
+                self.user_running += 1;
+                self.refresh_phase();
+            }
+            Msg::UserFinished(check) => {
+                self.user_running = self.user_running.saturating_sub(1);
+                self.finish_row(check);
+            }
+            Msg::Observing {
+                id,
+                at_ms,
+                expected_ms,
+            } => {
+                self.start_row(id, at_ms, expected_ms);
+                self.observing += 1;
+                self.refresh_phase();
+            }
+            Msg::Observed(check) => {
+                self.observing = self.observing.saturating_sub(1);
+                self.finish_row(check);
+            }
+            Msg::Preview { kind, stream } => match kind {
+                MediaKind::Video => self.preview.video = stream,
+                MediaKind::Audio => self.preview.audio = stream,
+            },
+        }
+        self
+    }
+}
+
+impl<S> State<S> {
+    /// Whether a check the user can start may start now: the automatic
+    /// report is complete and no user-started check runs.
+    pub fn user_may_start(&self) -> bool {
+        self.report.is_some() && self.user_running == 0
+    }
+
+    /// The configuration as the report shows it (no credentials).
+    pub fn report_config(&self) -> Option<ReportConfig> {
+        self.config.as_deref().map(ReportConfig::from)
+    }
+
+    /// The live report as it is shared: with the user's description.
+    pub fn published(&self) -> Option<Report> {
+        let mut report = (**self.report.as_ref()?).clone();
+        report.set_user_note(&self.note);
+        Some(report)
+    }
+
+    fn refresh_phase(&mut self) {
+        let busy = self.report.is_none() || self.user_running > 0 || self.observing > 0;
+        self.phase = if busy { Phase::Running } else { Phase::Done };
+    }
+
+    /// Shows a check as running again (`at_ms`), or leaves its card as it is.
+    fn start_row(&mut self, id: CheckId, at_ms: Option<f64>, expected_ms: Option<f64>) {
+        let Some(at_ms) = at_ms else { return };
+        let state = RowState::Running { since_ms: at_ms };
+        match self.checks.iter_mut().find(|r| r.id == id) {
+            Some(row) => {
+                row.state = state;
+                row.expected_ms = expected_ms;
+            }
+            None => self.checks.push(CheckRow {
+                id,
+                state,
+                expected_ms,
+            }),
+        }
+        self.now_ms = self.now_ms.max(at_ms);
+    }
+
+    /// A check ended after the report was complete: its card, and the
+    /// report with the check replaced and diagnosed again.
+    fn finish_row(&mut self, check: ReportCheck) {
+        match self.checks.iter_mut().find(|r| r.id == check.id) {
+            Some(row) => row.state = RowState::Finished(check.clone()),
+            None => self.checks.push(CheckRow {
+                id: check.id,
+                state: RowState::Finished(check.clone()),
+                expected_ms: None,
+            }),
+        }
+        if let Some(report) = &self.report {
+            let mut report = (**report).clone();
+            report.replace_check(check);
+            self.set_report(report);
+            self.reports += 1;
+        }
+        self.refresh_phase();
+    }
+
+    /// Stores a new live report; what is derived from it follows at once.
+    fn set_report(&mut self, report: Report) {
+        self.report = Some(Rc::new(report));
+        self.revision += 1;
+        self.settled = self.revision;
+    }
+}
+
+#[cfg(test)]
+#[path = "page_tests.rs"]
+mod tests;

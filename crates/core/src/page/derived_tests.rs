@@ -1,0 +1,66 @@
+//! The derived values: built once per change of their sources, never on a
+//! keystroke, and never left over from an earlier run.
+
+use std::rc::Rc;
+
+use super::super::tests::{report, start, PAGE};
+use super::*;
+use crate::page::Msg;
+
+#[test]
+fn note_keeps_the_description_and_leaves_the_derived_values_until_typing_pauses() {
+    let state = start().reduce(Msg::Completed(report()));
+    let mut derived = Derived::default();
+    let before = derived.live(&state, PAGE).unwrap();
+    assert_eq!(derived.builds(), 1);
+
+    // Typing "Calls drop" one key at a time, the page rendering after each.
+    let mut state = state;
+    let words = "Calls drop";
+    for end in 1..=words.len() {
+        state = state.reduce(Msg::Note(words[..end].to_owned()));
+        let shown = derived.live(&state, PAGE).unwrap();
+        assert!(Rc::ptr_eq(&shown, &before), "no rebuild at {end} keys");
+    }
+    assert_eq!(&*state.note, words);
+    assert_eq!(state.published().unwrap().user_note.as_deref(), Some(words));
+    assert_eq!(
+        state.report.as_ref().unwrap().user_note,
+        None,
+        "the source report stays as run"
+    );
+    assert_eq!(
+        derived.builds(),
+        1,
+        "{} keystrokes serialized and compressed the report no more",
+        words.len()
+    );
+    assert!(state.settled < state.revision);
+
+    let state = state.reduce(Msg::Settle);
+    let after = derived.live(&state, PAGE).unwrap();
+    assert_eq!(derived.builds(), 2, "one build once typing paused");
+    assert_eq!(after.report.user_note.as_deref(), Some(words));
+    assert!(after.json.contains("\"user_note\": \"Calls drop\""));
+    assert!(after.text.contains("User's description: Calls drop"));
+    assert_eq!(
+        crate::share::decode(&after.link)
+            .unwrap()
+            .user_note
+            .as_deref(),
+        Some(words)
+    );
+    derived.live(&state, PAGE);
+    derived.live(&state.clone().reduce(Msg::Tick(9.0)), PAGE);
+    assert_eq!(derived.builds(), 2, "renders without a change reuse it");
+}
+
+#[test]
+fn a_report_arriving_while_the_user_types_takes_the_description_so_far() {
+    let state = start()
+        .reduce(Msg::Note("half a sen".into()))
+        .reduce(Msg::Completed(report()));
+    assert_eq!(state.settled, state.revision);
+    let published = Derived::default().live(&state, PAGE).unwrap();
+    assert_eq!(published.report.user_note.as_deref(), Some("half a sen"));
+}
