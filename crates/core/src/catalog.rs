@@ -20,6 +20,20 @@ pub enum CheckId {
 }
 
 impl CheckId {
+    /// Every check, for documentation and tests.
+    pub const ALL: [CheckId; 10] = [
+        CheckId::SecureContext,
+        CheckId::Websocket,
+        CheckId::SocketioHandshake,
+        CheckId::SocketioUpgrade,
+        CheckId::AffinityCookie,
+        CheckId::StickySession,
+        CheckId::ConnectionLifetime,
+        CheckId::Media,
+        CheckId::Webrtc,
+        CheckId::CrossPod,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             CheckId::SecureContext => "secure-context",
@@ -144,6 +158,30 @@ mod tests {
         }
     }
 
+    /// Its place in [`CheckId::ALL`]; a new variant fails to compile here
+    /// until it is listed there too.
+    fn check_index(id: CheckId) -> usize {
+        match id {
+            CheckId::SecureContext => 0,
+            CheckId::Websocket => 1,
+            CheckId::SocketioHandshake => 2,
+            CheckId::SocketioUpgrade => 3,
+            CheckId::AffinityCookie => 4,
+            CheckId::StickySession => 5,
+            CheckId::ConnectionLifetime => 6,
+            CheckId::Media => 7,
+            CheckId::Webrtc => 8,
+            CheckId::CrossPod => 9,
+        }
+    }
+
+    #[test]
+    fn all_checks_are_listed_once_in_order() {
+        for (i, id) in CheckId::ALL.iter().enumerate() {
+            assert_eq!(check_index(*id), i, "{id:?}");
+        }
+    }
+
     #[test]
     fn all_findings_are_listed_once_in_order() {
         for (i, id) in FindingId::ALL.iter().enumerate() {
@@ -153,18 +191,7 @@ mod tests {
 
     #[test]
     fn ids_serialize_as_the_design_contract_spells_them() {
-        for id in [
-            CheckId::SecureContext,
-            CheckId::Websocket,
-            CheckId::SocketioHandshake,
-            CheckId::SocketioUpgrade,
-            CheckId::AffinityCookie,
-            CheckId::StickySession,
-            CheckId::ConnectionLifetime,
-            CheckId::Media,
-            CheckId::Webrtc,
-            CheckId::CrossPod,
-        ] {
+        for id in CheckId::ALL {
             assert_eq!(serde_json::to_value(id).unwrap(), id.as_str());
         }
         assert_eq!(

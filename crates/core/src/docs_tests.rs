@@ -8,37 +8,6 @@ use crate::catalog::{CheckId, FindingId};
 
 const CONTRACTS: &str = include_str!("../../../docs/contracts.md");
 
-/// Every check id.
-const CHECKS: [CheckId; 10] = [
-    CheckId::SecureContext,
-    CheckId::Websocket,
-    CheckId::SocketioHandshake,
-    CheckId::SocketioUpgrade,
-    CheckId::AffinityCookie,
-    CheckId::StickySession,
-    CheckId::ConnectionLifetime,
-    CheckId::Media,
-    CheckId::Webrtc,
-    CheckId::CrossPod,
-];
-
-/// Its place in [`CHECKS`]; a new variant fails to compile here until it
-/// is listed there too.
-fn check_index(id: CheckId) -> usize {
-    match id {
-        CheckId::SecureContext => 0,
-        CheckId::Websocket => 1,
-        CheckId::SocketioHandshake => 2,
-        CheckId::SocketioUpgrade => 3,
-        CheckId::AffinityCookie => 4,
-        CheckId::StickySession => 5,
-        CheckId::ConnectionLifetime => 6,
-        CheckId::Media => 7,
-        CheckId::Webrtc => 8,
-        CheckId::CrossPod => 9,
-    }
-}
-
 /// A table row of `docs/contracts.md` that starts with `` `id` ``.
 fn has_row(id: &str) -> bool {
     let row = format!("| `{id}` |");
@@ -47,8 +16,8 @@ fn has_row(id: &str) -> bool {
 
 #[test]
 fn contracts_name_every_check_id_in_the_checks_table() {
-    for (i, id) in CHECKS.iter().enumerate() {
-        assert_eq!(check_index(*id), i, "{id:?}");
+    // catalog.rs's tests keep `CheckId::ALL` complete.
+    for id in CheckId::ALL {
         assert!(
             has_row(id.as_str()),
             "docs/contracts.md, Checks: no row for `{}`",
@@ -92,6 +61,47 @@ fn link_targets(markdown: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Every path in a text that climbs to a parent folder (`../…`), linked
+/// or not.
+fn relative_paths(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c.is_whitespace() || "()[]<>`'\",;".contains(c))
+        .filter(|word| word.starts_with("../"))
+}
+
+/// Whether `path`, read from folder `from`, stays inside `root` (lexically:
+/// the target need not exist).
+fn stays_inside(root: &Path, from: &Path, path: &str) -> bool {
+    let mut depth = from
+        .strip_prefix(root)
+        .map_or(0, |p| p.components().count());
+    for part in path.split('/') {
+        match part {
+            ".." if depth == 0 => return false,
+            ".." => depth -= 1,
+            "" | "." => {}
+            _ => depth += 1,
+        }
+    }
+    true
+}
+
+#[test]
+fn a_path_above_the_repository_is_told_apart() {
+    let root = Path::new("/repo");
+    assert!(!stays_inside(root, root, "../notes/x.md"));
+    assert!(stays_inside(
+        root,
+        &root.join("docs"),
+        "../deploy/README.md"
+    ));
+    assert!(!stays_inside(root, &root.join("docs"), "../../x.md"));
+    let text = "see (../deploy/README.md) and `../../x`";
+    assert_eq!(
+        relative_paths(text).collect::<Vec<_>>(),
+        ["../deploy/README.md", "../../x"]
+    );
+}
+
 #[test]
 fn readme_and_docs_link_only_to_files_of_the_repository() {
     let root = repository();
@@ -105,11 +115,13 @@ fn readme_and_docs_link_only_to_files_of_the_repository() {
     let mut checked = 0;
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
-        assert!(
-            !text.contains("../shared"),
-            "{} refers to a folder outside the repository",
-            file.display()
-        );
+        for path in relative_paths(&text) {
+            assert!(
+                stays_inside(&root, file.parent().unwrap(), path),
+                "{} refers to {path}, outside the repository",
+                file.display()
+            );
+        }
         for target in link_targets(&text) {
             if target.starts_with("http://") || target.starts_with("https://") {
                 assert!(
