@@ -98,12 +98,14 @@ pub const SCENARIOS: &[Scenario] = &[
     s("haproxy-round-robin", F, Proxy::Haproxy(HaproxyMode::RoundRobin), NodePods(3), "", STICKY, "HAProxy, balance roundrobin without affinity, three pods"),
     s("haproxy-tunnel", F, Proxy::Haproxy(HaproxyMode::ShortTunnel), Node(NodeOk), "&lifetime=10", CUT, "HAProxy timeout tunnel 3 s cuts idle WebSockets"),
     s("short-idle", F, Proxy::ShortIdle, Node(NodeOk), "&lifetime=10", CUT, "nginx 3 s idle timeout under a 5 s ping interval"),
-    s("companion-node", H, Proxy::CookieAffinity, Companion(Peer::Node, Adapter::Redis), COMPANION, NONE, "three Node pods, @socket.io/redis-adapter, the companion, cookie affinity"),
-    s("companion-node-no-adapter", F, Proxy::CookieAffinity, Companion(Peer::Node, Adapter::None), COMPANION, CROSS_POD, "the same without an adapter"),
-    s("companion-node-redis-down", F, Proxy::CookieAffinity, Companion(Peer::Node, Adapter::RedisKilled), COMPANION, CROSS_POD, "the same, Redis killed after the pods connected"),
-    s("companion-rust", H, Proxy::CookieAffinity, Companion(Peer::Rust, Adapter::Redis), COMPANION, NONE, "three socketioxide pods, socketioxide-redis, the companion, cookie affinity"),
-    s("companion-rust-no-adapter", F, Proxy::CookieAffinity, Companion(Peer::Rust, Adapter::None), COMPANION, CROSS_POD, "the same without an adapter"),
-    s("companion-rust-redis-down", F, Proxy::CookieAffinity, Companion(Peer::Rust, Adapter::RedisKilled), COMPANION, CROSS_POD, "the same, Redis killed after the pods connected"),
+    s("companion-node", H, Proxy::CookieAffinity, Companion(Peer::Node, Adapter::Redis, 3), COMPANION, NONE, "three Node pods, @socket.io/redis-adapter, the companion, cookie affinity"),
+    s("companion-node-no-adapter", F, Proxy::CookieAffinity, Companion(Peer::Node, Adapter::None, 3), COMPANION, CROSS_POD, "the same without an adapter"),
+    s("companion-node-redis-down", F, Proxy::CookieAffinity, Companion(Peer::Node, Adapter::RedisKilled, 3), COMPANION, CROSS_POD, "the same, Redis killed after the pods connected"),
+    s("companion-rust", H, Proxy::CookieAffinity, Companion(Peer::Rust, Adapter::Redis, 3), COMPANION, NONE, "three socketioxide pods, socketioxide-redis, the companion, cookie affinity"),
+    s("companion-rust-no-adapter", F, Proxy::CookieAffinity, Companion(Peer::Rust, Adapter::None, 3), COMPANION, CROSS_POD, "the same without an adapter"),
+    s("companion-rust-redis-down", F, Proxy::CookieAffinity, Companion(Peer::Rust, Adapter::RedisKilled, 3), COMPANION, CROSS_POD, "the same, Redis killed after the pods connected"),
+    s("companion-node-haproxy", H, Proxy::Haproxy(HaproxyMode::CookieInsert), Companion(Peer::Node, Adapter::Redis, 2), COMPANION, NONE, "two Node pods with the companion behind HAProxy's cookie insert: strict round robin without the cookie"),
+    s("companion-rust-haproxy", H, Proxy::Haproxy(HaproxyMode::CookieInsert), Companion(Peer::Rust, Adapter::Redis, 4), COMPANION, NONE, "four socketioxide pods with the companion behind HAProxy's cookie insert: strict round robin without the cookie"),
 ];
 
 const COMPANION: &str = "&companion=/conncheck";

@@ -73,8 +73,8 @@ pub enum Backend {
     Rust,
     /// Nothing listens where nginx sends Socket.IO: 502.
     Down,
-    /// Three pods with the server companion attached, and their adapter.
-    Companion(Peer, Adapter),
+    /// Pods with the server companion attached, their adapter, how many.
+    Companion(Peer, Adapter, usize),
 }
 
 pub struct Topology {
@@ -123,8 +123,8 @@ impl Topology {
                 ports.push(rust.insert(lab).addr.port());
             }
             Backend::Down => ports.push(free_port()?),
-            Backend::Companion(peer, adapter) => {
-                let pods = CompanionPods::start(peer, adapter, 3, SOCKETIO_PATH).await?;
+            Backend::Companion(peer, adapter, count) => {
+                let pods = CompanionPods::start(peer, adapter, count, SOCKETIO_PATH).await?;
                 ports.extend(&companion.insert(pods).ports);
             }
             _ => {}
@@ -135,7 +135,11 @@ impl Topology {
             Proxy::CookieAffinity | Proxy::CookieAffinityPage | Proxy::CrossOrigin
         );
         let balance = match proxy {
-            _ if cookie_affinity => "        hash $affinity_key consistent;\n",
+            // Not `consistent`: ketama's ring gives pods uneven shares of
+            // new sessions (with three pods the smallest varies from about
+            // a quarter to a third), where ingress-nginx and HAProxy spread
+            // them evenly.
+            _ if cookie_affinity => "        hash $affinity_key;\n",
             Proxy::IpAffinity => "        ip_hash;\n",
             Proxy::Random => "        random;\n",
             _ => "",

@@ -1,8 +1,10 @@
-//! End to end, issue 15: over three pods with the server companion behind
-//! nginx cookie affinity (set on the Socket.IO location only), for the
+//! End to end, issue 15: over pods with the server companion behind
+//! nginx cookie affinity (set on the Socket.IO location only; requests
+//! without the cookie go to a pod at random) and behind HAProxy's cookie
+//! insert (strict round robin without it, two and four pods), for the
 //! official Node socket.io and socketioxide, the settled report's
 //! `sticky-session` proves exactly that the cookie pins one pod and counts
-//! three pods, on every repeat: a healthy setup must never read otherwise.
+//! every pod, on every repeat: a healthy setup must never read otherwise.
 //! A `companion` configured where none is attached (the namespace answers
 //! `44`) leaves the statistical proof, and no false alarm.
 
@@ -12,20 +14,25 @@ use conncheck_lab::topology::{Backend, Proxy};
 
 const REPEATS: usize = 3;
 
-async fn counted_every_time(name: &str) -> Result<()> {
+async fn counted_every_time(name: &str, pods_there: u32) -> Result<()> {
     for run in 0..REPEATS {
         let report = run_as_expected(name).await?;
         let sticky = check(&report, "sticky-session");
         let pods = &sticky["data"]["pods"];
         let what = format!("{name}, run {run}: {sticky:#}");
+        // Shown with --nocapture: how many sessions each count took.
+        eprintln!("{name}, run {run}: pods {pods}");
         assert_eq!(sticky["status"], "pass", "{what}");
         assert_eq!(sticky["data"]["affinity"], "cookie", "{what}");
         assert_eq!(pods["pinned_pod_proven"], true, "{what}");
-        assert_eq!(pods["pods_seen"], 3, "{what}");
+        assert_eq!(pods["pods_seen"], pods_there, "{what}");
         assert_eq!(pods["count"], "exact", "{what}");
         let summary = sticky["summary"].as_str().unwrap_or_default();
         assert!(summary.contains("Proven exactly"), "{what}");
-        assert!(summary.contains("3 pods in all"), "{what}");
+        assert!(
+            summary.contains(&format!("{pods_there} pods in all")),
+            "{what}"
+        );
         // The cross-pod probe ran after the count, and still passed.
         assert_eq!(check(&report, "cross-pod")["status"], "pass", "{what}");
     }
@@ -34,12 +41,23 @@ async fn counted_every_time(name: &str) -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn node_pods_are_counted_exactly_on_every_run() -> Result<()> {
-    counted_every_time("companion-node").await
+    counted_every_time("companion-node", 3).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn socketioxide_pods_are_counted_exactly_on_every_run() -> Result<()> {
-    counted_every_time("companion-rust").await
+    counted_every_time("companion-rust", 3).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_node_pods_behind_haproxy_round_robin_are_counted_exactly_on_every_run() -> Result<()> {
+    counted_every_time("companion-node-haproxy", 2).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn four_socketioxide_pods_behind_haproxy_round_robin_are_counted_exactly_on_every_run(
+) -> Result<()> {
+    counted_every_time("companion-rust-haproxy", 4).await
 }
 
 /// Real servers without the companion: Node pods behind cookie affinity,

@@ -32,6 +32,16 @@ pub(crate) struct Pods {
     pub cookie_ignored: bool,
     /// Requests with cookies are refused: only `omit` is expected.
     pub omit_only: bool,
+    /// Closing beacons without cookies take their turn in the round robin
+    /// too, as they do behind a real balancer.
+    pub beacons_balanced: bool,
+    /// The first session without cookies keeps its pod, as if round robin
+    /// happened to bring each of its requests back; the others do not.
+    pub first_omit_session_stays: bool,
+    first_omit_sid: Option<String>,
+    /// Every request after this many is answered 503, as a `limit_req`
+    /// answers by default.
+    pub unavailable_after: Option<usize>,
 }
 
 impl Pods {
@@ -51,6 +61,17 @@ impl Pods {
             cookie_ignored: false,
             pod_per_session: false,
             omit_only: true,
+            beacons_balanced: false,
+            first_omit_session_stays: false,
+            first_omit_sid: None,
+            unavailable_after: None,
+        }
+    }
+
+    /// A beacon the check sent: without cookies it takes a turn.
+    pub fn beacon(&mut self, request: &FetchRequest) {
+        if self.beacons_balanced && request.credentials == Credentials::Omit {
+            self.pick();
         }
     }
 
@@ -66,16 +87,30 @@ impl Pods {
         if self.omit_only {
             assert_eq!(r.credentials, Credentials::Omit, "never the cookie jar");
         }
+        if self
+            .unavailable_after
+            .is_some_and(|n| self.requests.len() > n)
+        {
+            return Some((
+                503,
+                "<html>503 Service Temporarily Unavailable</html>".into(),
+            ));
+        }
         let sid = r.url.split("&sid=").nth(1).map(str::to_owned);
+        let stays = self.first_omit_session_stays && sid.is_some() && sid == self.first_omit_sid;
         let pod = match (&sid, r.credentials) {
             // Cookie affinity: the cookie's pod.
             (_, Credentials::Include) if !self.cookie_ignored => 0,
+            (Some(sid), _) if stays => self.sessions[sid].0,
             (Some(sid), _) if self.pod_per_session => self.sessions[sid].0,
             (None, _) if self.pod_per_session => self.sessions.len(),
             _ => self.pick(),
         };
         let Some(sid) = sid else {
             let sid = format!("S{}", self.sessions.len());
+            if r.credentials == Credentials::Omit && self.first_omit_sid.is_none() {
+                self.first_omit_sid = Some(sid.clone());
+            }
             self.sessions
                 .insert(sid.clone(), (pod, None, VecDeque::new()));
             let open = format!(

@@ -17,6 +17,9 @@ pub enum CrossPodResult {
     NoCompanion { message: String },
     /// The companion refused a request (`rate-limited`, …).
     Refused { error: String },
+    /// A rate limit in front of the server answered a step's request
+    /// (HTTP 429, `Retry-After`, or 503 after answers).
+    RateLimited { step: String },
     /// A step got an unexpected answer, or none.
     Failed { step: String, what: String },
 }
@@ -66,15 +69,32 @@ pub(crate) fn summarize(d: &CrossPodData) -> (Status, String) {
             let error = known.iter().find(|k| *k == error).unwrap_or(&"an unknown reason");
             (Status::Warn, format!("The companion refused a request ({error})."))
         }
+        Some(CrossPodResult::RateLimited { step }) => (
+            Status::Warn,
+            format!("The cross-pod probe's {} request was refused as by a rate limit (HTTP 429, Retry-After, or 503 after earlier answers): cross-pod delivery could not be tested.", known_step(step)),
+        ),
         Some(CrossPodResult::Failed { step, .. }) if step == "handshake" => (
             Status::Skip,
             "No Engine.IO session could be opened; see the Socket.IO handshake.".into(),
         ),
-        Some(CrossPodResult::Failed { step, .. }) => {
-            let known = ["namespace-connect", "hello", "listen", "send", "probe"];
-            let step = known.iter().find(|k| *k == step).unwrap_or(&"unknown");
-            (Status::Warn, format!("The cross-pod probe stopped at its {step} step; the check's data says how."))
-        }
+        Some(CrossPodResult::Failed { step, .. }) => (
+            Status::Warn,
+            format!("The cross-pod probe stopped at its {} step; the check's data says how.", known_step(step)),
+        ),
         None => (Status::Skip, "Not run.".into()),
     }
+}
+
+/// A step's name if it is one of ours, else "unknown": a pasted report's
+/// strings never become the page's words.
+fn known_step(step: &str) -> &'static str {
+    const KNOWN: [&str; 6] = [
+        "handshake",
+        "namespace-connect",
+        "hello",
+        "listen",
+        "send",
+        "probe",
+    ];
+    KNOWN.into_iter().find(|k| *k == step).unwrap_or("unknown")
 }

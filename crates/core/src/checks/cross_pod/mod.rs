@@ -168,6 +168,9 @@ impl CrossPodCheck {
                     }
                 }
             }
+            Reply::Failed { limited: true, .. } => self.end(CrossPodResult::RateLimited {
+                step: req.step.name().into(),
+            }),
             Reply::Failed { what, .. } => self.fail(req.step, what),
         };
         actions.extend(next);

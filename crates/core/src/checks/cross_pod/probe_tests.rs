@@ -214,6 +214,54 @@ fn silence_fails_the_step_and_a_failed_handshake_skips() {
 }
 
 #[test]
+fn a_rate_limit_after_answers_is_named_not_blamed_on_the_handshake() {
+    // nginx's `limit_req` answers 503 by default: after the probe's first
+    // answers, a 503 is the limit; a 429 always is.
+    for (status, step) in [(503, "namespace-connect"), (429, "handshake")] {
+        let mut s = start("companion=/conncheck");
+        let open = r#"0{"sid":"A","upgrades":[],"pingInterval":25000,"pingTimeout":20000}"#;
+        let first = match step {
+            "handshake" => (status, "Too Many Requests"),
+            _ => (200, open),
+        };
+        s.feed(
+            Event::HttpResponse {
+                id: 1,
+                status: first.0,
+                headers: vec![],
+                body: first.1.into(),
+            },
+            1,
+        );
+        if step != "handshake" {
+            s.feed(
+                Event::HttpResponse {
+                    id: 2,
+                    status,
+                    headers: vec![],
+                    body: "<html>503 Service Temporarily Unavailable</html>".into(),
+                },
+                2,
+            );
+        }
+        let outcome = s.finished();
+        let result = outcome.data.result.clone();
+        assert_eq!(
+            result,
+            Some(CrossPodResult::RateLimited { step: step.into() }),
+            "{status}"
+        );
+        assert_eq!(outcome.status, Status::Warn);
+        assert!(
+            outcome.summary.contains("rate limit")
+                && outcome.summary.contains(&format!("{step} request")),
+            "{}",
+            outcome.summary
+        );
+    }
+}
+
+#[test]
 fn without_the_companion_key_it_skips() {
     assert_eq!(start("").finished().status, Status::Skip);
 }
@@ -374,6 +422,17 @@ fn a_pasted_reports_strings_never_become_the_summarys_words() {
         ..forged.clone()
     };
     assert!(!summarize(&refused).1.contains("evil"));
+    let limited = CrossPodData {
+        result: Some(CrossPodResult::RateLimited {
+            step: "see https://evil.example".into(),
+        }),
+        ..forged.clone()
+    };
+    let (_, summary) = summarize(&limited);
+    assert!(
+        summary.contains("unknown request") && !summary.contains("evil"),
+        "{summary}"
+    );
     let missing = CrossPodData {
         result: Some(CrossPodResult::NoCompanion {
             message: "call +1 555 0100".into(),

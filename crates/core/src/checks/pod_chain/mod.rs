@@ -18,7 +18,7 @@ pub(crate) use answers::{ack_result, bounded, pod_id};
 
 use super::{engineio_url, Transport};
 use crate::check::{Action, Credentials, Event, FetchRequest, Handle, Millis};
-use crate::classify::{classify, SESSION_ID_UNKNOWN, TOO_MANY_REQUESTS};
+use crate::classify::{classify, SERVICE_UNAVAILABLE, SESSION_ID_UNKNOWN, TOO_MANY_REQUESTS};
 use crate::engineio::Packet;
 use crate::socketio::{connect_message, event_message};
 
@@ -165,6 +165,11 @@ pub(crate) struct Chain {
     next_id: Handle,
     /// Requests sent, retries included.
     pub requests: u32,
+    /// Requests sent again because they reached another pod than their
+    /// session's.
+    pub retries: u32,
+    /// A request of the check was answered: a 503 after that is a limit.
+    answered: bool,
     /// A timer (id, delay) set again with every `AwaitProbe` poll.
     pub probe_timer: Option<(Handle, Millis)>,
 }
@@ -179,8 +184,17 @@ impl Chain {
             in_flight: Vec::new(),
             next_id: first_id,
             requests: 0,
+            retries: 0,
+            answered: false,
             probe_timer: None,
         }
+    }
+
+    /// The chain of a check whose earlier requests were answered: a 503 is
+    /// then a limit from the first request on.
+    pub fn after_answers(mut self) -> Chain {
+        self.answered = true;
+        self
     }
 
     fn url(&self, session: Option<usize>) -> String {
@@ -280,16 +294,20 @@ impl Chain {
         if status != 200 {
             if obs.error_code() == Some(SESSION_ID_UNKNOWN) && req.tries < MAX_TRIES {
                 // Another pod than the session's: send it again.
+                self.retries = self.retries.saturating_add(1);
                 actions.extend(self.issue(InFlight {
                     tries: req.tries + 1,
                     ..req.clone()
                 }));
                 return (actions, Reply::Again);
             }
-            let limited = status == TOO_MANY_REQUESTS || obs.retry_after;
+            let limited = status == TOO_MANY_REQUESTS
+                || obs.retry_after
+                || (status == SERVICE_UNAVAILABLE && self.answered);
             let what = obs.describe();
             return (actions, Reply::Failed { what, limited });
         }
+        self.answered = true;
         let reply = match req.step {
             Step::Handshake => match open {
                 Some(open) => {

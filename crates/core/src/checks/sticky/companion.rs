@@ -45,6 +45,7 @@ impl StickyCheck {
             },
             count_sessions: 0,
             count_requests: 0,
+            count_retries: 0,
             count_stopped: None,
         });
         if !count {
@@ -64,6 +65,7 @@ impl StickyCheck {
             pods.pods_seen = counter.pods_seen();
             pods.count_sessions = counter.sessions();
             pods.count_requests = counter.requests();
+            pods.count_retries = counter.retries();
             pods.count = count;
             pods.count_stopped = counter.stopped();
         }

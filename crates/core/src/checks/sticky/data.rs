@@ -9,7 +9,8 @@ pub enum Affinity {
     Cookie,
     /// Fails even with cookies.
     Missing,
-    /// Never fails: one backend, or affinity by client address.
+    /// Never fails: one backend, or affinity by client address or
+    /// connection.
     NotNeeded,
     /// Not known: no session could be opened, or the check stopped early.
     Unknown,
@@ -155,6 +156,11 @@ pub struct PodsData {
     /// retries included.
     pub count_sessions: u32,
     pub count_requests: u32,
+    /// The count's requests that reached another pod than their session's
+    /// ("Session ID unknown", sent again): without cookies, requests are
+    /// spread per request, not kept per connection or client address.
+    #[serde(default)]
+    pub count_retries: u32,
     /// Why the count stopped before it settled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_stopped: Option<CountStopped>,
@@ -181,7 +187,7 @@ pub enum PodCount {
     /// The first report's: the count goes on after it.
     Counting,
     /// Settled: sessions without cookies found no new pod many times in a
-    /// row (`SETTLE_AFTER`).
+    /// row (`settle_after`).
     Exact,
     /// Stopped before it settled: at least `pods_seen`.
     AtLeast,
@@ -196,7 +202,9 @@ pub enum CountStopped {
     MaxSessions,
     /// Its time budget.
     Budget,
-    /// A rate limit (HTTP or the companion's) answered.
+    /// A rate limit answered: the companion's, HTTP 429, `Retry-After`,
+    /// or 503 after answers (`limit_req`'s default; maybe a moment
+    /// without ready pods).
     RateLimited,
     /// A request got an unexpected answer, or none.
     Failed,

@@ -158,12 +158,15 @@ impl StickyCheck {
         if with.session_unknown.saturating_add(without.session_unknown) > 0 {
             self.data.min_backends = Some(2);
         }
-        // Exact beats statistical: the cookie held one pod while sessions
-        // without it reached others, though the one session without
-        // cookies happened to stay.
+        // Exact beats statistical: the cookie held one pod while requests
+        // without it went to other pods than their session's, though the
+        // one session without cookies happened to stay. Sessions without
+        // cookies on several pods whose requests all landed show affinity
+        // per connection or client address, not the cookie's.
         if let Some(pods) = &self.data.pods {
             if pods.pinned_pod_proven
                 && pods.pods_seen >= 2
+                && pods.count_retries > 0
                 && self.data.affinity == Affinity::NotNeeded
             {
                 self.data.affinity = Affinity::Cookie;

@@ -1,13 +1,21 @@
 //! `sticky-session`'s pod count, with the server companion, after the
 //! report: sessions without cookies, one after another (`pod_chain`: each
 //! request sent again until it reaches its session's pod), each joins the
-//! companion's namespace and asks `hello`, until `SETTLE_AFTER` sessions in
-//! a row bring no new pod (the count is then exact), or the count meets
-//! its session limit, its time budget, a rate limit or a fault (then it is
+//! companion's namespace and asks `hello`, until enough sessions in a row
+//! bring no new pod (`settle_after`: the count is then exact), or the count
+//! meets its session limit, its time budget, a rate limit or a fault (then it is
 //! "at least"). The pod ids stay here: only their count leaves.
 //! Balancers spread requests without a cookie round robin (ingress-nginx,
-//! HAProxy) or at random (kube-proxy, the lab's nginx): with three pods at
-//! random, a third pod stays unseen through 16 sessions once in 650 runs.
+//! HAProxy) or at random (kube-proxy, the lab's nginx): the count settles
+//! once so many sessions in a row brought no new pod that one more pod,
+//! spread evenly with the others, would have stayed unseen less than once
+//! in 10,000 counts.
+//! Under strict round robin, sessions that each take the same number of
+//! requests would all land on the same pods: a session is closed (one more
+//! request) or left to the server's ping timeout by a non-periodic rule,
+//! so successive handshakes reach every pod. A request that reached another
+//! pod than its session's proves a second pod: with one pod seen, the count
+//! is then never settled.
 
 use url::Url;
 
@@ -16,10 +24,29 @@ use super::Action;
 use crate::check::{Event, Handle, Millis};
 use crate::checks::pod_chain::{ack_result, pod_id, Chain, Dispatched, Reply, Step};
 
-/// Sessions in a row without a new pod that settle the count.
+/// Sessions in a row without a new pod that settle the count, at least.
 pub const SETTLE_AFTER: u32 = 16;
+/// The chance, with requests spread evenly, that one more pod stayed
+/// unseen when the count settles.
+const UNSEEN_POD_CHANCE: f64 = 1e-4;
+
+/// Sessions in a row without a new pod that settle a count of `pods`: with
+/// `pods + 1` pods spread evenly, one stays unseen that long with a chance
+/// under `UNSEEN_POD_CHANCE` (23 sessions for 2 pods, 33 for 3, 42 for 4).
+pub fn settle_after(pods: u32) -> u32 {
+    let pods = f64::from(pods.max(1));
+    let unseen_one = (pods / (pods + 1.0)).ln();
+    let needed = (UNSEEN_POD_CHANCE.ln() / unseen_one).ceil();
+    SETTLE_AFTER.max(needed.min(f64::from(u32::MAX)) as u32)
+}
+
+/// Whether the count closes its `session`-th session: a non-periodic
+/// sequence (the golden ratio's), so the requests per session vary.
+fn closes(session: u32) -> bool {
+    session.wrapping_mul(0x9E37_79B9) >> 31 == 0
+}
 /// Sessions the count opens at most.
-pub const MAX_COUNT_SESSIONS: u32 = 48;
+pub const MAX_COUNT_SESSIONS: u32 = 64;
 /// The count's bound, after the report; the driver's cap grows by it.
 pub const COUNT_BUDGET_MS: Millis = 60_000;
 /// The budget's timer (the check's own budget timer is `Handle::MAX`).
@@ -51,7 +78,7 @@ impl PodCounter {
         known: Vec<String>,
     ) -> (PodCounter, Vec<Action>) {
         let mut counter = PodCounter {
-            chain: Chain::new(endpoint.clone(), namespace.to_owned(), first_id),
+            chain: Chain::new(endpoint.clone(), namespace.to_owned(), first_id).after_answers(),
             pods: known,
             since_new: 0,
             sessions: 0,
@@ -75,6 +102,11 @@ impl PodCounter {
 
     pub fn requests(&self) -> u32 {
         self.chain.requests
+    }
+
+    /// Requests that reached another pod than their session's.
+    pub fn retries(&self) -> u32 {
+        self.chain.retries
     }
 
     pub fn stopped(&self) -> Option<CountStopped> {
@@ -133,7 +165,7 @@ impl PodCounter {
     /// A session's pod: counted, the session closed, and the next opened
     /// unless the count is done.
     fn on_pod(&mut self, session: Option<usize>, pod: String, mut actions: Vec<Action>) -> Counted {
-        if let Some(index) = session {
+        if let Some(index) = session.filter(|_| closes(self.sessions)) {
             actions.extend(self.chain.close(index));
         }
         if self.pods.contains(&pod) {
@@ -142,7 +174,8 @@ impl PodCounter {
             self.pods.push(pod);
             self.since_new = 0;
         }
-        if self.since_new >= SETTLE_AFTER {
+        let proven_more = self.retries() > 0 && self.pods.len() < 2;
+        if self.since_new >= settle_after(self.pods_seen()) && !proven_more {
             actions.extend(self.end());
             return Counted::Done(actions, PodCount::Exact);
         }

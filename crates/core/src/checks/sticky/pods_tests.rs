@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use url::Url;
 
-use super::pods::COUNT_TIMER;
+use super::pods::{settle_after, COUNT_TIMER, SETTLE_AFTER};
 use super::*;
 use crate::check::{FetchRequest, Progress, Status};
 use crate::checks::test_pods::Pods;
@@ -50,6 +50,7 @@ fn run(query: &str, pods: &mut Pods, budget_at: Option<usize>) -> Run {
                     sent += 1;
                     queue.push_back((id, request));
                 }
+                Action::Beacon(request) => pods.beacon(&request),
                 Action::Progress(Progress::Interim(o)) => {
                     let data = o.data.clone();
                     interim = Some((o.status, o.summary, data));
@@ -123,7 +124,7 @@ fn the_cookie_pins_one_pod_exactly_and_three_pods_are_counted_after_the_report()
         (CompanionAnswer::Answered, PodCount::Counting, 1)
     );
     assert!(
-        summary.contains("Proven exactly") && summary.contains("count goes on"),
+        summary.contains("Proven exactly") && summary.contains("the count was still going on"),
         "{summary}"
     );
 
@@ -136,18 +137,33 @@ fn the_cookie_pins_one_pod_exactly_and_three_pods_are_counted_after_the_report()
     assert_eq!(run.data.affinity, Affinity::Cookie);
     assert_eq!(run.status, Status::Pass);
     assert!(
-        run.summary.contains("3 pods in all (exact: 16 sessions"),
+        run.summary.contains("3 pods in all (exact: 33 sessions"),
         "{}",
         run.summary
     );
-    // It stopped at its rule: no new pod in 16 sessions in a row.
+    // It stopped at its rule: no new pod in 33 sessions in a row.
     assert!(
-        p.count_sessions >= SETTLE_AFTER && p.count_sessions < SETTLE_AFTER + 4,
+        p.count_sessions >= settle_after(3) && p.count_sessions < settle_after(3) + 4,
         "{p:?}"
     );
     // The ids never reach the report.
     let json = serde_json::to_string(&run.data).unwrap();
     assert!(!json.contains("abc"), "{json}");
+}
+
+#[test]
+fn the_count_settles_later_the_more_pods_it_has_seen() {
+    let rule: Vec<u32> = (0..=6).map(settle_after).collect();
+    assert_eq!(rule, [16, 16, 23, 33, 42, 51, 60]);
+    // One more pod spread evenly stays unseen that long less than once in
+    // 10,000 counts, and no longer than needed.
+    for pods in 1..=6u32 {
+        let unseen = |k: u32| (f64::from(pods) / f64::from(pods + 1)).powi(k as i32);
+        let k = settle_after(pods);
+        assert!(unseen(k) < 1e-4, "{pods}: {k}");
+        assert!(k == SETTLE_AFTER || unseen(k - 1) >= 1e-4, "{pods}: {k}");
+    }
+    assert!(settle_after(u32::MAX) > settle_after(6));
 }
 
 #[test]
@@ -206,18 +222,35 @@ fn one_pod_is_one_replica_or_client_ip_affinity() {
 }
 
 #[test]
-fn the_exact_proof_beats_the_statistical_one_and_the_count_is_bounded() {
-    // Every session keeps its own pod, with or without cookies: the one
-    // session without cookies never lost its backend (statistically: one
-    // backend, or affinity by address), but sessions without cookies
-    // reach new pods while the cookie keeps one.
+fn the_exact_proof_beats_the_statistical_one() {
+    // The one session without cookies happened to keep its pod
+    // (statistically: one backend, or affinity by address), but the
+    // count's requests without cookies went to other pods than their
+    // sessions' while the cookie kept one.
     let mut pods = pods(3);
-    pods.pod_per_session = true;
+    pods.first_omit_session_stays = true;
     let run = run(COMPANION, &mut pods, None);
     let (_, _, interim) = run.interim.unwrap();
     assert_eq!(interim.affinity, Affinity::NotNeeded);
     let p = run.data.pods.clone().unwrap();
+    assert!(p.count_retries > 0, "{p:?}");
     assert_eq!(run.data.affinity, Affinity::Cookie, "exact wins");
+    assert_eq!((p.count, p.pods_seen), (PodCount::Exact, 3));
+}
+
+#[test]
+fn sessions_kept_per_connection_are_not_the_cookies_doing_and_the_count_is_bounded() {
+    // Every session keeps its own pod, with or without cookies (affinity
+    // per connection or client address): pods differ, but no request
+    // ever reached another pod than its session's, so nothing shows that
+    // the cookie is what keeps a session together.
+    let mut pods = pods(3);
+    pods.pod_per_session = true;
+    let run = run(COMPANION, &mut pods, None);
+    let p = run.data.pods.clone().unwrap();
+    assert_eq!(p.count_retries, 0, "{p:?}");
+    assert_eq!(run.data.affinity, Affinity::NotNeeded);
+    assert!(run.summary.contains("or connection"), "{}", run.summary);
     assert_eq!(p.count_sessions, MAX_COUNT_SESSIONS);
     assert_eq!(
         (p.count, p.count_stopped),
@@ -226,7 +259,7 @@ fn the_exact_proof_beats_the_statistical_one_and_the_count_is_bounded() {
     assert_eq!(p.pods_seen, MAX_COUNT_SESSIONS + 1);
     assert!(
         run.summary
-            .contains("At least 49 pod(s): the count stopped at its session limit"),
+            .contains("At least 65 pod(s): the count stopped at its session limit"),
         "{}",
         run.summary
     );
@@ -304,6 +337,25 @@ fn a_rate_limited_companion_stops_the_proof_or_the_count() {
 }
 
 #[test]
+fn a_503_after_answers_during_the_count_is_a_rate_limit() {
+    // nginx's `limit_req` answers 503 by default: after the count's
+    // first answers, that is a limit, not a broken server.
+    let mut limited = pods(3);
+    limited.unavailable_after = Some(30);
+    let run = run(COMPANION, &mut limited, None);
+    let p = run.data.pods.unwrap();
+    assert_eq!(
+        (p.count, p.count_stopped),
+        (PodCount::AtLeast, Some(CountStopped::RateLimited))
+    );
+    assert!(
+        run.summary.contains("stopped at a rate limit"),
+        "{}",
+        run.summary
+    );
+}
+
+#[test]
 fn a_pasted_reports_pods_become_known_words_only() {
     let run = run(COMPANION, &mut pods(3), None);
     let mut value = serde_json::to_value(&run.data).unwrap();
@@ -352,4 +404,19 @@ fn a_lost_session_with_cookies_needs_no_pod_ids_to_prove_it() {
     let p = run.data.pods.clone().unwrap();
     assert!(!p.pinned_pod_proven);
     assert!(!run.summary.contains("statistically"), "{}", run.summary);
+}
+
+#[test]
+fn strict_round_robin_with_balanced_beacons_still_reaches_every_pod() {
+    // Each count session takes 1 + 4 x N requests plus its closing beacon:
+    // with the same count per session every handshake would land on the
+    // same pods, and two pods would read as one.
+    for count in [2, 3, 4, 5] {
+        let mut p = pods(count);
+        p.beacons_balanced = true;
+        let run = run(COMPANION, &mut p, None);
+        let d = run.data.pods.clone().expect("pods data");
+        assert_eq!(d.pods_seen, count as u32, "{count}: {d:?}");
+        assert_eq!(d.count, PodCount::Exact, "{count}: {d:?}");
+    }
 }

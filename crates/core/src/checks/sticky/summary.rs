@@ -1,7 +1,8 @@
 //! `sticky-session`'s summary, from its data alone.
 
 use super::data::{Affinity, CompanionAnswer, CountStopped, PodCount, PodsData, Stopped};
-use super::{StickyData, BUDGET_MS, REQUEST_TIMEOUT_MS, SETTLE_AFTER};
+use super::pods::settle_after;
+use super::{StickyData, BUDGET_MS, REQUEST_TIMEOUT_MS};
 use crate::check::Status;
 
 /// The summary; with the companion, the proof's kind and the pods' count
@@ -41,9 +42,9 @@ fn pods_words(p: &PodsData, affinity: Affinity) -> String {
     let n = p.pods_seen;
     let count = match (p.count, p.count_stopped) {
         (PodCount::NotCounted, _) => String::new(),
-        (PodCount::Counting, _) => format!("{n} pod(s) seen so far; the count goes on."),
+        (PodCount::Counting, _) => format!("{n} pod(s) seen when this report was made; the count was still going on."),
         (PodCount::Exact, _) if n == 1 => "Only one pod ever answered: one replica, or the Service's sessionAffinity: ClientIP sends everyone to one pod (the two cannot be told apart).".into(),
-        (PodCount::Exact, _) => format!("{n} pods in all (exact: {SETTLE_AFTER} sessions in a row found no new one)."),
+        (PodCount::Exact, _) => format!("{n} pods in all (exact: {} sessions in a row found no new one).", settle_after(n)),
         (PodCount::AtLeast, why) => {
             let why = match why {
                 Some(CountStopped::MaxSessions) => "its session limit",
@@ -108,7 +109,7 @@ fn affinity(d: &StickyData) -> (Status, String) {
         (Affinity::NotNeeded, _) => (
             Status::Pass,
             format!(
-                "All {} follow-up requests reached their session's backend, with and without cookies: one backend, or affinity by client address (a missing affinity would show with {certainty} certainty).",
+                "All {} follow-up requests reached their session's backend, with and without cookies: one backend, or affinity by client address or connection (a missing affinity would show with {certainty} certainty).",
                 with.follow_ups.saturating_add(without.follow_ups)
             ),
         ),
