@@ -8,10 +8,11 @@ pub mod handshake;
 pub mod lifetime;
 pub mod media;
 mod pod_chain;
+#[cfg(test)]
+#[path = "pods_simulator_tests.rs"]
+mod pods_simulator;
 pub mod secure_context;
 pub mod sticky;
-#[cfg(test)]
-mod test_pods;
 pub mod upgrade;
 pub mod webrtc;
 pub mod websocket;

@@ -2,7 +2,7 @@ use std::collections::VecDeque;
 
 use super::*;
 use crate::check::{Credentials, FetchRequest, Status};
-use crate::checks::test_pods::Pods;
+use crate::checks::pods_simulator::{drive, Pods, Steer};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 use url::Url;
@@ -17,54 +17,26 @@ fn start(query: &str) -> Script<CrossPodCheck> {
 /// fires the delivery timer when nothing else can happen (bounded).
 fn run(pods: &mut Pods) -> (Outcome, CrossPodData) {
     let mut s = start("companion=/conncheck");
-    let mut queue: VecDeque<(Handle, FetchRequest)> = VecDeque::new();
-    let mut delivery_set = false;
-    for step in 0..2_000u64 {
-        for action in s.drain() {
-            match action {
-                Action::Fetch { id, request } => queue.push_back((id, request)),
-                Action::SetTimer {
-                    id: DELIVERY_TIMER, ..
-                } => delivery_set = true,
-                _ => {}
+    let delivery_set = std::cell::Cell::new(false);
+    let steer = Steer {
+        watch: &mut |action, _| {
+            if let Action::SetTimer {
+                id: DELIVERY_TIMER, ..
+            } = action
+            {
+                delivery_set.set(true);
             }
-        }
-        if s.outcome.is_some() {
-            break;
-        }
-        if let Some((id, body)) = pods.unpark().into_iter().next() {
-            let event = Event::HttpResponse {
-                id,
-                status: 200,
-                headers: vec![],
-                body,
-            };
-            s.feed(event, step);
-            continue;
-        }
-        match queue.pop_front() {
-            Some((id, request)) => {
-                if let Some((status, body)) = pods.answer(id, &request) {
-                    s.feed(
-                        Event::HttpResponse {
-                            id,
-                            status,
-                            headers: vec![],
-                            body,
-                        },
-                        step,
-                    );
-                }
-            }
-            None if delivery_set => {
-                s.feed(
-                    Event::Timeout { id: DELIVERY_TIMER },
-                    step + DELIVERY_WAIT_MS,
-                );
-            }
-            None => panic!("nothing in flight and no timer"),
-        }
-    }
+        },
+        interject: &mut |_| None,
+        idle: &mut |now| {
+            assert!(delivery_set.get(), "nothing in flight and no timer");
+            Some((
+                Event::Timeout { id: DELIVERY_TIMER },
+                now + DELIVERY_WAIT_MS,
+            ))
+        },
+    };
+    drive(pods, &mut s, steer);
     let outcome = s.finished().clone();
     let data = outcome.data.clone();
     (outcome, data)

@@ -1,14 +1,14 @@
 //! `sticky-session` with the server companion: the exact proof before the
 //! report, and the pods' count after it, against scripted pods.
 
-use std::collections::VecDeque;
+use std::cell::{Cell, RefCell};
 
 use url::Url;
 
 use super::pods::{settle_after, COUNT_TIMER, SETTLE_AFTER};
 use super::*;
 use crate::check::{FetchRequest, Progress, Status};
-use crate::checks::test_pods::Pods;
+use crate::checks::pods_simulator::{drive, Pods, Steer};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 
@@ -41,68 +41,28 @@ fn run(query: &str, pods: &mut Pods, budget_at: Option<usize>) -> Run {
         secure_context: true,
     };
     let mut s = Script::start(StickyCheck::new(&config, &facts), 0);
-    let (mut queue, mut interim, mut sent) = (VecDeque::new(), None, 0);
-    let mut before_report = None;
-    for step in 0..20_000u64 {
-        for action in s.drain() {
-            match action {
-                Action::Fetch { id, request } => {
-                    sent += 1;
-                    queue.push_back((id, request));
-                }
-                Action::Beacon(request) => pods.beacon(&request),
-                Action::Progress(Progress::Interim(o)) => {
-                    let data = o.data.clone();
-                    interim = Some((o.status, o.summary, data));
-                    before_report = Some(sent);
-                }
-                _ => {}
+    let (interim, before_report) = (RefCell::new(None), Cell::new(None));
+    let steer = Steer {
+        watch: &mut |action, sent| {
+            if let Action::Progress(Progress::Interim(o)) = action {
+                *interim.borrow_mut() = Some((o.status, o.summary.clone(), o.data.clone()));
+                before_report.set(Some(sent));
             }
-        }
-        if s.outcome.is_some() {
-            break;
-        }
-        if let (Some(at), Some(before)) = (budget_at, before_report) {
-            if sent >= before + at {
-                s.feed(Event::Timeout { id: COUNT_TIMER }, step);
-                continue;
-            }
-        }
-        if let Some((id, body)) = pods.unpark().into_iter().next() {
-            let event = Event::HttpResponse {
-                id,
-                status: 200,
-                headers: vec![],
-                body,
-            };
-            s.feed(event, step);
-            continue;
-        }
-        let Some((id, request)) = queue.pop_front() else {
-            let id = pods.give_up_a_poll().expect("a request in flight");
-            s.feed(Event::Timeout { id }, step);
-            continue;
-        };
-        if let Some((status, body)) = pods.answer(id, &request) {
-            let headers = vec![];
-            s.feed(
-                Event::HttpResponse {
-                    id,
-                    status,
-                    headers,
-                    body,
-                },
-                step,
-            );
-        }
-    }
+        },
+        interject: &mut |sent| {
+            let at = budget_at.zip(before_report.get())?;
+            (sent >= at.0 + at.1).then_some(Event::Timeout { id: COUNT_TIMER })
+        },
+        idle: &mut |_| None,
+    };
+    let sent = drive(pods, &mut s, steer);
     let outcome = s.finished().clone();
     Run {
-        interim,
+        interim: interim.into_inner(),
         status: outcome.status,
         summary: outcome.summary,
         data: outcome.data,
-        before_report: before_report.unwrap_or(sent),
+        before_report: before_report.get().unwrap_or(sent),
         requests: pods.requests.clone(),
     }
 }
