@@ -16,9 +16,11 @@
 //! count), so it never holds the report back.
 
 mod data;
+mod probe_names;
 
 pub(crate) use data::summarize;
 pub use data::{CrossPodData, CrossPodResult};
+use probe_names::room_and_nonce;
 use serde_json::{json, Value};
 
 use super::pod_chain::{ack_result, bounded, pod_id, Chain, Dispatched, InFlight, Reply, Step};
@@ -75,10 +77,11 @@ impl CrossPodCheck {
                 chain.probe_timer = Some((DELIVERY_TIMER, DELIVERY_WAIT_MS));
                 chain
             });
+        let (room, nonce) = room_and_nonce(seed);
         CrossPodCheck {
             chain,
-            room: format!("r{:016x}", mix(seed)),
-            nonce: format!("n{:016x}", mix(mix(seed) ^ seed)),
+            room,
+            nonce,
             pods: Vec::new(),
             listener: None,
             sender: None,
@@ -265,14 +268,6 @@ impl CrossPodCheck {
     }
 }
 
-/// splitmix64: spreads the browser's seed over the room and nonce.
-fn mix(seed: u64) -> u64 {
-    let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
 impl Check for CrossPodCheck {
     type Data = CrossPodData;
 
@@ -322,3 +317,5 @@ impl Check for CrossPodCheck {
 
 #[cfg(test)]
 mod probe_tests;
+#[cfg(test)]
+mod refusal_tests;

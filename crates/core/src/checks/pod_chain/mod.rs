@@ -9,12 +9,14 @@
 //! could each keep missing their pod.
 
 mod answers;
+mod dispatch;
 
 use serde_json::Value;
 use url::Url;
 
 use answers::read_poll;
 pub(crate) use answers::{ack_result, bounded, pod_id};
+pub(crate) use dispatch::{dispatch, Dispatched};
 
 use super::{engineio_url, Transport};
 use crate::check::{Action, Credentials, Event, FetchRequest, Handle, Millis};
@@ -68,70 +70,6 @@ pub(crate) struct InFlight {
     tries: u32,
     polls: u32,
     request: FetchRequest,
-}
-
-/// Which request of a check an event is about (`T`: what the check keeps
-/// for one request).
-pub(crate) enum Dispatched<T = InFlight> {
-    Response {
-        req: T,
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: String,
-    },
-    /// A network error, or (`timed_out`) no answer within the request's
-    /// timeout.
-    NoAnswer {
-        req: T,
-        what: String,
-        timed_out: bool,
-    },
-    /// A timer that is not a request in flight's (the check's own, or
-    /// the stale timer of a request answered meanwhile).
-    Timer(Handle),
-    /// An answer of a request no longer in flight, or another event.
-    Stale,
-}
-
-/// Sorts an event of a check whose request timers have the requests' ids:
-/// `find` gives (or takes) what the check keeps for the request with an id.
-pub(crate) fn dispatch<T>(
-    event: Event,
-    mut find: impl FnMut(Handle) -> Option<T>,
-) -> Dispatched<T> {
-    match event {
-        Event::HttpResponse {
-            id,
-            status,
-            headers,
-            body,
-        } => match find(id) {
-            Some(req) => Dispatched::Response {
-                req,
-                status,
-                headers,
-                body,
-            },
-            None => Dispatched::Stale,
-        },
-        Event::HttpFailed { id, message } => match find(id) {
-            Some(req) => Dispatched::NoAnswer {
-                req,
-                what: format!("no readable answer ({message})"),
-                timed_out: false,
-            },
-            None => Dispatched::Stale,
-        },
-        Event::Timeout { id } => match find(id) {
-            Some(req) => Dispatched::NoAnswer {
-                req,
-                what: format!("no answer within {} s", REQUEST_TIMEOUT_MS / 1000),
-                timed_out: true,
-            },
-            None => Dispatched::Timer(id),
-        },
-        _ => Dispatched::Stale,
-    }
 }
 
 /// What a landed answer says; the chain has already sent again what

@@ -248,4 +248,8 @@ impl Check for StickyCheck {
 #[cfg(test)]
 mod pods_tests;
 #[cfg(test)]
+mod proof_tests;
+#[cfg(test)]
 mod sessions_tests;
+#[cfg(test)]
+mod stops_tests;
