@@ -131,6 +131,16 @@ pub struct HttpStep {
     pub result: StepResult,
 }
 
+impl HttpStep {
+    /// A request answered after `ms`, and what the answer was.
+    pub fn answered(ms: u64, observation: HttpObservation) -> Self {
+        HttpStep {
+            ms,
+            result: StepResult::Answered(observation),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "kebab-case")]
 pub enum StepResult {
