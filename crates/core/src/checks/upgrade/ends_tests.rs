@@ -167,3 +167,17 @@ fn a_ping_interval_longer_than_the_wait_is_no_warning() {
         outcome.summary
     );
 }
+
+#[test]
+fn ping_wait_is_capped() {
+    let mut s = start("");
+    let slow = OPEN_POLLING.replace("\"pingInterval\":1500", "\"pingInterval\":300000");
+    s.feed(response(HANDSHAKE, 200, &slow), 10);
+    s.feed(Event::WsOpened { id: UPGRADE }, 14);
+    s.drain();
+    s.feed(msg(UPGRADE, "3probe"), 16);
+    assert!(s.drain().contains(&Action::SetTimer {
+        id: UPGRADE,
+        after_ms: MAX_PING_WAIT_MS
+    }));
+}

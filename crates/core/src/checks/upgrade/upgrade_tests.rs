@@ -292,17 +292,3 @@ fn probe_without_answer_and_missing_ping() {
     );
     assert_eq!(s.finished().status, Status::Warn);
 }
-
-#[test]
-fn ping_wait_is_capped() {
-    let mut s = start("");
-    let slow = OPEN_POLLING.replace("\"pingInterval\":1500", "\"pingInterval\":300000");
-    s.feed(response(HANDSHAKE, 200, &slow), 10);
-    s.feed(Event::WsOpened { id: UPGRADE }, 14);
-    s.drain();
-    s.feed(msg(UPGRADE, "3probe"), 16);
-    assert!(s.drain().contains(&Action::SetTimer {
-        id: UPGRADE,
-        after_ms: MAX_PING_WAIT_MS
-    }));
-}
