@@ -12,6 +12,7 @@ pub mod secure_context;
 pub mod sticky;
 #[cfg(test)]
 mod test_pods;
+mod unreadable;
 pub mod upgrade;
 pub mod webrtc;
 pub mod websocket;
