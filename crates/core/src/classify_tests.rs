@@ -1,3 +1,5 @@
+//! What an answer to an Engine.IO request means, by server and proxy.
+
 use super::*;
 
 fn answer(status: u16, body: &str) -> Answer {

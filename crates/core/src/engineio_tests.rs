@@ -1,3 +1,5 @@
+//! Engine.IO packets and payloads: exact wire strings in, packets out.
+
 use super::*;
 
 #[test]

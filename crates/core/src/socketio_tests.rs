@@ -1,3 +1,5 @@
+//! Socket.IO packets: exact wire strings in, packets out.
+
 use super::*;
 
 #[test]

@@ -1,3 +1,6 @@
+//! An unreadable check's reason: the kind of error in this page's words,
+//! never the pasted data's own text.
+
 use serde_json::json;
 
 use super::known_fields;

@@ -1,3 +1,5 @@
+//! Camera and microphone rules: each problem to its finding.
+
 use super::*;
 use crate::checks::media::{MediaAttempt, MediaError, MediaFacts};
 

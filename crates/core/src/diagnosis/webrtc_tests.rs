@@ -1,3 +1,5 @@
+//! WebRTC rules: each ICE server's gathering to its finding.
+
 use super::*;
 use crate::checks::webrtc::{GatherReport, IceErrorFacts};
 use crate::ice::parse_candidate;
