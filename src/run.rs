@@ -19,8 +19,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use conncheck_core::catalog::CheckId;
-use conncheck_core::checks::lifetime::DEFAULT_ON_DEMAND_S;
-use conncheck_core::checks::{self, BrowserFacts};
+use conncheck_core::checks::{self, AnyCheck, BrowserFacts};
 use conncheck_core::config::{self, Config, FileLoad, ReportConfig};
 use conncheck_core::report::{Page, Report, ReportCheck};
 use futures::channel::{mpsc, oneshot};
@@ -90,15 +89,9 @@ enum Entry {
 }
 
 pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
-    let href = browser::location_href();
-    // The browser's own location always parses; the fallback only keeps a
-    // broken environment from panicking.
-    let page_url = Url::parse(&href).unwrap_or_else(|_| fallback_url());
-    let config = Rc::new(load_config(&page_url).await);
-    let facts = BrowserFacts {
-        page_url: page_url.clone(),
-        secure_context: browser::is_secure_context(),
-    };
+    let facts = browser_facts();
+    let page_url = &facts.page_url;
+    let config = Rc::new(load_config(page_url).await);
     let checks = checks::automatic(&config, &facts);
     let report_config = ReportConfig::from(&*config);
     let planned = checks.iter().map(|c| (c.id(), None)).collect();
@@ -211,9 +204,8 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
         // Neither a configured lifetime nor the cross-pod probe (as long
         // as the pods' count makes it) holds the report back.
         if config.lifetime_s > 0 {
-            let expected_ms = Some(config.lifetime_s as f64 * 1000.0);
-            let check = checks::lifetime_on_demand(&config);
-            observe(check, expected_ms, None, &dispatch);
+            let (check, hold_ms) = lifetime_check(&config);
+            observe(check, Some(hold_ms), None, &dispatch);
         }
         if let Some(check) = checks::cross_pod(&config, browser::random_seed()) {
             observe(check, None, sticky_ended.take(), &dispatch);
@@ -225,7 +217,7 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
 /// state goes back to `running` in the same turn as the report, before the
 /// page renders it, and stays there while the check waits for `after`.
 fn observe(
-    check: conncheck_core::checks::AnyCheck,
+    check: AnyCheck,
     expected_ms: Option<f64>,
     after: Option<oneshot::Receiver<()>>,
     dispatch: &UseReducerDispatcher<State>,
@@ -247,16 +239,11 @@ fn observe(
 
 /// The user-started connection lifetime test.
 pub async fn run_lifetime(config: Rc<Config>, dispatch: UseReducerDispatcher<State>) {
-    let check = checks::lifetime_on_demand(&config);
-    let hold_s = if config.lifetime_s > 0 {
-        config.lifetime_s
-    } else {
-        DEFAULT_ON_DEMAND_S
-    };
+    let (check, hold_ms) = lifetime_check(&config);
     dispatch.dispatch(Msg::UserStarted {
         id: check.id(),
         at_ms: browser::now_ms(),
-        expected_ms: Some(hold_s as f64 * 1000.0),
+        expected_ms: Some(hold_ms),
     });
     let result = driver::run(check).await;
     dispatch.dispatch(Msg::UserFinished(result));
@@ -265,11 +252,7 @@ pub async fn run_lifetime(config: Rc<Config>, dispatch: UseReducerDispatcher<Sta
 /// The user-started camera and microphone test; streams go to `sink` for
 /// the preview while they live.
 pub async fn run_media(dispatch: UseReducerDispatcher<State>, sink: driver::MediaSink) {
-    let facts = BrowserFacts {
-        page_url: Url::parse(&browser::location_href()).unwrap_or_else(|_| fallback_url()),
-        secure_context: browser::is_secure_context(),
-    };
-    let check = checks::media_on_demand(&facts);
+    let check = checks::media_on_demand(&browser_facts());
     dispatch.dispatch(Msg::UserStarted {
         id: check.id(),
         at_ms: browser::now_ms(),
@@ -279,8 +262,24 @@ pub async fn run_media(dispatch: UseReducerDispatcher<State>, sink: driver::Medi
     dispatch.dispatch(Msg::UserFinished(result));
 }
 
-fn fallback_url() -> Url {
-    Url::parse("http://invalid.invalid/").expect("literal URL")
+/// The lifetime check as the configuration asks for it, and how long it
+/// holds the connection (the check's own hold time, in ms).
+fn lifetime_check(config: &Config) -> (AnyCheck, f64) {
+    let check = checks::lifetime_on_demand(config);
+    let hold_ms = check.planned_ms() as f64;
+    (check, hold_ms)
+}
+
+/// What the page knows about itself before any check runs.
+fn browser_facts() -> BrowserFacts {
+    // The browser's own location always parses; the fallback only keeps a
+    // broken environment from panicking.
+    let page_url = Url::parse(&browser::location_href())
+        .unwrap_or_else(|_| Url::parse("http://invalid.invalid/").expect("literal URL"));
+    BrowserFacts {
+        page_url,
+        secure_context: browser::is_secure_context(),
+    }
 }
 
 async fn load_config(page_url: &Url) -> Config {

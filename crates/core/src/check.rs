@@ -11,8 +11,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::CheckId;
 mod close;
+mod event;
+mod fetch;
 mod media;
 pub use close::{CloseCode, CloseInfo, ClosedBy, CLOSE_TIMEOUT_MS};
+pub use event::{Event, VisibleCookie};
+pub use fetch::{Credentials, FetchMode, FetchRequest};
 pub use media::{MediaError, MediaFacts, MediaKind, PermissionState, TrackFacts};
 
 /// An ICE server as the browser gets it. Credentials stay in memory: the
@@ -58,51 +62,6 @@ impl Status {
             Status::Warn => "Warning",
             Status::Fail => "Fail",
             Status::Skip => "Skipped",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Credentials {
-    /// `credentials: "include"`: cookies go along, also cross-origin.
-    Include,
-    /// `credentials: "omit"`: no cookies at all.
-    Omit,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FetchMode {
-    Cors,
-    /// An opaque request: tells "something answered" from "nothing answered"
-    /// even where CORS hides the answer.
-    NoCors,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FetchRequest {
-    pub url: String,
-    pub method: &'static str,
-    pub body: Option<String>,
-    pub credentials: Credentials,
-    pub mode: FetchMode,
-}
-
-impl FetchRequest {
-    pub fn get(url: impl Into<String>) -> Self {
-        FetchRequest {
-            url: url.into(),
-            method: "GET",
-            body: None,
-            credentials: Credentials::Include,
-            mode: FetchMode::Cors,
-        }
-    }
-
-    pub fn post(url: impl Into<String>, body: impl Into<String>) -> Self {
-        FetchRequest {
-            method: "POST",
-            body: Some(body.into()),
-            ..FetchRequest::get(url)
         }
     }
 }
@@ -178,91 +137,6 @@ pub enum Progress<D> {
     /// whose length depends on the server (the first server ping), and its
     /// final outcome replaces this one later.
     Interim(Outcome<D>),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Event {
-    HttpResponse {
-        id: Handle,
-        status: u16,
-        /// Lower-cased names, as the browser exposes them.
-        headers: Vec<(String, String)>,
-        body: String,
-    },
-    /// `fetch()` rejected: a network failure, or CORS refused the answer
-    /// (the browser makes the two indistinguishable).
-    HttpFailed {
-        id: Handle,
-        message: String,
-    },
-    WsOpened {
-        id: Handle,
-    },
-    WsMessage {
-        id: Handle,
-        text: String,
-    },
-    WsBinary {
-        id: Handle,
-        len: usize,
-    },
-    WsClosed {
-        id: Handle,
-        code: u16,
-        reason: String,
-        clean: bool,
-    },
-    Timeout {
-        id: Handle,
-    },
-    Cookies {
-        id: Handle,
-        cookies: Vec<VisibleCookie>,
-    },
-    MediaFacts {
-        id: Handle,
-        facts: MediaFacts,
-    },
-    MediaGranted {
-        id: Handle,
-        track: TrackFacts,
-    },
-    MediaFailed {
-        id: Handle,
-        error: MediaError,
-    },
-    /// One gathered candidate line; the check reduces it to facts.
-    IceCandidate {
-        id: Handle,
-        line: String,
-        relay_protocol: Option<String>,
-    },
-    IceError {
-        id: Handle,
-        code: u16,
-        text: String,
-    },
-    IceComplete {
-        id: Handle,
-    },
-}
-
-/// A cookie as the page sees it: `document.cookie` gives the name, the
-/// CookieStore API (where the browser has it) the attributes. The value is
-/// never read into this type, so it cannot reach a report.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct VisibleCookie {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secure: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub same_site: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partitioned: Option<bool>,
 }
 
 /// How a check ended. A failure is an outcome with evidence, not an error.

@@ -6,108 +6,28 @@
 //! unset (`None`) so the checks that need it are skipped with the reason,
 //! while the others still run.
 
+mod apply;
+mod file;
+mod key;
+mod report;
+mod values;
+
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use url::Url;
 
-use crate::privacy::redact_url;
-use target::{Policy, Scheme};
+use apply::apply;
+use file::{parse_allow_origins, parse_file};
+use key::{KNOWN_KEYS, UNREADABLE_KEY};
+use values::Raw;
 
 #[path = "config_target.rs"]
 mod target;
+pub use key::ConfigKey;
+pub use report::ReportConfig;
 pub use target::{excerpt, EXCERPT_CHARS};
 
 pub const DEFAULT_SOCKETIO_PATH: &str = "/socket.io/";
 pub const MAX_LIFETIME_S: u64 = 7200;
-const KNOWN_KEYS: &[&str] = &[
-    "socketio",
-    "namespace",
-    "ws",
-    "cookie",
-    "lifetime",
-    "stun",
-    "turn",
-    "livekit",
-    "allow_origins",
-    "companion",
-];
-
-/// What a configuration error is about: a known key, the file or the link
-/// as a whole, a key too long or odd to repeat, or an unknown key (as the
-/// source wrote it, or redacted). In reports, the key's text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
-pub enum ConfigKey {
-    Socketio,
-    Namespace,
-    Ws,
-    Cookie,
-    Lifetime,
-    Stun,
-    Turn,
-    Livekit,
-    AllowOrigins,
-    Companion,
-    /// `conncheck.json` as a whole.
-    File,
-    /// The support link as a whole.
-    Link,
-    /// A key too long, or with control characters.
-    Unreadable,
-    Unknown(String),
-}
-
-impl ConfigKey {
-    const NAMED: [(ConfigKey, &'static str); 13] = [
-        (ConfigKey::Socketio, "socketio"),
-        (ConfigKey::Namespace, "namespace"),
-        (ConfigKey::Ws, "ws"),
-        (ConfigKey::Cookie, "cookie"),
-        (ConfigKey::Lifetime, "lifetime"),
-        (ConfigKey::Stun, "stun"),
-        (ConfigKey::Turn, "turn"),
-        (ConfigKey::Livekit, "livekit"),
-        (ConfigKey::AllowOrigins, "allow_origins"),
-        (ConfigKey::Companion, "companion"),
-        (ConfigKey::File, "conncheck.json"),
-        (ConfigKey::Link, "link"),
-        (ConfigKey::Unreadable, UNREADABLE_KEY),
-    ];
-
-    /// The key's text, as reports have it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ConfigKey::Unknown(key) => key,
-            named => Self::NAMED
-                .iter()
-                .find(|(k, _)| k == named)
-                .map_or("", |(_, name)| name),
-        }
-    }
-}
-
-impl From<String> for ConfigKey {
-    fn from(key: String) -> ConfigKey {
-        Self::NAMED
-            .into_iter()
-            .find(|(_, name)| *name == key)
-            .map_or(ConfigKey::Unknown(key), |(k, _)| k)
-    }
-}
-
-impl From<&str> for ConfigKey {
-    fn from(key: &str) -> ConfigKey {
-        ConfigKey::from(key.to_owned())
-    }
-}
-
-impl From<ConfigKey> for String {
-    fn from(key: ConfigKey) -> String {
-        key.as_str().to_owned()
-    }
-}
-
-const UNREADABLE_KEY: &str = "(unreadable key)";
 /// A link's settings read at most: a support link needs a handful.
 pub const MAX_LINK_SETTINGS: usize = 32;
 /// Longest value a link may give one setting.
@@ -179,59 +99,6 @@ pub enum FileStatus {
 impl Config {
     pub fn error_for(&self, key: ConfigKey) -> Option<&ConfigError> {
         self.errors.iter().find(|e| e.key == key)
-    }
-}
-
-/// A raw value: JSON from the file, or text from the query string.
-enum Raw<'a> {
-    Json(&'a Value),
-    Text(&'a str),
-}
-
-impl Raw<'_> {
-    fn source(&self) -> Source {
-        match self {
-            Raw::Json(_) => Source::File,
-            Raw::Text(_) => Source::Query,
-        }
-    }
-
-    fn as_text(&self) -> Result<&str, String> {
-        match self {
-            Raw::Text(t) => Ok(t),
-            Raw::Json(Value::String(s)) => Ok(s),
-            Raw::Json(other) => Err(format!("must be a string, found {}", json_kind(other))),
-        }
-    }
-
-    /// A list: a JSON string or array of strings, or comma-separated text.
-    fn as_list(&self) -> Result<Vec<String>, String> {
-        let items: Vec<String> = match self {
-            Raw::Json(Value::Array(items)) => items
-                .iter()
-                .map(|v| match v {
-                    Value::String(s) => Ok(s.trim_matches(' ').to_owned()),
-                    other => Err(format!("must list strings, found {}", json_kind(other))),
-                })
-                .collect::<Result<_, _>>()?,
-            _ => self
-                .as_text()?
-                .split(',')
-                .map(|s| s.trim_matches(' ').to_owned())
-                .collect(),
-        };
-        Ok(items.into_iter().filter(|s| !s.is_empty()).collect())
-    }
-}
-
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
     }
 }
 
@@ -362,57 +229,6 @@ fn apply_all(
     }
 }
 
-fn parse_file(
-    file: &FileLoad,
-    errors: &mut Vec<ConfigError>,
-) -> (FileStatus, serde_json::Map<String, Value>) {
-    let mut fail = |message: String| {
-        errors.push(ConfigError {
-            key: ConfigKey::File,
-            source: Source::File,
-            message,
-        });
-    };
-    match file {
-        FileLoad::NotFound => (FileStatus::NotFound, Default::default()),
-        FileLoad::Failed(reason) => {
-            fail(format!(
-                "could not be loaded ({reason}); using the defaults"
-            ));
-            (FileStatus::Unavailable, Default::default())
-        }
-        FileLoad::Loaded(body) => match serde_json::from_str::<Value>(body) {
-            Ok(Value::Object(map)) => (FileStatus::Loaded, map),
-            Ok(other) => {
-                fail(format!(
-                    "must hold a JSON object, found {}; using the defaults",
-                    json_kind(&other)
-                ));
-                (FileStatus::Invalid, Default::default())
-            }
-            Err(e) => {
-                fail(format!("is not valid JSON ({e}); using the defaults"));
-                (FileStatus::Invalid, Default::default())
-            }
-        },
-    }
-}
-
-fn parse_allow_origins(v: &Value) -> Result<Vec<String>, String> {
-    Raw::Json(v)
-        .as_list()?
-        .iter()
-        .map(|o| match Url::parse(o) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.origin().is_tuple() => {
-                Ok(u.origin().ascii_serialization())
-            }
-            _ => Err(format!(
-                "{o:?} is not an origin such as https://chat.example.com"
-            )),
-        })
-        .collect()
-}
-
 fn invalidate(config: &mut Config, key: &ConfigKey) {
     match key {
         ConfigKey::Socketio => config.socketio = None,
@@ -421,191 +237,6 @@ fn invalidate(config: &mut Config, key: &ConfigKey) {
         ConfigKey::Livekit => config.livekit = None,
         ConfigKey::Companion => config.companion = None,
         _ => {}
-    }
-}
-
-fn apply(
-    config: &mut Config,
-    page: &Url,
-    operator_ice: &[(String, u16)],
-    key: &str,
-    raw: &Raw,
-) -> Result<(), String> {
-    let from_query = raw.source() == Source::Query;
-    let allowed = config.allow_origins.clone();
-    let policy = Policy {
-        page,
-        allowed: &allowed,
-        operator_ice,
-        from_query,
-    };
-    match key {
-        "socketio" => {
-            let mut url = target::endpoint(&policy, raw.as_text()?, Scheme::Http)?;
-            if !url.path().ends_with('/') {
-                let path = format!("{}/", url.path());
-                url.set_path(&path);
-            }
-            config.socketio = Some(url);
-        }
-        "ws" => config.ws = Some(target::endpoint(&policy, raw.as_text()?, Scheme::Ws)?),
-        "livekit" => {
-            let text = raw.as_text()?;
-            if text.trim_start().starts_with('/') {
-                return Err("must be an absolute URL such as wss://livekit.example.com".into());
-            }
-            config.livekit = Some(target::endpoint(&policy, text, Scheme::Http)?);
-        }
-        "companion" => config.companion = Some(target::namespace(raw.as_text()?)?),
-        "namespace" => config.namespace = Some(target::namespace(raw.as_text()?)?),
-        "cookie" => config.cookie_names = cookie_names(raw)?,
-        "lifetime" => config.lifetime_s = lifetime(raw)?,
-        "stun" => config.stun = ice_urls(&policy, raw, &["stun:", "stuns:"])?,
-        "turn" if from_query => {
-            return Err(
-                "TURN servers carry credentials, so they can only be set in conncheck.json".into(),
-            )
-        }
-        "turn" => config.turn = turn_servers(&policy, raw)?,
-        "allow_origins" if from_query => {
-            return Err("can only be set by the operator in conncheck.json".into())
-        }
-        "allow_origins" => {} // read first, before any endpoint is checked
-        other => {
-            return Err(format!(
-                "unknown key {other:?}, ignored; known keys: {}",
-                KNOWN_KEYS.join(", ")
-            ))
-        }
-    }
-    Ok(())
-}
-
-fn cookie_names(raw: &Raw) -> Result<Vec<String>, String> {
-    let names = raw.as_list()?;
-    // RFC 6265 cookie-name is an RFC 2616 token.
-    let is_token = |n: &str| {
-        n.chars()
-            .all(|c| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?={}".contains(c))
-    };
-    match names.iter().find(|n| !is_token(n) || n.len() > 128) {
-        Some(bad) => Err(format!("{} is not a cookie name", excerpt(bad))),
-        None => Ok(names),
-    }
-}
-
-fn lifetime(raw: &Raw) -> Result<u64, String> {
-    let seconds = match raw {
-        Raw::Json(Value::Number(n)) => n.as_u64(),
-        _ => raw.as_text()?.trim().parse::<u64>().ok(),
-    };
-    match seconds {
-        Some(s) if s <= MAX_LIFETIME_S => Ok(s),
-        _ => Err(format!(
-            "must be a whole number of seconds from 0 to {MAX_LIFETIME_S}"
-        )),
-    }
-}
-
-fn ice_urls(policy: &Policy, raw: &Raw, prefixes: &[&str]) -> Result<Vec<String>, String> {
-    let urls = raw.as_list()?;
-    if urls.len() > MAX_ICE_URLS {
-        return Err(format!("lists {} URLs; at most {MAX_ICE_URLS}", urls.len()));
-    }
-    urls.iter()
-        .map(|u| target::ice_url(policy, u, prefixes))
-        .collect()
-}
-
-fn turn_servers(policy: &Policy, raw: &Raw) -> Result<Vec<TurnServer>, String> {
-    let Raw::Json(value) = raw else {
-        return Err("TURN servers can only be set in conncheck.json".into());
-    };
-    let entries: Vec<&Value> = match value {
-        Value::Array(items) => items.iter().collect(),
-        single => vec![single],
-    };
-    entries
-        .into_iter()
-        .map(|entry| {
-            let Value::Object(map) = entry else {
-                return Err(format!(
-                    "must list objects {{\"urls\", \"username\", \"credential\"}}, found {}",
-                    json_kind(entry)
-                ));
-            };
-            let urls = map.get("urls").ok_or("a TURN server lacks \"urls\"")?;
-            let text_field = |name: &str| match map.get(name) {
-                None => Ok(None),
-                Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(other) => Err(format!(
-                    "\"{name}\" must be a string, found {}",
-                    json_kind(other)
-                )),
-            };
-            Ok(TurnServer {
-                urls: ice_urls(policy, &Raw::Json(urls), &["turn:", "turns:"])?,
-                username: text_field("username")?,
-                credential: text_field("credential")?,
-            })
-        })
-        .collect()
-}
-
-/// The configuration as the report shows it: no credentials, no query values.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReportConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub socketio: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ws: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub cookie: Vec<String>,
-    pub lifetime: u64,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub stun: Vec<String>,
-    /// TURN URLs only; usernames and credentials never leave the page.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub turn: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub livekit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub companion: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub allow_origins: Vec<String>,
-    pub file: FileStatus,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<ConfigError>,
-    /// Provenance: the keys a support link set, whose values above came from
-    /// the link rather than from the operator's `conncheck.json`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub from_link: Vec<String>,
-}
-
-impl From<&Config> for ReportConfig {
-    fn from(c: &Config) -> Self {
-        let redact = |u: &Option<Url>| u.as_ref().map(|u| redact_url(u.as_str()));
-        ReportConfig {
-            socketio: redact(&c.socketio),
-            namespace: c.namespace.clone(),
-            ws: redact(&c.ws),
-            cookie: c.cookie_names.clone(),
-            lifetime: c.lifetime_s,
-            stun: c.stun.iter().map(|u| redact_url(u)).collect(),
-            turn: c
-                .turn
-                .iter()
-                .flat_map(|t| t.urls.iter().map(|u| redact_url(u)))
-                .collect(),
-            livekit: redact(&c.livekit),
-            companion: c.companion.clone(),
-            allow_origins: c.allow_origins.clone(),
-            file: c.file,
-            errors: c.errors.clone(),
-            from_link: c.from_link.clone(),
-        }
     }
 }
 

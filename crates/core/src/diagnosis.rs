@@ -23,6 +23,7 @@ mod media;
 mod socketio;
 mod socketio_texts;
 mod texts;
+mod webrtc;
 
 /// The findings for a set of checks, most severe first.
 pub fn diagnose(checks: &[ReportCheck]) -> Vec<Finding> {
@@ -40,7 +41,7 @@ pub fn diagnose(checks: &[ReportCheck]) -> Vec<Finding> {
     ));
     findings.extend(affinity::findings(data(checks), data(checks)));
     findings.extend(media::media_findings(data(checks)));
-    findings.extend(media::webrtc_findings(data(checks)));
+    findings.extend(webrtc::webrtc_findings(data(checks)));
     findings.extend(lifetime::finding(data(checks)));
     findings.extend(cross_pod::finding_for(data(checks)));
     findings.sort_by_key(|f| f.severity);

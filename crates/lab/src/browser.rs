@@ -257,6 +257,13 @@ impl Browser {
         serde_json::from_str(text).with_context(|| format!("#report-json is not JSON: {text:.200}"))
     }
 
+    /// The value of the form field `css` selects (`#report-link`, say).
+    pub async fn value_of(&self, css: &str) -> Result<String> {
+        let script = format!("return document.querySelector({css:?}).value;");
+        let value = self.client.execute(&script, vec![]).await?;
+        value.as_str().map(str::to_owned).context("no value")
+    }
+
     /// The visible text of the page.
     pub async fn text(&self) -> Result<String> {
         let text = self

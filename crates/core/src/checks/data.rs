@@ -17,14 +17,12 @@ use super::lifetime::{self, LifetimeData};
 use super::media::{self, MediaData};
 use super::secure_context::{self, SecureContextData};
 use super::sticky::{self, StickyData};
+use super::unreadable;
 use super::upgrade::{self, UpgradeData};
 use super::webrtc::{self, WebrtcData};
 use super::websocket::{self, WebSocketData};
 use crate::catalog::CheckId;
 use crate::check::{Action, Check, Event, Millis, Outcome, Status};
-
-/// The longest reason an [`CheckData::Unreadable`] keeps, in characters.
-const MAX_REASON_CHARS: usize = 200;
 
 /// One type per check id, plus the two ways a check ends without data of
 /// its own.
@@ -56,10 +54,11 @@ macro_rules! check_data {
                 }
                 let read = match id {
                     $(CheckId::$id => serde_json::from_value::<$data>(value.clone())
-                        .map(CheckData::from),)*
+                        .map(CheckData::from)
+                        .map_err(|e| unreadable::reason::<$data>(&e)),)*
                 };
-                read.unwrap_or_else(|e| CheckData::Unreadable {
-                    reason: e.to_string().chars().take(MAX_REASON_CHARS).collect(),
+                read.unwrap_or_else(|reason| CheckData::Unreadable {
+                    reason,
                     json: value.to_string(),
                 })
             }

@@ -13,13 +13,14 @@ mod pod_chain;
 mod pods_simulator;
 pub mod secure_context;
 pub mod sticky;
+mod unreadable;
 pub mod upgrade;
 pub mod webrtc;
 pub mod websocket;
 
 use url::Url;
 
-use crate::check::{Action, Millis, Outcome, Status};
+use crate::check::{Action, FetchRequest, Handle, Millis, Outcome, Status};
 use crate::config::Config;
 
 pub use data::{any, overran, AnyCheck, CheckData, Facts};
@@ -110,6 +111,25 @@ pub(crate) fn skipped_without_endpoint<D: Clone>(data: &D) -> Vec<Action<D>> {
         "Not run: the configured socketio endpoint is invalid.".into(),
     );
     vec![Action::Finish(Outcome::judged(skipped, data))]
+}
+
+/// A GET and the timer that bounds it, as a check's first request goes out.
+pub(crate) fn timed_get<D>(
+    fetch: Handle,
+    url: String,
+    timer: Handle,
+    after_ms: Millis,
+) -> [Action<D>; 2] {
+    [
+        Action::Fetch {
+            id: fetch,
+            request: FetchRequest::get(url),
+        },
+        Action::SetTimer {
+            id: timer,
+            after_ms,
+        },
+    ]
 }
 
 /// "25 s", "1.5 s": a duration for people, to a tenth of a second.

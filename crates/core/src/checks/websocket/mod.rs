@@ -5,15 +5,22 @@
 //! Each target is opened, its first message awaited, then closed by us and
 //! the close observed, every step under its own timeout.
 
-use serde::{Deserialize, Serialize};
+mod data;
+mod summary;
+
 use url::Url;
 
 use super::{engineio_url, Transport};
 use crate::catalog::CheckId;
-use crate::check::{Check, CloseCode, CloseInfo, Event, Handle, Millis, Status, CLOSE_TIMEOUT_MS};
+use crate::check::{Check, CloseCode, CloseInfo, Event, Handle, Millis, CLOSE_TIMEOUT_MS};
 use crate::config::{Config, ConfigKey};
-use crate::engineio::{OpenParams, Packet};
+use crate::engineio::Packet;
 use crate::privacy::redact_url;
+
+pub use data::{
+    FirstMessage, MessageKind, NotTested, TargetKind, TargetReport, TargetResult, WebSocketData,
+};
+pub(crate) use summary::summarize;
 
 /// This check's actions and outcome, with its data type.
 type Action = crate::check::Action<WebSocketData>;
@@ -21,146 +28,6 @@ type Outcome = crate::check::Outcome<WebSocketData>;
 
 pub const OPEN_TIMEOUT_MS: Millis = 10_000;
 pub const MESSAGE_TIMEOUT_MS: Millis = 5_000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TargetKind {
-    /// The Socket.IO endpoint, spoken to as Engine.IO over WebSocket.
-    Socketio,
-    /// The operator's extra plain WebSocket URL.
-    Ws,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TargetResult {
-    /// Opened and answered as expected.
-    Answered,
-    /// Opened; the server said nothing (fine for a plain WebSocket).
-    OpenedSilent,
-    /// Opened, but the Socket.IO endpoint's first message was not an
-    /// Engine.IO open packet.
-    UnexpectedMessage,
-    /// Opened, then closed abnormally before any message: a hop passed the
-    /// upgrade answer on but does not carry the connection.
-    ClosedAfterOpen,
-    /// The socket closed before it opened: refused, blocked, or the upgrade
-    /// was not forwarded. The browser hides the HTTP status.
-    ClosedBeforeOpen,
-    /// Neither opened nor closed within the open timeout.
-    OpenTimeout,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FirstMessage {
-    pub after_open_ms: Millis,
-    pub kind: MessageKind,
-    pub bytes: usize,
-    /// The negotiated parameters, when it was an Engine.IO open packet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub engineio: Option<OpenParams>,
-}
-
-/// What a socket's first message was: an Engine.IO packet of a type, text
-/// (on the extra WebSocket), binary, or text that is no Engine.IO packet
-/// (on the Socket.IO endpoint).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum MessageKind {
-    EngineioOpen,
-    EngineioClose,
-    EngineioPing,
-    EngineioPong,
-    EngineioMessage,
-    EngineioUpgrade,
-    EngineioNoop,
-    Text,
-    Binary,
-    Unparsable,
-}
-
-impl MessageKind {
-    fn of(packet: &Packet) -> MessageKind {
-        match packet {
-            Packet::Open(_) => MessageKind::EngineioOpen,
-            Packet::Close => MessageKind::EngineioClose,
-            Packet::Ping(_) => MessageKind::EngineioPing,
-            Packet::Pong(_) => MessageKind::EngineioPong,
-            Packet::Message(_) => MessageKind::EngineioMessage,
-            Packet::Upgrade => MessageKind::EngineioUpgrade,
-            Packet::Noop => MessageKind::EngineioNoop,
-        }
-    }
-
-    /// The report's name for it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MessageKind::EngineioOpen => "engineio-open",
-            MessageKind::EngineioClose => "engineio-close",
-            MessageKind::EngineioPing => "engineio-ping",
-            MessageKind::EngineioPong => "engineio-pong",
-            MessageKind::EngineioMessage => "engineio-message",
-            MessageKind::EngineioUpgrade => "engineio-upgrade",
-            MessageKind::EngineioNoop => "engineio-noop",
-            MessageKind::Text => "text",
-            MessageKind::Binary => "binary",
-            MessageKind::Unparsable => "unparsable",
-        }
-    }
-}
-
-impl PartialEq<&str> for MessageKind {
-    fn eq(&self, name: &&str) -> bool {
-        self.as_str() == *name
-    }
-}
-
-/// A target that was not tried, because its configuration is invalid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum NotTested {
-    #[serde(rename = "socketio: the configured endpoint is invalid")]
-    SocketioInvalid,
-    #[serde(rename = "ws: the configured URL is invalid")]
-    WsInvalid,
-}
-
-impl NotTested {
-    /// The report's words for it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NotTested::SocketioInvalid => "socketio: the configured endpoint is invalid",
-            NotTested::WsInvalid => "ws: the configured URL is invalid",
-        }
-    }
-}
-
-impl PartialEq<&str> for NotTested {
-    fn eq(&self, words: &&str) -> bool {
-        self.as_str() == *words
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TargetReport {
-    pub target: TargetKind,
-    pub url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result: Option<TargetResult>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub open_ms: Option<Millis>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_message: Option<FirstMessage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub close: Option<CloseInfo>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WebSocketData {
-    pub targets: Vec<TargetReport>,
-    /// Targets not tried, with the reason (a configuration error).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_tested: Vec<NotTested>,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -297,108 +164,10 @@ impl WebSocketCheck {
     }
 }
 
-pub(crate) fn summarize(d: &WebSocketData) -> (Status, String) {
-    if d.targets.is_empty() {
-        return (
-            Status::Skip,
-            format!(
-                "Not run: {}.",
-                d.not_tested
-                    .iter()
-                    .map(|n| n.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-        );
-    }
-    let status = d
-        .targets
-        .iter()
-        .map(|t| target_status(t.result))
-        .max_by_key(|s| severity_rank(*s))
-        .unwrap_or(Status::Skip);
-    let mut parts: Vec<String> = d.targets.iter().map(describe).collect();
-    parts.extend(
-        d.not_tested
-            .iter()
-            .map(|n| format!("Not tested: {}.", n.as_str())),
-    );
-    (status, parts.join(" "))
-}
-
 fn silent_result(target: &Target) -> TargetResult {
     match target.report.target {
         TargetKind::Ws => TargetResult::OpenedSilent,
         TargetKind::Socketio => TargetResult::UnexpectedMessage,
-    }
-}
-
-fn target_status(result: Option<TargetResult>) -> Status {
-    match result {
-        Some(TargetResult::Answered | TargetResult::OpenedSilent) => Status::Pass,
-        Some(TargetResult::UnexpectedMessage) => Status::Warn,
-        Some(
-            TargetResult::ClosedBeforeOpen
-            | TargetResult::ClosedAfterOpen
-            | TargetResult::OpenTimeout,
-        )
-        | None => Status::Fail,
-    }
-}
-
-fn severity_rank(s: Status) -> u8 {
-    match s {
-        Status::Skip => 0,
-        Status::Pass => 1,
-        Status::Warn => 2,
-        Status::Fail => 3,
-    }
-}
-
-fn describe(r: &TargetReport) -> String {
-    let name = match r.target {
-        TargetKind::Socketio => "The WebSocket to the Socket.IO endpoint",
-        TargetKind::Ws => "The extra WebSocket",
-    };
-    let close = r
-        .close
-        .as_ref()
-        .map(|c| {
-            format!(
-                " (close code {}{})",
-                c.code,
-                if c.clean { "" } else { ", not clean" }
-            )
-        })
-        .unwrap_or_default();
-    match r.result {
-        Some(TargetResult::Answered) => {
-            format!(
-                "{name} opened in {} ms and the server answered.",
-                r.open_ms.unwrap_or(0)
-            )
-        }
-        Some(TargetResult::OpenedSilent) => {
-            format!(
-                "{name} opened in {} ms; the server sent nothing.",
-                r.open_ms.unwrap_or(0)
-            )
-        }
-        Some(TargetResult::UnexpectedMessage) => format!(
-            "{name} opened in {} ms, but no Engine.IO open packet came back{close}.",
-            r.open_ms.unwrap_or(0)
-        ),
-        Some(TargetResult::ClosedBeforeOpen) => {
-            format!("{name} was closed before it opened{close}.")
-        }
-        Some(TargetResult::ClosedAfterOpen) => format!(
-            "{name} opened in {} ms, then was cut before any message{close}.",
-            r.open_ms.unwrap_or(0)
-        ),
-        Some(TargetResult::OpenTimeout) => {
-            format!("{name} did not open within {} s.", OPEN_TIMEOUT_MS / 1000)
-        }
-        None => format!("{name} was not completed."),
     }
 }
 
@@ -497,5 +266,6 @@ impl WebSocketCheck {
 }
 
 #[cfg(test)]
-#[path = "websocket_tests.rs"]
-mod tests;
+mod socketio_target_tests;
+#[cfg(test)]
+mod targets_tests;

@@ -1,11 +1,14 @@
+//! The handshake's open: healthy, CORS, silent and non-Engine.IO answers.
+
 use super::*;
+use crate::check::{FetchRequest, Status};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 
-const NODE_OPEN: &str = r#"0{"sid":"SID-NODE-1","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}"#;
-const BASE: &str = "http://127.0.0.1:8080/socket.io/?EIO=4&transport=polling";
+pub(super) const NODE_OPEN: &str = r#"0{"sid":"SID-NODE-1","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}"#;
+pub(super) const BASE: &str = "http://127.0.0.1:8080/socket.io/?EIO=4&transport=polling";
 
-fn start(query: &str) -> Script<HandshakeCheck> {
+pub(super) fn start(query: &str) -> Script<HandshakeCheck> {
     let page = Url::parse("http://127.0.0.1:8080/").unwrap();
     Script::start(
         HandshakeCheck::new(&resolve(&page, &FileLoad::NotFound, query)),
@@ -13,7 +16,7 @@ fn start(query: &str) -> Script<HandshakeCheck> {
     )
 }
 
-fn response(id: Handle, status: u16, body: &str) -> Event {
+pub(super) fn response(id: Handle, status: u16, body: &str) -> Event {
     Event::HttpResponse {
         id,
         status,
@@ -22,11 +25,11 @@ fn response(id: Handle, status: u16, body: &str) -> Event {
     }
 }
 
-fn data(outcome: &Outcome) -> HandshakeData {
+pub(super) fn data(outcome: &Outcome) -> HandshakeData {
     outcome.data.clone()
 }
 
-fn opened(query: &str) -> Script<HandshakeCheck> {
+pub(super) fn opened(query: &str) -> Script<HandshakeCheck> {
     let mut s = start(query);
     s.drain();
     s.feed(response(OPEN, 200, NODE_OPEN), 1012);
@@ -250,107 +253,4 @@ fn websocket_only_server_is_a_warning() {
     let outcome = s.finished();
     assert_eq!(outcome.status, Status::Warn);
     assert!(outcome.summary.contains("WebSocket only"));
-}
-
-#[test]
-fn session_unknown_on_the_poll_is_reported_with_its_answer() {
-    let mut s = opened("");
-    s.feed(
-        response(
-            POLLS.start,
-            400,
-            r#"{"code":"1","message":"Session ID unknown"}"#,
-        ),
-        1030,
-    );
-    let outcome = s.finished();
-    let NamespaceResult::Failed(obs) = data(outcome).namespace.unwrap().result else {
-        panic!()
-    };
-    assert_eq!(obs.error_code(), Some(1));
-    assert!(outcome.summary.contains("Session ID unknown"));
-}
-
-#[test]
-fn failed_connect_post_ends_the_check() {
-    let mut s = opened("");
-    s.feed(
-        response(CONNECT, 400, r#"{"code":1,"message":"Session ID unknown"}"#),
-        1030,
-    );
-    assert_eq!(s.finished().status, Status::Fail);
-}
-
-#[test]
-fn pings_are_answered_and_polls_are_bounded() {
-    let mut s = opened("");
-    s.drain();
-    s.feed(response(POLLS.start, 200, "2"), 1100);
-    let actions = s.drain();
-    assert_eq!(
-        actions,
-        [
-            Action::Beacon(FetchRequest::post(format!("{BASE}&sid=SID-NODE-1"), "3")),
-            Action::Fetch {
-                id: POLLS.start + 1,
-                request: FetchRequest::get(format!("{BASE}&sid=SID-NODE-1"))
-            },
-        ]
-    );
-    s.feed(response(POLLS.start + 1, 200, "6"), 1200);
-    s.feed(response(POLLS.start + 2, 200, "6"), 1300);
-    let outcome = s.finished();
-    assert_eq!(
-        data(outcome).namespace.unwrap().result,
-        NamespaceResult::NoAnswer
-    );
-    assert_eq!(data(outcome).polls, MAX_POLLS);
-}
-
-#[test]
-fn namespace_timeout() {
-    let mut s = opened("");
-    s.feed(Event::Timeout { id: STEP_TIMER }, 11_012);
-    assert_eq!(
-        data(s.finished()).namespace.unwrap().result,
-        NamespaceResult::Timeout
-    );
-}
-
-#[test]
-fn invalid_endpoint_skips_and_invalid_namespace_stops_after_the_open() {
-    let s = start("socketio=nope");
-    assert_eq!(s.finished().status, Status::Skip);
-    let mut s = opened("namespace=bad");
-    assert!(s.outcome.is_some(), "{:?}", s.drain());
-    assert_eq!(s.finished().status, Status::Warn);
-}
-
-#[test]
-fn events_after_the_end_or_of_other_ids_are_ignored() {
-    let mut s = start("");
-    s.drain();
-    s.feed(response(PROBE, 200, "ok"), 1001);
-    s.feed(Event::WsOpened { id: 0 }, 1002);
-    assert!(s.drain().is_empty());
-}
-
-#[test]
-fn the_cookie_jar_is_settled_once_by_the_first_answer_of_any_kind() {
-    let silent = Event::Timeout { id: STEP_TIMER };
-    let failed = Event::HttpFailed {
-        id: OPEN,
-        message: "TypeError".into(),
-    };
-    for first in [response(OPEN, 200, NODE_OPEN), silent, failed] {
-        let mut s = start("");
-        s.drain();
-        s.feed(first, 1000);
-        let settled = |a: &Action| *a == Action::Progress(Progress::CookieJarSettled);
-        assert_eq!(s.drain().iter().filter(|a| settled(a)).count(), 1);
-        if s.outcome.is_none() {
-            s.feed(Event::Timeout { id: STEP_TIMER }, 20_000);
-            assert!(!s.drain().iter().any(settled), "only once");
-        }
-    }
 }

@@ -1,14 +1,17 @@
+//! The upgrade's three probes on healthy, polling-only, WebSocket-only and
+//! upgrade-dropping servers.
+
 use super::*;
-use crate::check::{CloseCode, ClosedBy};
+use crate::check::{CloseCode, CloseInfo, ClosedBy, FetchRequest, Status};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 
-const OPEN_POLLING: &str = r#"0{"sid":"SID-UP-1","upgrades":["websocket"],"pingInterval":1500,"pingTimeout":1000,"maxPayload":100000}"#;
-const OPEN_WS: &str = r#"0{"sid":"SID-WS-2","upgrades":[],"pingInterval":1500,"pingTimeout":1000,"maxPayload":100000}"#;
-const POLLING: &str = "http://127.0.0.1:8080/socket.io/?EIO=4&transport=polling";
-const WS: &str = "ws://127.0.0.1:8080/socket.io/?EIO=4&transport=websocket";
+pub(super) const OPEN_POLLING: &str = r#"0{"sid":"SID-UP-1","upgrades":["websocket"],"pingInterval":1500,"pingTimeout":1000,"maxPayload":100000}"#;
+pub(super) const OPEN_WS: &str = r#"0{"sid":"SID-WS-2","upgrades":[],"pingInterval":1500,"pingTimeout":1000,"maxPayload":100000}"#;
+pub(super) const POLLING: &str = "http://127.0.0.1:8080/socket.io/?EIO=4&transport=polling";
+pub(super) const WS: &str = "ws://127.0.0.1:8080/socket.io/?EIO=4&transport=websocket";
 
-fn start(query: &str) -> Script<UpgradeCheck> {
+pub(super) fn start(query: &str) -> Script<UpgradeCheck> {
     let page = Url::parse("http://127.0.0.1:8080/").unwrap();
     Script::start(
         UpgradeCheck::new(&resolve(&page, &FileLoad::NotFound, query)),
@@ -16,7 +19,7 @@ fn start(query: &str) -> Script<UpgradeCheck> {
     )
 }
 
-fn response(id: Handle, status: u16, body: &str) -> Event {
+pub(super) fn response(id: Handle, status: u16, body: &str) -> Event {
     Event::HttpResponse {
         id,
         status,
@@ -25,14 +28,14 @@ fn response(id: Handle, status: u16, body: &str) -> Event {
     }
 }
 
-fn msg(id: Handle, text: &str) -> Event {
+pub(super) fn msg(id: Handle, text: &str) -> Event {
     Event::WsMessage {
         id,
         text: text.into(),
     }
 }
 
-fn closed(id: Handle, code: u16, clean: bool) -> Event {
+pub(super) fn closed(id: Handle, code: u16, clean: bool) -> Event {
     Event::WsClosed {
         id,
         code,
@@ -41,12 +44,12 @@ fn closed(id: Handle, code: u16, clean: bool) -> Event {
     }
 }
 
-fn data(outcome: &Outcome) -> UpgradeData {
+pub(super) fn data(outcome: &Outcome) -> UpgradeData {
     outcome.data.clone()
 }
 
 /// Drives the direct (WebSocket-only) path and the plain GET to a healthy end.
-fn healthy_direct_and_plain(s: &mut Script<UpgradeCheck>) {
+pub(super) fn healthy_direct_and_plain(s: &mut Script<UpgradeCheck>) {
     s.feed(Event::WsOpened { id: DIRECT }, 5);
     s.feed(msg(DIRECT, OPEN_WS), 6);
     s.feed(msg(DIRECT, r#"40{"sid":"x"}"#), 8);
@@ -288,181 +291,4 @@ fn probe_without_answer_and_missing_ping() {
         Some(UpgradeResult::UpgradedNoPing)
     );
     assert_eq!(s.finished().status, Status::Warn);
-}
-
-#[test]
-fn ping_wait_is_capped() {
-    let mut s = start("");
-    let slow = OPEN_POLLING.replace("\"pingInterval\":1500", "\"pingInterval\":300000");
-    s.feed(response(HANDSHAKE, 200, &slow), 10);
-    s.feed(Event::WsOpened { id: UPGRADE }, 14);
-    s.drain();
-    s.feed(msg(UPGRADE, "3probe"), 16);
-    assert!(s.drain().contains(&Action::SetTimer {
-        id: UPGRADE,
-        after_ms: MAX_PING_WAIT_MS
-    }));
-}
-
-#[test]
-fn direct_session_refused_by_the_namespace_still_proves_the_transport() {
-    let mut s = start("namespace=/admin");
-    s.feed(Event::WsOpened { id: DIRECT }, 5);
-    s.feed(msg(DIRECT, OPEN_WS), 6);
-    assert_eq!(
-        s.drain()
-            .iter()
-            .find(|a| matches!(a, Action::SendWs { .. })),
-        Some(&Action::SendWs {
-            id: DIRECT,
-            text: "40/admin,".into()
-        })
-    );
-    s.feed(msg(DIRECT, r#"44/admin,{"message":"not authorized"}"#), 8);
-    s.feed(closed(DIRECT, 1000, true), 9);
-    assert_eq!(
-        data(&s.check.outcome()).websocket_only.result,
-        Some(DirectResult::Refused {
-            message: "not authorized".into()
-        })
-    );
-}
-
-#[test]
-fn direct_session_with_a_non_engineio_answer() {
-    let mut s = start("");
-    s.feed(Event::WsOpened { id: DIRECT }, 5);
-    s.feed(msg(DIRECT, "hello"), 6);
-    s.feed(closed(DIRECT, 1000, true), 7);
-    assert_eq!(
-        data(&s.check.outcome()).websocket_only.result,
-        Some(DirectResult::NoOpenPacket)
-    );
-}
-
-#[test]
-fn nothing_answers_anywhere() {
-    let mut s = start("");
-    s.feed(
-        Event::HttpFailed {
-            id: HANDSHAKE,
-            message: "TypeError: Failed to fetch".into(),
-        },
-        3,
-    );
-    s.feed(
-        Event::HttpFailed {
-            id: PLAIN_GET,
-            message: "TypeError: Failed to fetch".into(),
-        },
-        3,
-    );
-    s.feed(closed(DIRECT, 1006, false), 4);
-    let outcome = s.finished();
-    assert_eq!(outcome.status, Status::Fail);
-    assert_eq!(data(outcome).upgrade.result, Some(UpgradeResult::NoSession));
-}
-
-#[test]
-fn silent_everything_times_out_and_finishes() {
-    let mut s = start("");
-    s.feed(Event::Timeout { id: UPGRADE }, 10_000);
-    s.feed(Event::Timeout { id: PLAIN_TIMER }, 10_000);
-    s.feed(Event::Timeout { id: DIRECT }, 10_000);
-    s.feed(Event::Timeout { id: DIRECT }, 12_000);
-    let outcome = s.finished();
-    assert_eq!(outcome.status, Status::Fail);
-    assert_eq!(
-        data(outcome).websocket_only.result,
-        Some(DirectResult::OpenTimeout)
-    );
-    assert_eq!(data(outcome).plain_get.unwrap().result, StepResult::Timeout);
-}
-
-#[test]
-fn invalid_endpoint_skips() {
-    assert_eq!(start("socketio=x").finished().status, Status::Skip);
-}
-
-#[test]
-fn the_report_does_not_wait_for_the_first_ping() {
-    const DEFAULT_OPEN: &str = r#"0{"sid":"SID-UP-1","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}"#;
-    let interims = |actions: &[Action]| -> Vec<Outcome> {
-        actions
-            .iter()
-            .filter_map(|a| match a {
-                Action::Progress(Progress::Interim(o)) => Some(o.clone()),
-                _ => None,
-            })
-            .collect()
-    };
-    let mut s = start("");
-    s.drain();
-    s.feed(response(HANDSHAKE, 200, DEFAULT_OPEN), 10);
-    s.feed(Event::WsOpened { id: UPGRADE }, 12);
-    s.feed(msg(UPGRADE, "3probe"), 14);
-    assert!(
-        interims(&s.drain()).is_empty(),
-        "the other probes are not done yet"
-    );
-    healthy_direct_and_plain(&mut s);
-    let actions = s.drain();
-    let interim = interims(&actions);
-    assert_eq!(interim.len(), 1, "{actions:?}");
-    assert_eq!(interim[0].status, Status::Pass);
-    assert_eq!(
-        data(&interim[0]).upgrade.result,
-        Some(UpgradeResult::Upgraded)
-    );
-    assert!(
-        interim[0]
-            .summary
-            .contains("waiting for the server's first ping (every 25 s)"),
-        "{}",
-        interim[0].summary
-    );
-    assert!(s.outcome.is_none(), "the check goes on observing");
-    s.feed(msg(UPGRADE, "2"), 25_014);
-    assert!(interims(&s.drain()).is_empty(), "one interim only");
-    s.feed(closed(UPGRADE, 1000, true), 25_020);
-    let outcome = s.finished();
-    assert_eq!(data(outcome).upgrade.ping_after_ms, Some(25_000));
-    assert!(outcome.summary.contains("first server ping after 25000 ms"));
-}
-
-#[test]
-fn a_server_closing_while_the_ping_is_awaited_still_ends_closed_early() {
-    let mut s = start("");
-    s.drain();
-    s.feed(response(HANDSHAKE, 200, OPEN_POLLING), 10);
-    s.feed(Event::WsOpened { id: UPGRADE }, 12);
-    s.feed(msg(UPGRADE, "3probe"), 14);
-    healthy_direct_and_plain(&mut s);
-    s.feed(closed(UPGRADE, 1006, false), 100);
-    assert_eq!(
-        data(s.finished()).upgrade.result,
-        Some(UpgradeResult::ClosedEarly),
-        "the interim never becomes the result"
-    );
-}
-
-#[test]
-fn a_ping_interval_longer_than_the_wait_is_no_warning() {
-    const SLOW_PINGS: &str = r#"0{"sid":"SID-UP-1","upgrades":["websocket"],"pingInterval":90000,"pingTimeout":20000,"maxPayload":1000000}"#;
-    let mut s = start("");
-    s.drain();
-    s.feed(response(HANDSHAKE, 200, SLOW_PINGS), 10);
-    s.feed(Event::WsOpened { id: UPGRADE }, 12);
-    s.feed(msg(UPGRADE, "3probe"), 14);
-    healthy_direct_and_plain(&mut s);
-    s.feed(Event::Timeout { id: UPGRADE }, 14 + MAX_PING_WAIT_MS);
-    s.feed(closed(UPGRADE, 1000, true), 15 + MAX_PING_WAIT_MS);
-    let outcome = s.finished();
-    assert_eq!(outcome.status, Status::Pass, "{}", outcome.summary);
-    assert_eq!(data(outcome).upgrade.result, Some(UpgradeResult::Upgraded));
-    assert!(
-        outcome.summary.contains("longer than this page waits"),
-        "{}",
-        outcome.summary
-    );
 }

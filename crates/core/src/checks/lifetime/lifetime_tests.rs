@@ -1,5 +1,5 @@
 use super::*;
-use crate::check::{CloseCode, ClosedBy};
+use crate::check::{CloseCode, ClosedBy, Status};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 

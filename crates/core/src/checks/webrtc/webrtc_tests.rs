@@ -1,4 +1,5 @@
 use super::*;
+use crate::check::Status;
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 

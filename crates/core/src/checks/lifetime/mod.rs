@@ -4,18 +4,25 @@
 //! hints in same-origin response headers (`Via: 1.1 google`,
 //! `Server: cloudflare`, ...).
 
-use serde::{Deserialize, Serialize};
+mod data;
+mod limits;
+mod summary;
+
 use url::Url;
 
-use super::{engineio_url, seconds, since, skipped_without_endpoint, Transport};
+use super::{engineio_url, since, skipped_without_endpoint, Transport};
 use crate::catalog::CheckId;
 use crate::check::{
-    Check, CloseCode, CloseInfo, Event, FetchRequest, Handle, Millis, Status, CLOSE_TIMEOUT_MS,
+    Check, CloseCode, CloseInfo, Event, FetchRequest, Handle, Millis, CLOSE_TIMEOUT_MS,
 };
 use crate::classify::classify;
 use crate::config::Config;
 use crate::engineio::Packet;
 use crate::socketio::connect_message;
+
+pub use data::LifetimeData;
+pub use limits::{match_limit, MatchedLimit, PlatformHints};
+pub(crate) use summary::summarize;
 
 /// This check's actions and outcome, with its data type.
 type Action = crate::check::Action<LifetimeData>;
@@ -37,110 +44,6 @@ pub fn hold_s(lifetime_s: u64) -> u64 {
 const SOCKET: Handle = 0;
 const HINTS: Handle = 0;
 const TIMER: Handle = 0;
-
-/// Response headers that tell which proxy is in the path.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlatformHints {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub via: Option<String>,
-}
-
-impl PlatformHints {
-    fn has(&self, needle: &str) -> bool {
-        [&self.server, &self.via].iter().any(|h| {
-            h.as_deref()
-                .is_some_and(|v| v.to_ascii_lowercase().contains(needle))
-        })
-    }
-}
-
-/// A known limit that a measured cut matches.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MatchedLimit {
-    pub limit: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expected_s: Option<u64>,
-}
-
-/// The known limit closest to a cut after `lifetime_ms` (docs/contracts.md, `connection-cut`).
-pub fn match_limit(
-    lifetime_ms: Millis,
-    ping_interval_ms: Option<Millis>,
-    hints: &PlatformHints,
-) -> MatchedLimit {
-    let s = lifetime_ms as f64 / 1000.0;
-    let near = |target: f64, tolerance: f64| (s - target).abs() <= tolerance;
-    let known = |limit: &str, expected: u64| MatchedLimit {
-        limit: limit.into(),
-        expected_s: Some(expected),
-    };
-    if near(30.0, 5.0) && hints.has("google") {
-        return known(
-            "the GKE / Google Cloud load balancer backend timeout (30 s by default)",
-            30,
-        );
-    }
-    if near(60.0, 5.0) {
-        let who = if hints.has("awselb") {
-            "the AWS ALB idle timeout (60 s by default)"
-        } else {
-            "a 60 s idle timeout: nginx proxy-read-timeout (the ingress-nginx default) or an AWS ALB idle_timeout, reached because pings are sparser than it"
-        };
-        return known(who, 60);
-    }
-    if (95.0..=125.0).contains(&s) && hints.has("cloudflare") {
-        return known("the Cloudflare proxy idle limit (100 s)", 100);
-    }
-    if near(180.0, 5.0) {
-        return known(
-            "Traefik's respondingTimeouts.idleTimeout (180 s by default)",
-            180,
-        );
-    }
-    if near(3600.0, 60.0) {
-        return known(
-            "a proxy-read-timeout or timeoutSec of 3600 s: expected, clients reconnect",
-            3600,
-        );
-    }
-    let seconds_text = seconds(lifetime_ms);
-    match ping_interval_ms {
-        Some(ping) if lifetime_ms < ping => MatchedLimit {
-            limit: format!(
-                "an idle timeout of about {seconds_text} on the path, shorter than the server's ping interval ({}): the connection is silent longer than the proxy allows",
-                seconds(ping)
-            ),
-            expected_s: None,
-        },
-        _ => MatchedLimit { limit: format!("a limit of about {seconds_text} on the path"), expected_s: None },
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LifetimeData {
-    pub hold_s: u64,
-    pub opened: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub open_ms: Option<Millis>,
-    /// From open to close, when it was cut before the hold time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lifetime_ms: Option<Millis>,
-    pub held: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub close: Option<CloseInfo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ping_interval_ms: Option<Millis>,
-    pub pings_answered: u32,
-    /// Time between the last ping and the cut.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_ping_before_close_ms: Option<Millis>,
-    pub hints: PlatformHints,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub matched_limit: Option<MatchedLimit>,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
     Opening,
@@ -231,42 +134,6 @@ impl LifetimeCheck {
             Action::CancelTimer { id: TIMER },
             Action::Finish(Outcome::judged(summarize(&self.data), &self.data)),
         ]
-    }
-}
-
-impl LifetimeData {
-    /// How long the test holds the connection.
-    pub fn hold_ms(&self) -> Millis {
-        self.hold_s.saturating_mul(1000)
-    }
-}
-
-pub(crate) fn summarize(d: &LifetimeData) -> (Status, String) {
-    match (d.opened, d.held, d.lifetime_ms, &d.matched_limit) {
-        (false, ..) => (
-            Status::Fail,
-            "The Socket.IO WebSocket did not open, so its lifetime could not be measured.".into(),
-        ),
-        (true, true, ..) => (
-            Status::Pass,
-            format!(
-                "The connection stayed up for the whole {} ({} pings answered).",
-                seconds(d.hold_ms()),
-                d.pings_answered
-            ),
-        ),
-        (true, false, Some(ms), Some(limit)) => (
-            Status::Fail,
-            format!(
-                "The connection was cut after {}: most likely {}.",
-                seconds(ms),
-                limit.limit
-            ),
-        ),
-        _ => (
-            Status::Fail,
-            "The connection ended without a close being observed.".into(),
-        ),
     }
 }
 
@@ -376,5 +243,4 @@ impl Check for LifetimeCheck {
 }
 
 #[cfg(test)]
-#[path = "lifetime_tests.rs"]
-mod tests;
+mod lifetime_tests;

@@ -3,19 +3,23 @@
 //! at the network level, a `no-cors` probe tells "CORS refused the answer"
 //! from "nothing answered".
 
-use serde::{Deserialize, Serialize};
+mod data;
+mod namespace;
+mod summary;
+
 use url::Url;
 
-use super::{engineio_url, seconds, since, skipped_without_endpoint, Transport};
+use super::{engineio_url, since, skipped_without_endpoint, timed_get, Transport};
 use crate::catalog::CheckId;
-use crate::check::{
-    Check, Credentials, Event, FetchMode, FetchRequest, Handle, Millis, Progress, Status,
-};
-use crate::classify::{classify, HttpObservation, HttpStep, StepResult, TRANSPORT_UNKNOWN};
+use crate::check::{Check, Credentials, Event, FetchMode, FetchRequest, Handle, Millis, Progress};
+use crate::classify::{classify, HttpStep, StepResult};
 use crate::config::Config;
-use crate::engineio::{split_payload, OpenParams, Packet, Payload, MAX_PACKETS_PER_POLL};
+use crate::engineio::Packet;
 use crate::privacy::redact_url;
-use crate::socketio::{connect_message, SioPacket};
+use crate::socketio::connect_message;
+
+pub use data::{HandshakeData, NamespaceResult, NamespaceStep, Reachability};
+pub(crate) use summary::summarize;
 
 /// This check's actions and outcome, with its data type.
 type Action = crate::check::Action<HandshakeData>;
@@ -34,59 +38,6 @@ const CONNECT: Handle = 2;
 const POLLS: std::ops::Range<Handle> = 3..3 + MAX_POLLS;
 /// The one timer.
 const STEP_TIMER: Handle = 0;
-
-/// Whether anything answered a `no-cors` request for the same URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Reachability {
-    /// Something answered: the earlier failure was CORS refusing the answer.
-    Answered,
-    NoAnswer,
-    Timeout,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "result", rename_all = "kebab-case")]
-pub enum NamespaceResult {
-    Connected,
-    Refused {
-        message: String,
-    },
-    /// The session's next request got an unexpected answer, such as
-    /// "Session ID unknown" from another backend.
-    Failed(HttpObservation),
-    /// The server closed the Engine.IO session.
-    Closed,
-    NetworkError {
-        message: String,
-    },
-    Timeout,
-    /// Polls ran out with no answer from the namespace.
-    NoAnswer,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NamespaceStep {
-    pub namespace: String,
-    pub ms: Millis,
-    #[serde(flatten)]
-    pub result: NamespaceResult,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HandshakeData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub open: Option<HttpStep>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub negotiated: Option<OpenParams>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reachability: Option<Reachability>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<NamespaceStep>,
-    pub polls: u32,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -142,10 +93,7 @@ impl HandshakeCheck {
         now: Millis,
     ) -> Vec<Action> {
         let (obs, open) = classify(status, headers, body);
-        self.data.open = Some(HttpStep {
-            ms: since(self.started, now),
-            result: StepResult::Answered(obs),
-        });
+        self.data.open = Some(HttpStep::answered(since(self.started, now), obs));
         let (Some(open), 200) = (open, status) else {
             return self.finish();
         };
@@ -175,65 +123,6 @@ impl HandshakeCheck {
         ]
     }
 
-    fn on_poll(
-        &mut self,
-        status: u16,
-        headers: &[(String, String)],
-        body: &str,
-    ) -> Result<Vec<Action>, NamespaceResult> {
-        self.data.polls += 1;
-        let packets = match (status, split_payload(body)) {
-            (200, Payload::V4(packets)) => packets,
-            _ => return Err(NamespaceResult::Failed(classify(status, headers, body).0)),
-        };
-        let mut actions = Vec::new();
-        let mut ponged = false;
-        for packet in packets.into_iter().take(MAX_PACKETS_PER_POLL) {
-            match Packet::parse(packet) {
-                Ok(Packet::Message(message)) => match SioPacket::parse(&message) {
-                    Ok(SioPacket::Connect { namespace })
-                        if Some(&namespace) == self.namespace.as_ref() =>
-                    {
-                        return Err(NamespaceResult::Connected)
-                    }
-                    Ok(SioPacket::ConnectError { message, .. }) => {
-                        return Err(NamespaceResult::Refused { message })
-                    }
-                    _ => {}
-                },
-                Ok(Packet::Close) => return Err(NamespaceResult::Closed),
-                // A v4 server pings; the client must answer, never ping itself.
-                // One pong per poll: a flood of pings is not a flood of requests.
-                Ok(Packet::Ping(data)) if !ponged => {
-                    ponged = true;
-                    actions.push(Action::Beacon(FetchRequest::post(
-                        self.url(self.sid.as_deref()),
-                        Packet::Pong(data.chars().take(64).collect()).to_string(),
-                    )))
-                }
-                _ => {}
-            }
-        }
-        if self.data.polls >= MAX_POLLS {
-            return Err(NamespaceResult::NoAnswer);
-        }
-        let id = POLLS.start + self.data.polls;
-        actions.push(Action::Fetch {
-            id,
-            request: FetchRequest::get(self.url(self.sid.as_deref())),
-        });
-        Ok(actions)
-    }
-
-    fn namespace_result(&mut self, result: NamespaceResult, now: Millis) -> Vec<Action> {
-        self.data.namespace = Some(NamespaceStep {
-            namespace: self.namespace.clone().unwrap_or_default(),
-            ms: since(self.step_started, now),
-            result,
-        });
-        self.finish()
-    }
-
     fn finish(&mut self) -> Vec<Action> {
         self.phase = Phase::Done;
         let mut actions = vec![Action::CancelTimer { id: STEP_TIMER }];
@@ -252,65 +141,6 @@ impl HandshakeCheck {
     }
 }
 
-pub(crate) fn summarize(d: &HandshakeData, namespace_valid: bool) -> (Status, String) {
-    let Some(open) = &d.open else {
-        return (Status::Fail, "The handshake did not complete.".into());
-    };
-    match (&open.result, &d.negotiated, &d.namespace) {
-        (StepResult::NetworkError { message }, _, _) => match d.reachability {
-            Some(Reachability::Answered) => (
-                Status::Fail,
-                "The Socket.IO server answered, but the browser was not allowed to read the answer (CORS).".into(),
-            ),
-            _ => (Status::Fail, format!("Nothing answered at the Socket.IO endpoint ({message}).")),
-        },
-        (StepResult::Timeout, _, _) => (
-            Status::Fail,
-            format!("The Socket.IO endpoint did not answer within {} s.", STEP_TIMEOUT_MS / 1000),
-        ),
-        (StepResult::Answered(obs), None, _) if obs.error_code() == Some(TRANSPORT_UNKNOWN) => (
-            Status::Warn,
-            "The server refuses HTTP long-polling and accepts WebSocket only: clients must use transports: [\"websocket\"].".into(),
-        ),
-        (StepResult::Answered(obs), None, _) => {
-            (Status::Fail, format!("The Socket.IO endpoint answered {} instead of a handshake.", obs.describe()))
-        }
-        (_, Some(params), Some(ns)) => {
-            let opened = format!("Handshake in {} ms (ping every {})", open.ms, seconds(params.ping_interval_ms));
-            match &ns.result {
-                NamespaceResult::Connected => (
-                    Status::Pass,
-                    format!("{opened}; connected to namespace {} in {} ms.", ns.namespace, ns.ms),
-                ),
-                NamespaceResult::Refused { message } => (
-                    Status::Fail,
-                    format!("{opened}, but namespace {} refused the connection: \"{message}\".", ns.namespace),
-                ),
-                NamespaceResult::Failed(obs) => (
-                    Status::Fail,
-                    format!("{opened}, but the next request of the session got {}.", obs.describe()),
-                ),
-                NamespaceResult::Closed => (Status::Fail, format!("{opened}, but the server closed the session.")),
-                NamespaceResult::NetworkError { message } => {
-                    (Status::Fail, format!("{opened}, but connecting the namespace failed ({message})."))
-                }
-                NamespaceResult::Timeout | NamespaceResult::NoAnswer => (
-                    Status::Fail,
-                    format!("{opened}, but namespace {} never answered.", ns.namespace),
-                ),
-            }
-        }
-        (_, Some(params), None) => (
-            if namespace_valid { Status::Fail } else { Status::Warn },
-            format!(
-                "Handshake in {} ms (ping every {}); the namespace was not tried: its configured value is invalid.",
-                open.ms,
-                seconds(params.ping_interval_ms)
-            ),
-        ),
-    }
-}
-
 impl Check for HandshakeCheck {
     type Data = HandshakeData;
 
@@ -324,16 +154,7 @@ impl Check for HandshakeCheck {
             self.phase = Phase::Done;
             return skipped_without_endpoint(&self.data);
         }
-        vec![
-            Action::Fetch {
-                id: OPEN,
-                request: FetchRequest::get(self.url(None)),
-            },
-            Action::SetTimer {
-                id: STEP_TIMER,
-                after_ms: STEP_TIMEOUT_MS,
-            },
-        ]
+        timed_get(OPEN, self.url(None), STEP_TIMER, STEP_TIMEOUT_MS).into()
     }
 
     fn handle(&mut self, event: Event, now: Millis) -> Vec<Action> {
@@ -444,5 +265,6 @@ impl HandshakeCheck {
 }
 
 #[cfg(test)]
-#[path = "handshake_tests.rs"]
-mod tests;
+mod namespace_tests;
+#[cfg(test)]
+mod open_tests;

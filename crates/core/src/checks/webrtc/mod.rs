@@ -5,16 +5,21 @@
 //! Candidates are reduced to facts; addresses never reach the report.
 //! Optionally, whether a LiveKit server answers at all (no credentials).
 
-use serde::{Deserialize, Serialize};
+mod data;
+mod summary;
 
 use crate::catalog::CheckId;
 use crate::check::{
     Check, CloseCode, Credentials, Event, FetchMode, FetchRequest, Handle, IceServer, Millis,
-    Status,
 };
 use crate::config::{Config, MAX_ICE_URLS};
-use crate::ice::{parse_candidate, CandidateFacts, CandidateType};
+use crate::ice::parse_candidate;
 use crate::privacy::redact_url;
+
+pub use data::{
+    CandidateCount, GatherReport, IceErrorFacts, LivekitProbe, ServerKind, WebrtcData, WsReach,
+};
+pub(crate) use summary::summarize;
 
 /// This check's actions and outcome, with its data type.
 type Action = crate::check::Action<WebrtcData>;
@@ -31,107 +36,6 @@ const LIVEKIT_WS: Handle = LIVEKIT + 1;
 const MAX_GATHERINGS: usize = 1 + 2 * MAX_ICE_URLS;
 /// Errors kept per server: the first ones say it all.
 const MAX_ERRORS: usize = 5;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ServerKind {
-    Host,
-    Stun,
-    Turn,
-    Turns,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IceErrorFacts {
-    pub code: u16,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CandidateCount {
-    #[serde(flatten)]
-    pub facts: CandidateFacts,
-    pub count: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GatherReport {
-    pub kind: ServerKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Distinct candidates, each with how many were gathered.
-    pub candidates: Vec<CandidateCount>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<IceErrorFacts>,
-    pub complete: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gather_ms: Option<Millis>,
-}
-
-impl GatherReport {
-    pub fn count(&self, kind: CandidateType) -> usize {
-        self.candidates
-            .iter()
-            .filter(|c| c.facts.kind == kind)
-            .map(|c| c.count as usize)
-            .sum()
-    }
-
-    /// Did this server do its job: host candidates, a reflexive one, a relay?
-    pub fn worked(&self) -> bool {
-        let wanted = match self.kind {
-            ServerKind::Host => CandidateType::Host,
-            ServerKind::Stun => CandidateType::Srflx,
-            ServerKind::Turn | ServerKind::Turns => CandidateType::Relay,
-        };
-        self.count(wanted) > 0
-    }
-
-    /// The TURN server refused the credentials (STUN error 401).
-    pub fn unauthorized(&self) -> bool {
-        self.errors.iter().any(|e| e.code == 401)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LivekitProbe {
-    pub url: String,
-    /// Something answered an opaque request (no credentials are sent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answered: Option<bool>,
-    /// The WebSocket endpoint (`/rtc`). Without a token LiveKit refuses the
-    /// upgrade, so `closed` (something answered and refused) is the healthy
-    /// answer here; only `no-answer` means it cannot be reached.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub websocket: Option<WsReach>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum WsReach {
-    Opened,
-    Closed,
-    NoAnswer,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WebrtcData {
-    pub gatherings: Vec<GatherReport>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub livekit: Option<LivekitProbe>,
-}
-
-impl WebrtcData {
-    pub fn of_kind(&self, kind: ServerKind) -> impl Iterator<Item = &GatherReport> {
-        self.gatherings.iter().filter(move |g| g.kind == kind)
-    }
-
-    pub fn any_relay(&self) -> bool {
-        self.gatherings
-            .iter()
-            .any(|g| g.count(CandidateType::Relay) > 0)
-    }
-}
 
 pub struct WebrtcCheck {
     servers: Vec<Option<IceServer>>,
@@ -266,87 +170,6 @@ fn gathering_of(id: Handle) -> Option<usize> {
     (i < MAX_GATHERINGS).then_some(i)
 }
 
-pub(crate) fn summarize(d: &WebrtcData) -> (Status, String) {
-    let mut parts = Vec::new();
-    let host = d
-        .of_kind(ServerKind::Host)
-        .map(|g| g.count(CandidateType::Host))
-        .sum::<usize>();
-    parts.push(format!(
-        "{host} local candidate{}",
-        if host == 1 { "" } else { "s" }
-    ));
-    let servers: Vec<&GatherReport> = d
-        .gatherings
-        .iter()
-        .filter(|g| g.kind != ServerKind::Host)
-        .collect();
-    for g in &servers {
-        let url = g.url.as_deref().unwrap_or("?");
-        parts.push(match (g.kind, g.worked()) {
-            (ServerKind::Stun, true) => format!("{url}: reachable over UDP"),
-            (ServerKind::Stun, false) => format!("{url}: no answer over UDP"),
-            (_, true) => {
-                let mut protocols: Vec<&str> = g
-                    .candidates
-                    .iter()
-                    .filter_map(|c| c.facts.relay_protocol.as_deref())
-                    .collect();
-                protocols.sort_unstable();
-                protocols.dedup();
-                format!(
-                    "{url}: relay works{}",
-                    if protocols.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", protocols.join(", "))
-                    }
-                )
-            }
-            (_, false) if g.unauthorized() => format!("{url}: credentials refused"),
-            (_, false) => format!("{url}: no relay"),
-        });
-    }
-    if let Some(lk) = &d.livekit {
-        parts.push(match lk.answered {
-            Some(true) => format!("LiveKit {} answers", lk.url),
-            Some(false) => format!("LiveKit {} does not answer", lk.url),
-            None => format!("LiveKit {}: no answer in time", lk.url),
-        });
-        parts.push(match lk.websocket {
-            Some(WsReach::Closed) if lk.answered == Some(true) => {
-                "its WebSocket endpoint answers (and refuses, as it must without a token)".into()
-            }
-            Some(WsReach::Closed) => {
-                "its WebSocket endpoint closed at once (nothing there, or a refusal)".into()
-            }
-            Some(WsReach::Opened) => "its WebSocket endpoint opens".into(),
-            Some(WsReach::NoAnswer) => "its WebSocket endpoint does not answer".into(),
-            None => "its WebSocket endpoint was not tried".into(),
-        });
-    }
-    let working = servers.iter().filter(|g| g.worked()).count();
-    let livekit_down = d
-        .livekit
-        .as_ref()
-        .is_some_and(|l| l.answered != Some(true) || l.websocket == Some(WsReach::NoAnswer));
-    let status = if servers.is_empty() && d.livekit.is_none() {
-        parts.push("no STUN or TURN server is configured (stun, turn in conncheck.json)".into());
-        if host > 0 {
-            Status::Skip
-        } else {
-            Status::Warn
-        }
-    } else if working == servers.len() && !livekit_down {
-        Status::Pass
-    } else if working > 0 {
-        Status::Warn
-    } else {
-        Status::Fail
-    };
-    (status, format!("{}.", parts.join("; ")))
-}
-
 impl Check for WebrtcCheck {
     type Data = WebrtcData;
 
@@ -465,5 +288,4 @@ impl Check for WebrtcCheck {
 }
 
 #[cfg(test)]
-#[path = "webrtc_tests.rs"]
-mod tests;
+mod webrtc_tests;

@@ -1,0 +1,34 @@
+//! `connection-lifetime`'s judgement: status and summary from its data.
+
+use super::LifetimeData;
+use crate::check::Status;
+use crate::checks::seconds;
+
+pub(crate) fn summarize(d: &LifetimeData) -> (Status, String) {
+    match (d.opened, d.held, d.lifetime_ms, &d.matched_limit) {
+        (false, ..) => (
+            Status::Fail,
+            "The Socket.IO WebSocket did not open, so its lifetime could not be measured.".into(),
+        ),
+        (true, true, ..) => (
+            Status::Pass,
+            format!(
+                "The connection stayed up for the whole {} ({} pings answered).",
+                seconds(d.hold_ms()),
+                d.pings_answered
+            ),
+        ),
+        (true, false, Some(ms), Some(limit)) => (
+            Status::Fail,
+            format!(
+                "The connection was cut after {}: most likely {}.",
+                seconds(ms),
+                limit.limit
+            ),
+        ),
+        _ => (
+            Status::Fail,
+            "The connection ended without a close being observed.".into(),
+        ),
+    }
+}

@@ -1,0 +1,276 @@
+//! `socketio-upgrade`: three probes at once.
+//! 1. The upgrade of a polling session: open a WebSocket with its sid, send
+//!    `2probe`, expect `3probe`, send `5`, then wait for the server's first
+//!    ping and answer it (a v4 client never pings on its own). That wait
+//!    lasts as long as the server's ping interval, so the check reports an
+//!    interim outcome once everything else is known, and the report does
+//!    not wait for the ping.
+//! 2. A WebSocket-only session, as clients with `transports: ["websocket"]`
+//!    open it: expect the open packet, connect the namespace.
+//! 3. A plain GET of the `transport=websocket` URL, which cannot upgrade:
+//!    an Engine.IO answer proves the path reaches Socket.IO even when a
+//!    proxy drops the upgrade.
+
+mod data;
+mod direct;
+mod polling;
+mod summary;
+
+use url::Url;
+
+use super::{engineio_url, since, skipped_without_endpoint, timed_get, Transport};
+use crate::catalog::CheckId;
+use crate::check::{Check, Event, Handle, Millis, Progress};
+use crate::classify::{classify, HttpStep, StepResult};
+use crate::config::Config;
+use crate::privacy::redact_url;
+
+pub use data::{DirectPath, DirectResult, UpgradeData, UpgradePath, UpgradeResult};
+use summary::ping_within_wait;
+pub(crate) use summary::summarize;
+
+/// This check's actions and outcome, with its data type.
+type Action = crate::check::Action<UpgradeData>;
+type Outcome = crate::check::Outcome<UpgradeData>;
+
+pub const STEP_TIMEOUT_MS: Millis = 10_000;
+/// Longest wait for the server's first ping after the upgrade.
+pub const MAX_PING_WAIT_MS: Millis = 60_000;
+/// Grace over the announced ping interval.
+pub const PING_GRACE_MS: Millis = 5_000;
+/// The data of the upgrade's ping and its pong (`2probe`, `3probe`).
+const PROBE: &str = "probe";
+
+// Fetches.
+const HANDSHAKE: Handle = 0;
+const PLAIN_GET: Handle = 1;
+// Sockets and their timers share ids; the plain GET's timer is its own.
+const UPGRADE: Handle = 0;
+const DIRECT: Handle = 1;
+const PLAIN_TIMER: Handle = 2;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UpgradePhase {
+    Handshaking,
+    Opening,
+    Probing,
+    AwaitingPing,
+    Closing,
+    Done,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DirectPhase {
+    Opening,
+    AwaitingOpenPacket,
+    AwaitingNamespace,
+    Closing,
+    Done,
+}
+
+pub struct UpgradeCheck {
+    endpoint: Option<Url>,
+    namespace: Option<String>,
+    started: Millis,
+    up: UpgradePhase,
+    up_mark: Millis,
+    sid: Option<String>,
+    direct: DirectPhase,
+    direct_mark: Millis,
+    plain_done: bool,
+    interim_sent: bool,
+    data: UpgradeData,
+}
+
+impl UpgradeCheck {
+    pub fn new(config: &Config) -> Self {
+        UpgradeCheck {
+            endpoint: config.socketio.clone(),
+            namespace: config.namespace.clone(),
+            started: 0,
+            up: UpgradePhase::Handshaking,
+            up_mark: 0,
+            sid: None,
+            direct: DirectPhase::Opening,
+            direct_mark: 0,
+            plain_done: false,
+            interim_sent: false,
+            data: UpgradeData {
+                url: config.socketio.as_ref().map(|u| redact_url(u.as_str())),
+                upgrade: UpgradePath {
+                    result: None,
+                    handshake: None,
+                    ws_open_ms: None,
+                    probe_ms: None,
+                    ping_interval_ms: None,
+                    ping_after_ms: None,
+                    close: None,
+                },
+                websocket_only: DirectPath {
+                    result: None,
+                    ws_open_ms: None,
+                    namespace_ms: None,
+                    close: None,
+                },
+                plain_get: None,
+            },
+        }
+    }
+
+    fn url(&self, transport: Transport, sid: Option<&str>) -> String {
+        self.endpoint
+            .as_ref()
+            .map(|e| engineio_url(e, transport, sid).to_string())
+            .unwrap_or_default()
+    }
+
+    fn done(&self) -> bool {
+        self.up == UpgradePhase::Done && self.direct == DirectPhase::Done && self.plain_done
+    }
+
+    fn outcome(&self) -> Outcome {
+        Outcome::judged(summarize(&self.data), &self.data)
+    }
+
+    /// Whether the server's first ping comes within the page's wait.
+    fn ping_awaited(&self) -> bool {
+        ping_within_wait(self.data.upgrade.ping_interval_ms)
+    }
+
+    /// Upgraded, every other probe done, only the server's first ping to
+    /// come: what the report says until it comes (or does not).
+    fn interim(&mut self) -> Option<Action> {
+        let waiting = self.up == UpgradePhase::AwaitingPing
+            && self.direct == DirectPhase::Done
+            && self.plain_done;
+        if !waiting || self.interim_sent {
+            return None;
+        }
+        self.interim_sent = true;
+        let mut data = self.data.clone();
+        data.upgrade.result = Some(UpgradeResult::Upgraded);
+        let outcome = Outcome::judged(summarize(&data), &data);
+        Some(Action::Progress(Progress::Interim(outcome)))
+    }
+}
+
+impl Check for UpgradeCheck {
+    type Data = UpgradeData;
+
+    fn id(&self) -> CheckId {
+        CheckId::SocketioUpgrade
+    }
+
+    fn start(&mut self, now: Millis) -> Vec<Action> {
+        self.started = now;
+        self.direct_mark = now;
+        if self.endpoint.is_none() {
+            return skipped_without_endpoint(&self.data);
+        }
+        let handshake = self.url(Transport::Polling, None);
+        let mut actions = Vec::from(timed_get(HANDSHAKE, handshake, UPGRADE, STEP_TIMEOUT_MS));
+        actions.extend([
+            Action::OpenWs {
+                id: DIRECT,
+                url: self.url(Transport::Websocket, None),
+            },
+            Action::SetTimer {
+                id: DIRECT,
+                after_ms: STEP_TIMEOUT_MS,
+            },
+        ]);
+        let plain = self.url(Transport::PlainGetOfWebsocket, None);
+        actions.extend(timed_get(PLAIN_GET, plain, PLAIN_TIMER, STEP_TIMEOUT_MS));
+        actions
+    }
+
+    fn handle(&mut self, event: Event, now: Millis) -> Vec<Action> {
+        let mut actions = match event {
+            Event::HttpResponse {
+                id: HANDSHAKE,
+                status,
+                headers,
+                body,
+            } if self.up == UpgradePhase::Handshaking => {
+                self.up_handshake(status, classify(status, &headers, &body), now)
+            }
+            Event::HttpFailed {
+                id: HANDSHAKE,
+                message,
+            } if self.up == UpgradePhase::Handshaking => self.up_failed(message, now),
+            event @ (Event::HttpResponse { id: PLAIN_GET, .. }
+            | Event::HttpFailed { id: PLAIN_GET, .. }
+            | Event::Timeout { id: PLAIN_TIMER })
+                if !self.plain_done =>
+            {
+                self.plain_get(event, now)
+            }
+            Event::WsOpened { id: UPGRADE } if self.up == UpgradePhase::Opening => {
+                self.up_opened(now)
+            }
+            Event::WsMessage { id: UPGRADE, text } => self.up_message(&text, now),
+            Event::WsClosed {
+                id: UPGRADE,
+                code,
+                clean,
+                ..
+            } if self.up != UpgradePhase::Done => self.up_closed(code, clean),
+            Event::Timeout { id: UPGRADE } => self.up_timeout(),
+            Event::WsOpened { id: DIRECT } if self.direct == DirectPhase::Opening => {
+                self.direct_opened(now)
+            }
+            Event::WsMessage { id: DIRECT, text } => self.direct_message(&text, now),
+            Event::WsBinary { id: DIRECT, .. }
+                if self.direct == DirectPhase::AwaitingOpenPacket =>
+            {
+                self.direct_close(DirectResult::NoOpenPacket)
+            }
+            Event::WsClosed {
+                id: DIRECT,
+                code,
+                clean,
+                ..
+            } if self.direct != DirectPhase::Done => self.direct_closed(code, clean),
+            Event::Timeout { id: DIRECT } => self.direct_timeout(),
+            _ => return Vec::new(),
+        };
+        if self.done() {
+            actions.push(Action::Finish(self.outcome()));
+        } else {
+            actions.extend(self.interim());
+        }
+        actions
+    }
+}
+
+impl UpgradeCheck {
+    /// Probe 3: the plain GET's answer, failure or timeout, once.
+    fn plain_get(&mut self, event: Event, now: Millis) -> Vec<Action> {
+        let ms = since(self.started, now);
+        self.plain_done = true;
+        let (result, cancel) = match event {
+            Event::HttpResponse {
+                status,
+                headers,
+                body,
+                ..
+            } => (
+                StepResult::Answered(classify(status, &headers, &body).0),
+                true,
+            ),
+            Event::HttpFailed { message, .. } => (StepResult::NetworkError { message }, true),
+            _ => (StepResult::Timeout, false),
+        };
+        self.data.plain_get = Some(HttpStep { ms, result });
+        if cancel {
+            vec![Action::CancelTimer { id: PLAIN_TIMER }]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod ends_tests;
+#[cfg(test)]
+mod upgrade_tests;

@@ -1,0 +1,59 @@
+//! Reading `conncheck.json`: the file's own errors, and `allow_origins`,
+//! which is read before any endpoint is checked.
+
+use serde_json::Value;
+use url::Url;
+
+use super::values::{json_kind, Raw};
+use super::{ConfigError, ConfigKey, FileLoad, FileStatus, Source};
+
+pub(super) fn parse_file(
+    file: &FileLoad,
+    errors: &mut Vec<ConfigError>,
+) -> (FileStatus, serde_json::Map<String, Value>) {
+    let mut fail = |message: String| {
+        errors.push(ConfigError {
+            key: ConfigKey::File,
+            source: Source::File,
+            message,
+        });
+    };
+    match file {
+        FileLoad::NotFound => (FileStatus::NotFound, Default::default()),
+        FileLoad::Failed(reason) => {
+            fail(format!(
+                "could not be loaded ({reason}); using the defaults"
+            ));
+            (FileStatus::Unavailable, Default::default())
+        }
+        FileLoad::Loaded(body) => match serde_json::from_str::<Value>(body) {
+            Ok(Value::Object(map)) => (FileStatus::Loaded, map),
+            Ok(other) => {
+                fail(format!(
+                    "must hold a JSON object, found {}; using the defaults",
+                    json_kind(&other)
+                ));
+                (FileStatus::Invalid, Default::default())
+            }
+            Err(e) => {
+                fail(format!("is not valid JSON ({e}); using the defaults"));
+                (FileStatus::Invalid, Default::default())
+            }
+        },
+    }
+}
+
+pub(super) fn parse_allow_origins(v: &Value) -> Result<Vec<String>, String> {
+    Raw::Json(v)
+        .as_list()?
+        .iter()
+        .map(|o| match Url::parse(o) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.origin().is_tuple() => {
+                Ok(u.origin().ascii_serialization())
+            }
+            _ => Err(format!(
+                "{o:?} is not an origin such as https://chat.example.com"
+            )),
+        })
+        .collect()
+}
