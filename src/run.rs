@@ -207,7 +207,10 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
             let (check, hold_ms) = lifetime_check(&config);
             observe(check, Some(hold_ms), None, &dispatch);
         }
-        if let Some(check) = checks::cross_pod(&config, browser::random_seed()) {
+        let handshake_passed = first.iter().flatten().any(|c| {
+            c.id == CheckId::SocketioHandshake && c.status == conncheck_core::check::Status::Pass
+        });
+        if let Some(check) = checks::cross_pod(&config, browser::random_seed(), handshake_passed) {
             observe(check, None, sticky_ended.take(), &dispatch);
         }
     }

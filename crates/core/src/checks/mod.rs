@@ -56,11 +56,17 @@ pub fn media_on_demand(facts: &BrowserFacts) -> AnyCheck {
 
 /// The cross-pod probe, which the page observes after the report when a
 /// companion is configured; `seed` comes from the browser's randomness.
-pub fn cross_pod(config: &Config, seed: u64) -> Option<AnyCheck> {
-    config
-        .companion
-        .as_ref()
-        .map(|_| any(cross_pod::CrossPodCheck::new(config, seed)))
+/// `after_answers`: the report's Socket.IO handshake passed, so a 503 on
+/// the probe's first request is a limit, not a server that never answers.
+pub fn cross_pod(config: &Config, seed: u64, after_answers: bool) -> Option<AnyCheck> {
+    config.companion.as_ref().map(|_| {
+        let check = cross_pod::CrossPodCheck::new(config, seed);
+        any(if after_answers {
+            check.after_answers()
+        } else {
+            check
+        })
+    })
 }
 
 /// The lifetime check as the page's button starts it, or as the page

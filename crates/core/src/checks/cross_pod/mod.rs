@@ -97,6 +97,13 @@ impl CrossPodCheck {
         }
     }
 
+    /// Earlier requests to the same endpoint were answered: a 503 is a
+    /// limit from the probe's first request on.
+    pub fn after_answers(mut self) -> Self {
+        self.chain = self.chain.map(Chain::after_answers);
+        self
+    }
+
     fn send(&mut self, session: Option<usize>, step: Step) -> Vec<Action> {
         let arg = match step {
             Step::Listen => Some(json!({ "room": self.room })),

@@ -5,6 +5,7 @@
 use super::probe_tests::start;
 use super::*;
 use crate::check::Status;
+use crate::harness::Script;
 
 #[test]
 fn a_missing_companion_and_refusals_are_warnings() {
@@ -178,5 +179,39 @@ fn a_pasted_reports_strings_never_become_the_summarys_words() {
     assert!(
         !summary.contains("555") && !summary.contains('"'),
         "{summary}"
+    );
+}
+
+#[test]
+fn a_503_on_the_first_request_is_a_limit_only_after_the_handshake_check_was_answered() {
+    let unavailable = Event::HttpResponse {
+        id: 1,
+        status: 503,
+        headers: vec![],
+        body: "<html>503 Service Temporarily Unavailable</html>".into(),
+    };
+    // Nothing answered before: the server's own failure, the handshake
+    // check's to show.
+    let mut s = start("companion=/conncheck");
+    s.feed(unavailable.clone(), 1);
+    assert_eq!(s.finished().status, Status::Skip);
+    assert!(matches!(
+        s.finished().data.result,
+        Some(CrossPodResult::Failed { .. })
+    ));
+    // After a passed handshake check (nginx's limit_req answers 503).
+    let page = url::Url::parse("http://127.0.0.1:8080/").unwrap();
+    let config = crate::config::resolve(
+        &page,
+        &crate::config::FileLoad::NotFound,
+        "companion=/conncheck",
+    );
+    let mut s = Script::start(CrossPodCheck::new(&config, 42).after_answers(), 0);
+    s.feed(unavailable, 1);
+    assert_eq!(
+        s.finished().data.result,
+        Some(CrossPodResult::RateLimited {
+            step: "handshake".into()
+        })
     );
 }
