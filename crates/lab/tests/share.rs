@@ -22,11 +22,14 @@ async fn value_of(browser: &Browser, css: &str) -> Result<String> {
     value.as_str().map(str::to_owned).context("no value")
 }
 
-/// Pastes `text` into the import box (as a paste would) and opens it.
+/// Pastes `text` into the import box (as a paste would) and opens it; waits
+/// until the page has opened it or said why not (the support view is a
+/// second wasm module, fetched for the first report opened).
 async fn import(browser: &Browser, text: &str) -> Result<()> {
     let c = browser.client();
     c.execute("document.querySelector('details.import').open = true; document.getElementById('import-text').value = arguments[0];", vec![json!(text)]).await?;
-    browser.click_action("import-report").await
+    browser.click_action("import-report").await?;
+    browser.wait_for_state("done", RUN_TIMEOUT).await
 }
 
 async fn view(browser: &Browser) -> Result<String> {
