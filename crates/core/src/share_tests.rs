@@ -227,3 +227,24 @@ fn links_leave_out_derivable_words_and_get_them_back_exactly() {
     assert_eq!(decode(&line(&report)), Ok(report.clone()));
     assert_eq!(decode(&link("https://x.example/", &report)), Ok(report));
 }
+
+#[test]
+fn compact_json_is_serde_jsons_own_compact_form() {
+    let mut tricky = report();
+    tricky.set_user_note("tabs\tand \"quotes\" and \\\" and {\n  \"a\": [ 1 ]\n}, é 😀 \u{7f}");
+    tricky.checks[0].summary = " \\ ".into();
+    let fixtures = [
+        include_str!("fixtures/lab_report.json"),
+        include_str!("fixtures/lab_report_no_upgrade.json"),
+    ];
+    let mut reports = vec![report(), tricky, sample(vec![])];
+    for fixture in fixtures {
+        reports.push(decode(fixture).unwrap());
+    }
+    for r in &reports {
+        assert_eq!(
+            String::from_utf8(compact_json(r)).unwrap(),
+            serde_json::to_string(r).unwrap()
+        );
+    }
+}
