@@ -9,6 +9,7 @@
 
 pub mod browser;
 pub mod components;
+pub mod deflate;
 pub mod driver;
 pub mod media_io;
 pub mod net_io;
@@ -62,6 +63,20 @@ pub fn App() -> Html {
     // What is derived from the state (the report's JSON, copy text, link),
     // built once per change of its sources (`conncheck_core::page::Derived`).
     let derived = use_mut_ref(Derived::default);
+    let deflated = deflate::use_deflated(&state);
+    // Origin and path only: the query may carry what the user was given.
+    let page_url = browser::page_without_query();
+    let published = derived
+        .borrow_mut()
+        .live_deflated(&state, &page_url, deflated.as_deref());
+    // The hooks count a report, and say `done`, once its copy text and link
+    // are built too: what a script reads then is complete.
+    let shown_reports = use_mut_ref(|| 0u32);
+    let link_ready = derived.borrow().is_current(&state);
+    if link_ready {
+        *shown_reports.borrow_mut() = state.reports;
+    }
+    let shown_reports = *shown_reports.borrow();
     let report_config = {
         let state = state.clone();
         use_memo(state.config.clone(), move |_| state.report_config())
@@ -106,10 +121,11 @@ pub fn App() -> Html {
         let shown_phase = match *support {
             Support::OpeningLink | Support::OpeningPaste => Phase::Running,
             Support::Shown => Phase::Done,
+            Support::Idle if !link_ready => Phase::Running,
             Support::Idle => state.phase,
         };
         use_effect_with(
-            (state.phase, shown_phase, view, state.reports),
+            (state.phase, shown_phase, view, shown_reports),
             move |(phase, shown_phase, view, reports)| {
                 set_body_state(*shown_phase, view, *reports);
                 let ticker = (*phase == Phase::Running).then(|| {
@@ -171,9 +187,6 @@ pub fn App() -> Html {
             </main>
         };
     }
-    // Origin and path only: the query may carry what the user was given.
-    let page_url = browser::page_without_query();
-    let published = derived.borrow_mut().live(&state, &page_url);
     let import = html! { <ImportBox {on_open} error={(*paste_error).clone()} {busy} /> };
     live_view(&state, import, published, report_config.as_ref().clone())
 }

@@ -62,53 +62,53 @@ pub struct Shared {
 
 /// The payload of a report: raw DEFLATE of its JSON, base64url, no padding.
 pub fn encode(report: &Report) -> String {
-    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(
+    payload(&miniz_oxide::deflate::compress_to_vec(
         &compact_json(report),
         9,
     ))
 }
 
-/// The report's JSON exactly as `serde_json::to_vec` writes it, made from
-/// its pretty form with the whitespace between tokens taken out: the page
-/// serializes reports pretty anyway (`#report-json`), and one JSON
-/// serializer instead of two keeps about 20 KB of code out of its wasm.
-pub fn compact_json(report: &Report) -> Vec<u8> {
-    let pretty = serde_json::to_vec_pretty(report).unwrap_or_default();
-    let mut out = Vec::with_capacity(pretty.len());
-    let (mut in_string, mut escaped) = (false, false);
-    for byte in pretty {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if byte == b'\\' {
-                escaped = true;
-            } else if byte == b'"' {
-                in_string = false;
-            }
-        } else if byte == b'"' {
-            in_string = true;
-        } else if byte.is_ascii_whitespace() {
-            continue;
-        }
-        out.push(byte);
-    }
-    out
+/// The payload of a raw DEFLATE stream of a report's JSON made elsewhere:
+/// the page deflates [`share_json`] with the browser's own
+/// `CompressionStream("deflate-raw")`, or [`stored_deflate`].
+pub fn payload(deflated: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(deflated)
+}
+
+/// What a line and a link deflate: the compact form's JSON.
+pub fn share_json(report: &Report) -> Vec<u8> {
+    compact_json(&compact(report))
 }
 
 /// The `conncheck-report:1:<payload>` line, of the compact form.
 pub fn line(report: &Report) -> String {
-    format!("{LINE_PREFIX}{FORMAT_VERSION}:{}", encode(&compact(report)))
+    line_of(&encode(&compact(report)))
+}
+
+/// The line of a payload made from [`share_json`].
+pub fn line_of(payload: &str) -> String {
+    format!("{LINE_PREFIX}{FORMAT_VERSION}:{payload}")
 }
 
 /// A link to `page` that opens the report: the payload is in the fragment,
 /// which browsers never send to a server.
 pub fn link(page: &str, report: &Report) -> String {
+    link_of(page, &encode(&compact(report)))
+}
+
+/// The link of a payload made from [`share_json`].
+pub fn link_of(page: &str, payload: &str) -> String {
     let base = page.split('#').next().unwrap_or(page);
-    format!("{base}{FRAGMENT_KEY}{}", encode(&compact(report)))
+    format!("{base}{FRAGMENT_KEY}{payload}")
 }
 
 /// The copy text: a short summary for people, then the line for the page.
 pub fn copy_text(report: &Report) -> String {
+    copy_text_of(report, &encode(&compact(report)))
+}
+
+/// The copy text with the payload of `report` made from [`share_json`].
+pub fn copy_text_of(report: &Report, payload: &str) -> String {
     let v = verdict(&report.checks, &report.findings);
     let mut text = format!(
         "Connection check ({}), {}\n{}\n",
@@ -132,7 +132,7 @@ pub fn copy_text(report: &Report) -> String {
     text.push_str(
         "Support: paste this whole text into the conncheck page to see the full report.\n",
     );
-    text.push_str(&line(report));
+    text.push_str(&line_of(payload));
     text.push('\n');
     text
 }
@@ -256,7 +256,10 @@ fn from_json(json: &[u8]) -> Result<Shared, ShareError> {
 
 #[path = "share_bounds.rs"]
 mod bounds;
+#[path = "share_json.rs"]
+mod json;
 pub use bounds::{MAX_CHECKS, MAX_EVIDENCE, MAX_FINDINGS, MAX_STRING_CHARS};
+pub use json::{compact_json, stored_deflate};
 
 #[cfg(test)]
 #[path = "share_tests.rs"]

@@ -248,3 +248,42 @@ fn compact_json_is_serde_jsons_own_compact_form() {
         );
     }
 }
+
+#[test]
+fn stored_deflate_is_raw_deflate_any_inflater_reads() {
+    for len in [0usize, 1, 1000, 0xFFFF, 0x10000, 200_000] {
+        let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+        let stored = stored_deflate(&bytes);
+        assert_eq!(
+            miniz_oxide::inflate::decompress_to_vec(&stored).unwrap(),
+            bytes,
+            "{len} bytes"
+        );
+    }
+}
+
+#[test]
+fn a_payload_deflated_elsewhere_opens_like_the_cores_own() {
+    let r = report();
+    let json = share_json(&r);
+    for deflated in [
+        stored_deflate(&json),
+        miniz_oxide::deflate::compress_to_vec(&json, 6),
+    ] {
+        let payload = payload(&deflated);
+        assert_eq!(decode(&copy_text_of(&r, &payload)), Ok(r.clone()));
+        assert_eq!(
+            decode(&link_of("https://x.example/#old", &payload)),
+            Ok(r.clone())
+        );
+        assert_eq!(
+            copy_text_of(&r, &payload).lines().last(),
+            Some(line_of(&payload).as_str())
+        );
+    }
+    assert_eq!(copy_text(&r), copy_text_of(&r, &encode(&compact(&r))));
+    assert_eq!(
+        link("https://x.example/", &r),
+        link_of("https://x.example/", &encode(&compact(&r)))
+    );
+}
