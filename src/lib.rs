@@ -11,6 +11,7 @@ pub mod browser;
 pub mod components;
 pub mod deflate;
 pub mod driver;
+pub mod inflate;
 pub mod media_io;
 pub mod net_io;
 pub mod qr;

@@ -42,9 +42,19 @@ thread_local! {
 
 /// Shows the report in `input`, replacing one shown before; or, when it
 /// cannot be read, removes what was shown and returns why (a
-/// [`share::ShareError`]'s sentence).
-pub fn open(input: &str) -> Option<String> {
-    let decoded = share::decode_shared(input);
+/// [`share::ShareError`]'s sentence). A payload is inflated by the browser
+/// (`crate::inflate`), so that no wasm of this page carries an inflater.
+pub async fn open(input: &str) -> Option<String> {
+    let decoded = match share::find(input) {
+        Ok(share::Found::Json(json)) => share::open_json(json.as_bytes()),
+        Ok(share::Found::Deflated(compressed)) => {
+            match crate::inflate::inflate_raw(&compressed, share::MAX_REPORT_BYTES).await {
+                Ok(json) => share::open_json(&json),
+                Err(e) => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    };
     close();
     match decoded {
         Ok(shared) => {

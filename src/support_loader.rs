@@ -41,8 +41,13 @@ pub async fn open(input: &str) -> Result<(), NotOpened> {
         .ok()
         .and_then(|f| f.dyn_into().ok())
         .ok_or(NotOpened::Unavailable)?;
-    let answer = open
+    let answer: Promise = open
         .call1(&JsValue::UNDEFINED, &JsValue::from_str(input))
+        .ok()
+        .and_then(|p| p.dyn_into().ok())
+        .ok_or(NotOpened::Unavailable)?;
+    let answer = JsFuture::from(answer)
+        .await
         .map_err(|_| NotOpened::Unavailable)?;
     match answer.as_string() {
         None => Ok(()),

@@ -5,11 +5,11 @@
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-/// Shows the report in `input` after `#app`; `undefined` when shown, or
-/// why it cannot be opened.
+/// Shows the report in `input` after `#app`: a promise of `undefined` when
+/// shown, or of why it cannot be opened.
 #[wasm_bindgen]
-pub fn open(input: &str) -> Option<String> {
-    conncheck::support_app::open(input)
+pub async fn open(input: String) -> Option<String> {
+    conncheck::support_app::open(&input).await
 }
 
 fn main() {}

@@ -40,6 +40,8 @@ pub enum ShareError {
     BadBase64(String),
     #[error("the report text is damaged: it does not decompress ({0})")]
     BadCompression(String),
+    #[error("this browser cannot unpack report links and texts (it has no DecompressionStream for raw DEFLATE); open the report in a current Chrome, Edge, Firefox or Safari, or paste its JSON")]
+    NoDecompressor,
     #[error("the report expands beyond {MAX_REPORT_BYTES} bytes and was refused")]
     TooLargeDecompressed,
     #[error("the report is not valid JSON ({0})")]
@@ -181,18 +183,52 @@ pub fn decode(input: &str) -> Result<Report, ShareError> {
 
 /// [`decode`], also naming what was left out as not understood.
 pub fn decode_shared(input: &str) -> Result<Shared, ShareError> {
-    let mut shared = decode_as_given(input)?;
+    match find(input)? {
+        Found::Json(json) => open_json(json.as_bytes()),
+        Found::Deflated(compressed) => {
+            let json =
+                miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_REPORT_BYTES)
+                    .map_err(|e| match e.status {
+                    miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
+                        ShareError::TooLargeDecompressed
+                    }
+                    status => ShareError::BadCompression(format!("{status:?}")),
+                })?;
+            open_json(&json)
+        }
+    }
+}
+
+/// Where the report in a pasted text is: the first steps of
+/// [`decode_shared`], for a caller that inflates elsewhere (the support
+/// view, with the browser's `DecompressionStream`) and then calls
+/// [`open_json`]; whoever inflates stops at [`MAX_REPORT_BYTES`] and then
+/// refuses with [`ShareError::TooLargeDecompressed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found<'a> {
+    /// Report JSON, pasted as it is.
+    Json(&'a str),
+    /// A payload's raw DEFLATE stream, still to inflate.
+    Deflated(Vec<u8>),
+}
+
+/// Reads a report's JSON (at most [`MAX_REPORT_BYTES`]): bounds, ids this
+/// page does not know left out and named, what [`compact`] left out
+/// restored.
+pub fn open_json(json: &[u8]) -> Result<Shared, ShareError> {
+    let mut shared = from_json(json)?;
     restore(&mut shared.report);
     Ok(shared)
 }
 
-fn decode_as_given(input: &str) -> Result<Shared, ShareError> {
+/// See [`Found`].
+pub fn find(input: &str) -> Result<Found<'_>, ShareError> {
     let input = input.trim();
     if input.is_empty() {
         return Err(ShareError::Empty);
     }
     if input.starts_with('{') {
-        return from_json(input.as_bytes());
+        return Ok(Found::Json(input));
     }
     let payload = if let Some(at) = input.find(LINE_PREFIX) {
         let rest = &input[at + LINE_PREFIX.len()..];
@@ -217,15 +253,10 @@ fn decode_as_given(input: &str) -> Result<Shared, ShareError> {
     if payload.len() > MAX_PAYLOAD_CHARS {
         return Err(ShareError::Oversized(payload.len()));
     }
-    let compressed = URL_SAFE_NO_PAD
+    URL_SAFE_NO_PAD
         .decode(payload)
-        .map_err(|e| ShareError::BadBase64(e.to_string()))?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_REPORT_BYTES)
-        .map_err(|e| match e.status {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLargeDecompressed,
-            status => ShareError::BadCompression(format!("{status:?}")),
-        })?;
-    from_json(&json)
+        .map(Found::Deflated)
+        .map_err(|e| ShareError::BadBase64(e.to_string()))
 }
 
 fn from_json(json: &[u8]) -> Result<Shared, ShareError> {

@@ -287,3 +287,22 @@ fn a_payload_deflated_elsewhere_opens_like_the_cores_own() {
         link_of("https://x.example/", &encode(&compact(&r)))
     );
 }
+
+#[test]
+fn find_then_open_json_is_decode_shared_for_whoever_inflates_elsewhere() {
+    let r = report();
+    for input in [copy_text(&r), link("https://x.example/", &r), encode(&r)] {
+        let Ok(Found::Deflated(compressed)) = find(&input) else {
+            panic!("{input}")
+        };
+        let json = miniz_oxide::inflate::decompress_to_vec(&compressed).unwrap();
+        assert_eq!(open_json(&json), decode_shared(&input));
+    }
+    let json = serde_json::to_string(&r).unwrap();
+    assert_eq!(find(&format!("  {json}\n")), Ok(Found::Json(json.as_str())));
+    assert_eq!(find("  "), Err(ShareError::Empty));
+    assert_eq!(
+        open_json(&vec![b' '; MAX_REPORT_BYTES + 1]),
+        Err(ShareError::TooLargeDecompressed)
+    );
+}

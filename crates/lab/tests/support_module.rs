@@ -1,8 +1,10 @@
 //! The support view is a second wasm module, fetched only to open a shared
 //! report: a live run never fetches it; under the deploy's CSP it loads
-//! without a violation; and where it cannot load (a proxy or security
-//! program blocks it), the page says so, for a link and for a paste, and
-//! keeps what was pasted.
+//! without a violation; the browser's DecompressionStream inflates links
+//! (a page link, the core's miniz_oxide stream) and refuses a compression
+//! bomb at the bound; and where the module cannot load (a proxy or
+//! security program blocks it), the page says so, for a link and for a
+//! paste, and keeps what was pasted.
 
 use anyhow::{Context, Result};
 use conncheck_core::report::Report;
@@ -47,6 +49,26 @@ async fn the_support_view_loads_on_demand_and_says_when_it_cannot() -> Result<()
     );
     assert_eq!(js(&browser, FETCHED).await?, true);
     assert_eq!(browser.report().await?["checks"], original["checks"]);
+    // A compression bomb: 3 MB of spaces in a link of a few kilobytes.
+    let bomb = miniz_oxide::deflate::compress_to_vec(&vec![b' '; 3_000_000], 9);
+    let bomb = share::link_of(&topology.page_root(), &share::payload(&bomb));
+    browser.client().goto(&bomb).await?;
+    browser.wait_for_state("done", RUN_TIMEOUT).await?;
+    let text = browser.text().await?;
+    assert!(
+        text.contains("The report link cannot be opened: the report expands beyond 2097152 bytes and was refused"),
+        "{text}"
+    );
+    let damaged = format!("{link}AAAA");
+    browser.client().goto(&damaged).await?;
+    browser.wait_for_state("done", RUN_TIMEOUT).await?;
+    let text = browser.text().await?;
+    assert!(
+        text.contains(
+            "The report link cannot be opened: the report text is damaged: it does not decompress"
+        ),
+        "{text}"
+    );
     assert_eq!(browser.csp_violations().await?, Vec::<String>::new());
     browser.close().await;
 
