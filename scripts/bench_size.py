@@ -4,7 +4,8 @@ then where the wasm's bytes go: its sections, and the code per crate as the
 name section of Trunk's module before wasm-opt tells it (wasm-opt drops the
 names; its -Oz shrinks every crate's code by a similar share). The support
 view's module (`conncheck-support-*`, fetched only to open a shared report)
-is listed apart, outside the page's total."""
+and the QR encoder's (`conncheck-qr-*`, fetched only to draw a QR code) are
+listed apart, outside the page's total."""
 
 import collections
 import gzip
@@ -18,7 +19,8 @@ BUDGET_BROTLI = 150 * 1000  # issue 6: everything, brotli
 NAMED_WASM = pathlib.Path(__file__).resolve().parent.parent / "target/wasm-bindgen/release/conncheck_bg.wasm"
 SECTION_NAMES = {10: "code", 11: "data", 2: "imports", 7: "exports"}
 TOP_CRATES = 12
-SUPPORT_PREFIX = "conncheck-support-"
+# Fetched only on demand (scripts/build.sh), outside the page's total.
+ON_DEMAND = {"conncheck-support-": "support view", "conncheck-qr-": "QR code"}
 SERDE = "serde, across crates"
 
 
@@ -159,8 +161,9 @@ def brotli_size(data: bytes) -> int:
 def main(dist: str) -> None:
     # The .gz files are the same assets precompressed for gzip_static.
     every = sorted(p for p in pathlib.Path(dist).iterdir() if p.is_file() and p.suffix != ".gz")
-    files = [p for p in every if not p.name.startswith(SUPPORT_PREFIX)]
-    support = [p for p in every if p.name.startswith(SUPPORT_PREFIX)]
+    on_demand = lambda p: next((what for prefix, what in ON_DEMAND.items() if p.name.startswith(prefix)), None)
+    files = [p for p in every if on_demand(p) is None]
+    support = sorted((p for p in every if on_demand(p)), key=lambda p: (on_demand(p), p.suffix))
     rows, totals = [], [0, 0, 0]
     for path in files:
         data = path.read_bytes()
@@ -177,10 +180,10 @@ def main(dist: str) -> None:
         data = path.read_bytes()
         sizes = [len(data), len(gzip.compress(data, 9)), brotli_size(data)]
         support_totals = [t + s for t, s in zip(support_totals, sizes)]
-        support_rows.append(f"| support {path.suffix.lstrip('.')} | {sizes[0]:,} | {sizes[1]:,} | {sizes[2]:,} |")
+        support_rows.append(f"| {on_demand(path)} {path.suffix.lstrip('.')} | {sizes[0]:,} | {sizes[1]:,} | {sizes[2]:,} |")
     if support:
         t = support_totals
-        support_rows.append(f"| **support view, total** | **{t[0]:,}** | **{t[1]:,}** | **{t[2]:,}** |")
+        support_rows.append(f"| **fetched on demand, total** | **{t[0]:,}** | **{t[1]:,}** | **{t[2]:,}** |")
     table = "\n".join(
         [
             "Bytes of every file the page transfers (`dist/`), release build:",
@@ -193,7 +196,7 @@ def main(dist: str) -> None:
             *(
                 [
                     "",
-                    "Fetched only to open a shared report (`#report=` link or the import box), not part of the page:",
+                    "Fetched only on demand, not part of the page: the support view to open a shared report (`#report=` link or the import box), the QR code when asked for:",
                     "",
                     "| file | raw | gzip -9 | brotli -q 11 |",
                     "|---|---:|---:|---:|",

@@ -12,11 +12,12 @@ index.html) instead of leaving "Checking your connection…" forever. Then it
 refuses a page that still has inline script or style, and writes .gz copies
 of the hashed assets.
 
-The support view (a shared report opened from a `#report=` link or the
-import box) is a second wasm module, built by scripts/build.sh into the
-folder given as the second argument: this copies it into dist/ under
-hashed names, and the loader offers it to the page as
-`window.conncheckSupport()`, a promise of the started module, fetched on
+The modules the page fetches only on demand, the support view (a shared
+report opened from a `#report=` link or the import box) and the QR
+encoder, are built by scripts/build.sh into the folder given as the
+second argument: this copies them into dist/ under hashed names, and the
+loader offers them to the page as `window.conncheckSupport()` and
+`window.conncheckQr()`, each a promise of the started module, fetched on
 first call only.
 """
 import base64
@@ -50,19 +51,23 @@ const start = async () => {
     failed('The check\\'s program (a WebAssembly file) did not load or did not start: a proxy, firewall or security program may block it, or the download broke off.');
   }
 };
-let support = null;
-window.conncheckSupport = () => {
-  if (support === null) {
-    support = (async () => {
-      const module = await import(__SUPPORT_JS__);
-      await module.default({ module_or_path: __SUPPORT_WASM__ });
-      return module;
-    })();
-    // A failed download may be tried again.
-    support.catch(() => { support = null; });
-  }
-  return support;
+const onDemand = (js, wasm) => {
+  let started = null;
+  return () => {
+    if (started === null) {
+      started = (async () => {
+        const module = await import(js);
+        await module.default({ module_or_path: wasm });
+        return module;
+      })();
+      // A failed download may be tried again.
+      started.catch(() => { started = null; });
+    }
+    return started;
+  };
 };
+window.conncheckSupport = onDemand(__SUPPORT__);
+window.conncheckQr = onDemand(__QR__);
 start();
 """
 INLINE_MODULE = re.compile(r'<script type="module">(.*?)</script>', re.S)
@@ -77,19 +82,21 @@ def hashed_copy(source: pathlib.Path, dist: pathlib.Path, stem: str, suffix: str
     return f"./{name}"
 
 
-def support_module(dist: pathlib.Path, built: pathlib.Path | None) -> tuple[str, str]:
-    """The support module's JS and wasm URLs, copied from `built`. Not
-    .._bg.wasm: the page's own module is the one wasm of that name."""
+def on_demand_module(dist: pathlib.Path, built: pathlib.Path | None, name: str) -> str:
+    """The JS and wasm URLs of the module `name`, copied from `built`, as
+    the loader's arguments. Not .._bg.wasm: the page's own module is the
+    one wasm of that name."""
     if built is None:
-        return "'./conncheck-support-missing.js'", "''"
-    js = hashed_copy(built / "conncheck-support.js", dist, "conncheck-support", ".js")
-    wasm = hashed_copy(built / "conncheck-support_bg.wasm", dist, "conncheck-support", ".wasm")
-    return repr(js), repr(wasm)
+        return f"'./{name}-missing.js', ''"
+    js = hashed_copy(built / f"{name}.js", dist, name, ".js")
+    wasm = hashed_copy(built / f"{name}_bg.wasm", dist, name, ".wasm")
+    return f"{js!r}, {wasm!r}"
 
 
-def main(dist: pathlib.Path, support_built: pathlib.Path | None = None) -> None:
+def main(dist: pathlib.Path, on_demand: pathlib.Path | None = None) -> None:
     index = dist / "index.html"
-    support_js, support_wasm = support_module(dist, support_built)
+    support = on_demand_module(dist, on_demand, "conncheck-support")
+    qr = on_demand_module(dist, on_demand, "conncheck-qr")
     html = index.read_text(encoding="utf-8")
     loaders = INLINE_MODULE.findall(html)
     if len(loaders) > 1:
@@ -99,8 +106,8 @@ def main(dist: pathlib.Path, support_built: pathlib.Path | None = None) -> None:
         if not (js and wasm):
             sys.exit(f"postbuild: Trunk's loader in {index} has an unknown form:\n{loaders[0]}")
         body = (
-            LOADER.replace("__SUPPORT_JS__", support_js)
-            .replace("__SUPPORT_WASM__", support_wasm)
+            LOADER.replace("__SUPPORT__", support)
+            .replace("__QR__", qr)
             .replace("__JS__", repr(js.group(1)))
             .replace("__WASM__", repr(wasm.group(1)))
         )

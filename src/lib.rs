@@ -15,6 +15,7 @@ pub mod inflate;
 pub mod media_io;
 pub mod net_io;
 pub mod qr;
+pub mod qr_loader;
 pub mod run;
 pub mod state;
 pub mod support_app;

@@ -27,19 +27,17 @@ reload the page to try again";
 /// Starts loading the support module ahead of need (the import box was
 /// opened); a failure shows when the report is opened.
 pub fn preload() {
-    let _ = module();
+    let _ = module(SUPPORT);
 }
+
+/// The loader's function that starts the support module.
+const SUPPORT: &str = "conncheckSupport";
 
 /// Opens `input` (copied text, a link, a payload or JSON) in the support
 /// view, which then replaces the page's own view.
 pub async fn open(input: &str) -> Result<(), NotOpened> {
-    let promise = module().map_err(|_| NotOpened::Unavailable)?;
-    let module = JsFuture::from(promise)
+    let open = export(SUPPORT, "open")
         .await
-        .map_err(|_| NotOpened::Unavailable)?;
-    let open: Function = Reflect::get(&module, &JsValue::from_str("open"))
-        .ok()
-        .and_then(|f| f.dyn_into().ok())
         .ok_or(NotOpened::Unavailable)?;
     let answer: Promise = open
         .call1(&JsValue::UNDEFINED, &JsValue::from_str(input))
@@ -55,9 +53,20 @@ pub async fn open(input: &str) -> Result<(), NotOpened> {
     }
 }
 
-/// The loader's promise of the started support module.
-fn module() -> Result<Promise, JsValue> {
+/// The function `name` of the module that the loader's function `loader`
+/// starts (on its first call; scripts/postbuild.py), once it has started;
+/// `None` when it did not load.
+pub(crate) async fn export(loader: &str, name: &str) -> Option<Function> {
+    let module = JsFuture::from(module(loader).ok()?).await.ok()?;
+    Reflect::get(&module, &JsValue::from_str(name))
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+/// The loader's promise of the started module.
+fn module(loader: &str) -> Result<Promise, JsValue> {
     let load: Function =
-        Reflect::get(&browser::window(), &JsValue::from_str("conncheckSupport"))?.dyn_into()?;
+        Reflect::get(&browser::window(), &JsValue::from_str(loader))?.dyn_into()?;
     load.call0(&JsValue::UNDEFINED)?.dyn_into()
 }

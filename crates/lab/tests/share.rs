@@ -138,6 +138,14 @@ async fn text_link_and_json_round_trips_render_the_same_findings() -> Result<()>
     );
 
     browser.click_action("show-qr").await?;
+    // The QR encoder is a wasm module of its own, fetched on this click.
+    browser
+        .poll(
+            "return document.querySelector('svg.qr path') !== null;",
+            Duration::from_secs(10),
+            |v| *v == true,
+        )
+        .await?;
     let qr = browser
         .client()
         .find(Locator::Css("svg.qr path"))

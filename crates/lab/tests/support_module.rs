@@ -4,7 +4,8 @@
 //! (a page link, the core's miniz_oxide stream) and refuses a compression
 //! bomb at the bound; and where the module cannot load (a proxy or
 //! security program blocks it), the page says so, for a link and for a
-//! paste, and keeps what was pasted.
+//! paste, and keeps what was pasted. The same for the QR encoder, a third
+//! module fetched only when a QR code is asked for.
 
 use anyhow::{Context, Result};
 use conncheck_core::report::Report;
@@ -17,6 +18,8 @@ use serde_json::{json, Value};
 
 const FETCHED: &str = "return performance.getEntriesByType('resource')\
     .some(e => e.name.includes('/conncheck-support-'));";
+const QR_FETCHED: &str = "return performance.getEntriesByType('resource')\
+    .some(e => e.name.includes('/conncheck-qr-'));";
 
 async fn js(browser: &Browser, script: &str) -> Result<Value> {
     Ok(browser.client().execute(script, vec![]).await?)
@@ -35,6 +38,16 @@ async fn the_support_view_loads_on_demand_and_says_when_it_cannot() -> Result<()
         false,
         "a live run never fetches it"
     );
+    assert_eq!(js(&browser, QR_FETCHED).await?, false, "nor the QR encoder");
+    browser.click_action("show-qr").await?;
+    let drawn = browser
+        .poll(
+            "return document.querySelector('svg.qr path') !== null;",
+            RUN_TIMEOUT,
+            |v| *v == true,
+        )
+        .await?;
+    assert_eq!(drawn, true, "the QR module loads under the CSP");
     let report: Report = serde_json::from_value(original.clone())?;
     let link = share::link(&topology.page_root(), &report);
     browser.client().goto(&link).await?;
@@ -78,7 +91,7 @@ async fn the_support_view_loads_on_demand_and_says_when_it_cannot() -> Result<()
     browser
         .cdp(
             "Network.setBlockedURLs",
-            json!({ "urls": ["*conncheck-support-*"] }),
+            json!({ "urls": ["*conncheck-support-*", "*conncheck-qr-*"] }),
         )
         .await?;
     browser.client().goto(&link).await?;
@@ -116,6 +129,25 @@ async fn the_support_view_loads_on_demand_and_says_when_it_cannot() -> Result<()
         .await?,
         json!(pasted),
         "what was pasted stays"
+    );
+
+    // A live run there: the QR code says why it is missing.
+    browser
+        .run_page(&topology.page_url(""), RUN_TIMEOUT)
+        .await?;
+    browser.click_action("show-qr").await?;
+    let status = browser
+        .poll(
+            "const s = document.querySelector('.qr-status'); return s ? s.textContent : null;",
+            RUN_TIMEOUT,
+            |v| v.as_str().is_some_and(|t| t.contains("cannot be drawn")),
+        )
+        .await?;
+    assert!(
+        status
+            .as_str()
+            .is_some_and(|t| t.contains("Use Copy link instead")),
+        "{status}"
     );
     browser.close().await;
     Ok(())
