@@ -2,7 +2,10 @@
 raw, gzip -9 and brotli -q 11, per file and in total, as a Markdown table;
 then where the wasm's bytes go: its sections, and the code per crate as the
 name section of Trunk's module before wasm-opt tells it (wasm-opt drops the
-names; its -Oz shrinks every crate's code by a similar share)."""
+names; its -Oz shrinks every crate's code by a similar share). The support
+view's module (`conncheck-support-*`, fetched only to open a shared report)
+and the QR encoder's (`conncheck-qr-*`, fetched only to draw a QR code) are
+listed apart, outside the page's total."""
 
 import collections
 import gzip
@@ -16,6 +19,8 @@ BUDGET_BROTLI = 150 * 1000  # issue 6: everything, brotli
 NAMED_WASM = pathlib.Path(__file__).resolve().parent.parent / "target/wasm-bindgen/release/conncheck_bg.wasm"
 SECTION_NAMES = {10: "code", 11: "data", 2: "imports", 7: "exports"}
 TOP_CRATES = 12
+# Fetched only on demand (scripts/build.sh), outside the page's total.
+ON_DEMAND = {"conncheck-support-": "support view", "conncheck-qr-": "QR code"}
 SERDE = "serde, across crates"
 
 
@@ -155,7 +160,10 @@ def brotli_size(data: bytes) -> int:
 
 def main(dist: str) -> None:
     # The .gz files are the same assets precompressed for gzip_static.
-    files = sorted(p for p in pathlib.Path(dist).iterdir() if p.is_file() and p.suffix != ".gz")
+    every = sorted(p for p in pathlib.Path(dist).iterdir() if p.is_file() and p.suffix != ".gz")
+    on_demand = lambda p: next((what for prefix, what in ON_DEMAND.items() if p.name.startswith(prefix)), None)
+    files = [p for p in every if on_demand(p) is None]
+    support = sorted((p for p in every if on_demand(p)), key=lambda p: (on_demand(p), p.suffix))
     rows, totals = [], [0, 0, 0]
     for path in files:
         data = path.read_bytes()
@@ -167,6 +175,15 @@ def main(dist: str) -> None:
         rows.append(f"| {kind} | {sizes[0]:,} | {sizes[1]:,} | {sizes[2]:,} |")
     rows.append(f"| **total** | **{totals[0]:,}** | **{totals[1]:,}** | **{totals[2]:,}** |")
     verdict = "within" if totals[2] <= BUDGET_BROTLI else "OVER"
+    support_rows, support_totals = [], [0, 0, 0]
+    for path in support:
+        data = path.read_bytes()
+        sizes = [len(data), len(gzip.compress(data, 9)), brotli_size(data)]
+        support_totals = [t + s for t, s in zip(support_totals, sizes)]
+        support_rows.append(f"| {on_demand(path)} {path.suffix.lstrip('.')} | {sizes[0]:,} | {sizes[1]:,} | {sizes[2]:,} |")
+    if support:
+        t = support_totals
+        support_rows.append(f"| **fetched on demand, total** | **{t[0]:,}** | **{t[1]:,}** | **{t[2]:,}** |")
     table = "\n".join(
         [
             "Bytes of every file the page transfers (`dist/`), release build:",
@@ -176,6 +193,18 @@ def main(dist: str) -> None:
             *rows,
             "",
             f"Budget: {BUDGET_BROTLI:,} bytes brotli for everything: **{verdict}** budget.",
+            *(
+                [
+                    "",
+                    "Fetched only on demand, not part of the page: the support view to open a shared report (`#report=` link or the import box), the QR code when asked for:",
+                    "",
+                    "| file | raw | gzip -9 | brotli -q 11 |",
+                    "|---|---:|---:|---:|",
+                    *support_rows,
+                ]
+                if support
+                else []
+            ),
             *[line for wasm in files if wasm.suffix == ".wasm" for line in wasm_breakdown(wasm)],
         ]
     )

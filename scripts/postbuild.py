@@ -11,6 +11,14 @@ without WebAssembly, reveals the static shell's guidance (#boot-failed in
 index.html) instead of leaving "Checking your connection…" forever. Then it
 refuses a page that still has inline script or style, and writes .gz copies
 of the hashed assets.
+
+The modules the page fetches only on demand, the support view (a shared
+report opened from a `#report=` link or the import box) and the QR
+encoder, are built by scripts/build.sh into the folder given as the
+second argument: this copies them into dist/ under hashed names, and the
+loader offers them to the page as `window.conncheckSupport()` and
+`window.conncheckQr()`, each a promise of the started module, fetched on
+first call only.
 """
 import base64
 import gzip
@@ -43,14 +51,52 @@ const start = async () => {
     failed('The check\\'s program (a WebAssembly file) did not load or did not start: a proxy, firewall or security program may block it, or the download broke off.');
   }
 };
+const onDemand = (js, wasm) => {
+  let started = null;
+  return () => {
+    if (started === null) {
+      started = (async () => {
+        const module = await import(js);
+        await module.default({ module_or_path: wasm });
+        return module;
+      })();
+      // A failed download may be tried again.
+      started.catch(() => { started = null; });
+    }
+    return started;
+  };
+};
+window.conncheckSupport = onDemand(__SUPPORT__);
+window.conncheckQr = onDemand(__QR__);
 start();
 """
 INLINE_MODULE = re.compile(r'<script type="module">(.*?)</script>', re.S)
 HASHED_ASSET = re.compile(r"-[0-9a-f]{1,16}(_bg)?\.(js|wasm|css)$")
 
 
-def main(dist: pathlib.Path) -> None:
+def hashed_copy(source: pathlib.Path, dist: pathlib.Path, stem: str, suffix: str) -> str:
+    """Copies `source` into `dist` as `<stem>-<hash><suffix>`; returns its URL."""
+    data = source.read_bytes()
+    name = f"{stem}-{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+    (dist / name).write_bytes(data)
+    return f"./{name}"
+
+
+def on_demand_module(dist: pathlib.Path, built: pathlib.Path | None, name: str) -> str:
+    """The JS and wasm URLs of the module `name`, copied from `built`, as
+    the loader's arguments. Not .._bg.wasm: the page's own module is the
+    one wasm of that name."""
+    if built is None:
+        return f"'./{name}-missing.js', ''"
+    js = hashed_copy(built / f"{name}.js", dist, name, ".js")
+    wasm = hashed_copy(built / f"{name}_bg.wasm", dist, name, ".wasm")
+    return f"{js!r}, {wasm!r}"
+
+
+def main(dist: pathlib.Path, on_demand: pathlib.Path | None = None) -> None:
     index = dist / "index.html"
+    support = on_demand_module(dist, on_demand, "conncheck-support")
+    qr = on_demand_module(dist, on_demand, "conncheck-qr")
     html = index.read_text(encoding="utf-8")
     loaders = INLINE_MODULE.findall(html)
     if len(loaders) > 1:
@@ -59,7 +105,12 @@ def main(dist: pathlib.Path) -> None:
         js, wasm = TRUNK_IMPORT.search(loaders[0]), TRUNK_WASM.search(loaders[0])
         if not (js and wasm):
             sys.exit(f"postbuild: Trunk's loader in {index} has an unknown form:\n{loaders[0]}")
-        body = LOADER.replace("__JS__", repr(js.group(1))).replace("__WASM__", repr(wasm.group(1)))
+        body = (
+            LOADER.replace("__SUPPORT__", support)
+            .replace("__QR__", qr)
+            .replace("__JS__", repr(js.group(1)))
+            .replace("__WASM__", repr(wasm.group(1)))
+        )
         data = body.encode()
         name = f"loader-{hashlib.sha256(data).hexdigest()[:16]}.js"
         (dist / name).write_bytes(data)
@@ -83,4 +134,7 @@ def main(dist: pathlib.Path) -> None:
 
 
 if __name__ == "__main__":
-    main(pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist"))
+    main(
+        pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist"),
+        pathlib.Path(sys.argv[2]) if len(sys.argv) > 2 else None,
+    )

@@ -2,24 +2,30 @@
 //! app does not work for them, and ends in a report to hand to support.
 //!
 //! `App` runs the automatic checks once on load, or, when the address holds
-//! `#report=`, shows that shared report instead. The checks themselves are
-//! pure state machines in `conncheck-core`; `driver` carries out their
-//! actions here.
+//! `#report=`, shows that shared report instead: the support view, a second
+//! wasm module loaded only then (`support_loader`, `support_app`). The
+//! checks themselves are pure state machines in `conncheck-core`; `driver`
+//! carries out their actions here.
 
 pub mod browser;
 pub mod components;
+pub mod deflate;
 pub mod driver;
+pub mod inflate;
 pub mod media_io;
 pub mod net_io;
 pub mod qr;
+pub mod qr_loader;
 pub mod run;
 pub mod state;
+pub mod support_app;
+pub mod support_loader;
 
 use std::rc::Rc;
 
 use conncheck_core::checks::lifetime;
 use conncheck_core::config::ReportConfig;
-use conncheck_core::share::{self, FRAGMENT_KEY};
+use conncheck_core::share::FRAGMENT_KEY;
 use gloo_timers::callback::{Interval, Timeout};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlTextAreaElement;
@@ -27,9 +33,10 @@ use yew::prelude::*;
 
 use components::{
     CheckCard, ConfigErrors, Findings, ImportBox, LifetimeControl, MediaPanel, Provenance,
-    SharePanel, SharedReport, VerdictBanner,
+    SharePanel, VerdictBanner,
 };
 use state::{Derived, Msg, Phase, Published, RowState, State};
+use support_loader::NotOpened;
 
 /// How often running checks' elapsed time is refreshed.
 const TICK_MS: u32 = 250;
@@ -37,12 +44,41 @@ const TICK_MS: u32 = 250;
 /// code) takes the description; leaving the field takes it at once.
 const NOTE_SETTLE_MS: u32 = 300;
 
+/// Where the support view (the second wasm module) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Support {
+    Idle,
+    /// A `#report=` link is being opened: the page waits for it.
+    OpeningLink,
+    /// A pasted report is being opened: the import box waits for it.
+    OpeningPaste,
+    /// The support view shows a shared report; this app shows nothing.
+    Shown,
+}
+
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(State::default);
+    let support = use_state_eq(|| Support::Idle);
+    // Why the report pasted into the import box was not opened.
+    let paste_error = use_state_eq(|| None::<AttrValue>);
     // What is derived from the state (the report's JSON, copy text, link),
     // built once per change of its sources (`conncheck_core::page::Derived`).
     let derived = use_mut_ref(Derived::default);
+    let deflated = deflate::use_deflated(&state);
+    // Origin and path only: the query may carry what the user was given.
+    let page_url = browser::page_without_query();
+    let published = derived
+        .borrow_mut()
+        .live_deflated(&state, &page_url, deflated.as_deref());
+    // The hooks count a report, and say `done`, once its copy text and link
+    // are built too: what a script reads then is complete.
+    let shown_reports = use_mut_ref(|| 0u32);
+    let link_ready = derived.borrow().is_current(&state);
+    if link_ready {
+        *shown_reports.borrow_mut() = state.reports;
+    }
+    let shown_reports = *shown_reports.borrow();
     let report_config = {
         let state = state.clone();
         use_memo(state.config.clone(), move |_| state.report_config())
@@ -50,15 +86,16 @@ pub fn App() -> Html {
 
     {
         let dispatch = state.dispatcher();
+        let support = support.clone();
         use_effect_with((), move |_| {
-            if !open_fragment(&dispatch) {
+            if !open_fragment(&dispatch, &support) {
                 spawn_local(run::run_all(dispatch.clone()));
             }
             // A report link pasted into a tab already on this page changes
             // only the fragment: no reload, so listen for it.
             let listener =
                 gloo_events::EventListener::new(&browser::window(), "hashchange", move |_| {
-                    open_fragment(&dispatch);
+                    open_fragment(&dispatch, &support);
                 });
             move || drop(listener)
         });
@@ -76,15 +113,23 @@ pub fn App() -> Html {
     }
     {
         let dispatch = state.dispatcher();
-        let view = if state.shared.is_some() || state.import_error.is_some() {
+        let view = if *support == Support::Shown || state.import_error.is_some() {
             "shared"
         } else {
             "live"
         };
+        // While the support view opens, the page is busy; once it shows,
+        // done, whatever a live run still does behind it.
+        let shown_phase = match *support {
+            Support::OpeningLink | Support::OpeningPaste => Phase::Running,
+            Support::Shown => Phase::Done,
+            Support::Idle if !link_ready => Phase::Running,
+            Support::Idle => state.phase,
+        };
         use_effect_with(
-            (state.phase, view, state.reports),
-            move |(phase, view, reports)| {
-                set_body_state(*phase, view, *reports);
+            (state.phase, shown_phase, view, shown_reports),
+            move |(phase, shown_phase, view, reports)| {
+                set_body_state(*shown_phase, view, *reports);
                 let ticker = (*phase == Phase::Running).then(|| {
                     Interval::new(TICK_MS, move || {
                         dispatch.dispatch(Msg::Tick(browser::now_ms()))
@@ -96,44 +141,60 @@ pub fn App() -> Html {
     }
 
     let on_open = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |shared: Rc<share::Shared>| {
-            dispatch.dispatch(Msg::OpenShared {
-                report: Rc::new(shared.report.clone()),
-                not_understood: shared.not_understood.clone(),
-            })
+        let (support, paste_error) = (support.clone(), paste_error.clone());
+        Callback::from(move |text: String| {
+            let (support, paste_error) = (support.clone(), paste_error.clone());
+            support.set(Support::OpeningPaste);
+            spawn_local(async move {
+                match support_loader::open(&text).await {
+                    Ok(()) => support.set(Support::Shown),
+                    Err(why) => {
+                        let why = match why {
+                            NotOpened::Refused(why) => why,
+                            NotOpened::Unavailable => support_loader::UNAVAILABLE.to_owned(),
+                        };
+                        paste_error
+                            .set(Some(format!("This report cannot be opened: {why}.").into()));
+                        support.set(Support::Idle);
+                    }
+                }
+            });
         })
     };
+    let busy = *support == Support::OpeningPaste;
 
-    if let Some(report) = &state.shared {
-        // From the shared report itself: a live run that finishes later
-        // must not replace what is shown under the Shared report banner.
-        let json = derived.borrow_mut().shared_json(&state).unwrap_or_default();
-        return html! {
-            <main class="conncheck">
-                <h1>{ "Connection check" }</h1>
-                <SharedReport report={report.clone()} not_understood={state.not_understood.clone()} />
-                { raw_report(&json) }
-            </main>
-        };
+    match *support {
+        // The support view, after `#app`, shows the shared report: a live
+        // run that finishes later must not write into or beside it.
+        Support::Shown => return Html::default(),
+        Support::OpeningLink => {
+            return html! {
+                <main class="conncheck">
+                    <h1>{ "Connection check" }</h1>
+                    <p class="verdict running" role="status">{ "Opening the shared report…" }</p>
+                </main>
+            }
+        }
+        Support::Idle | Support::OpeningPaste => {}
     }
     if let Some(error) = &state.import_error {
+        let error = (*paste_error)
+            .clone()
+            .or_else(|| Some(AttrValue::from(error.to_string())));
         return html! {
             <main class="conncheck">
                 <h1>{ "Connection check" }</h1>
-                <ImportBox {on_open} error={Some(AttrValue::from(error.to_string()))} />
+                <ImportBox {on_open} {error} {busy} />
                 <p><a href="./">{ "Run the connection check in this browser" }</a></p>
             </main>
         };
     }
-    // Origin and path only: the query may carry what the user was given.
-    let page_url = browser::page_without_query();
-    let published = derived.borrow_mut().live(&state, &page_url);
-    live_view(&state, on_open, published, report_config.as_ref().clone())
+    let import = html! { <ImportBox {on_open} error={(*paste_error).clone()} {busy} /> };
+    live_view(&state, import, published, report_config.as_ref().clone())
 }
 
 /// The complete report JSON (`#report-json`, docs/contracts.md).
-fn raw_report(json: &str) -> Html {
+pub fn raw_report(json: &str) -> Html {
     html! {
         <details class="raw-report">
             <summary>{ "Full report (JSON)" }</summary>
@@ -144,7 +205,7 @@ fn raw_report(json: &str) -> Html {
 
 fn live_view(
     state: &UseReducerHandle<State>,
-    on_open: Callback<Rc<share::Shared>>,
+    import: Html,
     published: Option<Rc<Published>>,
     report_config: Option<ReportConfig>,
 ) -> Html {
@@ -254,26 +315,38 @@ fn live_view(
             <LifetimeControl {hold_s} busy={lifetime_busy} on_start={on_lifetime} />
             <Findings {findings} />
             { raw_report(&json) }
-            <ImportBox {on_open} />
+            { import }
         </main>
     }
 }
 
-/// Opens the report in the address's `#report=` fragment, if there is one.
-fn open_fragment(dispatch: &UseReducerDispatcher<State>) -> bool {
+/// Opens the report in the address's `#report=` fragment, if there is one,
+/// in the support view.
+fn open_fragment(
+    dispatch: &UseReducerDispatcher<State>,
+    support: &UseStateHandle<Support>,
+) -> bool {
     let hash = browser::location_hash();
     if !hash.starts_with(FRAGMENT_KEY) {
         return false;
     }
-    match share::decode_shared(&hash) {
-        Ok(shared) => dispatch.dispatch(Msg::OpenShared {
-            report: Rc::new(shared.report),
-            not_understood: shared.not_understood,
-        }),
-        Err(e) => dispatch.dispatch(Msg::ImportFailed(format!(
-            "The report link cannot be opened: {e}."
-        ))),
-    }
+    support.set(Support::OpeningLink);
+    let (dispatch, support) = (dispatch.clone(), support.clone());
+    spawn_local(async move {
+        match support_loader::open(&hash).await {
+            Ok(()) => support.set(Support::Shown),
+            Err(why) => {
+                let why = match why {
+                    NotOpened::Refused(why) => why,
+                    NotOpened::Unavailable => support_loader::UNAVAILABLE.to_owned(),
+                };
+                dispatch.dispatch(Msg::ImportFailed(format!(
+                    "The report link cannot be opened: {why}."
+                )));
+                support.set(Support::Idle);
+            }
+        }
+    });
     true
 }
 

@@ -1,49 +1,62 @@
 //! Where support staff paste a shared report: the copied text, a link, or
-//! the JSON. Anything else gets a specific message; what was pasted stays.
+//! the JSON. The page hands it to the support view (a second wasm module,
+//! loaded when the box is opened); anything it cannot read gets a specific
+//! message, and what was pasted stays.
 
-use std::rc::Rc;
-
-use conncheck_core::share::{self, Shared};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+use crate::support_loader;
+
 #[derive(Properties, PartialEq)]
 pub struct ImportBoxProps {
-    pub on_open: Callback<Rc<Shared>>,
-    /// Shown open, with this error, when a `#report=` link could not be read.
+    /// Opens the pasted text.
+    pub on_open: Callback<String>,
+    /// Why the last text (or a `#report=` link) could not be opened: the
+    /// box is then shown open, with this error.
     #[prop_or_default]
     pub error: Option<AttrValue>,
+    /// The text is being opened.
+    #[prop_or_default]
+    pub busy: bool,
 }
 
 #[component]
 pub fn ImportBox(props: &ImportBoxProps) -> Html {
-    let error = use_state(|| props.error.clone());
     let area = use_node_ref();
     let onclick = {
-        let (error, area, on_open) = (error.clone(), area.clone(), props.on_open.clone());
+        let (area, on_open) = (area.clone(), props.on_open.clone());
         Callback::from(move |_: MouseEvent| {
             let text = area
                 .cast::<HtmlTextAreaElement>()
                 .map(|a| a.value())
                 .unwrap_or_default();
-            match share::decode_shared(&text) {
-                Ok(shared) => {
-                    error.set(None);
-                    on_open.emit(Rc::new(shared));
-                }
-                Err(e) => error.set(Some(AttrValue::from(format!(
-                    "This report cannot be opened: {e}."
-                )))),
-            }
+            on_open.emit(text);
         })
     };
+    // Whoever opens the box is about to paste: fetch the support view now.
+    let ontoggle = Callback::from(|e: Event| {
+        let opened = e
+            .target_dyn_into::<web_sys::HtmlDetailsElement>()
+            .is_some_and(|d| d.open());
+        if opened {
+            support_loader::preload();
+        }
+    });
+    let error = props.error.clone().filter(|_| !props.busy);
     html! {
-        <details class="import" open={error.is_some()}>
+        <details class="import" open={error.is_some() || props.busy} {ontoggle}>
             <summary>{ "For support staff: open a shared report" }</summary>
             <label for="import-text">{ "Paste the report text, the report link, or the report JSON" }</label>
             <textarea id="import-text" ref={area} rows="4" />
-            <button type="button" data-action="import-report" {onclick}>{ "Open report" }</button>
-            { for (*error).clone().map(|e| html! { <p class="import-error" role="alert">{ e }</p> }) }
+            <button type="button" data-action="import-report" disabled={props.busy} aria-busy={props.busy.to_string()} {onclick}>{ "Open report" }</button>
+            // Messages come and go inside their own element: Yew matches
+            // unkeyed children by position, and a changing count here
+            // would rebuild the text area and lose what was pasted.
+            <div class="import-messages">
+                <p class="import-status" role="status">{ if props.busy { "Opening the report…" } else { "" } }</p>
+                { for error.map(|e| html! { <p class="import-error" role="alert">{ e }</p> }) }
+            </div>
         </details>
     }
 }

@@ -3,7 +3,8 @@
 //! QR code of the link. Every action confirms visibly; where the Clipboard
 //! API is missing or refused, the text is shown selected, ready to copy.
 //! The text, link and JSON come built ([`Published`]); the QR code is drawn
-//! only when asked for, once per link.
+//! only when asked for, once per link, by a wasm module of its own fetched
+//! then (`crate::qr_loader`).
 
 use std::rc::Rc;
 
@@ -13,7 +14,7 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::browser::{copy_to_clipboard, json_blob_url, revoke_object_url};
-use crate::qr::qr_path;
+use crate::qr_loader::{qr_code, QrCode};
 
 #[derive(Properties)]
 pub struct SharePanelProps {
@@ -98,17 +99,36 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
         let show_qr = show_qr.clone();
         Callback::from(move |_: MouseEvent| show_qr.set(!*show_qr))
     };
-    let qr_code = use_memo((*show_qr, link.clone()), |(show, link)| {
-        show.then(|| qr_path(link))
-    });
-    let qr = (*qr_code).clone().map(|code| match code {
-        Some((size, path)) => html! {
+    // The QR module is fetched on the first QR code asked for; a code is
+    // drawn once per link.
+    let drawn = use_state(|| None::<(Rc<str>, QrCode)>);
+    {
+        let drawn = drawn.clone();
+        let current = drawn.as_ref().is_some_and(|(of, _)| *of == link);
+        use_effect_with((*show_qr, link.clone()), move |(show, link)| {
+            if *show && !current {
+                let link = link.clone();
+                spawn_local(async move {
+                    let code = qr_code(&link).await;
+                    drawn.set(Some((link, code)));
+                });
+            }
+        });
+    }
+    let code = (*drawn)
+        .as_ref()
+        .filter(|(of, _)| *of == link)
+        .map(|(_, code)| code.clone());
+    let qr = show_qr.then(|| match code {
+        None => html! { <p class="qr-status" role="status">{ "Drawing the QR code…" }</p> },
+        Some(QrCode::Unavailable) => html! { <p class="qr-status" role="status">{ "The QR code cannot be drawn here: the part of this page that draws it did not load. Use Copy link instead." }</p> },
+        Some(QrCode::Drawn(size, path)) => html! {
             <svg class="qr" viewBox={format!("0 0 {size} {size}")} role="img" aria-label="QR code of the report link" shape-rendering="crispEdges">
                 <rect width={size.to_string()} height={size.to_string()} fill="#ffffff" />
                 <path d={path} fill="#000000" />
             </svg>
         },
-        None => html! { <p>{ "This report is too long for a QR code: use Copy link instead." }</p> },
+        Some(QrCode::TooLong) => html! { <p>{ "This report is too long for a QR code: use Copy link instead." }</p> },
     });
     let download = blob_url.as_ref().map(|url| {
         html! {

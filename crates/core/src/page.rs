@@ -22,7 +22,7 @@ use crate::report::{Report, ReportCheck};
 
 mod derived;
 mod rows;
-pub use derived::{Derived, Published};
+pub use derived::{Deflated, Derived, Published};
 pub use rows::{CheckRow, Phase, RowState};
 
 /// The live streams of a running media test, shown while they live.

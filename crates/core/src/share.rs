@@ -40,6 +40,8 @@ pub enum ShareError {
     BadBase64(String),
     #[error("the report text is damaged: it does not decompress ({0})")]
     BadCompression(String),
+    #[error("this browser cannot unpack report links and texts (it has no DecompressionStream for raw DEFLATE); open the report in a current Chrome, Edge, Firefox or Safari, or paste its JSON")]
+    NoDecompressor,
     #[error("the report expands beyond {MAX_REPORT_BYTES} bytes and was refused")]
     TooLargeDecompressed,
     #[error("the report is not valid JSON ({0})")]
@@ -62,24 +64,53 @@ pub struct Shared {
 
 /// The payload of a report: raw DEFLATE of its JSON, base64url, no padding.
 pub fn encode(report: &Report) -> String {
-    let json = serde_json::to_vec(report).unwrap_or_default();
-    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&json, 9))
+    payload(&miniz_oxide::deflate::compress_to_vec(
+        &compact_json(report),
+        9,
+    ))
+}
+
+/// The payload of a raw DEFLATE stream of a report's JSON made elsewhere:
+/// the page deflates [`share_json`] with the browser's own
+/// `CompressionStream("deflate-raw")`, or [`stored_deflate`].
+pub fn payload(deflated: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(deflated)
+}
+
+/// What a line and a link deflate: the compact form's JSON.
+pub fn share_json(report: &Report) -> Vec<u8> {
+    compact_json(&compact(report))
 }
 
 /// The `conncheck-report:1:<payload>` line, of the compact form.
 pub fn line(report: &Report) -> String {
-    format!("{LINE_PREFIX}{FORMAT_VERSION}:{}", encode(&compact(report)))
+    line_of(&encode(&compact(report)))
+}
+
+/// The line of a payload made from [`share_json`].
+pub fn line_of(payload: &str) -> String {
+    format!("{LINE_PREFIX}{FORMAT_VERSION}:{payload}")
 }
 
 /// A link to `page` that opens the report: the payload is in the fragment,
 /// which browsers never send to a server.
 pub fn link(page: &str, report: &Report) -> String {
+    link_of(page, &encode(&compact(report)))
+}
+
+/// The link of a payload made from [`share_json`].
+pub fn link_of(page: &str, payload: &str) -> String {
     let base = page.split('#').next().unwrap_or(page);
-    format!("{base}{FRAGMENT_KEY}{}", encode(&compact(report)))
+    format!("{base}{FRAGMENT_KEY}{payload}")
 }
 
 /// The copy text: a short summary for people, then the line for the page.
 pub fn copy_text(report: &Report) -> String {
+    copy_text_of(report, &encode(&compact(report)))
+}
+
+/// The copy text with the payload of `report` made from [`share_json`].
+pub fn copy_text_of(report: &Report, payload: &str) -> String {
     let v = verdict(&report.checks, &report.findings);
     let mut text = format!(
         "Connection check ({}), {}\n{}\n",
@@ -103,7 +134,7 @@ pub fn copy_text(report: &Report) -> String {
     text.push_str(
         "Support: paste this whole text into the conncheck page to see the full report.\n",
     );
-    text.push_str(&line(report));
+    text.push_str(&line_of(payload));
     text.push('\n');
     text
 }
@@ -152,18 +183,52 @@ pub fn decode(input: &str) -> Result<Report, ShareError> {
 
 /// [`decode`], also naming what was left out as not understood.
 pub fn decode_shared(input: &str) -> Result<Shared, ShareError> {
-    let mut shared = decode_as_given(input)?;
+    match find(input)? {
+        Found::Json(json) => open_json(json.as_bytes()),
+        Found::Deflated(compressed) => {
+            let json =
+                miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_REPORT_BYTES)
+                    .map_err(|e| match e.status {
+                    miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
+                        ShareError::TooLargeDecompressed
+                    }
+                    status => ShareError::BadCompression(format!("{status:?}")),
+                })?;
+            open_json(&json)
+        }
+    }
+}
+
+/// Where the report in a pasted text is: the first steps of
+/// [`decode_shared`], for a caller that inflates elsewhere (the support
+/// view, with the browser's `DecompressionStream`) and then calls
+/// [`open_json`]; whoever inflates stops at [`MAX_REPORT_BYTES`] and then
+/// refuses with [`ShareError::TooLargeDecompressed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found<'a> {
+    /// Report JSON, pasted as it is.
+    Json(&'a str),
+    /// A payload's raw DEFLATE stream, still to inflate.
+    Deflated(Vec<u8>),
+}
+
+/// Reads a report's JSON (at most [`MAX_REPORT_BYTES`]): bounds, ids this
+/// page does not know left out and named, what [`compact`] left out
+/// restored.
+pub fn open_json(json: &[u8]) -> Result<Shared, ShareError> {
+    let mut shared = from_json(json)?;
     restore(&mut shared.report);
     Ok(shared)
 }
 
-fn decode_as_given(input: &str) -> Result<Shared, ShareError> {
+/// See [`Found`].
+pub fn find(input: &str) -> Result<Found<'_>, ShareError> {
     let input = input.trim();
     if input.is_empty() {
         return Err(ShareError::Empty);
     }
     if input.starts_with('{') {
-        return from_json(input.as_bytes());
+        return Ok(Found::Json(input));
     }
     let payload = if let Some(at) = input.find(LINE_PREFIX) {
         let rest = &input[at + LINE_PREFIX.len()..];
@@ -188,15 +253,10 @@ fn decode_as_given(input: &str) -> Result<Shared, ShareError> {
     if payload.len() > MAX_PAYLOAD_CHARS {
         return Err(ShareError::Oversized(payload.len()));
     }
-    let compressed = URL_SAFE_NO_PAD
+    URL_SAFE_NO_PAD
         .decode(payload)
-        .map_err(|e| ShareError::BadBase64(e.to_string()))?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_REPORT_BYTES)
-        .map_err(|e| match e.status {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLargeDecompressed,
-            status => ShareError::BadCompression(format!("{status:?}")),
-        })?;
-    from_json(&json)
+        .map(Found::Deflated)
+        .map_err(|e| ShareError::BadBase64(e.to_string()))
 }
 
 fn from_json(json: &[u8]) -> Result<Shared, ShareError> {
@@ -227,7 +287,10 @@ fn from_json(json: &[u8]) -> Result<Shared, ShareError> {
 
 #[path = "share_bounds.rs"]
 mod bounds;
+#[path = "share_json.rs"]
+mod json;
 pub use bounds::{MAX_CHECKS, MAX_EVIDENCE, MAX_FINDINGS, MAX_STRING_CHARS};
+pub use json::{compact_json, stored_deflate};
 
 #[cfg(test)]
 #[path = "share_tests.rs"]

@@ -227,3 +227,82 @@ fn links_leave_out_derivable_words_and_get_them_back_exactly() {
     assert_eq!(decode(&line(&report)), Ok(report.clone()));
     assert_eq!(decode(&link("https://x.example/", &report)), Ok(report));
 }
+
+#[test]
+fn compact_json_is_serde_jsons_own_compact_form() {
+    let mut tricky = report();
+    tricky.set_user_note("tabs\tand \"quotes\" and \\\" and {\n  \"a\": [ 1 ]\n}, é 😀 \u{7f}");
+    tricky.checks[0].summary = " \\ ".into();
+    let fixtures = [
+        include_str!("fixtures/lab_report.json"),
+        include_str!("fixtures/lab_report_no_upgrade.json"),
+    ];
+    let mut reports = vec![report(), tricky, sample(vec![])];
+    for fixture in fixtures {
+        reports.push(decode(fixture).unwrap());
+    }
+    for r in &reports {
+        assert_eq!(
+            String::from_utf8(compact_json(r)).unwrap(),
+            serde_json::to_string(r).unwrap()
+        );
+    }
+}
+
+#[test]
+fn stored_deflate_is_raw_deflate_any_inflater_reads() {
+    for len in [0usize, 1, 1000, 0xFFFF, 0x10000, 200_000] {
+        let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+        let stored = stored_deflate(&bytes);
+        assert_eq!(
+            miniz_oxide::inflate::decompress_to_vec(&stored).unwrap(),
+            bytes,
+            "{len} bytes"
+        );
+    }
+}
+
+#[test]
+fn a_payload_deflated_elsewhere_opens_like_the_cores_own() {
+    let r = report();
+    let json = share_json(&r);
+    for deflated in [
+        stored_deflate(&json),
+        miniz_oxide::deflate::compress_to_vec(&json, 6),
+    ] {
+        let payload = payload(&deflated);
+        assert_eq!(decode(&copy_text_of(&r, &payload)), Ok(r.clone()));
+        assert_eq!(
+            decode(&link_of("https://x.example/#old", &payload)),
+            Ok(r.clone())
+        );
+        assert_eq!(
+            copy_text_of(&r, &payload).lines().last(),
+            Some(line_of(&payload).as_str())
+        );
+    }
+    assert_eq!(copy_text(&r), copy_text_of(&r, &encode(&compact(&r))));
+    assert_eq!(
+        link("https://x.example/", &r),
+        link_of("https://x.example/", &encode(&compact(&r)))
+    );
+}
+
+#[test]
+fn find_then_open_json_is_decode_shared_for_whoever_inflates_elsewhere() {
+    let r = report();
+    for input in [copy_text(&r), link("https://x.example/", &r), encode(&r)] {
+        let Ok(Found::Deflated(compressed)) = find(&input) else {
+            panic!("{input}")
+        };
+        let json = miniz_oxide::inflate::decompress_to_vec(&compressed).unwrap();
+        assert_eq!(open_json(&json), decode_shared(&input));
+    }
+    let json = serde_json::to_string(&r).unwrap();
+    assert_eq!(find(&format!("  {json}\n")), Ok(Found::Json(json.as_str())));
+    assert_eq!(find("  "), Err(ShareError::Empty));
+    assert_eq!(
+        open_json(&vec![b' '; MAX_REPORT_BYTES + 1]),
+        Err(ShareError::TooLargeDecompressed)
+    );
+}

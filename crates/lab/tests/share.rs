@@ -16,11 +16,14 @@ use serde_json::{json, Value};
 
 const NOTE: &str = "Chat shows \"reconnecting\" every few seconds since Monday.";
 
-/// Pastes `text` into the import box (as a paste would) and opens it.
+/// Pastes `text` into the import box (as a paste would) and opens it; waits
+/// until the page has opened it or said why not (the support view is a
+/// second wasm module, fetched for the first report opened).
 async fn import(browser: &Browser, text: &str) -> Result<()> {
     let c = browser.client();
     c.execute("document.querySelector('details.import').open = true; document.getElementById('import-text').value = arguments[0];", vec![json!(text)]).await?;
-    browser.click_action("import-report").await
+    browser.click_action("import-report").await?;
+    browser.wait_for_state("done", RUN_TIMEOUT).await
 }
 
 async fn view(browser: &Browser) -> Result<String> {
@@ -129,6 +132,14 @@ async fn text_link_and_json_round_trips_render_the_same_findings() -> Result<()>
     );
 
     browser.click_action("show-qr").await?;
+    // The QR encoder is a wasm module of its own, fetched on this click.
+    browser
+        .poll(
+            "return document.querySelector('svg.qr path') !== null;",
+            Duration::from_secs(10),
+            |v| *v == true,
+        )
+        .await?;
     let qr = browser
         .client()
         .find(Locator::Css("svg.qr path"))

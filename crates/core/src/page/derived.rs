@@ -22,13 +22,30 @@ pub struct Published {
 
 impl Published {
     pub fn of(report: Report, page_url: &str) -> Published {
+        let payload = share::encode(&share::compact(&report));
+        Published::with_payload(report, page_url, &payload)
+    }
+
+    /// With the payload of `report` made elsewhere ([`Deflated`]).
+    pub fn with_payload(report: Report, page_url: &str, payload: &str) -> Published {
         Published {
             json: pretty(&report),
-            text: share::copy_text(&report).into(),
-            link: share::link(page_url, &report).into(),
+            text: share::copy_text_of(&report, payload).into(),
+            link: share::link_of(page_url, payload).into(),
             report,
         }
     }
+}
+
+/// The live report of revision `settled` ([`State::published`]) and its
+/// [`share::share_json`] deflated outside the core: the page uses the
+/// browser's `CompressionStream`, which answers asynchronously, so that its
+/// wasm carries no compressor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deflated {
+    pub settled: u64,
+    pub report: Rc<Report>,
+    pub bytes: Rc<[u8]>,
 }
 
 fn pretty(report: &Report) -> Rc<str> {
@@ -60,6 +77,43 @@ impl Derived {
         self.builds += 1;
         self.live = Some((state.settled, page_url.to_owned(), published.clone()));
         Some(published)
+    }
+
+    /// [`Derived::live`] for a page that deflates elsewhere: built from
+    /// `deflated` once it is of the state's settled revision, then kept
+    /// like `live`'s. Until then the values built before, of an earlier
+    /// revision of the same run (a page without a report forgets them).
+    pub fn live_deflated<S>(
+        &mut self,
+        state: &State<S>,
+        page_url: &str,
+        deflated: Option<&Deflated>,
+    ) -> Option<Rc<Published>> {
+        if state.report.is_none() {
+            self.live = None;
+            return None;
+        }
+        let built = matches!(&self.live, Some((settled, url, _)) if *settled == state.settled && url == page_url);
+        if let (false, Some(d)) = (built, deflated.filter(|d| d.settled == state.settled)) {
+            let payload = share::payload(&d.bytes);
+            let published = Rc::new(Published::with_payload(
+                (*d.report).clone(),
+                page_url,
+                &payload,
+            ));
+            self.builds += 1;
+            self.live = Some((state.settled, page_url.to_owned(), published));
+        }
+        self.live
+            .as_ref()
+            .map(|(_, _, published)| published.clone())
+    }
+
+    /// Whether the live values are built from the state's settled revision
+    /// (or there is no report to build them from).
+    pub fn is_current<S>(&self, state: &State<S>) -> bool {
+        state.report.is_none()
+            || matches!(&self.live, Some((settled, _, _)) if *settled == state.settled)
     }
 
     /// The JSON of the shared report being viewed, if any.

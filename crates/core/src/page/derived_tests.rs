@@ -64,3 +64,54 @@ fn a_report_arriving_while_the_user_types_takes_the_description_so_far() {
     let published = Derived::default().live(&state, PAGE).unwrap();
     assert_eq!(published.report.user_note.as_deref(), Some("half a sen"));
 }
+
+/// What the page's deflate effect hands back for the state's settled revision.
+fn deflated<S>(state: &crate::page::State<S>) -> Deflated {
+    let report = state.published().unwrap();
+    let json = crate::share::share_json(&report);
+    Deflated {
+        settled: state.settled,
+        report: Rc::new(report),
+        bytes: crate::share::stored_deflate(&json).into(),
+    }
+}
+
+#[test]
+fn deflated_elsewhere_the_values_wait_for_their_revision_and_keep_the_last() {
+    let mut derived = Derived::default();
+    let state = start();
+    assert_eq!(derived.live_deflated(&state, PAGE, None), None);
+    assert!(derived.is_current(&state), "no report: nothing to wait for");
+
+    let state = state.reduce(Msg::Completed(report()));
+    assert_eq!(derived.live_deflated(&state, PAGE, None), None);
+    assert!(!derived.is_current(&state));
+    let first = deflated(&state);
+    let built = derived.live_deflated(&state, PAGE, Some(&first)).unwrap();
+    assert!(derived.is_current(&state));
+    assert_eq!(crate::share::decode(&built.link), Ok(built.report.clone()));
+    assert_eq!(crate::share::decode(&built.text), Ok(built.report.clone()));
+    assert_eq!(built.json.as_ref(), built.report.pretty_json());
+
+    // The description settles: the last values stay until their payload.
+    let state = state
+        .reduce(Msg::Note("Calls drop".into()))
+        .reduce(Msg::Settle);
+    let stale = derived.live_deflated(&state, PAGE, Some(&first)).unwrap();
+    assert!(Rc::ptr_eq(&stale, &built));
+    assert!(!derived.is_current(&state));
+    let second = deflated(&state);
+    let after = derived.live_deflated(&state, PAGE, Some(&second)).unwrap();
+    assert_eq!(after.report.user_note.as_deref(), Some("Calls drop"));
+    assert!(Rc::ptr_eq(
+        &derived.live_deflated(&state, PAGE, Some(&second)).unwrap(),
+        &after
+    ));
+    assert_eq!(derived.builds(), 2);
+
+    // Run again: nothing of the earlier run is shown.
+    let state = state.reduce(Msg::Reset);
+    assert_eq!(derived.live_deflated(&state, PAGE, Some(&second)), None);
+    let state = state.reduce(Msg::Completed(report()));
+    assert_eq!(derived.live_deflated(&state, PAGE, Some(&second)), None);
+}
