@@ -20,6 +20,10 @@ use crate::qr_loader::{qr_code, QrCode};
 pub struct SharePanelProps {
     /// The live report as shared, rebuilt only when it changes.
     pub published: Rc<Published>,
+    /// The live report as shared at the moment of a copy: the description
+    /// typed a moment ago included, which `published` takes only once
+    /// typing pauses.
+    pub copy_now: Callback<(), Option<Rc<Published>>>,
 }
 
 impl PartialEq for SharePanelProps {
@@ -72,10 +76,12 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
         });
     }
 
-    let copy = |what: Rc<str>, done: &'static str| {
+    let copy = |what: fn(&Published) -> Rc<str>, done: &'static str| {
         let (status, fallback) = (status.clone(), fallback.clone());
+        let (copy_now, built) = (props.copy_now.clone(), props.published.clone());
         Callback::from(move |_: MouseEvent| {
-            let (what, status, fallback) = (what.clone(), status.clone(), fallback.clone());
+            let published = copy_now.emit(()).unwrap_or_else(|| built.clone());
+            let (what, status, fallback) = (what(&published), status.clone(), fallback.clone());
             spawn_local(async move {
                 if copy_to_clipboard(&what).await {
                     status.set(Some(done.to_owned()));
@@ -88,11 +94,11 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
         })
     };
     let on_copy_text = copy(
-        text.clone(),
+        |p| p.text.clone(),
         "Report copied. Paste it into the support chat or ticket.",
     );
     let on_copy_link = copy(
-        link.clone(),
+        |p| p.link.clone(),
         "Link copied. Anyone with the link can open this report.",
     );
     let on_qr = {

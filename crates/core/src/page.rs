@@ -3,8 +3,8 @@
 //! (`run`) do the work and dispatch what happened as [`Msg`]s.
 //!
 //! The state holds source data only: the configuration, the live run's
-//! check rows and report, the user's description, a shared report being
-//! viewed, the media preview. What is derived from them — the report with
+//! check rows and report, the user's description, where the support view
+//! stands, the media preview. What is derived from them — the report with
 //! the description, its JSON, copy text and link — is built by [`Derived`],
 //! once per [`State::settled`] revision: at once when a report changes,
 //! and when the user pauses typing ([`Msg::Settle`]) rather than on every
@@ -21,8 +21,10 @@ use crate::config::{Config, ReportConfig};
 use crate::report::{Report, ReportCheck};
 
 mod derived;
+mod msg;
 mod rows;
 pub use derived::{Deflated, Derived, Published};
+pub use msg::Msg;
 pub use rows::{CheckRow, Phase, RowState};
 
 /// The live streams of a running media test, shown while they live.
@@ -41,6 +43,19 @@ impl<S> Default for Preview<S> {
     }
 }
 
+/// Where the support view (a second wasm module, fetched to open a shared
+/// report) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Support {
+    Idle,
+    /// A `#report=` link is being opened: the page waits for it.
+    OpeningLink,
+    /// A pasted report is being opened: the import box waits for it.
+    OpeningPaste,
+    /// The support view shows a shared report.
+    Shown,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct State<S = ()> {
     pub phase: Phase,
@@ -54,13 +69,13 @@ pub struct State<S = ()> {
     pub report: Option<Rc<Report>>,
     /// The user's own description, kept across runs.
     pub note: Rc<str>,
-    /// A shared report being viewed: the page then shows it, not a live run.
-    pub shared: Option<Rc<Report>>,
-    /// Check and finding ids of the shared report that this page does not
-    /// know (from a newer conncheck), left out of it.
-    pub not_understood: Vec<String>,
+    /// Where the support view stands; once it shows a shared report, the
+    /// page shows nothing of its own.
+    pub support: Support,
     /// Why a `#report=` link could not be opened.
     pub import_error: Option<Rc<str>>,
+    /// Why a report pasted into the import box could not be opened.
+    pub paste_error: Option<Rc<str>>,
     /// Checks the user started that are still running.
     pub user_running: u32,
     /// Automatic observations still going on after the report was complete
@@ -89,9 +104,9 @@ impl<S> Default for State<S> {
             checks: Vec::new(),
             report: None,
             note: Rc::from(""),
-            shared: None,
-            not_understood: Vec::new(),
+            support: Support::Idle,
             import_error: None,
+            paste_error: None,
             user_running: 0,
             observing: 0,
             reports: 0,
@@ -100,60 +115,6 @@ impl<S> Default for State<S> {
             settled: 0,
         }
     }
-}
-
-// Each message is moved once into the reducer: its size does not matter.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum Msg<S = ()> {
-    /// The checks of an automatic run, in order, and the configuration.
-    Planned {
-        effective: Rc<Config>,
-        checks: Vec<(CheckId, Option<f64>)>,
-    },
-    Started {
-        index: usize,
-        at_ms: f64,
-    },
-    Finished {
-        index: usize,
-        check: ReportCheck,
-    },
-    Tick(f64),
-    Completed(Report),
-    /// A check the user started once the automatic ones were done.
-    UserStarted {
-        id: CheckId,
-        at_ms: f64,
-        expected_ms: Option<f64>,
-    },
-    UserFinished(ReportCheck),
-    /// The report is complete, but a check goes on observing (its interim
-    /// entry stays in the report; `at_ms` restarts its card's clock).
-    Observing {
-        id: CheckId,
-        at_ms: Option<f64>,
-        expected_ms: Option<f64>,
-    },
-    /// An observation begun with `Observing` ended.
-    Observed(ReportCheck),
-    /// The user's description changed.
-    Note(String),
-    /// The user paused typing (or left the field): the derived values
-    /// catch up with the description.
-    Settle,
-    /// Run everything again (the description stays).
-    Reset,
-    OpenShared {
-        report: Rc<Report>,
-        not_understood: Vec<String>,
-    },
-    ImportFailed(String),
-    /// A media test's stream began (`Some`) or ended (`None`).
-    Preview {
-        kind: MediaKind,
-        stream: Option<S>,
-    },
 }
 
 impl<S: Clone> State<S> {
@@ -202,18 +163,26 @@ impl<S: Clone> State<S> {
                     ..State::default()
                 };
             }
-            Msg::OpenShared {
-                report,
-                not_understood,
-            } => {
-                self.shared = Some(report);
-                self.not_understood = not_understood;
+            Msg::OpeningShared { pasted } => {
+                self.support = if pasted {
+                    Support::OpeningPaste
+                } else {
+                    Support::OpeningLink
+                };
+            }
+            Msg::SharedShown => {
+                self.support = Support::Shown;
                 self.import_error = None;
-                self.phase = Phase::Done;
+                self.paste_error = None;
             }
             Msg::ImportFailed(message) => {
+                self.support = Support::Idle;
                 self.import_error = Some(message.into());
                 self.phase = Phase::Done;
+            }
+            Msg::PasteFailed(message) => {
+                self.support = Support::Idle;
+                self.paste_error = Some(message.into());
             }
             Msg::UserStarted {
                 id,
@@ -320,6 +289,12 @@ impl<S> State<S> {
     }
 }
 
+#[cfg(test)]
+#[path = "page/published_tests.rs"]
+mod published_tests;
+#[cfg(test)]
+#[path = "page/support_tests.rs"]
+mod support_tests;
 #[cfg(test)]
 #[path = "page_tests.rs"]
 mod tests;

@@ -29,7 +29,7 @@ impl Published {
     /// With the payload of `report` made elsewhere ([`Deflated`]).
     pub fn with_payload(report: Report, page_url: &str, payload: &str) -> Published {
         Published {
-            json: pretty(&report),
+            json: report.pretty_json().into(),
             text: share::copy_text_of(&report, payload).into(),
             link: share::link_of(page_url, payload).into(),
             report,
@@ -48,19 +48,12 @@ pub struct Deflated {
     pub bytes: Rc<[u8]>,
 }
 
-fn pretty(report: &Report) -> Rc<str> {
-    serde_json::to_string_pretty(report)
-        .unwrap_or_default()
-        .into()
-}
-
 /// The derived values, each built when its sources changed and kept until
 /// they change again: the live report's on [`State::settled`] (and the
-/// page's address), a shared report's JSON on that report.
+/// page's address).
 #[derive(Debug, Default)]
 pub struct Derived {
     live: Option<(u64, String, Rc<Published>)>,
-    shared: Option<(Rc<Report>, Rc<str>)>,
     builds: u32,
 }
 
@@ -109,25 +102,29 @@ impl Derived {
             .map(|(_, _, published)| published.clone())
     }
 
+    /// The live report as shared right now, for an action the user takes
+    /// (Copy): the values built, when they are of the state's revision;
+    /// else built at once from the description as typed so far, its
+    /// payload in stored DEFLATE blocks (the browser's compressor answers
+    /// only later), a longer link that opens the same.
+    pub fn published_now<S>(&self, state: &State<S>, page_url: &str) -> Option<Rc<Published>> {
+        match &self.live {
+            Some((settled, url, published)) if *settled == state.revision && url == page_url => {
+                Some(published.clone())
+            }
+            _ => {
+                let report = state.published()?;
+                let payload = share::payload(&share::stored_deflate(&share::share_json(&report)));
+                Some(Rc::new(Published::with_payload(report, page_url, &payload)))
+            }
+        }
+    }
+
     /// Whether the live values are built from the state's settled revision
     /// (or there is no report to build them from).
     pub fn is_current<S>(&self, state: &State<S>) -> bool {
         state.report.is_none()
             || matches!(&self.live, Some((settled, _, _)) if *settled == state.settled)
-    }
-
-    /// The JSON of the shared report being viewed, if any.
-    pub fn shared_json<S>(&mut self, state: &State<S>) -> Option<Rc<str>> {
-        let report = state.shared.as_ref()?;
-        match &self.shared {
-            Some((of, json)) if Rc::ptr_eq(of, report) => Some(json.clone()),
-            _ => {
-                let json = pretty(report);
-                self.builds += 1;
-                self.shared = Some((report.clone(), json.clone()));
-                Some(json)
-            }
-        }
     }
 
     /// How many times a report was serialized (and, live, compressed).

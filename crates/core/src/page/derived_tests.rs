@@ -115,3 +115,28 @@ fn deflated_elsewhere_the_values_wait_for_their_revision_and_keep_the_last() {
     let state = state.reduce(Msg::Completed(report()));
     assert_eq!(derived.live_deflated(&state, PAGE, Some(&second)), None);
 }
+
+#[test]
+fn copy_right_after_typing_takes_the_words_typed_so_far() {
+    let state = start().reduce(Msg::Completed(report()));
+    let mut derived = Derived::default();
+    let built = derived.live(&state, PAGE).unwrap();
+    // Nothing typed since: what Copy takes is what was built.
+    assert!(Rc::ptr_eq(
+        &derived.published_now(&state, PAGE).unwrap(),
+        &built
+    ));
+    // Typed, no pause yet: the values built wait, Copy does not.
+    let state = state.reduce(Msg::Note("it drops at noon".into()));
+    assert!(!derived.live(&state, PAGE).unwrap().text.contains("noon"));
+    let now = derived.published_now(&state, PAGE).unwrap();
+    assert_eq!(
+        now.report.user_note.as_deref(),
+        Some("it drops at noon"),
+        "{:?}",
+        now.report.user_note
+    );
+    // Its link opens to the same report (stored DEFLATE blocks).
+    let shared = crate::share::decode(&now.link).unwrap();
+    assert_eq!(shared.user_note.as_deref(), Some("it drops at noon"));
+}
