@@ -103,5 +103,8 @@ pub fn derive(report: &Report, not_understood: &[String]) -> SupportView {
 }
 
 #[cfg(test)]
+#[path = "support_view_data_tests.rs"]
+mod data_tests;
+#[cfg(test)]
 #[path = "support_view_tests.rs"]
 mod tests;
