@@ -32,6 +32,11 @@ pub fn use_deflated(state: &UseReducerHandle<State>) -> Option<Rc<Deflated>> {
                     let settled = *settled;
                     spawn_local(async move {
                         let bytes = deflate_raw(&share::share_json(&report)).await;
+                        // Compressions may end out of order: an older
+                        // revision's never replaces a newer one's.
+                        if out.as_ref().is_some_and(|d| d.settled > settled) {
+                            return;
+                        }
                         out.set(Some(Rc::new(Deflated {
                             settled,
                             report: Rc::new(report),

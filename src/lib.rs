@@ -44,9 +44,6 @@ pub fn App() -> Html {
     // What is derived from the state (the report's JSON, copy text, link),
     // built once per change of its sources (`conncheck_core::page::Derived`).
     let derived = use_mut_ref(Derived::default);
-    // The state of the latest render, for an action that reads it later.
-    let latest = use_mut_ref(|| None::<UseReducerHandle<State>>);
-    *latest.borrow_mut() = Some(state.clone());
     let deflated = deflate::use_deflated(&state);
     // Origin and path only: the query may carry what the user was given.
     let page_url = browser::page_without_query();
@@ -169,14 +166,11 @@ pub fn App() -> Html {
     }
     let import = html! { <ImportBox {on_open} error={paste_error} {busy} /> };
     // Copy takes the description as typed so far, even before the pause
-    // that settles it: through `latest`, as a panel kept from an earlier
-    // render still calls this.
+    // that settles it: a reducer handle reads the current state (dispatch
+    // updates it at once), also in a panel kept from an earlier render.
     let copy_now = {
-        let (derived, latest) = (derived.clone(), latest.clone());
-        Callback::from(move |()| {
-            let state = latest.borrow().clone()?;
-            derived.borrow().published_now(&state, &page_url)
-        })
+        let (derived, state) = (derived.clone(), state.clone());
+        Callback::from(move |()| derived.borrow().published_now(&state, &page_url))
     };
     live_view::live_view(
         &state,

@@ -58,13 +58,9 @@ pub async fn open(input: &str) -> Option<String> {
     close();
     match decoded {
         Ok(shared) => {
-            let document = crate::browser::window().document()?;
-            let host = document.create_element("div").ok()?;
-            host.set_id(HOST_ID);
-            match document.get_element_by_id("app") {
-                Some(app) => app.after_with_node_1(&host).ok()?,
-                None => document.body()?.append_child(&host).map(drop).ok()?,
-            }
+            let Some(host) = host_element() else {
+                return Some(NOT_SHOWN.to_owned());
+            };
             let props = SupportAppProps {
                 report: Rc::new(shared.report),
                 not_understood: shared.not_understood,
@@ -75,6 +71,22 @@ pub async fn open(input: &str) -> Option<String> {
         }
         Err(e) => Some(e.to_string()),
     }
+}
+
+/// Why a report that was read is not shown: the page could not make room
+/// for it (an element the browser refused to create or insert).
+const NOT_SHOWN: &str = "this browser did not let the page show it";
+
+/// A new element for the support view, right after `#app`.
+fn host_element() -> Option<web_sys::Element> {
+    let document = crate::browser::window().document()?;
+    let host = document.create_element("div").ok()?;
+    host.set_id(HOST_ID);
+    match document.get_element_by_id("app") {
+        Some(app) => app.after_with_node_1(&host).ok()?,
+        None => document.body()?.append_child(&host).map(drop).ok()?,
+    }
+    Some(host)
 }
 
 /// Removes the report shown, if any.

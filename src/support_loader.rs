@@ -4,6 +4,10 @@
 //! `#report=` link or a pasted report is opened, so that a user running
 //! the check never downloads report decoding.
 
+use std::future::Future;
+
+use futures::future::{select, Either};
+use gloo_timers::future::TimeoutFuture;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -53,11 +57,17 @@ pub async fn open(input: &str) -> Result<(), NotOpened> {
     }
 }
 
+/// How long a module fetched on demand may take to arrive and start: a
+/// proxy that stalls the download must not leave the page waiting.
+const LOAD_WITHIN_MS: u32 = 60_000;
+
 /// The function `name` of the module that the loader's function `loader`
 /// starts (on its first call; scripts/postbuild.py), once it has started;
-/// `None` when it did not load.
+/// `None` when it did not load within `LOAD_WITHIN_MS`.
 pub(crate) async fn export(loader: &str, name: &str) -> Option<Function> {
-    let module = JsFuture::from(module(loader).ok()?).await.ok()?;
+    let module = within(LOAD_WITHIN_MS, JsFuture::from(module(loader).ok()?))
+        .await?
+        .ok()?;
     Reflect::get(&module, &JsValue::from_str(name))
         .ok()?
         .dyn_into()
@@ -69,4 +79,12 @@ fn module(loader: &str) -> Result<Promise, JsValue> {
     let load: Function =
         Reflect::get(&browser::window(), &JsValue::from_str(loader))?.dyn_into()?;
     load.call0(&JsValue::UNDEFINED)?.dyn_into()
+}
+
+/// `work`'s result, or `None` once `ms` have passed without one.
+async fn within<T>(ms: u32, work: impl Future<Output = T>) -> Option<T> {
+    match select(std::pin::pin!(work), TimeoutFuture::new(ms)).await {
+        Either::Left((value, _)) => Some(value),
+        Either::Right(_) => None,
+    }
 }

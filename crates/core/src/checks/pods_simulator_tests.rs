@@ -40,6 +40,9 @@ pub(crate) struct Pods {
     /// happened to bring each of its requests back; the others do not.
     pub first_omit_session_stays: bool,
     first_omit_sid: Option<String>,
+    /// Every handshake (a request without a session) reaches this pod; the
+    /// other requests without the cookie go round robin.
+    pub handshakes_to: Option<usize>,
     /// Every request after this many is answered 503, as a `limit_req`
     /// answers by default.
     pub unavailable_after: Option<usize>,
@@ -65,6 +68,7 @@ impl Pods {
             beacons_balanced: false,
             first_omit_session_stays: false,
             first_omit_sid: None,
+            handshakes_to: None,
             unavailable_after: None,
         }
     }
@@ -103,6 +107,7 @@ impl Pods {
             // Cookie affinity: the cookie's pod.
             (_, Credentials::Include) if !self.cookie_ignored => 0,
             (Some(sid), _) if stays => self.sessions[sid].0,
+            (None, _) if self.handshakes_to.is_some() => self.handshakes_to.unwrap_or_default(),
             (Some(sid), _) if self.pod_per_session => self.sessions[sid].0,
             (None, _) if self.pod_per_session => self.sessions.len(),
             _ => self.pick(),

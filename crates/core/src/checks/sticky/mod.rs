@@ -43,7 +43,7 @@ pub use data::{
     Affinity, CompanionAnswer, CountStopped, LimitSignal, ModeReport, PodCount, PodsData,
     StickyData, Stopped,
 };
-pub use pods::{COUNT_BUDGET_MS, MAX_COUNT_SESSIONS, SETTLE_AFTER};
+pub use pods::{COUNT_BUDGET_MS, MAX_COUNT_SESSIONS};
 pub(crate) use summary::summarize;
 
 use super::pod_chain::{dispatch, Dispatched};

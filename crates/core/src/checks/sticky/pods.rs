@@ -25,7 +25,7 @@ use crate::check::{Event, Handle, Millis};
 use crate::checks::pod_chain::{ack_result, pod_id, Chain, Dispatched, Reply, Step};
 
 /// Sessions in a row without a new pod that settle the count, at least.
-pub const SETTLE_AFTER: u32 = 16;
+pub(super) const SETTLE_AFTER: u32 = 16;
 /// The chance, with requests spread evenly, that one more pod stayed
 /// unseen when the count settles.
 const UNSEEN_POD_CHANCE: f64 = 1e-4;

@@ -256,3 +256,26 @@ fn strict_round_robin_with_balanced_beacons_still_reaches_every_pod() {
         assert_eq!(d.count, PodCount::Exact, "{count}: {d:?}");
     }
 }
+
+#[test]
+fn one_pod_seen_is_never_exact_once_a_request_reached_another() {
+    // Every session opens on one pod, but its requests without the cookie
+    // go round robin over two: a second pod answered, though no session
+    // ever opened there.
+    let mut p = pods(2);
+    p.handshakes_to = Some(0);
+    let run = run(COMPANION, &mut p, None);
+    let d = run.data.pods.clone().expect("pods data");
+    assert_eq!(d.pods_seen, 1, "{d:?}");
+    assert!(d.count_retries > 0, "{d:?}");
+    assert_eq!(
+        (d.count, d.count_stopped),
+        (PodCount::AtLeast, Some(CountStopped::MaxSessions)),
+        "{d:?}"
+    );
+    assert!(
+        !run.summary.contains("Only one pod ever answered"),
+        "{}",
+        run.summary
+    );
+}
