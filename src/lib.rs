@@ -217,6 +217,7 @@ fn not_opened(why: NotOpened) -> String {
     match why {
         NotOpened::Refused(why) => why,
         NotOpened::Unavailable => support_loader::UNAVAILABLE.to_owned(),
+        NotOpened::Failed => support_loader::FAILED.to_owned(),
     }
 }
 

@@ -21,11 +21,17 @@ pub enum NotOpened {
     Refused(String),
     /// The support module did not load or did not start.
     Unavailable,
+    /// The support module loaded, but stopped with an error while opening.
+    Failed,
 }
 
 /// What the page says when the support module is missing.
 pub const UNAVAILABLE: &str = "the part of this page that opens shared reports did not load \
 (a proxy, firewall or security program may block it, or the download broke off); \
+reload the page to try again";
+
+/// What the page says when the support module stopped with an error.
+pub const FAILED: &str = "the part of this page that opens shared reports stopped with an error; \
 reload the page to try again";
 
 /// Starts loading the support module ahead of need (the import box was
@@ -48,9 +54,16 @@ pub async fn open(input: &str) -> Result<(), NotOpened> {
         .ok()
         .and_then(|p| p.dyn_into().ok())
         .ok_or(NotOpened::Unavailable)?;
-    let answer = JsFuture::from(answer)
-        .await
-        .map_err(|_| NotOpened::Unavailable)?;
+    let answer = JsFuture::from(answer).await.map_err(|_| {
+        // Whatever it had begun to show goes with it.
+        if let Some(host) = browser::window()
+            .document()
+            .and_then(|d| d.get_element_by_id(crate::support_app::HOST_ID))
+        {
+            host.remove();
+        }
+        NotOpened::Failed
+    })?;
     match answer.as_string() {
         None => Ok(()),
         Some(why) => Err(NotOpened::Refused(why)),

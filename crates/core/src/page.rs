@@ -178,7 +178,11 @@ impl<S: Clone> State<S> {
             Msg::ImportFailed(message) => {
                 self.support = Support::Idle;
                 self.import_error = Some(message.into());
-                self.phase = Phase::Done;
+                // Nothing else runs when a link opened the page; a run
+                // begun before the address changed ends on its own.
+                if self.checks.is_empty() {
+                    self.phase = Phase::Done;
+                }
             }
             Msg::PasteFailed(message) => {
                 self.support = Support::Idle;

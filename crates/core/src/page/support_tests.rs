@@ -56,3 +56,16 @@ fn a_refused_paste_says_why_and_leaves_the_live_run_alone() {
     assert_eq!(state.import_error, None);
     assert!(state.report.is_some() && state.phase == Phase::Done);
 }
+
+#[test]
+fn a_link_refused_while_a_run_goes_on_leaves_the_run_its_phase() {
+    let state = planned()
+        .reduce(Msg::OpeningShared { pasted: false })
+        .reduce(Msg::ImportFailed(
+            "The report link cannot be opened: x.".into(),
+        ));
+    assert_eq!(state.phase, Phase::Running, "the checks still run");
+    let state = state.reduce(Msg::Completed(report()));
+    assert_eq!(state.phase, Phase::Done);
+    assert!(state.import_error.is_some());
+}
