@@ -23,9 +23,11 @@ use crate::report::{Report, ReportCheck};
 mod derived;
 mod msg;
 mod rows;
+mod support;
 pub use derived::{Deflated, Derived, Published};
 pub use msg::Msg;
 pub use rows::{CheckRow, Phase, RowState};
+pub use support::Support;
 
 /// The live streams of a running media test, shown while they live.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,19 +43,6 @@ impl<S> Default for Preview<S> {
             audio: None,
         }
     }
-}
-
-/// Where the support view (a second wasm module, fetched to open a shared
-/// report) stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Support {
-    Idle,
-    /// A `#report=` link is being opened: the page waits for it.
-    OpeningLink,
-    /// A pasted report is being opened: the import box waits for it.
-    OpeningPaste,
-    /// The support view shows a shared report.
-    Shown,
 }
 
 #[derive(Debug, Clone, PartialEq)]

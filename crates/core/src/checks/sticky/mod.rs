@@ -31,6 +31,7 @@
 //! the check gives the runner its interim outcome, and counts the pods
 //! after the report (`pods.rs`).
 
+mod answer;
 mod companion;
 mod data;
 mod pods;
@@ -57,8 +58,9 @@ type Outcome = crate::check::Outcome<StickyData>;
 use crate::classify::classify;
 use crate::config::Config;
 use crate::privacy::redact_url;
+use answer::Answer;
 use pods::{Counted, PodCounter};
-use sessions::{Answer, Session, Step};
+use sessions::{Session, Step};
 
 /// Sessions with cookies, one after another.
 pub const SESSIONS_WITH_COOKIES: u32 = 2;

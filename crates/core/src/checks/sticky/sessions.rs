@@ -1,7 +1,8 @@
 //! `sticky-session`'s Engine.IO sessions: each request after the previous
 //! answer, what each answer says, and what comes next.
 
-use super::data::{CompanionAnswer, LimitSignal, SessionReport, Stopped};
+use super::answer::Answer;
+use super::data::{CompanionAnswer, SessionReport, Stopped};
 use super::Action;
 use super::{
     StickyCheck, REQUEST_TIMEOUT_MS, SESSIONS_WITHOUT_COOKIES, SESSIONS_WITH_COOKIES,
@@ -10,9 +11,6 @@ use super::{
 use crate::check::{Credentials, FetchRequest, Handle};
 use crate::checks::pod_chain::HELLO;
 use crate::checks::{engineio_url, Transport};
-use crate::classify::{
-    HttpObservation, SERVICE_UNAVAILABLE, SESSION_ID_UNKNOWN, TOO_MANY_REQUESTS,
-};
 use crate::engineio::Packet;
 use crate::socketio::{connect_message, event_message};
 
@@ -54,18 +52,6 @@ pub(super) struct Session {
     /// The pod `hello` named: an opaque id, never reported.
     pub(super) pod: Option<String>,
     pub(super) report: SessionReport,
-}
-
-/// What an answer (or its absence) says about one request.
-pub(super) enum Answer {
-    Opened(String),
-    Ok,
-    SessionUnknown,
-    RateLimited,
-    Failed,
-    NetworkError,
-    /// No answer within the timeout.
-    Unanswered,
 }
 
 impl StickyCheck {
@@ -124,34 +110,6 @@ impl StickyCheck {
                 after_ms: REQUEST_TIMEOUT_MS,
             },
         ]
-    }
-
-    pub(super) fn judge(
-        &mut self,
-        status: u16,
-        obs: &HttpObservation,
-        sid: Option<String>,
-    ) -> Answer {
-        let signal = match status {
-            TOO_MANY_REQUESTS => Some(LimitSignal::TooManyRequests),
-            _ if obs.retry_after => Some(LimitSignal::RetryAfter),
-            SERVICE_UNAVAILABLE if self.answered => Some(LimitSignal::UnavailableAfterSuccess),
-            _ => None,
-        };
-        let limited = signal.is_some();
-        if limited {
-            self.data.limit_signal = signal;
-        }
-        if status == 200 {
-            self.answered = true;
-        }
-        match (status, sid) {
-            _ if limited => Answer::RateLimited,
-            (200, Some(sid)) => Answer::Opened(sid),
-            (200, None) => Answer::Ok,
-            _ if obs.error_code() == Some(SESSION_ID_UNKNOWN) => Answer::SessionUnknown,
-            _ => Answer::Failed,
-        }
     }
 
     /// Records one answer of the session in `slot` and moves it on.
