@@ -46,6 +46,12 @@ pub(crate) struct Pods {
     /// Every request after this many is answered 503, as a `limit_req`
     /// answers by default.
     pub unavailable_after: Option<usize>,
+    /// A ping comes alone before each namespace answer (the CONNECT's and
+    /// `hello`'s), in its own poll: socketioxide pings at a session's
+    /// start, and its namespace handlers answer a moment later.
+    pub ping_first: bool,
+    /// Answers held back until the session's next poll has taken the ping.
+    late: HashMap<String, Vec<String>>,
 }
 
 impl Pods {
@@ -70,6 +76,8 @@ impl Pods {
             first_omit_sid: None,
             handshakes_to: None,
             unavailable_after: None,
+            ping_first: false,
+            late: HashMap::new(),
         }
     }
 
@@ -135,7 +143,9 @@ impl Pods {
                     self.parked.insert(sid, id);
                     return None;
                 }
-                Some((200, queue.drain(..).collect::<Vec<_>>().join("\u{1e}")))
+                let polled = queue.drain(..).collect::<Vec<_>>().join("\u{1e}");
+                self.release_late(&sid);
+                Some((200, polled))
             }
             Some(body) => {
                 let body = body.to_owned();
@@ -182,8 +192,15 @@ impl Pods {
                 } else {
                     vec![]
                 };
+                let namespace_answer =
+                    body.starts_with("40/conncheck,") || body.contains(r#"["hello"]"#);
                 for (to, packet) in out {
-                    self.sessions.get_mut(&to).unwrap().2.push_back(packet);
+                    if self.ping_first && namespace_answer && to == sid {
+                        self.sessions.get_mut(&to).unwrap().2.push_back("2".into());
+                        self.late.entry(to).or_default().push(packet);
+                    } else {
+                        self.sessions.get_mut(&to).unwrap().2.push_back(packet);
+                    }
                 }
                 Some((200, "ok".into()))
             }
@@ -209,9 +226,18 @@ impl Pods {
             .map(|sid| {
                 let id = self.parked.remove(&sid).unwrap();
                 let queue = &mut self.sessions.get_mut(&sid).unwrap().2;
-                (id, queue.drain(..).collect::<Vec<_>>().join("\u{1e}"))
+                let polled = queue.drain(..).collect::<Vec<_>>().join("\u{1e}");
+                self.release_late(&sid);
+                (id, polled)
             })
             .collect()
+    }
+
+    /// After a poll took the ping: the answers held back behind it.
+    fn release_late(&mut self, sid: &str) {
+        if let Some(late) = self.late.remove(sid) {
+            self.sessions.get_mut(sid).unwrap().2.extend(late);
+        }
     }
 }
 

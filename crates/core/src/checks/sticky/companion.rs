@@ -11,6 +11,9 @@ use crate::checks::pod_chain::{ack_result, pod_id, HELLO};
 use crate::engineio::{split_payload, Packet, Payload};
 use crate::socketio::SioPacket;
 
+/// Polls of a companion step before its silence counts as no answer.
+const POLLS_FOR_AN_ANSWER: u32 = 3;
+
 impl StickyCheck {
     /// The end of the sessions: the check's end, or with pod ids, its
     /// interim outcome and the pods' count.
@@ -104,6 +107,13 @@ impl StickyCheck {
                 }) if namespace == ns => ack = Some(args.into_iter().next()),
                 _ => {}
             }
+        }
+        // Pings (socketioxide's at a session's start) may come alone before
+        // the namespace's answer: poll again, a few times at most.
+        let silent = !connected && !refused && ack.is_none();
+        if silent && session.polls < POLLS_FOR_AN_ANSWER {
+            session.poll_again = true;
+            return;
         }
         let answer = if session.step == Step::Poll {
             session.companion = connected;

@@ -49,6 +49,24 @@ fn a_namespace_that_refuses_means_no_companion_and_the_statistical_proof() {
 }
 
 #[test]
+fn a_ping_alone_before_the_namespace_answers_keeps_the_exact_proof() {
+    // socketioxide pings at a session's start: the poll after the CONNECT
+    // (or after `hello`) may bring that ping alone, the answer the next.
+    let mut pods = pods(3);
+    pods.ping_first = true;
+    let run = run(COMPANION, &mut pods, None);
+    let p = run.data.pods.clone().unwrap();
+    assert_eq!(
+        (p.companion, p.pinned_pod_proven),
+        (CompanionAnswer::Answered, true),
+        "{p:?}"
+    );
+    assert_eq!((p.count, p.pods_seen), (PodCount::Exact, 3), "{p:?}");
+    assert_eq!(run.data.affinity, Affinity::Cookie);
+    assert_eq!(run.status, Status::Pass, "{}", run.summary);
+}
+
+#[test]
 fn the_exact_proof_beats_the_statistical_one() {
     // The one session without cookies happened to keep its pod
     // (statistically: one backend, or affinity by address), but the

@@ -51,6 +51,10 @@ pub(super) struct Session {
     pub(super) asked_hello: bool,
     /// The pod `hello` named: an opaque id, never reported.
     pub(super) pod: Option<String>,
+    /// The companion's poll brought pings only: poll again for its answer.
+    pub(super) poll_again: bool,
+    /// Polls sent for the current companion step.
+    pub(super) polls: u32,
     pub(super) report: SessionReport,
 }
 
@@ -73,6 +77,8 @@ impl StickyCheck {
             companion: with_cookies && self.companion.is_some() && !self.companion_absent,
             asked_hello: false,
             pod: None,
+            poll_again: false,
+            polls: 0,
             report: SessionReport::default(),
         }));
         self.issue(slot)
@@ -87,6 +93,9 @@ impl StickyCheck {
             return Vec::new();
         };
         session.request = id;
+        if matches!(session.step, Step::Poll | Step::HelloPoll) {
+            session.polls += 1;
+        }
         let url = engineio_url(endpoint, Transport::Polling, session.sid.as_deref()).to_string();
         let namespace = match (&self.companion, session.companion) {
             (Some(companion), true) => companion,
@@ -157,9 +166,10 @@ impl StickyCheck {
                     return self.stop(Stopped::RateLimited);
                 }
                 // Something at the companion's namespace that accepted the
-                // connection but never answers `hello`: not the companion,
-                // and no fault of the session's.
-                Answer::Unanswered if step == Step::HelloPoll => {
+                // connection but never answers `hello` (or, after a ping,
+                // the CONNECT): not the companion, and no fault of the
+                // session's.
+                Answer::Unanswered if step == Step::HelloPoll || session.polls > 1 => {
                     report.follow_ups -= 1;
                     self.companion_answer = Some(CompanionAnswer::NoAnswer);
                     self.companion_absent = true; // one wait is enough
@@ -177,6 +187,11 @@ impl StickyCheck {
             session.connect_failed = true;
             session.companion = false;
         }
+        if std::mem::take(&mut session.poll_again) {
+            // The same step once more: its answer comes behind the ping.
+            return self.issue(slot);
+        }
+        session.polls = 0;
         let mut next = follow_ups.get(session.next).copied();
         if next == Some(Step::Poll) && session.connect_failed {
             session.next += 1;
