@@ -2,6 +2,7 @@
 //! WebSocket, fetch and timers, feeds the results back as events, and cleans
 //! up everything the check opened once it finishes. The only code that awaits.
 
+mod handles;
 mod io;
 
 use std::rc::Rc;
@@ -115,9 +116,9 @@ async fn run_with(
         }
         actions = match rx.next().await {
             Some(Input::Event(event)) => check.handle(event, now()),
-            Some(Input::Timer { id, set }) => match io.timers.get(&id) {
+            Some(Input::Timer { id, set }) => match io.timers.get(id) {
                 Some((_, current)) if *current == set => {
-                    io.timers.remove(&id);
+                    io.timers.remove(id);
                     check.handle(Event::Timeout { id }, now())
                 }
                 _ => Vec::new(),

@@ -2,14 +2,13 @@
 //! browser's WebSocket, fetch, timers, media and peer connections, and
 //! dropping it closes, aborts and cancels everything the check still holds.
 
-use std::collections::HashMap;
-
 use conncheck_core::check::{Event, FetchRequest, Handle, MediaKind};
 use futures::channel::mpsc::UnboundedSender;
 use gloo_timers::callback::Timeout;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{AbortController, MediaStream};
 
+use super::handles::Handles;
 use super::{Action, Input, MediaSink, Outcome, Progress};
 use crate::browser::{js_error_text, window};
 use crate::media_io::{self, Peer};
@@ -17,13 +16,13 @@ use crate::net_io::{fetch_response, request_init, Socket, FETCH_TIMEOUT_MS};
 
 pub(super) struct Io {
     tx: UnboundedSender<Input>,
-    sockets: HashMap<Handle, Socket>,
-    pub(super) timers: HashMap<Handle, (Timeout, u64)>,
+    sockets: Handles<Socket>,
+    pub(super) timers: Handles<(Timeout, u64)>,
     /// How many timers were set: each setting's number.
     timer_sets: u64,
-    fetches: HashMap<Handle, AbortController>,
-    streams: HashMap<Handle, (MediaKind, MediaStream)>,
-    peers: HashMap<Handle, Peer>,
+    fetches: Handles<AbortController>,
+    streams: Handles<(MediaKind, MediaStream)>,
+    peers: Handles<Peer>,
     sink: Option<MediaSink>,
 }
 
@@ -31,12 +30,12 @@ impl Io {
     pub(super) fn new(tx: UnboundedSender<Input>, sink: Option<MediaSink>) -> Self {
         Io {
             tx,
-            sockets: HashMap::new(),
-            timers: HashMap::new(),
+            sockets: Handles::new(),
+            timers: Handles::new(),
             timer_sets: 0,
-            fetches: HashMap::new(),
-            streams: HashMap::new(),
-            peers: HashMap::new(),
+            fetches: Handles::new(),
+            streams: Handles::new(),
+            peers: Handles::new(),
             sink,
         }
     }
@@ -51,13 +50,13 @@ impl Io {
                 Action::Progress(p) => progressed.push(p),
                 Action::OpenWs { id, url } => self.open_ws(id, &url),
                 Action::SendWs { id, text } => {
-                    if let Some(s) = self.sockets.get(&id) {
+                    if let Some(s) = self.sockets.get(id) {
                         // A send on a closing socket fails; its close event follows.
                         let _ = s.ws.send_with_str(&text);
                     }
                 }
                 Action::CloseWs { id, code } => {
-                    if let Some(s) = self.sockets.get(&id) {
+                    if let Some(s) = self.sockets.get(id) {
                         let _ = s.ws.close_with_code(code.0);
                     }
                 }
@@ -80,7 +79,7 @@ impl Io {
                     });
                 }
                 Action::CancelTimer { id } => {
-                    self.timers.remove(&id);
+                    self.timers.remove(id);
                 }
                 Action::Fetch { id, request } => self.fetch(id, request),
                 Action::QueryMedia { id } => {
@@ -153,7 +152,7 @@ impl Io {
     }
 
     fn stop_stream(&mut self, id: Handle) {
-        if let Some((kind, stream)) = self.streams.remove(&id) {
+        if let Some((kind, stream)) = self.streams.remove(id) {
             media_io::stop_stream(&stream);
             if let Some(sink) = &self.sink {
                 sink(kind, None);
@@ -189,7 +188,7 @@ impl Io {
         }
         let tx = self.tx.clone();
         let promise = window().fetch_with_str_and_init(&request.url, &init);
-        let abort = self.fetches.get(&id).cloned();
+        let abort = self.fetches.get(id).cloned();
         spawn_local(async move {
             // Its own timeout: a trickling body cannot hold the check.
             let _deadline = abort.map(|c| Timeout::new(FETCH_TIMEOUT_MS, move || c.abort()));
@@ -212,7 +211,7 @@ impl Drop for Io {
         for controller in self.fetches.values() {
             controller.abort();
         }
-        let held: Vec<Handle> = self.streams.keys().copied().collect();
+        let held = self.streams.ids();
         for id in held {
             self.stop_stream(id);
         }
