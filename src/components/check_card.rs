@@ -17,20 +17,22 @@ pub fn CheckCard(props: &CheckCardProps) -> Html {
     let (class, badge, body) = match &props.row.state {
         RowState::Waiting => ("waiting", "Waiting".to_owned(), html! {}),
         RowState::Running { since_ms } => {
-            let elapsed_ms = (props.now_ms - since_ms).max(0.0);
-            let elapsed = (elapsed_ms / 1000.0).floor();
+            // Whole milliseconds and seconds: no float formatting in the page.
+            let elapsed_ms = (props.now_ms - since_ms).max(0.0) as u64;
+            let elapsed = elapsed_ms / 1000;
             let progress = props.row.expected_ms.filter(|e| *e > 0.0).map(|expected| {
-                let remaining = ((expected - elapsed_ms).max(0.0) / 1000.0).ceil();
+                let expected = expected as u64;
+                let remaining = expected.saturating_sub(elapsed_ms).div_ceil(1000);
                 html! {
                     <div class="progress">
                         <progress max={expected.to_string()} value={elapsed_ms.min(expected).to_string()}></progress>
-                        <span>{ format!("{elapsed:.0} s elapsed, {remaining:.0} s left") }</span>
+                        <span>{ format!("{elapsed} s elapsed, {remaining} s left") }</span>
                     </div>
                 }
             });
             (
                 "running",
-                format!("Running… {elapsed:.0} s"),
+                format!("Running… {elapsed} s"),
                 html! { { for progress } },
             )
         }

@@ -51,19 +51,25 @@ fn CameraPreview(props: &StreamProps) -> Html {
     html! { <video class="preview" ref={video} autoplay=true muted=true playsinline=true aria-label="Camera preview"></video> }
 }
 
-/// Level from 0 to 1: the RMS of the last audio frame, scaled up.
-fn rms_level(samples: &[f32]) -> f64 {
+/// Level in thousandths, 0 to 1000: the RMS of the last audio frame, scaled up.
+fn rms_level(samples: &[f32]) -> u32 {
     if samples.is_empty() {
-        return 0.0;
+        return 0;
     }
     let rms =
         (samples.iter().map(|s| (*s as f64).powi(2)).sum::<f64>() / samples.len() as f64).sqrt();
-    (rms * 4.0).min(1.0)
+    ((rms * 4.0).min(1.0) * 1000.0).round() as u32
+}
+
+/// The meter's value from 0 to 1, written without float formatting
+/// (which would add its code to the page).
+fn meter_value(thousandths: u32) -> String {
+    format!("{}.{:03}", thousandths / 1000, thousandths % 1000)
 }
 
 #[component]
 fn MicLevel(props: &StreamProps) -> Html {
-    let level = use_state(|| 0.0f64);
+    let level = use_state(|| 0u32);
     {
         let level = level.clone();
         use_effect_with(props.stream.clone(), move |stream| {
@@ -91,7 +97,7 @@ fn MicLevel(props: &StreamProps) -> Html {
     html! {
         <div class="mic-level">
             <label for="mic-meter">{ "Microphone level" }</label>
-            <meter id="mic-meter" min="0" max="1" low="0.05" value={level.to_string()}></meter>
+            <meter id="mic-meter" min="0" max="1" low="0.05" value={meter_value(*level)}></meter>
         </div>
     }
 }

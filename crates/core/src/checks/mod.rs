@@ -143,16 +143,47 @@ pub fn seconds(ms: Millis) -> String {
     if ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)
     } else {
-        format!("{:.1} s", ms as f64 / 1000.0)
+        // Integer tenths, rounded half up: no float formatting in the page.
+        let tenths = ms.saturating_add(50) / 100;
+        format!("{}.{} s", tenths / 10, tenths % 10)
     }
+}
+
+/// "99.6": a number to a tenth, rounded half up, negative and NaN as 0.
+/// Written with integers: float formatting would add its code to the page.
+pub fn one_decimal(x: f64) -> String {
+    let tenths = (x.max(0.0) * 10.0).round() as u64;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+#[cfg(test)]
+#[test]
+fn one_decimal_for_people() {
+    assert_eq!(
+        [
+            one_decimal(99.609375),
+            one_decimal(93.75),
+            one_decimal(100.0),
+            one_decimal(-1.0),
+            one_decimal(f64::NAN)
+        ],
+        ["99.6", "93.8", "100.0", "0.0", "0.0"]
+    );
 }
 
 #[cfg(test)]
 #[test]
 fn seconds_for_people() {
     assert_eq!(
-        [seconds(25_000), seconds(1_500), seconds(0)],
-        ["25 s", "1.5 s", "0 s"]
+        [
+            seconds(25_000),
+            seconds(1_500),
+            seconds(0),
+            seconds(1_949),
+            seconds(1_950),
+            seconds(1_999)
+        ],
+        ["25 s", "1.5 s", "0 s", "1.9 s", "2.0 s", "2.0 s"]
     );
 }
 

@@ -50,7 +50,7 @@ pub(super) fn finding(d: Option<&LifetimeData>) -> Option<Finding> {
         severity: if lifetime / 1000 < ROUTINE_S { Severity::Critical } else { Severity::Warning },
         title: format!(
             "Live updates will keep dropping: the connection is cut after about {} s.",
-            (lifetime as f64 / 1000.0).round()
+            lifetime.saturating_add(500) / 1000
         ),
         explanation: "A healthy, answered Socket.IO connection was closed by something on the path before the \
             test ended. Clients reconnect, but users see drops, missed messages and reloads. The time at which it \

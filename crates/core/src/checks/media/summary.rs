@@ -31,7 +31,7 @@ fn describe(kind: MediaKind, attempt: &MediaAttempt) -> String {
             t.width.unwrap_or(0),
             t.height.unwrap_or(0),
             t.frame_rate
-                .map(|f| format!(" at {f:.0} fps"))
+                .map(|f| format!(" at {} fps", f.max(0.0).round() as u64))
                 .unwrap_or_default()
         ),
         (Some(t), _) => format!(

@@ -4,6 +4,7 @@ use super::data::{Affinity, CompanionAnswer, CountStopped, PodCount, PodsData, S
 use super::pods::settle_after;
 use super::{StickyData, BUDGET_MS, REQUEST_TIMEOUT_MS};
 use crate::check::Status;
+use crate::checks::one_decimal;
 
 /// The summary; with the companion, the proof's kind and the pods' count
 /// follow, in known words only (nothing from the server).
@@ -60,7 +61,7 @@ fn pods_words(p: &PodsData, affinity: Affinity) -> String {
 
 fn affinity(d: &StickyData) -> (Status, String) {
     let (with, without) = (&d.with_cookies, &d.without_cookies);
-    let certainty = format!("{:.1} %", d.confidence * 100.0);
+    let certainty = format!("{} %", one_decimal(d.confidence * 100.0));
     match (d.affinity, d.stopped) {
         (_, Some(Stopped::Stalled)) => (
             Status::Fail,
