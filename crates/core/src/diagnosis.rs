@@ -44,8 +44,21 @@ pub fn diagnose(checks: &[ReportCheck]) -> Vec<Finding> {
     findings.extend(webrtc::webrtc_findings(data(checks)));
     findings.extend(lifetime::finding(data(checks)));
     findings.extend(cross_pod::finding_for(data(checks)));
-    findings.sort_by_key(|f| f.severity);
-    findings
+    by_severity(findings)
+}
+
+/// Most severe first, in rule order within a severity: a stable sort of a
+/// few findings, without a general sort's code in the page.
+fn by_severity(mut findings: Vec<Finding>) -> Vec<Finding> {
+    let mut ordered = Vec::with_capacity(findings.len());
+    for severity in [Severity::Critical, Severity::Warning, Severity::Info] {
+        let (these, rest): (Vec<Finding>, Vec<Finding>) =
+            findings.into_iter().partition(|f| f.severity == severity);
+        ordered.extend(these);
+        findings = rest;
+    }
+    ordered.extend(findings); // none: every severity is listed above
+    ordered
 }
 
 /// The data of the first check of type `T` that ran (was not skipped).
@@ -123,6 +136,29 @@ mod tests {
             },
             0,
         )
+    }
+
+    #[test]
+    fn findings_most_severe_first_in_rule_order() {
+        let finding =
+            |id, severity| texts::finding(id, severity, "", "", vec![], FixBy::Operator, vec![]);
+        let rules = vec![
+            finding(FindingId::UdpBlocked, Severity::Info),
+            finding(FindingId::UpgradesDisabled, Severity::Warning),
+            finding(FindingId::WebsocketBlocked, Severity::Critical),
+            finding(FindingId::TurnUnreachable, Severity::Info),
+            finding(FindingId::RateLimited, Severity::Critical),
+        ];
+        assert_eq!(
+            ids(&by_severity(rules)),
+            [
+                FindingId::WebsocketBlocked,
+                FindingId::RateLimited,
+                FindingId::UpgradesDisabled,
+                FindingId::UdpBlocked,
+                FindingId::TurnUnreachable
+            ]
+        );
     }
 
     #[test]

@@ -25,13 +25,17 @@ pub(crate) fn summarize(d: &WebrtcData) -> (Status, String) {
             (ServerKind::Stun, true) => format!("{url}: reachable over UDP"),
             (ServerKind::Stun, false) => format!("{url}: no answer over UDP"),
             (_, true) => {
-                let mut protocols: Vec<&str> = g
+                // Each protocol once, in order (an insertion: two or three at most).
+                let mut protocols: Vec<&str> = Vec::new();
+                for p in g
                     .candidates
                     .iter()
                     .filter_map(|c| c.facts.relay_protocol.as_deref())
-                    .collect();
-                protocols.sort_unstable();
-                protocols.dedup();
+                {
+                    if let Err(at) = protocols.binary_search(&p) {
+                        protocols.insert(at, p);
+                    }
+                }
                 format!(
                     "{url}: relay works{}",
                     if protocols.is_empty() {
