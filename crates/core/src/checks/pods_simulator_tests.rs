@@ -4,8 +4,11 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::check::{Action, Check, Credentials, Event, FetchRequest, Handle, Millis};
-use crate::harness::Script;
+use crate::check::{Credentials, FetchRequest, Handle};
+
+#[path = "pods_driver_tests.rs"]
+mod driver;
+pub(crate) use driver::{drive, Steer};
 
 /// Pods that each hold their own sessions and run the companion; with an
 /// adapter, a broadcast reaches listeners on every pod.
@@ -46,12 +49,25 @@ pub(crate) struct Pods {
     /// Every request after this many is answered 503, as a `limit_req`
     /// answers by default.
     pub unavailable_after: Option<usize>,
-    /// A ping comes alone before each namespace answer (the CONNECT's and
-    /// `hello`'s), in its own poll: socketioxide pings at a session's
-    /// start, and its namespace handlers answer a moment later.
-    pub ping_first: bool,
+    /// Pings where the companion's namespace answers (the CONNECT and
+    /// `hello`), each in a poll of its own.
+    pub pings: Pings,
     /// Answers held back until the session's next poll has taken the ping.
     late: HashMap<String, Vec<String>>,
+    /// Sessions whose every poll brings a ping at once ([`Pings::Forever`]).
+    pinging: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Pings {
+    None,
+    /// A ping alone, then the answer: socketioxide pings at a session's
+    /// start, and its namespace handlers answer a moment later.
+    BeforeEachAnswer,
+    /// A ping alone, then never the answer.
+    ThenSilence,
+    /// A ping in every poll, and never the answer.
+    Forever,
 }
 
 impl Pods {
@@ -76,8 +92,9 @@ impl Pods {
             first_omit_sid: None,
             handshakes_to: None,
             unavailable_after: None,
-            ping_first: false,
+            pings: Pings::None,
             late: HashMap::new(),
+            pinging: Vec::new(),
         }
     }
 
@@ -139,6 +156,9 @@ impl Pods {
         match r.body.as_deref() {
             None => {
                 let queue = &mut self.sessions.get_mut(&sid).unwrap().2;
+                if queue.is_empty() && self.pinging.contains(&sid) {
+                    return Some((200, "2".into()));
+                }
                 if queue.is_empty() {
                     self.parked.insert(sid, id);
                     return None;
@@ -195,9 +215,15 @@ impl Pods {
                 let namespace_answer =
                     body.starts_with("40/conncheck,") || body.contains(r#"["hello"]"#);
                 for (to, packet) in out {
-                    if self.ping_first && namespace_answer && to == sid {
+                    if self.pings != Pings::None && namespace_answer && to == sid {
                         self.sessions.get_mut(&to).unwrap().2.push_back("2".into());
-                        self.late.entry(to).or_default().push(packet);
+                        match self.pings {
+                            Pings::BeforeEachAnswer => {
+                                self.late.entry(to).or_default().push(packet)
+                            }
+                            Pings::Forever => self.pinging.push(to),
+                            _ => {}
+                        }
                     } else {
                         self.sessions.get_mut(&to).unwrap().2.push_back(packet);
                     }
@@ -246,86 +272,4 @@ fn string_field<'a>(body: &'a str, field: &str) -> &'a str {
     let start = format!(r#""{field}":""#);
     let rest = body.split(start.as_str()).nth(1).expect("the field");
     rest.split('"').next().unwrap_or_default()
-}
-
-/// How a test steers [`drive`] beside the pods' answers.
-pub(crate) struct Steer<'a, D> {
-    /// Sees every action, and how many requests were sent before it.
-    pub watch: &'a mut dyn FnMut(&Action<D>, usize),
-    /// Before each answer, with the requests sent so far: an event to
-    /// feed instead (a timer the test fires).
-    pub interject: &'a mut dyn FnMut(usize) -> Option<Event>,
-    /// Nothing can be answered at time `now`: the event to feed (a timer,
-    /// at a time), or `None` to give up a waiting poll by its timeout.
-    pub idle: &'a mut dyn FnMut(Millis) -> Option<(Event, Millis)>,
-}
-
-/// Runs a check against the pods until it finishes (bounded): requests are
-/// answered first asked first answered, a waiting poll as soon as it can
-/// be, and closing beacons take their turn when the pods say so. Returns
-/// the requests sent.
-pub(crate) fn drive<C: Check>(
-    pods: &mut Pods,
-    s: &mut Script<C>,
-    steer: Steer<'_, C::Data>,
-) -> usize
-where
-    C::Data: Clone + std::fmt::Debug,
-{
-    let mut queue: VecDeque<(Handle, FetchRequest)> = VecDeque::new();
-    let mut sent = 0;
-    for step in 0..20_000u64 {
-        for action in s.drain() {
-            (steer.watch)(&action, sent);
-            match action {
-                Action::Fetch { id, request } => {
-                    sent += 1;
-                    queue.push_back((id, request));
-                }
-                Action::Beacon(request) => pods.beacon(&request),
-                _ => {}
-            }
-        }
-        if s.outcome.is_some() {
-            return sent;
-        }
-        if let Some(event) = (steer.interject)(sent) {
-            s.feed(event, step);
-            continue;
-        }
-        if let Some((id, body)) = pods.unpark().into_iter().next() {
-            s.feed(ok(id, body), step);
-            continue;
-        }
-        let Some((id, request)) = queue.pop_front() else {
-            let (event, at) = match (steer.idle)(step) {
-                Some(timer) => timer,
-                None => {
-                    let id = pods.give_up_a_poll().expect("a request in flight");
-                    (Event::Timeout { id }, step)
-                }
-            };
-            s.feed(event, at);
-            continue;
-        };
-        if let Some((status, body)) = pods.answer(id, &request) {
-            let event = Event::HttpResponse {
-                id,
-                status,
-                headers: vec![],
-                body,
-            };
-            s.feed(event, step);
-        }
-    }
-    panic!("the check never finished");
-}
-
-fn ok(id: Handle, body: String) -> Event {
-    Event::HttpResponse {
-        id,
-        status: 200,
-        headers: vec![],
-        body,
-    }
 }

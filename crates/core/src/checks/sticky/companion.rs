@@ -6,12 +6,14 @@ use super::data::{CompanionAnswer, PodCount, PodsData};
 use super::pods::PodCounter;
 use super::Action;
 use super::{Step, StickyCheck, BUDGET_TIMER, SESSIONS_WITH_COOKIES};
-use crate::check::Progress;
+use crate::check::{FetchRequest, Progress};
 use crate::checks::pod_chain::{ack_result, pod_id, HELLO};
-use crate::engineio::{split_payload, Packet, Payload};
+use crate::checks::{engineio_url, Transport};
+use crate::engineio::{split_payload, Packet, Payload, MAX_PACKETS_PER_POLL};
 use crate::socketio::SioPacket;
 
-/// Polls of a companion step before its silence counts as no answer.
+/// Polls of a companion step (as the handshake check's namespace polls)
+/// before its silence counts as no answer.
 const POLLS_FOR_AN_ANSWER: u32 = 3;
 
 impl StickyCheck {
@@ -77,25 +79,36 @@ impl StickyCheck {
     }
 
     /// What a poll on the companion's namespace brought: the CONNECT's
-    /// answer, or `hello`'s. Read before the answer moves the session on.
-    pub(super) fn read_companion(&mut self, slot: usize, body: &str) {
+    /// answer, or `hello`'s. Read before the answer moves the session on;
+    /// returns a pong when the session polls once more behind a ping.
+    pub(super) fn read_companion(&mut self, slot: usize, body: &str) -> Vec<Action> {
         let Some(ns) = self.companion.clone() else {
-            return;
+            return Vec::new();
         };
         let Some(Some(session)) = self.sessions.get_mut(slot) else {
-            return;
+            return Vec::new();
         };
         if !session.companion || !matches!(session.step, Step::Poll | Step::HelloPoll) {
-            return;
+            return Vec::new();
         }
-        let packets = match split_payload(body) {
-            Payload::V4(packets) => packets,
-            Payload::V3 => Vec::new(),
+        let (packets, v4) = match split_payload(body) {
+            Payload::V4(packets) => (packets, true),
+            Payload::V3 => (Vec::new(), false),
         };
         let (mut connected, mut refused, mut ack) = (false, false, None);
-        for packet in packets.iter().take(64) {
-            let Ok(Packet::Message(message)) = Packet::parse(packet) else {
-                continue;
+        let (mut ping, mut closed) = (None, false);
+        for packet in packets.into_iter().take(MAX_PACKETS_PER_POLL) {
+            let message = match Packet::parse(packet) {
+                Ok(Packet::Message(message)) => message,
+                Ok(Packet::Ping(data)) => {
+                    ping = ping.or(Some(data));
+                    continue;
+                }
+                Ok(Packet::Close) => {
+                    closed = true;
+                    continue;
+                }
+                _ => continue,
             };
             match SioPacket::parse(&message) {
                 Ok(SioPacket::Connect { namespace }) if namespace == ns => connected = true,
@@ -109,19 +122,33 @@ impl StickyCheck {
             }
         }
         // Pings (socketioxide's at a session's start) may come alone before
-        // the namespace's answer: poll again, a few times at most.
-        let silent = !connected && !refused && ack.is_none();
-        if silent && session.polls < POLLS_FOR_AN_ANSWER {
-            session.poll_again = true;
-            return;
+        // the namespace's answer: answer them and poll again, a few times at
+        // most. A closed session or an Engine.IO 3 payload has no answer to
+        // wait for.
+        let unanswered = !connected && !refused && ack.is_none();
+        if unanswered && v4 && !closed && session.polls < POLLS_FOR_AN_ANSWER {
+            session.poll_once_more = true;
+            return match (&self.endpoint, ping) {
+                (Some(endpoint), Some(data)) => vec![Action::Beacon(FetchRequest::post(
+                    engineio_url(endpoint, Transport::Polling, session.sid.as_deref()).to_string(),
+                    Packet::Pong(data.chars().take(64).collect()).to_string(),
+                ))],
+                _ => Vec::new(),
+            };
+        }
+        if unanswered && session.polls >= POLLS_FOR_AN_ANSWER {
+            self.companion_absent = true; // one wait is enough
         }
         let answer = if session.step == Step::Poll {
             session.companion = connected;
-            if !refused {
-                return;
+            match (refused, unanswered && session.polls >= POLLS_FOR_AN_ANSWER) {
+                (true, _) => {
+                    self.companion_absent = true;
+                    CompanionAnswer::Absent
+                }
+                (false, true) => CompanionAnswer::NoAnswer,
+                (false, false) => return Vec::new(),
             }
-            self.companion_absent = true;
-            CompanionAnswer::Absent
         } else {
             match ack.as_ref().map(|a| ack_result(a.as_ref()).map(pod_id)) {
                 Some(Ok(Some(pod))) => {
@@ -143,5 +170,6 @@ impl StickyCheck {
         if rank(Some(answer)) > rank(self.companion_answer) {
             self.companion_answer = Some(answer);
         }
+        Vec::new()
     }
 }

@@ -6,7 +6,7 @@
 //! first with cookies (`credentials: "include"`), then without (`"omit"`).
 //! With cookies, each session is a handshake and four follow-ups that the
 //! server answers at once: namespace CONNECT, one poll (the CONNECT's answer
-//! is waiting), two unsolicited pongs (never a ping: a v4 server closes a
+//! is waiting; behind a ping, a few polls), two unsolicited pongs (never a ping: a v4 server closes a
 //! session whose client pings). Without cookies, pongs only, and the mode
 //! ends at its first lost request: that alone proves what it is for (the
 //! affinity lives in a cookie). Each session is closed by a beacon. An answer
@@ -100,8 +100,9 @@ pub struct StickyCheck {
     /// The companion's namespace while it may answer.
     companion: Option<String>,
     companion_answer: Option<CompanionAnswer>,
-    /// Its namespace refused a session (`44`), or never answered `hello`:
-    /// no session asks again.
+    /// Its namespace refused a session (`44`), or never answered the
+    /// CONNECT or `hello` (polls with pings only, or none): no session asks
+    /// again.
     companion_absent: bool,
     /// The pods of the sessions with cookies (`None`: no pod id).
     cookie_pods: Vec<Option<String>>,
@@ -220,11 +221,11 @@ impl Check for StickyCheck {
                 body,
             } => {
                 let (obs, open) = classify(status, &headers, &body);
+                let mut actions = vec![Action::CancelTimer { id }];
                 if status == 200 {
-                    self.read_companion(slot, &body);
+                    actions.extend(self.read_companion(slot, &body));
                 }
                 let answer = self.judge(status, &obs, open.map(|o| o.sid));
-                let mut actions = vec![Action::CancelTimer { id }];
                 actions.extend(self.on_answer(slot, answer));
                 actions
             }

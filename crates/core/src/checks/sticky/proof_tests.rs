@@ -6,6 +6,7 @@
 use super::pods_tests::{hellos, pods, run, COMPANION};
 use super::*;
 use crate::check::Status;
+use crate::checks::pods_simulator::Pings;
 
 #[test]
 fn the_companion_costs_no_round_trip_before_the_report() {
@@ -53,7 +54,7 @@ fn a_ping_alone_before_the_namespace_answers_keeps_the_exact_proof() {
     // socketioxide pings at a session's start: the poll after the CONNECT
     // (or after `hello`) may bring that ping alone, the answer the next.
     let mut pods = pods(3);
-    pods.ping_first = true;
+    pods.pings = Pings::BeforeEachAnswer;
     let run = run(COMPANION, &mut pods, None);
     let p = run.data.pods.clone().unwrap();
     assert_eq!(
@@ -64,6 +65,34 @@ fn a_ping_alone_before_the_namespace_answers_keeps_the_exact_proof() {
     assert_eq!((p.count, p.pods_seen), (PodCount::Exact, 3), "{p:?}");
     assert_eq!(run.data.affinity, Affinity::Cookie);
     assert_eq!(run.status, Status::Pass, "{}", run.summary);
+}
+
+#[test]
+fn pings_and_never_the_namespace_answer_mean_no_companion_after_three_polls() {
+    for pings in [Pings::Forever, Pings::ThenSilence] {
+        let mut pods = pods(3);
+        pods.pings = pings;
+        let run = run(COMPANION, &mut pods, None);
+        let polls_of_first = run
+            .requests
+            .iter()
+            .filter(|r| r.body.is_none() && r.url.ends_with("&sid=S0"))
+            .count();
+        let joins = run
+            .requests
+            .iter()
+            .filter(|r| r.body.as_deref() == Some("40/conncheck,"))
+            .count();
+        let p = run.data.pods.clone().unwrap();
+        assert_eq!(p.companion, CompanionAnswer::NoAnswer, "{pings:?}: {p:?}");
+        assert!(!p.pinned_pod_proven);
+        assert_eq!(joins, 1, "{pings:?}: one wait is enough");
+        let expected_polls = if pings == Pings::Forever { 3 } else { 2 };
+        assert_eq!(polls_of_first, expected_polls, "{pings:?}");
+        assert_eq!(run.data.stopped, None, "{pings:?}: no stall");
+        assert_eq!(run.data.affinity, Affinity::Cookie, "{pings:?}");
+        assert_eq!(run.status, Status::Pass, "{pings:?}: {}", run.summary);
+    }
 }
 
 #[test]

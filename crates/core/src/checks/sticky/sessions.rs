@@ -51,8 +51,9 @@ pub(super) struct Session {
     pub(super) asked_hello: bool,
     /// The pod `hello` named: an opaque id, never reported.
     pub(super) pod: Option<String>,
-    /// The companion's poll brought pings only: poll again for its answer.
-    pub(super) poll_again: bool,
+    /// The companion's poll brought no answer yet (a ping came first):
+    /// the same step once more.
+    pub(super) poll_once_more: bool,
     /// Polls sent for the current companion step.
     pub(super) polls: u32,
     pub(super) report: SessionReport,
@@ -77,7 +78,7 @@ impl StickyCheck {
             companion: with_cookies && self.companion.is_some() && !self.companion_absent,
             asked_hello: false,
             pod: None,
-            poll_again: false,
+            poll_once_more: false,
             polls: 0,
             report: SessionReport::default(),
         }));
@@ -187,7 +188,7 @@ impl StickyCheck {
             session.connect_failed = true;
             session.companion = false;
         }
-        if std::mem::take(&mut session.poll_again) {
+        if std::mem::take(&mut session.poll_once_more) {
             // The same step once more: its answer comes behind the ping.
             return self.issue(slot);
         }
