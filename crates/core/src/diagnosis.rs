@@ -47,17 +47,17 @@ pub fn diagnose(checks: &[ReportCheck]) -> Vec<Finding> {
     by_severity(findings)
 }
 
-/// Most severe first, in rule order within a severity: a stable sort of a
-/// few findings, without a general sort's code in the page.
-fn by_severity(mut findings: Vec<Finding>) -> Vec<Finding> {
-    let mut ordered = Vec::with_capacity(findings.len());
-    for severity in [Severity::Critical, Severity::Warning, Severity::Info] {
-        let (these, rest): (Vec<Finding>, Vec<Finding>) =
-            findings.into_iter().partition(|f| f.severity == severity);
-        ordered.extend(these);
-        findings = rest;
+/// Most severe first, in rule order within a severity: a stable insertion
+/// of a few findings, without a general sort's code in the page.
+fn by_severity(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut ordered: Vec<Finding> = Vec::with_capacity(findings.len());
+    for finding in findings {
+        let at = ordered
+            .iter()
+            .position(|placed| placed.severity > finding.severity)
+            .unwrap_or(ordered.len());
+        ordered.insert(at, finding);
     }
-    ordered.extend(findings); // none: every severity is listed above
     ordered
 }
 

@@ -25,7 +25,7 @@ pub(crate) fn summarize(d: &WebrtcData) -> (Status, String) {
             (ServerKind::Stun, true) => format!("{url}: reachable over UDP"),
             (ServerKind::Stun, false) => format!("{url}: no answer over UDP"),
             (_, true) => {
-                // Each protocol once, in order (an insertion: two or three at most).
+                // Each protocol once, sorted as it is inserted (two or three at most).
                 let mut protocols: Vec<&str> = Vec::new();
                 for p in g
                     .candidates
