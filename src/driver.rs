@@ -115,7 +115,12 @@ async fn run_with(
             break outcome;
         }
         actions = match rx.next().await {
-            Some(Input::Event(event)) => check.handle(event, now()),
+            Some(Input::Event(event)) => {
+                if let Event::HttpResponse { id, .. } | Event::HttpFailed { id, .. } = &event {
+                    io.fetch_answered(*id);
+                }
+                check.handle(event, now())
+            }
             Some(Input::Timer { id, set }) => match io.timers.get(id) {
                 Some((_, current)) if *current == set => {
                     io.timers.remove(id);

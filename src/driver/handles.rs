@@ -1,7 +1,7 @@
 //! What the driver holds per handle of a check (sockets, timers, fetches,
-//! streams, peers): a list searched in order. A check holds a few things at
-//! a time, and one list type costs the page far less code than a hash map
-//! instantiated for each kind of thing.
+//! streams, peers): a list searched in order. A check holds a few of each
+//! at a time (a fetch until its answer arrives), and one list type costs
+//! the page far less code than a hash map instantiated for each kind.
 
 use conncheck_core::check::Handle;
 

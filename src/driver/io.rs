@@ -180,6 +180,11 @@ impl Io {
         }
     }
 
+    /// A fetch's answer (or failure) arrived: nothing left to abort.
+    pub(super) fn fetch_answered(&mut self, id: Handle) {
+        self.fetches.remove(id);
+    }
+
     fn fetch(&mut self, id: Handle, request: FetchRequest) {
         let init = request_init(&request);
         if let Ok(controller) = AbortController::new() {
