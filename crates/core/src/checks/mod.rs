@@ -144,15 +144,18 @@ pub fn seconds(ms: Millis) -> String {
         format!("{} s", ms / 1000)
     } else {
         // Integer tenths, rounded half up: no float formatting in the page.
-        let tenths = ms.saturating_add(50) / 100;
-        format!("{}.{} s", tenths / 10, tenths % 10)
+        format!("{} s", tenths_text(ms.saturating_add(50) / 100))
     }
 }
 
 /// "99.6": a number to a tenth, rounded half up, negative and NaN as 0.
 /// Written with integers: float formatting would add its code to the page.
 pub fn one_decimal(x: f64) -> String {
-    let tenths = (x.max(0.0) * 10.0).round() as u64;
+    tenths_text((x.max(0.0) * 10.0).round() as u64)
+}
+
+/// "99.6" from 996 tenths.
+fn tenths_text(tenths: u64) -> String {
     format!("{}.{}", tenths / 10, tenths % 10)
 }
 
