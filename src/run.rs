@@ -22,10 +22,10 @@ use conncheck_core::catalog::CheckId;
 use conncheck_core::checks::{self, AnyCheck, BrowserFacts};
 use conncheck_core::config::{self, Config, FileLoad, ReportConfig};
 use conncheck_core::report::{Page, Report, ReportCheck};
+use conncheck_core::weburl::Url;
 use futures::channel::{mpsc, oneshot};
 use futures::future::{FutureExt, Shared};
 use futures::StreamExt;
-use url::Url;
 use wasm_bindgen_futures::spawn_local;
 use yew::UseReducerDispatcher;
 
@@ -179,7 +179,7 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
         }
         published = true;
         let page = Page {
-            origin: page_url.origin().ascii_serialization(),
+            origin: page_url.origin(),
             path: page_url.path().to_owned(),
             secure_context: facts.secure_context,
         };

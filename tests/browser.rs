@@ -12,8 +12,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn page_url() -> url::Url {
-    url::Url::parse(&conncheck::browser::location_href()).unwrap()
+fn page_url() -> conncheck_core::weburl::Url {
+    conncheck_core::weburl::Url::parse(&conncheck::browser::location_href()).unwrap()
 }
 
 /// Fetches the test page and a closed loopback port, and sets two timers of

@@ -12,8 +12,8 @@ mod key;
 mod report;
 mod values;
 
+use crate::weburl::{self, Url};
 use serde::{Deserialize, Serialize};
-use url::Url;
 
 use apply::apply;
 use file::{parse_allow_origins, parse_file};
@@ -131,10 +131,7 @@ pub fn resolve(page: &Url, file: &FileLoad, query: &str) -> Config {
         errors: Vec::new(),
         from_link: Vec::new(),
     };
-    let query_pairs: Vec<(String, String)> =
-        url::form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
+    let query_pairs = weburl::form_pairs(query.trim_start_matches('?'));
     let file_raws: Vec<(&str, Raw)> = file_map
         .iter()
         .map(|(k, v)| (k.as_str(), Raw::Json(v)))

@@ -7,7 +7,7 @@
 //! before resolving it is what let `/\other.host/` and `/<TAB>/other.host/`
 //! through: both are paths as typed and another origin once parsed.
 
-use url::{Host, Url};
+use crate::weburl::{Host, Url};
 
 use crate::privacy::redact_text;
 
@@ -64,36 +64,41 @@ pub(crate) fn endpoint(policy: &Policy, text: &str, want: Scheme) -> Result<Url,
     } else {
         Url::parse(text)
     };
-    let mut url = parsed.map_err(|_| {
-        if !text.is_ascii() {
-            return format!(
-                "{} has non-ASCII characters: write international host names in punycode (xn--…)",
-                excerpt(text)
-            );
-        }
-        format!(
-            "{} is neither a path starting with / nor an absolute URL such as https://chat.example.com/socket.io/",
-            excerpt(text)
-        )
-    })?;
-    if !matches!(url.scheme(), "http" | "https" | "ws" | "wss") || !url.has_host() {
-        return Err(format!("{} must use http, https, ws or wss", excerpt(text)));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
+    let mut url = parsed.map_err(|_| not_read(text))?;
+    if url.has_credentials() {
         return Err("must not carry a user name or password".into());
     }
     set_family(&mut url, Scheme::Http);
-    let origin = url.origin().ascii_serialization();
-    if policy.from_query
-        && origin != policy.page.origin().ascii_serialization()
-        && !policy.allowed.contains(&origin)
-    {
+    let origin = url.origin();
+    if policy.from_query && origin != policy.page.origin() && !policy.allowed.contains(&origin) {
         return Err(format!(
             "{origin} is not this page's origin and not listed in allow_origins of conncheck.json, so a link may not point checks at it"
         ));
     }
     set_family(&mut url, want);
     Ok(url)
+}
+
+/// Why [`Url`] did not read `text`, in the words a person can act on.
+fn not_read(text: &str) -> String {
+    let quoted = excerpt(text);
+    if !text.is_ascii() {
+        return format!(
+            "{quoted} has non-ASCII characters: write international host names in punycode (xn--…)"
+        );
+    }
+    let scheme = text.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("http" | "https" | "ws" | "wss") => format!(
+            "{quoted} is not a valid URL: its host must be a name, four decimal numbers or an [IPv6] address, without percent-encoding, and its port at most 65535"
+        ),
+        Some(s) if !s.is_empty() && !s.contains(['/', '?']) => {
+            format!("{quoted} must use http, https, ws or wss")
+        }
+        _ => format!(
+            "{quoted} is neither a path starting with / nor an absolute URL such as https://chat.example.com/socket.io/"
+        ),
+    }
 }
 
 pub(crate) fn set_family(url: &mut Url, want: Scheme) {
@@ -148,13 +153,13 @@ pub(crate) fn ice_host_port(prefix: &str, text: &str) -> Result<(String, u16), S
         Some((h, p)) if !p.contains(']') => (h, Some(p.parse::<u16>().map_err(|_| bad())?)),
         _ => (authority, None),
     };
-    let host = Host::parse(host).map_err(|_| bad())?.to_string();
+    let host = Host::parse(host).map_err(|_| bad())?.serialize();
     let secure = prefix.ends_with("s:");
     Ok((host, port.unwrap_or(if secure { 5349 } else { 3478 })))
 }
 
 fn ice_allowed(policy: &Policy, host: &str, port: u16) -> bool {
-    let matches = |u: &Url| u.host_str() == Some(host) && u.port_or_known_default() == Some(port);
+    let matches = |u: &Url| u.host_str() == host && u.port_or_known_default() == port;
     matches(policy.page)
         || policy
             .allowed

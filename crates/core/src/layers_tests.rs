@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Lowest first: a module may use only modules before it.
-const LAYERS: [&str; 14] = [
+const LAYERS: [&str; 15] = [
     // Utilities and wire codecs.
+    "weburl",
     "privacy",
     "ice",
     "engineio",

@@ -22,6 +22,7 @@ pub mod report;
 pub mod share;
 pub mod socketio;
 pub mod support_view;
+pub mod weburl;
 
 #[cfg(test)]
 mod docs_tests;

@@ -13,7 +13,11 @@ use crate::report::{Environment, Page};
 pub(crate) const PAGE: &str = "http://127.0.0.1:1/";
 
 pub(crate) fn config() -> Config {
-    resolve(&url::Url::parse(PAGE).unwrap(), &FileLoad::NotFound, "")
+    resolve(
+        &crate::weburl::Url::parse(PAGE).unwrap(),
+        &FileLoad::NotFound,
+        "",
+    )
 }
 
 pub(crate) fn report() -> Report {

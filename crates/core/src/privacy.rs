@@ -3,7 +3,7 @@
 //! messages, ICE error texts, close reasons) with every URL, `key=value`
 //! and IP address in it redacted; proxy headers cut to product tokens.
 
-use url::Url;
+use crate::weburl::Url;
 
 /// Query parameters whose values are protocol facts, never secrets.
 const SAFE_QUERY_KEYS: &[&str] = &["EIO", "transport"];
@@ -11,39 +11,31 @@ const SAFE_QUERY_KEYS: &[&str] = &["EIO", "transport"];
 pub const REDACTED: &str = "REDACTED";
 
 /// The URL with user name, password and fragment removed and every query
-/// value replaced by `REDACTED`, except Engine.IO's protocol parameters.
-/// Text that is not a URL is replaced as a whole.
+/// value replaced by `REDACTED`, except Engine.IO's protocol parameters;
+/// an ICE server URL as [`redact_ice_url`] keeps it. Text that is not a
+/// URL of these kinds is replaced as a whole.
 pub fn redact_url(text: &str) -> String {
+    if is_ice_url(text) {
+        return redact_ice_url(text);
+    }
     let Ok(mut url) = Url::parse(text) else {
         return REDACTED.to_owned();
     };
-    // Cannot fail for the hierarchical URLs we accept; ignore it for others.
-    let _ = url.set_username("");
-    let _ = url.set_password(None);
-    url.set_fragment(None);
-    if !url.cannot_be_a_base() {
-        let path: Vec<String> = url
-            .path_segments()
-            .map(|segments| segments.map(redact_segment).collect())
-            .unwrap_or_default();
-        url.set_path(&path.join("/"));
-    }
+    url.clear_credentials();
+    url.clear_fragment();
+    let path: Vec<String> = url.path_segments().map(redact_segment).collect();
+    url.set_path(&path.join("/"));
     if url.query().is_some() {
         let pairs: Vec<(String, String)> = url
             .query_pairs()
+            .into_iter()
             .map(|(k, v)| {
-                let keep = SAFE_QUERY_KEYS.contains(&k.as_ref());
-                (
-                    k.into_owned(),
-                    if keep {
-                        v.into_owned()
-                    } else {
-                        REDACTED.to_owned()
-                    },
-                )
+                let keep = SAFE_QUERY_KEYS.contains(&k.as_str());
+                let v = if keep { v } else { REDACTED.to_owned() };
+                (k, v)
             })
             .collect();
-        url.query_pairs_mut().clear().extend_pairs(pairs);
+        url.set_query_pairs(&pairs);
     }
     url.to_string()
 }
@@ -106,13 +98,7 @@ fn redact_word(word: &str) -> String {
     }
     let start = word.find(core).unwrap_or(0);
     let (before, after) = (&word[..start], &word[start + core.len()..]);
-    let lower = core.to_ascii_lowercase();
-    let ice = ["stun:", "stuns:", "turn:", "turns:"]
-        .iter()
-        .any(|p| lower.starts_with(p));
-    let replaced = if ice {
-        redact_ice_url(core)
-    } else if core.contains("://") {
+    let replaced = if is_ice_url(core) || core.contains("://") {
         redact_url(core)
     } else if core.contains(['@', '?', '#', '=', '%']) || looks_like_ip(core) {
         REDACTED.to_owned()
@@ -120,6 +106,13 @@ fn redact_word(word: &str) -> String {
         return word;
     };
     format!("{before}{replaced}{after}")
+}
+
+fn is_ice_url(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    ["stun:", "stuns:", "turn:", "turns:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
 }
 
 fn looks_like_ip(core: &str) -> bool {

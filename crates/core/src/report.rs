@@ -185,7 +185,7 @@ pub(crate) mod tests {
     use crate::config::{resolve, FileLoad};
 
     pub(crate) fn sample(checks: Vec<ReportCheck>) -> Report {
-        let page_url = url::Url::parse("http://127.0.0.1:8080/").unwrap();
+        let page_url = crate::weburl::Url::parse("http://127.0.0.1:8080/").unwrap();
         let config = resolve(&page_url, &FileLoad::NotFound, "");
         Report::assemble(
             "0.1.0",

@@ -196,7 +196,7 @@ fn links_leave_out_derivable_words_and_get_them_back_exactly() {
     use crate::checks::websocket::WebSocketCheck;
     use crate::config::{resolve, FileLoad};
     use crate::harness::Script;
-    let page = url::Url::parse("http://127.0.0.1:8080/").unwrap();
+    let page = crate::weburl::Url::parse("http://127.0.0.1:8080/").unwrap();
     let config = resolve(&page, &FileLoad::NotFound, "");
     let check = WebSocketCheck::new(&config);
     let id = check.id();

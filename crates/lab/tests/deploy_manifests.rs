@@ -87,7 +87,8 @@ fn conncheck_deployment_service_and_config_fit_together() -> Result<()> {
 
     let config = kind(&docs, "ConfigMap", "conncheck-config");
     let json = text(config, &["data", "conncheck.json"]);
-    let page = url::Url::parse("https://chat.example.com/conncheck/")?;
+    let page = conncheck_core::weburl::Url::parse("https://chat.example.com/conncheck/")
+        .expect("a literal URL");
     let resolved = resolve(&page, &FileLoad::Loaded(json.to_owned()), "");
     assert!(resolved.errors.is_empty(), "{:?}", resolved.errors);
     assert_eq!(

@@ -18,7 +18,7 @@ pub mod upgrade;
 pub mod webrtc;
 pub mod websocket;
 
-use url::Url;
+use crate::weburl::Url;
 
 use crate::check::{Action, FetchRequest, Handle, Millis, Outcome, Status};
 use crate::config::Config;
@@ -99,12 +99,10 @@ pub fn engineio_url(endpoint: &Url, transport: Transport, sid: Option<&str>) -> 
             "websocket"
         }
     };
-    {
-        let mut query = url.query_pairs_mut();
-        query.append_pair("EIO", "4").append_pair("transport", name);
-        if let Some(sid) = sid {
-            query.append_pair("sid", sid);
-        }
+    url.append_query_pair("EIO", "4");
+    url.append_query_pair("transport", name);
+    if let Some(sid) = sid {
+        url.append_query_pair("sid", sid);
     }
     url
 }

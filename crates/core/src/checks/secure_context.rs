@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::BrowserFacts;
 use crate::catalog::CheckId;
 use crate::check::{Check, Event, Millis, Status};
+use crate::weburl::Host;
 
 /// This check's actions and outcome, with its data type.
 type Action = crate::check::Action<SecureContextData>;
@@ -26,10 +27,9 @@ pub struct SecureContextCheck {
 impl SecureContextCheck {
     pub fn new(facts: &BrowserFacts) -> Self {
         let loopback_host = match facts.page_url.host() {
-            Some(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            None => false,
+            Host::Domain(d) => d == "localhost" || d.ends_with(".localhost"),
+            Host::Ipv4(ip) => ip.is_loopback(),
+            Host::Ipv6(ip) => ip.is_loopback(),
         };
         SecureContextCheck {
             data: SecureContextData {
@@ -84,7 +84,7 @@ mod tests {
 
     fn run(url: &str, secure: bool) -> Outcome {
         let facts = BrowserFacts {
-            page_url: url::Url::parse(url).unwrap(),
+            page_url: crate::weburl::Url::parse(url).unwrap(),
             secure_context: secure,
         };
         Script::start(SecureContextCheck::new(&facts), 0)

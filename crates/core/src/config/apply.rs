@@ -1,7 +1,7 @@
 //! One setting applied to the configuration, by its key: each key's value
 //! read and checked as the browser will use it.
 
-use url::Url;
+use crate::weburl::Url;
 
 use super::key::KNOWN_KEYS;
 use super::target::{self, Policy, Scheme};

@@ -1,8 +1,8 @@
 //! Reading `conncheck.json`: the file's own errors, and `allow_origins`,
 //! which is read before any endpoint is checked.
 
+use crate::weburl::Url;
 use serde_json::Value;
-use url::Url;
 
 use super::values::{json_kind, Raw};
 use super::{ConfigError, ConfigKey, FileLoad, FileStatus, Source};
@@ -48,9 +48,7 @@ pub(super) fn parse_allow_origins(v: &Value) -> Result<Vec<String>, String> {
         .as_list()?
         .iter()
         .map(|o| match Url::parse(o) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.origin().is_tuple() => {
-                Ok(u.origin().ascii_serialization())
-            }
+            Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(u.origin()),
             _ => Err(format!(
                 "{o:?} is not an origin such as https://chat.example.com"
             )),

@@ -1,8 +1,8 @@
 //! What the report shows of the configuration: no credentials, no query
 //! values.
 
+use crate::weburl::Url;
 use serde::{Deserialize, Serialize};
-use url::Url;
 
 use super::{Config, ConfigError, FileStatus};
 use crate::privacy::redact_url;

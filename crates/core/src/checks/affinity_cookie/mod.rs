@@ -5,7 +5,7 @@
 mod data;
 mod summary;
 
-use url::Url;
+use crate::weburl::Url;
 
 use super::{engineio_url, BrowserFacts, Transport};
 use crate::catalog::CheckId;

@@ -5,7 +5,7 @@ use crate::check::{Credentials, FetchRequest, Status};
 use crate::checks::pods_simulator::{drive, Pods, Steer};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
-use url::Url;
+use crate::weburl::Url;
 
 pub(super) fn start(query: &str) -> Script<CrossPodCheck> {
     let page = Url::parse("http://127.0.0.1:8080/").unwrap();

@@ -200,7 +200,7 @@ fn a_503_on_the_first_request_is_a_limit_only_after_the_handshake_check_was_answ
         Some(CrossPodResult::Failed { .. })
     ));
     // After a passed handshake check (nginx's limit_req answers 503).
-    let page = url::Url::parse("http://127.0.0.1:8080/").unwrap();
+    let page = crate::weburl::Url::parse("http://127.0.0.1:8080/").unwrap();
     let config = crate::config::resolve(
         &page,
         &crate::config::FileLoad::NotFound,

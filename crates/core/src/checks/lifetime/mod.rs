@@ -8,7 +8,7 @@ mod data;
 mod limits;
 mod summary;
 
-use url::Url;
+use crate::weburl::Url;
 
 use super::{engineio_url, since, skipped_without_endpoint, Transport};
 use crate::catalog::CheckId;

@@ -38,7 +38,7 @@ mod pods;
 mod sessions;
 mod summary;
 
-use url::Url;
+use crate::weburl::Url;
 
 pub use data::{
     Affinity, CompanionAnswer, CountStopped, LimitSignal, ModeReport, PodCount, PodsData,

@@ -17,7 +17,7 @@
 //! pod than its session's proves a second pod: with one pod seen, the count
 //! is then never settled.
 
-use url::Url;
+use crate::weburl::Url;
 
 use super::data::{CountStopped, PodCount};
 use super::Action;

@@ -3,7 +3,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use url::Url;
+use crate::weburl::Url;
 
 use super::pods::{settle_after, COUNT_TIMER, SETTLE_AFTER};
 use super::*;

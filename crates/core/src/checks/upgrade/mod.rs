@@ -16,7 +16,7 @@ mod direct;
 mod polling;
 mod summary;
 
-use url::Url;
+use crate::weburl::Url;
 
 use super::{engineio_url, since, skipped_without_endpoint, timed_get, Transport};
 use crate::catalog::CheckId;

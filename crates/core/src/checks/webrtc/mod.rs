@@ -15,6 +15,7 @@ use crate::check::{
 use crate::config::{Config, MAX_ICE_URLS};
 use crate::ice::parse_candidate;
 use crate::privacy::redact_url;
+use crate::weburl::Url;
 
 pub use data::{
     CandidateCount, GatherReport, IceErrorFacts, LivekitProbe, ServerKind, WebrtcData, WsReach,
@@ -205,7 +206,7 @@ impl Check for WebrtcCheck {
                 id: LIVEKIT,
                 after_ms: LIVEKIT_TIMEOUT_MS,
             });
-            if let Ok(mut ws) = url::Url::parse(url).and_then(|u| u.join("rtc")) {
+            if let Ok(mut ws) = Url::parse(url).and_then(|u| u.join("rtc")) {
                 let scheme = if ws.scheme() == "https" { "wss" } else { "ws" };
                 let _ = ws.set_scheme(scheme);
                 actions.push(Action::OpenWs {

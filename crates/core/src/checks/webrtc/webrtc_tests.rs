@@ -8,7 +8,7 @@ const SRFLX: &str = "candidate:1974332063 1 udp 1677729535 127.0.0.1 47795 typ s
 const RELAY: &str = "candidate:15466722 1 udp 50340095 127.0.0.1 49174 typ relay raddr 127.0.0.1 rport 47795 generation 0";
 
 fn start(file: &str) -> Script<WebrtcCheck> {
-    let page = url::Url::parse("https://chat.example.com/").unwrap();
+    let page = crate::weburl::Url::parse("https://chat.example.com/").unwrap();
     let config = resolve(&page, &FileLoad::Loaded(file.into()), "");
     assert!(config.errors.is_empty(), "{:?}", config.errors);
     Script::start(WebrtcCheck::new(&config), 0)

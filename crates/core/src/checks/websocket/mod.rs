@@ -8,7 +8,7 @@
 mod data;
 mod summary;
 
-use url::Url;
+use crate::weburl::Url;
 
 use super::{engineio_url, Transport};
 use crate::catalog::CheckId;
