@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+source scripts/size_env.sh
 trunk build --release --quiet
 on_demand=target/wasm-bindgen/release/on-demand
 rm -rf "$on_demand"

@@ -26,6 +26,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The release page builds its own std (scripts/size_env.sh) from rustup's rust-src.
+if ! rustup component list --installed | grep -q '^rust-src'; then
+  say "adding the rust-src component"
+  rustup component add rust-src
+fi
+
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
   say "installing trunk $TRUNK_VERSION (takes a few minutes)"
   cargo install trunk --version "$TRUNK_VERSION" --locked --quiet
@@ -59,3 +65,5 @@ if [ ! -d companions/node/node_modules/@socket.io/redis-adapter ] || [ companion
 fi
 
 cargo fetch --quiet
+# The crates std depends on, for the release page's own std (offline Trunk).
+(source scripts/size_env.sh && cargo fetch --quiet --target wasm32-unknown-unknown)
