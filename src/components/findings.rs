@@ -1,5 +1,6 @@
 //! Findings: what is wrong, the evidence, who can fix it, and how.
 
+use conncheck_core::json;
 use conncheck_core::report::{Finding, Platform, Severity};
 use yew::prelude::*;
 
@@ -40,7 +41,7 @@ pub fn Findings(props: &FindingsProps) -> Html {
     }
     let finding = |f: &Finding| {
         html! {
-            <li class={classes!("finding", severity_class(f.severity))} data-finding={serde_json::to_value(f.id).ok().and_then(|v| v.as_str().map(str::to_owned))}>
+            <li class={classes!("finding", severity_class(f.severity))} data-finding={json::to_text(&f.id)}>
                 <h3>{ &f.title }</h3>
                 <p>{ &f.explanation }</p>
                 <p class="fix-by">{ format!("Who can fix it: {}.", f.fix_by.label()) }</p>

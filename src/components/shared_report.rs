@@ -10,6 +10,7 @@
 use std::rc::Rc;
 
 use conncheck_core::config::ConfigError;
+use conncheck_core::json;
 use conncheck_core::report::Report;
 use conncheck_core::support_view::{self, ViewCheck};
 use yew::prelude::*;
@@ -29,8 +30,7 @@ pub struct SharedReportProps {
 
 fn id_list(ids: &[conncheck_core::catalog::FindingId]) -> String {
     ids.iter()
-        .filter_map(|id| serde_json::to_value(id).ok())
-        .filter_map(|v| v.as_str().map(str::to_owned))
+        .filter_map(json::to_text)
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -49,7 +49,7 @@ pub fn SharedReport(props: &SharedReportProps) -> Html {
     let view = support_view::derive(r, &props.not_understood);
     let check = |v: &ViewCheck| {
         let c = &v.check;
-        let data = serde_json::to_string_pretty(&c.data).unwrap_or_default();
+        let data = json::to_pretty(&c.data).unwrap_or_default();
         html! {
             <li class={classes!("check", c.status.as_str())} data-check={c.id.as_str()}>
                 <div class="check-head">

@@ -4,8 +4,8 @@
 //!
 //! The result is safe for reports: it never carries the session id.
 
+use crate::json::{self, Value};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::engineio::{split_payload, OpenPacket, Packet, Payload};
 
@@ -223,7 +223,7 @@ fn classify_body(body: &str, html_type: bool) -> (Answer, Option<OpenPacket>) {
 }
 
 fn engineio_error(body: &str) -> Option<EngineIoError> {
-    match serde_json::from_str::<Value>(body) {
+    match json::parse(body) {
         Ok(Value::Object(map)) => {
             let message = map.get("message")?.as_str()?.chars().take(200).collect();
             let (code, dialect) = match map.get("code")? {

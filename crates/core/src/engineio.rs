@@ -9,6 +9,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::json::{self, Map, Value};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Packet {
     Open(OpenPacket),
@@ -49,16 +51,6 @@ pub enum PacketError {
     OpenFieldMissing(&'static str),
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawOpen {
-    sid: Option<String>,
-    upgrades: Option<Vec<String>>,
-    ping_interval: Option<u64>,
-    ping_timeout: Option<u64>,
-    max_payload: Option<u64>,
-}
-
 impl Packet {
     pub fn parse(text: &str) -> Result<Packet, PacketError> {
         let mut chars = text.chars();
@@ -96,35 +88,64 @@ impl fmt::Display for Packet {
 impl OpenPacket {
     /// The open packet's JSON as a server sends it.
     fn json(&self) -> String {
-        let mut json = serde_json::json!({
-            "sid": self.sid,
-            "upgrades": self.params.upgrades,
-            "pingInterval": self.params.ping_interval_ms,
-            "pingTimeout": self.params.ping_timeout_ms,
-        });
-        if let Some(max) = self.params.max_payload {
-            json["maxPayload"] = max.into();
+        let params = &self.params;
+        let upgrades = params.upgrades.iter().map(|u| u.as_str().into());
+        let mut json = Map::from([
+            ("sid", self.sid.as_str().into()),
+            ("upgrades", Value::Array(upgrades.collect())),
+            ("pingInterval", params.ping_interval_ms.into()),
+            ("pingTimeout", params.ping_timeout_ms.into()),
+        ]);
+        if let Some(max) = params.max_payload {
+            json.insert("maxPayload".into(), max.into());
         }
-        json.to_string()
+        Value::Object(json).to_string()
     }
 
-    pub fn parse(json: &str) -> Result<OpenPacket, PacketError> {
-        let raw: RawOpen =
-            serde_json::from_str(json).map_err(|e| PacketError::BadOpenJson(e.to_string()))?;
-        Ok(OpenPacket {
-            sid: raw.sid.ok_or(PacketError::OpenFieldMissing("sid"))?,
-            params: OpenParams {
-                upgrades: raw
-                    .upgrades
-                    .ok_or(PacketError::OpenFieldMissing("upgrades"))?,
-                ping_interval_ms: raw
-                    .ping_interval
-                    .ok_or(PacketError::OpenFieldMissing("pingInterval"))?,
-                ping_timeout_ms: raw
-                    .ping_timeout
-                    .ok_or(PacketError::OpenFieldMissing("pingTimeout"))?,
-                max_payload: raw.max_payload,
+    pub fn parse(text: &str) -> Result<OpenPacket, PacketError> {
+        let json = json::parse(text).map_err(|e| PacketError::BadOpenJson(e.to_string()))?;
+        let Value::Object(fields) = json else {
+            return Err(PacketError::BadOpenJson(format!(
+                "{} instead of an object",
+                json.kind()
+            )));
+        };
+        // A field that is absent or null is missing; one of another type
+        // makes the whole packet malformed.
+        let field = |name: &'static str| match fields.get(name) {
+            None | Some(Value::Null) => Err(PacketError::OpenFieldMissing(name)),
+            Some(value) => Ok(value),
+        };
+        let wrong =
+            |name: &str, what: &str| PacketError::BadOpenJson(format!("`{name}` is not {what}"));
+        let number = |name: &'static str| {
+            field(name)?
+                .as_u64()
+                .ok_or_else(|| wrong(name, "a whole number"))
+        };
+        let sid = field("sid")?
+            .as_str()
+            .ok_or_else(|| wrong("sid", "a string"))?;
+        let upgrades = match field("upgrades")? {
+            Value::Array(items) => items
+                .iter()
+                .map(|u| u.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>(),
+            _ => None,
+        }
+        .ok_or_else(|| wrong("upgrades", "a list of strings"))?;
+        let params = OpenParams {
+            upgrades,
+            ping_interval_ms: number("pingInterval")?,
+            ping_timeout_ms: number("pingTimeout")?,
+            max_payload: match number("maxPayload") {
+                Err(PacketError::OpenFieldMissing(_)) => None,
+                other => Some(other?),
             },
+        };
+        Ok(OpenPacket {
+            sid: sid.to_owned(),
+            params,
         })
     }
 }

@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Lowest first: a module may use only modules before it.
-const LAYERS: [&str; 15] = [
+const LAYERS: [&str; 16] = [
     // Utilities and wire codecs.
+    "json",
     "weburl",
     "privacy",
     "ice",

@@ -16,6 +16,7 @@ pub mod config;
 pub mod diagnosis;
 pub mod engineio;
 pub mod ice;
+pub mod json;
 pub mod page;
 pub mod privacy;
 pub mod report;

@@ -158,9 +158,11 @@ impl Report {
         }
     }
 
-    /// The report as JSON for people: indented.
+    /// The report as JSON for people: indented (as serde_json indents).
     pub fn pretty_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        // A report's types serialize without fail (strings, numbers, maps
+        // with string keys).
+        crate::json::to_pretty(self).unwrap_or_default()
     }
 
     /// Sets the user's description, trimmed and cut to its maximum length.

@@ -13,7 +13,7 @@ pub fn compact_json(report: &Report) -> Vec<u8> {
     // A report's types serialize without fail (strings, numbers, maps with
     // string keys): an empty payload here would be a bug, which opens as a
     // damaged link rather than a wrong report.
-    let pretty = serde_json::to_vec_pretty(report).unwrap_or_default();
+    let pretty = report.pretty_json().into_bytes();
     debug_assert!(!pretty.is_empty(), "a report always serializes");
     let mut out = Vec::with_capacity(pretty.len());
     let (mut in_string, mut escaped) = (false, false);

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use serde_json::Value;
+use crate::json::{self, Value};
 use thiserror::Error;
 
 use crate::engineio::Packet;
@@ -99,7 +99,7 @@ impl fmt::Display for SioPacket {
                 args,
             } => write!(f, "3{}{id}{}", nsp(namespace), Value::Array(args.clone())),
             SioPacket::ConnectError { namespace, message } => {
-                let data = serde_json::json!({ "message": message });
+                let data = Value::object([("message", message.as_str().into())]);
                 write!(f, "4{}{data}", nsp(namespace))
             }
             SioPacket::Other { kind, namespace } => write!(f, "{kind}{}", nsp(namespace)),
@@ -163,14 +163,14 @@ fn ack_id(data: &str) -> Option<(Option<u64>, Vec<Value>)> {
         "" => None,
         id => Some(id.parse().ok()?),
     };
-    match serde_json::from_str(json).ok()? {
+    match json::parse(json).ok()? {
         Value::Array(args) => Some((id, args)),
         _ => None,
     }
 }
 
 fn error_message(data: &str) -> String {
-    let message = match serde_json::from_str::<Value>(data) {
+    let message = match json::parse(data) {
         Ok(Value::Object(map)) => map
             .get("message")
             .and_then(Value::as_str)

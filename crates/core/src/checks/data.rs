@@ -35,7 +35,7 @@ macro_rules! check_data {
             Overran { cap_ms: Millis },
             /// Data of a shared report that does not read as its check's
             /// type: `reason` says why, `json` is the data as it came.
-            Unreadable { reason: String, json: String },
+            Unreadable { reason: String, json: serde_json::Value },
         }
 
         impl CheckData {
@@ -57,10 +57,7 @@ macro_rules! check_data {
                         .map(CheckData::from)
                         .map_err(|e| unreadable::reason::<$data>(&e)),)*
                 };
-                read.unwrap_or_else(|reason| CheckData::Unreadable {
-                    reason,
-                    json: value.to_string(),
-                })
+                read.unwrap_or_else(|reason| CheckData::Unreadable { reason, json: value })
             }
         }
 
@@ -73,11 +70,9 @@ macro_rules! check_data {
                         cap_ms: *cap_ms,
                     }
                     .serialize(s),
-                    CheckData::Unreadable { json, .. } => {
-                        serde_json::from_str::<serde_json::Value>(json)
-                            .unwrap_or_default()
-                            .serialize(s)
-                    }
+                    // As it came, already read: the page, which never
+                    // holds such data, needs no JSON parser to write it.
+                    CheckData::Unreadable { json, .. } => json.serialize(s),
                 }
             }
         }

@@ -1,16 +1,13 @@
 //! Reading `conncheck.json`: the file's own errors, and `allow_origins`,
 //! which is read before any endpoint is checked.
 
+use crate::json::{self, Map, Value};
 use crate::weburl::Url;
-use serde_json::Value;
 
 use super::values::{json_kind, Raw};
 use super::{ConfigError, ConfigKey, FileLoad, FileStatus, Source};
 
-pub(super) fn parse_file(
-    file: &FileLoad,
-    errors: &mut Vec<ConfigError>,
-) -> (FileStatus, serde_json::Map<String, Value>) {
+pub(super) fn parse_file(file: &FileLoad, errors: &mut Vec<ConfigError>) -> (FileStatus, Map) {
     let mut fail = |message: String| {
         errors.push(ConfigError {
             key: ConfigKey::File,
@@ -26,7 +23,7 @@ pub(super) fn parse_file(
             ));
             (FileStatus::Unavailable, Default::default())
         }
-        FileLoad::Loaded(body) => match serde_json::from_str::<Value>(body) {
+        FileLoad::Loaded(body) => match json::parse(body) {
             Ok(Value::Object(map)) => (FileStatus::Loaded, map),
             Ok(other) => {
                 fail(format!(

@@ -1,7 +1,7 @@
 //! One setting's raw value (JSON from the file, or text from the link)
 //! read into what [`Config`](super::Config) holds.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::target::{self, Policy};
 use super::{excerpt, Source, TurnServer, MAX_ICE_URLS, MAX_LIFETIME_S};

@@ -19,10 +19,10 @@ mod data;
 mod pairing;
 mod probe_names;
 
+use crate::json::Value;
 pub(crate) use data::summarize;
 pub use data::{CrossPodData, CrossPodResult};
 use probe_names::room_and_nonce;
-use serde_json::{json, Value};
 
 use super::pod_chain::{bounded, Chain, Dispatched, InFlight, Reply, Step};
 pub use super::pod_chain::{MAX_TRIES, REQUEST_TIMEOUT_MS};
@@ -107,8 +107,11 @@ impl CrossPodCheck {
 
     fn send(&mut self, session: Option<usize>, step: Step) -> Vec<Action> {
         let arg = match step {
-            Step::Listen => Some(json!({ "room": self.room })),
-            Step::Send => Some(json!({ "room": self.room, "nonce": self.nonce })),
+            Step::Listen => Some(Value::object([("room", self.room.as_str().into())])),
+            Step::Send => Some(Value::object([
+                ("room", self.room.as_str().into()),
+                ("nonce", self.nonce.as_str().into()),
+            ])),
             _ => None,
         };
         let Some(chain) = self.chain.as_mut() else {

@@ -2,7 +2,7 @@
 //! then the probe's steps once they are found: A listens, B sends, A
 //! polls for the nonce.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::{Action, CrossPodCheck, CrossPodResult, MAX_SESSIONS};
 use crate::check::Millis;

@@ -1,7 +1,7 @@
 //! Reading what the companion's pods answer: a poll's packets, an
 //! acknowledgement, a pod id.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::{Reply, Step, HELLO, PROBE_REQUEST};
 use crate::engineio::{split_payload, Packet, Payload};

@@ -11,8 +11,8 @@
 mod answers;
 mod dispatch;
 
+use crate::json::Value;
 use crate::weburl::Url;
-use serde_json::Value;
 
 use answers::read_poll;
 pub(crate) use answers::{ack_result, bounded, pod_id};
