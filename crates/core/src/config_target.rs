@@ -9,7 +9,7 @@
 
 use crate::weburl::{Host, Url};
 
-use crate::privacy::redact_text;
+use crate::privacy::{quoted, redact_text};
 
 /// At most this many characters of what a link said appear in a message.
 pub const EXCERPT_CHARS: usize = 48;
@@ -204,5 +204,5 @@ pub fn excerpt(text: &str) -> String {
     if text.chars().count() > EXCERPT_CHARS {
         short.push('…');
     }
-    format!("{short:?}")
+    quoted(&short)
 }

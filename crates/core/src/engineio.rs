@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::json::{self, Map, Value};
+use crate::privacy::quoted;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Packet {
@@ -43,7 +44,7 @@ pub struct OpenParams {
 pub enum PacketError {
     #[error("empty packet")]
     Empty,
-    #[error("unknown Engine.IO packet type {0:?}")]
+    #[error("unknown Engine.IO packet type {}", quoted(&.0.to_string()))]
     UnknownType(char),
     #[error("the open packet is not the JSON object Engine.IO sends: {0}")]
     BadOpenJson(String),

@@ -5,6 +5,9 @@
 
 use crate::weburl::Url;
 
+mod quote;
+pub use quote::quoted;
+
 /// Query parameters whose values are protocol facts, never secrets.
 const SAFE_QUERY_KEYS: &[&str] = &["EIO", "transport"];
 

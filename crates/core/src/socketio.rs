@@ -7,6 +7,7 @@ use crate::json::{self, Value};
 use thiserror::Error;
 
 use crate::engineio::Packet;
+use crate::privacy::quoted;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SioPacket {
@@ -45,7 +46,7 @@ pub enum SioPacket {
 pub enum SioError {
     #[error("empty Socket.IO packet")]
     Empty,
-    #[error("unknown Socket.IO packet type {0:?}")]
+    #[error("unknown Socket.IO packet type {}", quoted(&.0.to_string()))]
     UnknownType(char),
 }
 

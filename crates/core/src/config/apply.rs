@@ -1,6 +1,7 @@
 //! One setting applied to the configuration, by its key: each key's value
 //! read and checked as the browser will use it.
 
+use crate::privacy::quoted;
 use crate::weburl::Url;
 
 use super::key::KNOWN_KEYS;
@@ -57,7 +58,8 @@ pub(super) fn apply(
         "allow_origins" => {} // read first, before any endpoint is checked
         other => {
             return Err(format!(
-                "unknown key {other:?}, ignored; known keys: {}",
+                "unknown key {}, ignored; known keys: {}",
+                quoted(other),
                 KNOWN_KEYS.join(", ")
             ))
         }

@@ -2,9 +2,10 @@
 //! which is read before any endpoint is checked.
 
 use crate::json::{self, Map, Value};
+use crate::privacy::quoted;
 use crate::weburl::Url;
 
-use super::values::{json_kind, Raw};
+use super::values::Raw;
 use super::{ConfigError, ConfigKey, FileLoad, FileStatus, Source};
 
 pub(super) fn parse_file(file: &FileLoad, errors: &mut Vec<ConfigError>) -> (FileStatus, Map) {
@@ -28,7 +29,7 @@ pub(super) fn parse_file(file: &FileLoad, errors: &mut Vec<ConfigError>) -> (Fil
             Ok(other) => {
                 fail(format!(
                     "must hold a JSON object, found {}; using the defaults",
-                    json_kind(&other)
+                    other.kind()
                 ));
                 (FileStatus::Invalid, Default::default())
             }
@@ -47,7 +48,8 @@ pub(super) fn parse_allow_origins(v: &Value) -> Result<Vec<String>, String> {
         .map(|o| match Url::parse(o) {
             Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(u.origin()),
             _ => Err(format!(
-                "{o:?} is not an origin such as https://chat.example.com"
+                "{} is not an origin such as https://chat.example.com",
+                quoted(o)
             )),
         })
         .collect()

@@ -24,7 +24,7 @@ impl Raw<'_> {
         match self {
             Raw::Text(t) => Ok(t),
             Raw::Json(Value::String(s)) => Ok(s),
-            Raw::Json(other) => Err(format!("must be a string, found {}", json_kind(other))),
+            Raw::Json(other) => Err(format!("must be a string, found {}", other.kind())),
         }
     }
 
@@ -35,7 +35,7 @@ impl Raw<'_> {
                 .iter()
                 .map(|v| match v {
                     Value::String(s) => Ok(s.trim_matches(' ').to_owned()),
-                    other => Err(format!("must list strings, found {}", json_kind(other))),
+                    other => Err(format!("must list strings, found {}", other.kind())),
                 })
                 .collect::<Result<_, _>>()?,
             _ => self
@@ -45,17 +45,6 @@ impl Raw<'_> {
                 .collect(),
         };
         Ok(items.into_iter().filter(|s| !s.is_empty()).collect())
-    }
-}
-
-pub(super) fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
     }
 }
 
@@ -113,7 +102,7 @@ pub(super) fn turn_servers(policy: &Policy, raw: &Raw) -> Result<Vec<TurnServer>
             let Value::Object(map) = entry else {
                 return Err(format!(
                     "must list objects {{\"urls\", \"username\", \"credential\"}}, found {}",
-                    json_kind(entry)
+                    entry.kind()
                 ));
             };
             let urls = map.get("urls").ok_or("a TURN server lacks \"urls\"")?;
@@ -122,7 +111,7 @@ pub(super) fn turn_servers(policy: &Policy, raw: &Raw) -> Result<Vec<TurnServer>
                 Some(Value::String(s)) => Ok(Some(s.clone())),
                 Some(other) => Err(format!(
                     "\"{name}\" must be a string, found {}",
-                    json_kind(other)
+                    other.kind()
                 )),
             };
             Ok(TurnServer {
