@@ -12,6 +12,10 @@ index.html) instead of leaving "Checking your connection…" forever. Then it
 refuses a page that still has inline script or style, and writes .gz copies
 of the hashed assets.
 
+The page's module and the ones fetched on demand are shrunk first
+(scripts/shrink_glue.py: short import names, minified JS) and renamed
+by their new content.
+
 The modules the page fetches only on demand, the support view (a shared
 report opened from a `#report=` link or the import box) and the QR
 encoder, are built by scripts/build.sh into the folder given as the
@@ -25,7 +29,11 @@ import gzip
 import hashlib
 import pathlib
 import re
+import shutil
 import sys
+import tempfile
+
+import shrink_glue
 
 TRUNK_IMPORT = re.compile(r"import init, \* as bindings from '(\./[\w.-]+\.js)';")
 TRUNK_WASM = re.compile(r"module_or_path: '(\./[\w.-]+\.wasm)'")
@@ -82,15 +90,42 @@ def hashed_copy(source: pathlib.Path, dist: pathlib.Path, stem: str, suffix: str
     return f"./{name}"
 
 
+def integrity(data: bytes) -> str:
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
 def on_demand_module(dist: pathlib.Path, built: pathlib.Path | None, name: str) -> str:
-    """The JS and wasm URLs of the module `name`, copied from `built`, as
-    the loader's arguments. Not .._bg.wasm: the page's own module is the
-    one wasm of that name."""
+    """The JS and wasm URLs of the module `name`, copied from `built` and
+    shrunk (shrink_glue), as the loader's arguments. Not .._bg.wasm: the
+    page's own module is the one wasm of that name."""
     if built is None:
         return f"'./{name}-missing.js', ''"
-    js = hashed_copy(built / f"{name}.js", dist, name, ".js")
-    wasm = hashed_copy(built / f"{name}_bg.wasm", dist, name, ".wasm")
-    return f"{js!r}, {wasm!r}"
+    with tempfile.TemporaryDirectory() as tmp:
+        js, wasm = pathlib.Path(tmp, f"{name}.js"), pathlib.Path(tmp, f"{name}.wasm")
+        shutil.copy(built / f"{name}.js", js)
+        shutil.copy(built / f"{name}_bg.wasm", wasm)
+        shrink_glue.shrink(js, wasm)
+        js_url = hashed_copy(js, dist, name, ".js")
+        wasm_url = hashed_copy(wasm, dist, name, ".wasm")
+    return f"{js_url!r}, {wasm_url!r}"
+
+
+def shrink_page_module(dist: pathlib.Path, html: str, js_url: str, wasm_url: str) -> tuple[str, str, str]:
+    """Shrinks Trunk's pair (shrink_glue) under new hashed names; returns
+    the HTML with its preload links updated, and the new URLs."""
+    old_js, old_wasm = dist / js_url.removeprefix("./"), dist / wasm_url.removeprefix("./")
+    shrink_glue.shrink(old_js, old_wasm)
+    stem = old_js.name.rsplit("-", 1)[0]
+    new_js = hashed_copy(old_js, dist, stem, ".js")
+    new_wasm = hashed_copy(old_wasm, dist, stem, "_bg.wasm")
+    for old, new in [(old_js, new_js), (old_wasm, new_wasm)]:
+        link = re.search(rf'<link [^>]*href="\./{re.escape(old.name)}"[^>]*>', html)
+        if link is None:
+            sys.exit(f"postbuild: no preload link of {old.name} in index.html")
+        tag = re.sub(r'integrity="[^"]*"', f'integrity="{integrity((dist / new.removeprefix("./")).read_bytes())}"', link.group(0))
+        html = html.replace(link.group(0), tag.replace(f"./{old.name}", new))
+        old.unlink()
+    return html, new_js, new_wasm
 
 
 def main(dist: pathlib.Path, on_demand: pathlib.Path | None = None) -> None:
@@ -105,17 +140,17 @@ def main(dist: pathlib.Path, on_demand: pathlib.Path | None = None) -> None:
         js, wasm = TRUNK_IMPORT.search(loaders[0]), TRUNK_WASM.search(loaders[0])
         if not (js and wasm):
             sys.exit(f"postbuild: Trunk's loader in {index} has an unknown form:\n{loaders[0]}")
+        html, js_url, wasm_url = shrink_page_module(dist, html, js.group(1), wasm.group(1))
         body = (
             LOADER.replace("__SUPPORT__", support)
             .replace("__QR__", qr)
-            .replace("__JS__", repr(js.group(1)))
-            .replace("__WASM__", repr(wasm.group(1)))
+            .replace("__JS__", repr(js_url))
+            .replace("__WASM__", repr(wasm_url))
         )
         data = body.encode()
         name = f"loader-{hashlib.sha256(data).hexdigest()[:16]}.js"
         (dist / name).write_bytes(data)
-        integrity = "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
-        tag = f'<script type="module" src="./{name}" integrity="{integrity}" crossorigin="anonymous"></script>'
+        tag = f'<script type="module" src="./{name}" integrity="{integrity(data)}" crossorigin="anonymous"></script>'
         html = INLINE_MODULE.sub(lambda _: tag, html)
         index.write_text(html, encoding="utf-8")
     # What the CSP would still block: inline scripts, style elements and attributes.

@@ -45,9 +45,11 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen_version" 
   cargo install wasm-bindgen-cli --version "$bindgen_version" --quiet
 fi
 
-# wasm-opt from npm's binaryen (Debian's is too old for this wasm-bindgen).
-if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ ! -f tools/node_modules/axe-core/axe.min.js ]; then
-  say "installing binaryen and axe-core from npm"
+# wasm-opt from npm's binaryen (Debian's is too old for this wasm-bindgen),
+# terser for the JS glue (scripts/shrink_glue.py), axe-core for the tests.
+if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ ! -x tools/node_modules/.bin/terser ] \
+  || [ ! -f tools/node_modules/axe-core/axe.min.js ] || [ tools/package-lock.json -nt tools/node_modules ]; then
+  say "installing binaryen, terser and axe-core from npm"
   (cd tools && npm ci --no-audit --no-fund --silent)
 fi
 

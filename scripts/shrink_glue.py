@@ -1,0 +1,128 @@
+"""Shrinks a wasm-bindgen module pair (its JS glue and its wasm) for the
+network, without changing what either does:
+
+- the names under which the wasm imports the glue's functions
+  (`__wbg_addEventListener_f2d27251d333a631`: a 16-hex-digit hash each,
+  which no compressor can shrink, written once in the wasm and once in the
+  JS) become short ones (`a`, `b`, …), in both files alike;
+- the JS is minified by terser (tools/package.json).
+
+Used by scripts/postbuild.py on the page's module and on the modules
+fetched on demand. Measured on the page: JS 7,950 -> about 4,200 bytes
+brotli, the wasm's import section 3,124 -> about 800.
+"""
+import pathlib
+import re
+import string
+import subprocess
+
+TERSER = pathlib.Path(__file__).resolve().parent.parent / "tools/node_modules/.bin/terser"
+# The one import module of wasm-bindgen's glue: `{ "./<name>_bg.js": import0 }`.
+IMPORT_MODULE = re.compile(r'^\./[\w-]+_bg\.js$')
+ALPHABET = string.ascii_letters
+
+
+def leb(data: bytes, i: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[i]
+        i += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, i
+
+
+def uleb(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def name_bytes(text: str) -> bytes:
+    data = text.encode()
+    return uleb(len(data)) + data
+
+
+def short_name(n: int) -> str:
+    """a, b, …, Z, ba, bb, …: property names (keywords are fine as such)."""
+    digits = ALPHABET[n % len(ALPHABET)]
+    n //= len(ALPHABET)
+    while n:
+        digits = ALPHABET[n % len(ALPHABET)] + digits
+        n //= len(ALPHABET)
+    return digits
+
+
+def import_desc_end(payload: bytes, i: int) -> int:
+    """Where the import description starting at `i` ends."""
+    kind = payload[i]
+    i += 1
+    if kind == 0:  # function: type index
+        return leb(payload, i)[1]
+    if kind in (1, 2):  # table (reftype, limits) or memory (limits)
+        if kind == 1:
+            i += 1
+        flags, i = leb(payload, i)
+        _, i = leb(payload, i)
+        if flags & 1:
+            _, i = leb(payload, i)
+        return i
+    if kind == 3:  # global: valtype, mutability
+        return i + 2
+    if kind == 4:  # tag: attribute, type index
+        return leb(payload, i + 1)[1]
+    raise SystemExit(f"shrink_glue: unknown import kind {kind}")
+
+
+def rename_imports(wasm: bytes) -> tuple[bytes, dict[str, str]]:
+    """The module with the glue's import names shortened, and old -> new."""
+    out, i, renames = bytearray(wasm[:8]), 8, {}
+    while i < len(wasm):
+        sid = wasm[i]
+        size, start = leb(wasm, i + 1)
+        payload = wasm[start : start + size]
+        i = start + size
+        if sid != 2:
+            out += bytes([sid]) + uleb(size) + payload
+            continue
+        count, j = leb(payload, 0)
+        section = bytearray(uleb(count))
+        for _ in range(count):
+            length, j = leb(payload, j)
+            module = payload[j : j + length].decode()
+            j += length
+            length, j = leb(payload, j)
+            field = payload[j : j + length].decode()
+            j += length
+            end = import_desc_end(payload, j)
+            desc = payload[j:end]
+            j = end
+            if IMPORT_MODULE.match(module):
+                field = renames.setdefault(field, short_name(len(renames)))
+            section += name_bytes(module) + name_bytes(field) + desc
+        out += bytes([2]) + uleb(len(section)) + section
+    return bytes(out), renames
+
+
+def shrink(js_path: pathlib.Path, wasm_path: pathlib.Path) -> None:
+    """Rewrites the pair in place."""
+    wasm, renames = rename_imports(wasm_path.read_bytes())
+    js = js_path.read_text(encoding="utf-8")
+    for old, new in renames.items():
+        # Each name is a key of the imports object: `    name: function`.
+        js, found = re.subn(rf"(?m)^(\s+){re.escape(old)}:", rf"\g<1>{new}:", js)
+        if found != 1:
+            raise SystemExit(f"shrink_glue: {js_path.name} defines {old} {found} times, not once")
+    wasm_path.write_bytes(wasm)
+    minified = subprocess.run(
+        [str(TERSER), "--module", "--compress", "--mangle"],
+        input=js.encode(),
+        capture_output=True,
+        check=True,
+    ).stdout
+    js_path.write_bytes(minified)
