@@ -22,6 +22,11 @@ pub mod state;
 pub mod support_app;
 pub mod support_loader;
 
+// talc in place of std's dlmalloc: smaller code, same behaviour.
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use conncheck_core::share::FRAGMENT_KEY;
 use gloo_timers::callback::{Interval, Timeout};
 use wasm_bindgen_futures::spawn_local;
