@@ -32,7 +32,7 @@ use gloo_timers::callback::{Interval, Timeout};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use components::ImportBox;
+use components::import_box;
 use conncheck_core::page::Support;
 use state::{Derived, Msg, Phase, State};
 use support_loader::NotOpened;
@@ -123,6 +123,7 @@ pub fn App() -> Html {
         );
     }
 
+    let import_area = use_node_ref();
     let on_open = {
         let dispatch = state.dispatcher();
         Callback::from(move |text: String| {
@@ -164,12 +165,12 @@ pub fn App() -> Html {
         return html! {
             <main class="conncheck">
                 <h1>{ "Connection check" }</h1>
-                <ImportBox {on_open} {error} {busy} />
+                { import_box(&import_area, &on_open, error, busy) }
                 <p><a href="./">{ "Run the connection check in this browser" }</a></p>
             </main>
         };
     }
-    let import = html! { <ImportBox {on_open} error={paste_error} {busy} /> };
+    let import = import_box(&import_area, &on_open, paste_error, busy);
     // Copy takes the description as typed so far, even before the pause
     // that settles it: a reducer handle reads the current state (dispatch
     // updates it at once), also in a panel kept from an earlier render.

@@ -11,8 +11,8 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::components::{
-    CheckCard, ConfigErrors, Findings, LifetimeControl, MediaPanel, Provenance, SharePanel,
-    VerdictBanner,
+    check_card, config_errors, findings, lifetime_control, media_panel, provenance, verdict_banner,
+    SharePanel,
 };
 use crate::state::{Msg, Phase, Published, RowState, State};
 use crate::{driver, raw_report, run};
@@ -26,7 +26,7 @@ pub fn live_view(
 ) -> Html {
     let on_media = {
         let dispatch = state.dispatcher();
-        Callback::from(move |()| {
+        Callback::from(move |_: MouseEvent| {
             let preview = dispatch.clone();
             let sink: driver::MediaSink =
                 Rc::new(move |kind, stream| preview.dispatch(Msg::Preview { kind, stream }));
@@ -36,7 +36,7 @@ pub fn live_view(
     let on_lifetime = {
         let dispatch = state.dispatcher();
         let effective = state.config.clone();
-        Callback::from(move |()| {
+        Callback::from(move |_: MouseEvent| {
             if let Some(config) = effective.clone() {
                 spawn_local(run::run_lifetime(config, dispatch.clone()));
             }
@@ -67,16 +67,6 @@ pub fn live_view(
         })
     };
     let hold_s = lifetime::hold_s(state.config.as_deref().map_or(0, |c| c.lifetime_s));
-    let config_errors = state
-        .config
-        .as_ref()
-        .map(|c| c.errors.clone())
-        .unwrap_or_default();
-    let findings = state
-        .report
-        .as_ref()
-        .map(|r| r.findings.clone())
-        .unwrap_or_default();
     let running = state.phase == Phase::Running;
     let user_busy = !state.user_may_start();
     let lifetime_busy = user_busy
@@ -104,11 +94,11 @@ pub fn live_view(
         <main class="conncheck">
             <header>
                 <h1>{ "Connection check" }</h1>
-                <VerdictBanner report={state.report.clone()} />
+                { verdict_banner(state.report.as_deref()) }
                 <p class="sr-only" aria-live="polite">{ progress }</p>
             </header>
-            { for report_config.map(|config| html! { <Provenance {config} /> }) }
-            <ConfigErrors errors={config_errors} />
+            { for report_config.map(|config| provenance(&config, false)) }
+            { config_errors(state.config.as_ref().map_or(&[], |c| &c.errors)) }
             { for published.map(|published| html! { <SharePanel {published} copy_now={copy_now.clone()} /> }) }
             <section class="note">
                 <label for="user-note">{ "Describe the problem in your own words (optional, included in the report)" }</label>
@@ -118,17 +108,15 @@ pub fn live_view(
             <section class="checks">
                 <h2>{ "Checks" }</h2>
                 <ul>
-                    { for state.checks.iter().map(|row| html! {
-                        <CheckCard key={row.id.as_str()} row={row.clone()} now_ms={state.now_ms} />
-                    }) }
+                    { for state.checks.iter().map(|row| check_card(row, state.now_ms)) }
                 </ul>
             </section>
             <div class="actions">
                 <button type="button" data-action="run-again" disabled={running} onclick={on_run_again}>{ "Run again" }</button>
             </div>
-            <MediaPanel busy={user_busy} on_start={on_media} video={state.preview.video.clone()} audio={state.preview.audio.clone()} />
-            <LifetimeControl {hold_s} busy={lifetime_busy} on_start={on_lifetime} />
-            <Findings {findings} />
+            { media_panel(user_busy, on_media, state.preview.video.clone(), state.preview.audio.clone()) }
+            { lifetime_control(hold_s, lifetime_busy, on_lifetime) }
+            { findings(state.report.as_ref().map_or(&[], |r| &r.findings), None) }
             { raw_report(&json) }
             { import }
         </main>

@@ -3,14 +3,8 @@
 use conncheck_core::config::{ConfigError, Source};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct ConfigErrorsProps {
-    pub errors: Vec<ConfigError>,
-}
-
-#[component]
-pub fn ConfigErrors(props: &ConfigErrorsProps) -> Html {
-    if props.errors.is_empty() {
+pub fn config_errors(errors: &[ConfigError]) -> Html {
+    if errors.is_empty() {
         return html! {};
     }
     let item = |e: &ConfigError| {
@@ -24,7 +18,7 @@ pub fn ConfigErrors(props: &ConfigErrorsProps) -> Html {
         <section class="config-errors" role="alert">
             <h2>{ "Configuration problems" }</h2>
             <p>{ "Checks that need these settings were skipped; the others ran." }</p>
-            <ul>{ for props.errors.iter().map(item) }</ul>
+            <ul>{ for errors.iter().map(item) }</ul>
         </section>
     }
 }

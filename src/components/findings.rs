@@ -4,15 +4,10 @@ use conncheck_core::json;
 use conncheck_core::report::{Finding, Platform, Severity};
 use yew::prelude::*;
 
-use super::copy_button::CopyButton;
-
-#[derive(Properties, PartialEq)]
-pub struct FindingsProps {
-    pub findings: Vec<Finding>,
-    /// For support staff: evidence and fixes open, each fix copyable.
-    #[prop_or_default]
-    pub detailed: bool,
-}
+/// For support staff: what follows each fix, its copy button. Evidence
+/// and fixes are then shown open. (Passed in by the support view, so that
+/// the page's own module carries no copy button.)
+pub type FixCopy = fn(AttrValue) -> Html;
 
 pub fn platform_label(p: Platform) -> &'static str {
     match p {
@@ -28,24 +23,25 @@ pub fn platform_label(p: Platform) -> &'static str {
 
 fn severity_class(s: Severity) -> &'static str {
     match s {
-        Severity::Critical => "critical",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
+        Severity::Critical => "finding critical",
+        Severity::Warning => "finding warning",
+        Severity::Info => "finding info",
     }
 }
 
-#[component]
-pub fn Findings(props: &FindingsProps) -> Html {
-    if props.findings.is_empty() {
+pub fn findings(findings: &[Finding], copy: Option<FixCopy>) -> Html {
+    if findings.is_empty() {
         return html! {};
     }
     let finding = |f: &Finding| {
+        // `~className`, the DOM property: a computed `class` would link
+        // Yew's class-set code into the page.
         html! {
-            <li class={classes!("finding", severity_class(f.severity))} data-finding={json::to_text(&f.id)}>
+            <li ~className={severity_class(f.severity)} data-finding={json::to_text(&f.id)}>
                 <h3>{ &f.title }</h3>
                 <p>{ &f.explanation }</p>
                 <p class="fix-by">{ format!("Who can fix it: {}.", f.fix_by.label()) }</p>
-                <details open={props.detailed}>
+                <details open={copy.is_some()}>
                     <summary>{ "Evidence and fixes" }</summary>
                     <ul class="evidence">{ for f.evidence.iter().map(|e| html! { <li>{ e }</li> }) }</ul>
                     <dl class="fixes">
@@ -54,9 +50,7 @@ pub fn Findings(props: &FindingsProps) -> Html {
                                 <dt>{ platform_label(fix.platform) }</dt>
                                 <dd>
                                     <code class="fix-text">{ &fix.text }</code>
-                                    if props.detailed {
-                                        <CopyButton text={fix.text.clone()} />
-                                    }
+                                    { for copy.map(|copy| copy(fix.text.clone().into())) }
                                 </dd>
                             </>
                         }) }
@@ -68,7 +62,7 @@ pub fn Findings(props: &FindingsProps) -> Html {
     html! {
         <section class="findings">
             <h2>{ "What we found" }</h2>
-            <ul>{ for props.findings.iter().map(finding) }</ul>
+            <ul>{ for findings.iter().map(finding) }</ul>
         </section>
     }
 }

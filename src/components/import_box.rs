@@ -8,24 +8,18 @@ use yew::prelude::*;
 
 use crate::support_loader;
 
-#[derive(Properties, PartialEq)]
-pub struct ImportBoxProps {
-    /// Opens the pasted text.
-    pub on_open: Callback<String>,
-    /// Why the last text (or a `#report=` link) could not be opened: the
-    /// box is then shown open, with this error.
-    #[prop_or_default]
-    pub error: Option<AttrValue>,
-    /// The text is being opened.
-    #[prop_or_default]
-    pub busy: bool,
-}
-
-#[component]
-pub fn ImportBox(props: &ImportBoxProps) -> Html {
-    let area = use_node_ref();
+/// The box. `area` is its text area, a node ref the caller keeps across
+/// renders; `on_open` opens the pasted text; `error` says why the last
+/// text (or a `#report=` link) could not be opened, and shows the box
+/// open; `busy`: the text is being opened.
+pub fn import_box(
+    area: &NodeRef,
+    on_open: &Callback<String>,
+    error: Option<AttrValue>,
+    busy: bool,
+) -> Html {
     let onclick = {
-        let (area, on_open) = (area.clone(), props.on_open.clone());
+        let (area, on_open) = (area.clone(), on_open.clone());
         Callback::from(move |_: MouseEvent| {
             let text = area
                 .cast::<HtmlTextAreaElement>()
@@ -43,18 +37,18 @@ pub fn ImportBox(props: &ImportBoxProps) -> Html {
             support_loader::preload();
         }
     });
-    let error = props.error.clone().filter(|_| !props.busy);
+    let error = error.filter(|_| !busy);
     html! {
-        <details class="import" open={error.is_some() || props.busy} {ontoggle}>
+        <details class="import" open={error.is_some() || busy} {ontoggle}>
             <summary>{ "For support staff: open a shared report" }</summary>
             <label for="import-text">{ "Paste the report text, the report link, or the report JSON" }</label>
-            <textarea id="import-text" ref={area} rows="4" />
-            <button type="button" data-action="import-report" disabled={props.busy} aria-busy={props.busy.to_string()} {onclick}>{ "Open report" }</button>
+            <textarea id="import-text" ref={area.clone()} rows="4" />
+            <button type="button" data-action="import-report" disabled={busy} aria-busy={busy.to_string()} {onclick}>{ "Open report" }</button>
             // Messages come and go inside their own element: Yew matches
             // unkeyed children by position, and a changing count here
             // would rebuild the text area and lose what was pasted.
             <div class="import-messages">
-                <p class="import-status" role="status">{ if props.busy { "Opening the report…" } else { "" } }</p>
+                <p class="import-status" role="status">{ if busy { "Opening the report…" } else { "" } }</p>
                 { for error.map(|e| html! { <p class="import-error" role="alert">{ e }</p> }) }
             </div>
         </details>

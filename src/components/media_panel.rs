@@ -5,27 +5,24 @@ use gloo_timers::callback::Interval;
 use web_sys::{AudioContext, HtmlVideoElement, MediaStream};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct MediaPanelProps {
-    pub busy: bool,
-    pub on_start: Callback<()>,
-    pub video: Option<MediaStream>,
-    pub audio: Option<MediaStream>,
-}
-
-#[component]
-pub fn MediaPanel(props: &MediaPanelProps) -> Html {
-    let onclick = props.on_start.reform(|_: MouseEvent| ());
+/// The panel: a view; the preview and the meter are components, which
+/// hold the element and the audio graph they drive.
+pub fn media_panel(
+    busy: bool,
+    onclick: Callback<MouseEvent>,
+    video: Option<MediaStream>,
+    audio: Option<MediaStream>,
+) -> Html {
     html! {
         <section class="on-demand media" aria-label="Camera and microphone">
             <p>{ "Calls need your camera and microphone. The test asks for them, shows them for a few seconds, then turns them off." }</p>
-            <button type="button" data-action="media-test" disabled={props.busy} {onclick}>
+            <button type="button" data-action="media-test" disabled={busy} {onclick}>
                 { "Test camera and microphone" }
             </button>
-            if let Some(stream) = props.video.clone() {
+            if let Some(stream) = video {
                 <CameraPreview {stream} />
             }
-            if let Some(stream) = props.audio.clone() {
+            if let Some(stream) = audio {
                 <MicLevel {stream} />
             }
         </section>

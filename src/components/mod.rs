@@ -1,4 +1,6 @@
-//! The page's components, one per file.
+//! The page's views and components, one per file: a view is a function
+//! returning `Html`; a component (`SharePanel`, `CopyButton`, the media
+//! preview and meter, `SharedReport`) holds state or DOM handles of its own.
 
 pub mod check_card;
 pub mod config_errors;
@@ -12,13 +14,14 @@ pub mod share_panel;
 pub mod shared_report;
 pub mod verdict;
 
-pub use check_card::CheckCard;
-pub use config_errors::ConfigErrors;
-pub use findings::Findings;
-pub use import_box::ImportBox;
-pub use lifetime_control::LifetimeControl;
-pub use media_panel::MediaPanel;
-pub use provenance::Provenance;
+pub use check_card::check_card;
+pub use config_errors::config_errors;
+pub use copy_button::CopyButton;
+pub use findings::findings;
+pub use import_box::import_box;
+pub use lifetime_control::lifetime_control;
+pub use media_panel::media_panel;
+pub use provenance::provenance;
 pub use share_panel::SharePanel;
 pub use shared_report::SharedReport;
-pub use verdict::VerdictBanner;
+pub use verdict::verdict_banner;

@@ -9,14 +9,6 @@ use yew::prelude::*;
 /// Longest value shown; the full (redacted) one is in the report JSON.
 const MAX_SHOWN_CHARS: usize = 80;
 
-#[derive(Properties, PartialEq)]
-pub struct ProvenanceProps {
-    pub config: ReportConfig,
-    /// Worded for support staff reading someone else's report.
-    #[prop_or_default]
-    pub shared: bool,
-}
-
 fn label(key: &str) -> &'static str {
     match key {
         "socketio" => "Socket.IO endpoint",
@@ -54,13 +46,13 @@ fn value(config: &ReportConfig, key: &str) -> String {
     shown
 }
 
-#[component]
-pub fn Provenance(props: &ProvenanceProps) -> Html {
-    let keys = &props.config.from_link;
+/// `shared`: worded for support staff reading someone else's report.
+pub fn provenance(config: &ReportConfig, shared: bool) -> Html {
+    let keys = &config.from_link;
     if keys.is_empty() {
         return html! {};
     }
-    let intro = if props.shared {
+    let intro = if shared {
         "This test was set up by a support link, not only by the service's own settings:"
     } else {
         "This test was set up by a support link:"
@@ -71,7 +63,7 @@ pub fn Provenance(props: &ProvenanceProps) -> Html {
             <ul>
                 { for keys.iter().take(16).map(|k| html! {
                     <li data-link-key={k.clone()}>
-                        { format!("{}: ", label(k)) }<code>{ value(&props.config, k) }</code>
+                        { format!("{}: ", label(k)) }<code>{ value(config, k) }</code>
                     </li>
                 }) }
             </ul>

@@ -15,7 +15,9 @@ use conncheck_core::report::Report;
 use conncheck_core::support_view::{self, ViewCheck};
 use yew::prelude::*;
 
-use super::{ConfigErrors, Findings, Provenance};
+use super::check_card::status_class;
+use super::verdict::verdict_line;
+use super::{config_errors, findings, provenance, CopyButton};
 
 /// A configuration message from a payload is shown at most this long.
 const MAX_CONFIG_MESSAGE_CHARS: usize = 160;
@@ -51,7 +53,7 @@ pub fn SharedReport(props: &SharedReportProps) -> Html {
         let c = &v.check;
         let data = json::to_pretty(&c.data).unwrap_or_default();
         html! {
-            <li class={classes!("check", c.status.as_str())} data-check={c.id.as_str()}>
+            <li ~className={status_class(c.status)} data-check={c.id.as_str()}>
                 <div class="check-head">
                     <h3>{ &c.title }</h3>
                     <span class="badge">{ c.status.label() }</span>
@@ -92,7 +94,7 @@ pub fn SharedReport(props: &SharedReportProps) -> Html {
             <p>{ format!("This report comes from a newer conncheck; this page does not know and left out: {}.", view.not_understood.join(", ")) }</p>
         </section>
     });
-    let config_errors: Vec<ConfigError> = r
+    let shown_errors: Vec<ConfigError> = r
         .config
         .errors
         .iter()
@@ -122,16 +124,16 @@ pub fn SharedReport(props: &SharedReportProps) -> Html {
             </section>
             { for altered }
             { for unknown }
-            <Provenance config={r.config.clone()} shared=true />
-            <p class={if view.verdict.ok { "verdict ok" } else { "verdict bad" }} role="status">{ &view.verdict.headline }</p>
+            { provenance(&r.config, true) }
+            { verdict_line(Some(view.verdict.ok), view.verdict.headline.clone(), false) }
             { for r.user_note.as_ref().map(|note| html! {
                 <section class="user-note">
                     <h2>{ "In the user's words" }</h2>
                     <blockquote>{ note }</blockquote>
                 </section>
             }) }
-            <Findings findings={view.findings.clone()} detailed=true />
-            <ConfigErrors errors={config_errors} />
+            { findings(&view.findings, Some(|text| html! { <CopyButton {text} /> })) }
+            { config_errors(&shown_errors) }
             <section class="checks">
                 <h2>{ "Checks" }</h2>
                 <ul>{ for view.checks.iter().map(check) }</ul>

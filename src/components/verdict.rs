@@ -2,24 +2,29 @@
 
 use conncheck_core::diagnosis::verdict;
 use conncheck_core::report::Report;
-use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct VerdictBannerProps {
-    pub report: Option<Rc<Report>>,
-}
-
-#[component]
-pub fn VerdictBanner(props: &VerdictBannerProps) -> Html {
-    let (class, text) = match &props.report {
-        None => ("verdict running", "Checking your connection…".to_owned()),
+/// A view, not a component: it has no state of its own, and each component
+/// costs the page's wasm more than its view does.
+pub fn verdict_banner(report: Option<&Report>) -> Html {
+    let (ok, text) = match report {
+        None => (None, "Checking your connection…".to_owned()),
         Some(report) => {
             let v = verdict(&report.checks, &report.findings);
-            (if v.ok { "verdict ok" } else { "verdict bad" }, v.headline)
+            (Some(v.ok), v.headline)
         }
     };
-    html! {
-        <p class={class} role="status" aria-live="polite">{ text }</p>
-    }
+    verdict_line(ok, text, true)
+}
+
+/// The verdict's line: `None` while the checks run. `~className`, the DOM
+/// property: a computed `class` links Yew's class-set code into the page.
+pub fn verdict_line(ok: Option<bool>, text: String, live: bool) -> Html {
+    let class = match ok {
+        None => "verdict running",
+        Some(true) => "verdict ok",
+        Some(false) => "verdict bad",
+    };
+    let live = live.then_some("polite");
+    html! { <p ~className={class} role="status" aria-live={live}>{ text }</p> }
 }

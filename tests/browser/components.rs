@@ -1,7 +1,6 @@
-//! Components rendered into a detached node, flushed, then read back.
+//! Views rendered into a detached node, flushed, then read back.
 
-use conncheck::components::check_card::{CheckCard, CheckCardProps};
-use conncheck::components::config_errors::{ConfigErrors, ConfigErrorsProps};
+use conncheck::components::{check_card, config_errors};
 use conncheck::state::{CheckRow, RowState};
 use conncheck_core::catalog::CheckId;
 use conncheck_core::check::{Outcome, Status};
@@ -9,13 +8,24 @@ use conncheck_core::checks::CheckData;
 use conncheck_core::config::{ConfigError, Source};
 use conncheck_core::report::ReportCheck;
 use wasm_bindgen_test::*;
-use yew::BaseComponent;
+use yew::prelude::*;
 
-async fn render<C: BaseComponent>(props: C::Properties) -> web_sys::Element {
+#[derive(Properties, PartialEq)]
+struct ViewProps {
+    html: Html,
+}
+
+/// A view as the page renders it: inside a component.
+#[component]
+fn View(props: &ViewProps) -> Html {
+    props.html.clone()
+}
+
+async fn render(html: Html) -> web_sys::Element {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
+    yew::Renderer::<View>::with_root_and_props(root.clone(), ViewProps { html }).render();
     yew::scheduler::flush().await;
     root
 }
@@ -27,11 +37,7 @@ async fn running_check_shows_elapsed_seconds() {
         state: RowState::Running { since_ms: 1000.0 },
         expected_ms: None,
     };
-    let root = render::<CheckCard>(CheckCardProps {
-        row,
-        now_ms: 3600.0,
-    })
-    .await;
+    let root = render(check_card(&row, 3600.0)).await;
     let card = root
         .query_selector("li[data-check=websocket]")
         .unwrap()
@@ -60,7 +66,7 @@ async fn finished_check_shows_status_summary_and_duration() {
         state: RowState::Finished(check),
         expected_ms: None,
     };
-    let root = render::<CheckCard>(CheckCardProps { row, now_ms: 0.0 }).await;
+    let root = render(check_card(&row, 0.0)).await;
     let card = root.query_selector("li").unwrap().unwrap();
     assert_eq!(card.class_name(), "check fail");
     let text = card.text_content().unwrap();
@@ -84,7 +90,7 @@ async fn config_errors_name_key_and_source() {
         source: Source::Query,
         message: "must be a whole number".into(),
     }];
-    let root = render::<ConfigErrors>(ConfigErrorsProps { errors }).await;
+    let root = render(config_errors(&errors)).await;
     let section = root
         .query_selector("[role=alert]")
         .unwrap()
@@ -103,11 +109,7 @@ async fn running_lifetime_test_shows_a_progress_bar() {
         state: RowState::Running { since_ms: 0.0 },
         expected_ms: Some(120_000.0),
     };
-    let root = render::<CheckCard>(CheckCardProps {
-        row,
-        now_ms: 30_000.0,
-    })
-    .await;
+    let root = render(check_card(&row, 30_000.0)).await;
     let bar = root
         .query_selector("progress")
         .unwrap()
