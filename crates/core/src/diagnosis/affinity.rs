@@ -1,7 +1,7 @@
 //! Rules and words for load-balancer affinity: `sticky-session-missing`,
 //! and the cross-origin cookie case `affinity-cookie-needs-credentials`.
 
-use super::texts::fix;
+use super::texts::{fix, fixes};
 use crate::catalog::FindingId;
 use crate::checks::affinity_cookie::AffinityCookieData;
 use crate::checks::sticky::{Affinity, ModeReport, StickyData};
@@ -34,15 +34,15 @@ fn sticky_session_missing(d: &StickyData, cookie: Option<&AffinityCookieData>) -
         mode_evidence("With cookies", &d.with_cookies),
         mode_evidence("Without cookies", &d.without_cookies),
     ];
-    let mut fixes = vec![
-        fix(Platform::Any, "Or configure every client with transports: [\"websocket\"]: one connection per session needs no affinity (but loses the long-polling fallback). A Redis adapter does not remove the need for affinity with polling."),
-        fix(Platform::IngressNginx, "Annotations on the Ingress: nginx.ingress.kubernetes.io/affinity: \"cookie\", nginx.ingress.kubernetes.io/affinity-mode: \"persistent\", nginx.ingress.kubernetes.io/session-cookie-name: \"INGRESSCOOKIE\", nginx.ingress.kubernetes.io/session-cookie-max-age: \"172800\"."),
-        fix(Platform::Gke, "BackendConfig on the Service: spec.sessionAffinity: {affinityType: \"GENERATED_COOKIE\", affinityCookieTtlSec: 3600} (or CLIENT_IP), referenced by cloud.google.com/backend-config."),
-        fix(Platform::Traefik, "Sticky cookie on the service: services[].sticky.cookie: {name: lb_affinity, httpOnly: true, secure: true} in the IngressRoute, or traefik.ingress.kubernetes.io/service.sticky.cookie: \"true\" on the Service."),
-        fix(Platform::Haproxy, "In the backend: cookie SERVERID insert indirect nocache, and cookie s1 / cookie s2 on each server line (or balance source)."),
-        fix(Platform::Istio, "DestinationRule: trafficPolicy.loadBalancer.consistentHash.httpCookie: {name: affinity, ttl: 3600s}."),
-        fix(Platform::Nginx, "In the upstream: ip_hash; or hash $cookie_affinity consistent; with the cookie set when absent (nginx OSS has no sticky cookie; NGINX Plus: sticky cookie srv_id)."),
-    ];
+    let mut fixes = fixes(&[
+        (Platform::Any, "Or configure every client with transports: [\"websocket\"]: one connection per session needs no affinity (but loses the long-polling fallback). A Redis adapter does not remove the need for affinity with polling."),
+        (Platform::IngressNginx, "Annotations on the Ingress: nginx.ingress.kubernetes.io/affinity: \"cookie\", nginx.ingress.kubernetes.io/affinity-mode: \"persistent\", nginx.ingress.kubernetes.io/session-cookie-name: \"INGRESSCOOKIE\", nginx.ingress.kubernetes.io/session-cookie-max-age: \"172800\"."),
+        (Platform::Gke, "BackendConfig on the Service: spec.sessionAffinity: {affinityType: \"GENERATED_COOKIE\", affinityCookieTtlSec: 3600} (or CLIENT_IP), referenced by cloud.google.com/backend-config."),
+        (Platform::Traefik, "Sticky cookie on the service: services[].sticky.cookie: {name: lb_affinity, httpOnly: true, secure: true} in the IngressRoute, or traefik.ingress.kubernetes.io/service.sticky.cookie: \"true\" on the Service."),
+        (Platform::Haproxy, "In the backend: cookie SERVERID insert indirect nocache, and cookie s1 / cookie s2 on each server line (or balance source)."),
+        (Platform::Istio, "DestinationRule: trafficPolicy.loadBalancer.consistentHash.httpCookie: {name: affinity, ttl: 3600s}."),
+        (Platform::Nginx, "In the upstream: ip_hash; or hash $cookie_affinity consistent; with the cookie set when absent (nginx OSS has no sticky cookie; NGINX Plus: sticky cookie srv_id)."),
+    ]);
     if d.cross_origin {
         evidence.push("The Socket.IO endpoint is on another site: an affinity cookie is only sent there with SameSite=None; Secure, and only by clients using withCredentials".into());
         let lax = cookie
@@ -90,10 +90,10 @@ fn needs_credentials(d: &StickyData) -> Finding {
             mode_evidence("Without cookies", &d.without_cookies),
         ],
         fix_by: FixBy::Operator,
-        fixes: vec![fix(
+        fixes: fixes(&[(
             Platform::Any,
             "Client: io(url, { withCredentials: true }); server: cors: { origin: [\"https://app.example.com\"], credentials: true }; the affinity cookie needs SameSite=None; Secure.",
-        )],
+        )]),
     }
 }
 

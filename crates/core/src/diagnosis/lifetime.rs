@@ -1,7 +1,7 @@
 //! `connection-cut`: a held connection ended before its time, with the
 //! measured lifetime and the limit it most likely hit.
 
-use super::texts::fix;
+use super::texts::fixes;
 use crate::catalog::FindingId;
 use crate::checks::lifetime::LifetimeData;
 use crate::checks::seconds;
@@ -59,15 +59,15 @@ pub(super) fn finding(d: Option<&LifetimeData>) -> Option<Finding> {
             .into(),
         evidence,
         fix_by: FixBy::Operator,
-        fixes: vec![
-            fix(Platform::Any, "Raise the idle/read timeouts on every hop to 3600 s, and keep the server's pingInterval (25 s by default) well below the smallest of them."),
-            fix(Platform::IngressNginx, "nginx.ingress.kubernetes.io/proxy-read-timeout: \"3600\" and nginx.ingress.kubernetes.io/proxy-send-timeout: \"3600\"; frequent controller reloads also cut connections (worker-shutdown-timeout)."),
-            fix(Platform::Gke, "BackendConfig timeoutSec: 3600 (the default 30 s caps WebSocket lifetime); nginx annotations are ignored on class gce."),
-            fix(Platform::Traefik, "entryPoints.<name>.transport.respondingTimeouts.idleTimeout (180 s by default) and readTimeout: raise them, e.g. 3600s."),
-            fix(Platform::Haproxy, "timeout tunnel 1h (and timeout client/server above pingInterval)."),
-            fix(Platform::Istio, "DestinationRule trafficPolicy.connectionPool.http.idleTimeout: 3600s (and the Gateway's idle timeout)."),
-            fix(Platform::Nginx, "proxy_read_timeout 3600s; proxy_send_timeout 3600s; in the Socket.IO location."),
-        ],
+        fixes: fixes(&[
+            (Platform::Any, "Raise the idle/read timeouts on every hop to 3600 s, and keep the server's pingInterval (25 s by default) well below the smallest of them."),
+            (Platform::IngressNginx, "nginx.ingress.kubernetes.io/proxy-read-timeout: \"3600\" and nginx.ingress.kubernetes.io/proxy-send-timeout: \"3600\"; frequent controller reloads also cut connections (worker-shutdown-timeout)."),
+            (Platform::Gke, "BackendConfig timeoutSec: 3600 (the default 30 s caps WebSocket lifetime); nginx annotations are ignored on class gce."),
+            (Platform::Traefik, "entryPoints.<name>.transport.respondingTimeouts.idleTimeout (180 s by default) and readTimeout: raise them, e.g. 3600s."),
+            (Platform::Haproxy, "timeout tunnel 1h (and timeout client/server above pingInterval)."),
+            (Platform::Istio, "DestinationRule trafficPolicy.connectionPool.http.idleTimeout: 3600s (and the Gateway's idle timeout)."),
+            (Platform::Nginx, "proxy_read_timeout 3600s; proxy_send_timeout 3600s; in the Socket.IO location."),
+        ]),
     })
 }
 

@@ -13,6 +13,16 @@ pub(super) fn fix(platform: Platform, text: &str) -> Fix {
     }
 }
 
+/// A finding's fixes from a table of words: one loop for every finding,
+/// where a `vec!` of [`fix`] calls is code for each.
+#[inline(never)]
+pub(super) fn fixes(table: &[(Platform, &str)]) -> Vec<Fix> {
+    table
+        .iter()
+        .map(|(platform, text)| fix(*platform, text))
+        .collect()
+}
+
 /// A finding from its parts; the words are the callers'.
 pub(super) fn finding(
     id: FindingId,
@@ -49,14 +59,14 @@ pub fn insecure_context(d: &SecureContextData) -> Finding {
             "window.isSecureContext is false".into(),
         ],
         fix_by: FixBy::Operator,
-        fixes: vec![
-            fix(Platform::Any, "Serve the app and this page over HTTPS and redirect http to https. If you typed the address yourself, try it with https://."),
-            fix(Platform::IngressNginx, "Add a tls: section (e.g. cert-manager annotation cert-manager.io/cluster-issuer) to the Ingress; ingress-nginx then redirects to HTTPS (nginx.ingress.kubernetes.io/ssl-redirect: \"true\")."),
-            fix(Platform::Gke, "Attach a ManagedCertificate (networking.gke.io/managed-certificates) and a FrontendConfig with redirectToHttps: {enabled: true}."),
-            fix(Platform::Traefik, "Add a websecure entrypoint with a certResolver and redirect web to websecure (entryPoints.web.http.redirections)."),
-            fix(Platform::Haproxy, "bind :443 ssl crt /etc/haproxy/certs/ and http-request redirect scheme https unless { ssl_fc }."),
-            fix(Platform::Istio, "Gateway server on port 443 with tls.mode: SIMPLE, and tls.httpsRedirect: true on the port 80 server."),
-            fix(Platform::Nginx, "listen 443 ssl; with ssl_certificate/ssl_certificate_key, and in the port 80 server: return 301 https://$host$request_uri;"),
-        ],
+        fixes: fixes(&[
+            (Platform::Any, "Serve the app and this page over HTTPS and redirect http to https. If you typed the address yourself, try it with https://."),
+            (Platform::IngressNginx, "Add a tls: section (e.g. cert-manager annotation cert-manager.io/cluster-issuer) to the Ingress; ingress-nginx then redirects to HTTPS (nginx.ingress.kubernetes.io/ssl-redirect: \"true\")."),
+            (Platform::Gke, "Attach a ManagedCertificate (networking.gke.io/managed-certificates) and a FrontendConfig with redirectToHttps: {enabled: true}."),
+            (Platform::Traefik, "Add a websecure entrypoint with a certResolver and redirect web to websecure (entryPoints.web.http.redirections)."),
+            (Platform::Haproxy, "bind :443 ssl crt /etc/haproxy/certs/ and http-request redirect scheme https unless { ssl_fc }."),
+            (Platform::Istio, "Gateway server on port 443 with tls.mode: SIMPLE, and tls.httpsRedirect: true on the port 80 server."),
+            (Platform::Nginx, "listen 443 ssl; with ssl_certificate/ssl_certificate_key, and in the port 80 server: return 301 https://$host$request_uri;"),
+        ]),
     }
 }

@@ -1,7 +1,7 @@
 //! Rules and words for WebRTC findings: ICE gathering per server, and the
 //! LiveKit probe.
 
-use super::texts::{finding, fix};
+use super::texts::{finding, fixes};
 use crate::catalog::FindingId;
 use crate::checks::webrtc::{ServerKind, WebrtcData};
 use crate::diagnosis::{Finding, FixBy, Platform, Severity};
@@ -42,10 +42,10 @@ pub(super) fn webrtc_findings(d: Option<&WebrtcData>) -> Vec<Finding> {
             "The STUN server did not answer over UDP, while the browser has network interfaces: a firewall between this network and the internet drops UDP. Calls then need a TURN relay over TCP or TLS on port 443.",
             evidence,
             FixBy::Network,
-            vec![
-                fix(Platform::Any, "Network administrators: allow outgoing UDP (at least to the STUN/TURN servers, ports 3478 and the media range), or offer users a network that does."),
-                fix(Platform::Any, "Operators: run TURN over TCP and TLS on port 443 (turns:) so calls work from networks that block UDP."),
-            ],
+            fixes(&[
+                (Platform::Any, "Network administrators: allow outgoing UDP (at least to the STUN/TURN servers, ports 3478 and the media range), or offer users a network that does."),
+                (Platform::Any, "Operators: run TURN over TCP and TLS on port 443 (turns:) so calls work from networks that block UDP."),
+            ]),
         ));
     }
     let unreachable: Vec<_> = d
@@ -84,10 +84,10 @@ pub(super) fn webrtc_findings(d: Option<&WebrtcData>) -> Vec<Finding> {
             },
             evidence,
             if refused { FixBy::Operator } else { FixBy::Network },
-            vec![
-                fix(Platform::Any, "Operators: check the TURN server runs and is reachable at that address and port, and that the credentials in conncheck.json (or the app's) are valid: coturn lt-cred-mech users or use-auth-secret with fresh REST credentials."),
-                fix(Platform::Any, "Network administrators: allow the TURN ports (3478 UDP/TCP, 5349 TLS or 443)."),
-            ],
+            fixes(&[
+                (Platform::Any, "Operators: check the TURN server runs and is reachable at that address and port, and that the credentials in conncheck.json (or the app's) are valid: coturn lt-cred-mech users or use-auth-secret with fresh REST credentials."),
+                (Platform::Any, "Network administrators: allow the TURN ports (3478 UDP/TCP, 5349 TLS or 443)."),
+            ]),
         ));
     }
     let tls: Vec<_> = d
@@ -102,7 +102,7 @@ pub(super) fn webrtc_findings(d: Option<&WebrtcData>) -> Vec<Finding> {
             "TURN over TLS (turns:) is the last resort on networks that only allow HTTPS-like traffic; the configured TLS relay gave no relay candidate: no TLS listener, a certificate the browser does not trust, or a blocked port.",
             tls.iter().map(|g| format!("{}: no relay candidate", g.url.as_deref().unwrap_or("?"))).collect(),
             FixBy::Operator,
-            vec![fix(Platform::Any, "Run coturn with a trusted certificate (cert=, pkey=) on port 443 or 5349 and advertise it as turns:host:443?transport=tcp.")],
+            fixes(&[(Platform::Any, "Run coturn with a trusted certificate (cert=, pkey=) on port 443 or 5349 and advertise it as turns:host:443?transport=tcp.")]),
         ));
     }
     found
