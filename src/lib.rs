@@ -33,6 +33,7 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use components::import_box;
+use components::media_panel::MicMeter;
 use conncheck_core::page::Support;
 use state::{Derived, Msg, Phase, State};
 use support_loader::NotOpened;
@@ -81,6 +82,16 @@ pub fn App() -> Html {
                     open_fragment(&dispatch);
                 });
             move || drop(listener)
+        });
+    }
+    {
+        // The microphone's level, measured while its stream lives.
+        let dispatch = state.dispatcher();
+        use_effect_with(state.preview.audio.clone(), move |stream| {
+            let meter = stream.as_ref().and_then(|stream| {
+                MicMeter::start(stream, move |level| dispatch.dispatch(Msg::MicLevel(level)))
+            });
+            move || drop(meter)
         });
     }
     {

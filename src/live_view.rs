@@ -114,7 +114,7 @@ pub fn live_view(
             <div class="actions">
                 <button type="button" data-action="run-again" disabled={running} onclick={on_run_again}>{ "Run again" }</button>
             </div>
-            { media_panel(user_busy, on_media, state.preview.video.clone(), state.preview.audio.clone()) }
+            { media_panel(user_busy, on_media, state.preview.video.clone(), state.preview.audio.as_ref().map(|_| state.preview.mic_level)) }
             { lifetime_control(hold_s, lifetime_busy, on_lifetime) }
             { findings(state.report.as_ref().map_or(&[], |r| &r.findings), None) }
             { raw_report(&json) }

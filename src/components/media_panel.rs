@@ -1,17 +1,19 @@
 //! The camera and microphone test: its button, and while it runs a live
-//! preview of the camera and a level meter of the microphone.
+//! preview of the camera and a level meter of the microphone. A view: the
+//! preview is the stream set as the video element's `srcObject`, the level
+//! comes from the page state, fed by [`MicMeter`] (which the app holds while
+//! the microphone's stream lives).
 
 use gloo_timers::callback::Interval;
-use web_sys::{AudioContext, HtmlVideoElement, MediaStream};
+use wasm_bindgen::JsValue;
+use web_sys::{AudioContext, MediaStream};
 use yew::prelude::*;
 
-/// The panel: a view; the preview and the meter are components, which
-/// hold the element and the audio graph they drive.
 pub fn media_panel(
     busy: bool,
     onclick: Callback<MouseEvent>,
     video: Option<MediaStream>,
-    audio: Option<MediaStream>,
+    mic_level: Option<u32>,
 ) -> Html {
     html! {
         <section class="on-demand media" aria-label="Camera and microphone">
@@ -20,32 +22,16 @@ pub fn media_panel(
                 { "Test camera and microphone" }
             </button>
             if let Some(stream) = video {
-                <CameraPreview {stream} />
+                <video class="preview" ~srcObject={JsValue::from(stream)} autoplay=true muted=true playsinline=true aria-label="Camera preview"></video>
             }
-            if let Some(stream) = audio {
-                <MicLevel {stream} />
+            if let Some(level) = mic_level {
+                <div class="mic-level">
+                    <label for="mic-meter">{ "Microphone level" }</label>
+                    <meter id="mic-meter" min="0" max="1" low="0.05" value={meter_value(level)}></meter>
+                </div>
             }
         </section>
     }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct StreamProps {
-    pub stream: MediaStream,
-}
-
-#[component]
-fn CameraPreview(props: &StreamProps) -> Html {
-    let video = use_node_ref();
-    {
-        let video = video.clone();
-        use_effect_with(props.stream.clone(), move |stream| {
-            if let Some(element) = video.cast::<HtmlVideoElement>() {
-                element.set_src_object(Some(stream));
-            }
-        });
-    }
-    html! { <video class="preview" ref={video} autoplay=true muted=true playsinline=true aria-label="Camera preview"></video> }
 }
 
 /// Level in thousandths, 0 to 1000: the RMS of the last audio frame, scaled up.
@@ -64,37 +50,35 @@ fn meter_value(thousandths: u32) -> String {
     format!("{}.{:03}", thousandths / 1000, thousandths % 1000)
 }
 
-#[component]
-fn MicLevel(props: &StreamProps) -> Html {
-    let level = use_state(|| 0u32);
-    {
-        let level = level.clone();
-        use_effect_with(props.stream.clone(), move |stream| {
-            let meter = AudioContext::new().ok().and_then(|context| {
-                // Created after an await, it may start suspended (autoplay policy).
-                let _ = context.resume();
-                let source = context.create_media_stream_source(stream).ok()?;
-                let analyser = context.create_analyser().ok()?;
-                source.connect_with_audio_node(&analyser).ok()?;
-                let mut samples = vec![0f32; analyser.fft_size() as usize];
-                let interval = Interval::new(100, move || {
-                    analyser.get_float_time_domain_data(&mut samples);
-                    level.set(rms_level(&samples));
-                });
-                Some((context, interval))
-            });
-            move || {
-                if let Some((context, interval)) = meter {
-                    drop(interval);
-                    let _ = context.close();
-                }
-            }
+/// The microphone's audio graph, measuring its level ten times a second
+/// until dropped.
+pub struct MicMeter {
+    context: AudioContext,
+    _interval: Interval,
+}
+
+impl MicMeter {
+    pub fn start(stream: &MediaStream, on_level: impl Fn(u32) + 'static) -> Option<MicMeter> {
+        let context = AudioContext::new().ok()?;
+        // Created after an await, it may start suspended (autoplay policy).
+        let _ = context.resume();
+        let source = context.create_media_stream_source(stream).ok()?;
+        let analyser = context.create_analyser().ok()?;
+        source.connect_with_audio_node(&analyser).ok()?;
+        let mut samples = vec![0f32; analyser.fft_size() as usize];
+        let interval = Interval::new(100, move || {
+            analyser.get_float_time_domain_data(&mut samples);
+            on_level(rms_level(&samples));
         });
+        Some(MicMeter {
+            context,
+            _interval: interval,
+        })
     }
-    html! {
-        <div class="mic-level">
-            <label for="mic-meter">{ "Microphone level" }</label>
-            <meter id="mic-meter" min="0" max="1" low="0.05" value={meter_value(*level)}></meter>
-        </div>
+}
+
+impl Drop for MicMeter {
+    fn drop(&mut self) {
+        let _ = self.context.close();
     }
 }

@@ -29,11 +29,13 @@ pub use msg::Msg;
 pub use rows::{CheckRow, Phase, RowState};
 pub use support::Support;
 
-/// The live streams of a running media test, shown while they live.
+/// The live streams of a running media test, shown while they live, and
+/// the microphone's last level in thousandths (0 to 1000).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Preview<S> {
     pub video: Option<S>,
     pub audio: Option<S>,
+    pub mic_level: u32,
 }
 
 impl<S> Default for Preview<S> {
@@ -41,6 +43,7 @@ impl<S> Default for Preview<S> {
         Preview {
             video: None,
             audio: None,
+            mic_level: 0,
         }
     }
 }
@@ -205,8 +208,15 @@ impl<S: Clone> State<S> {
             }
             Msg::Preview { kind, stream } => match kind {
                 MediaKind::Video => self.preview.video = stream,
-                MediaKind::Audio => self.preview.audio = stream,
+                MediaKind::Audio => {
+                    self.preview.audio = stream;
+                    self.preview.mic_level = 0;
+                }
             },
+            Msg::MicLevel(level) if self.preview.audio.is_some() => {
+                self.preview.mic_level = level.min(1000);
+            }
+            Msg::MicLevel(_) => {}
         }
         self
     }

@@ -67,4 +67,6 @@ pub enum Msg<S = ()> {
         kind: MediaKind,
         stream: Option<S>,
     },
+    /// The microphone's level, in thousandths, while its stream lives.
+    MicLevel(u32),
 }
