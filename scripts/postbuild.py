@@ -78,7 +78,8 @@ window.conncheckSupport = onDemand(__SUPPORT__);
 window.conncheckQr = onDemand(__QR__);
 start();
 """
-INLINE_MODULE = re.compile(r'<script type="module">(.*?)</script>', re.S)
+# Trunk minifies index.html in release builds: attribute quotes are optional.
+INLINE_MODULE = re.compile(r'<script type="?module"?>(.*?)</script>', re.S)
 HASHED_ASSET = re.compile(r"-[0-9a-f]{1,16}(_bg)?\.(js|wasm|css)$")
 
 
@@ -119,10 +120,10 @@ def shrink_page_module(dist: pathlib.Path, html: str, js_url: str, wasm_url: str
     new_js = hashed_copy(old_js, dist, stem, ".js")
     new_wasm = hashed_copy(old_wasm, dist, stem, "_bg.wasm")
     for old, new in [(old_js, new_js), (old_wasm, new_wasm)]:
-        link = re.search(rf'<link [^>]*href="\./{re.escape(old.name)}"[^>]*>', html)
+        link = re.search(rf'<link [^>]*href="?\./{re.escape(old.name)}"?[^>]*>', html)
         if link is None:
             sys.exit(f"postbuild: no preload link of {old.name} in index.html")
-        tag = re.sub(r'integrity="[^"]*"', f'integrity="{integrity((dist / new.removeprefix("./")).read_bytes())}"', link.group(0))
+        tag = re.sub(r'integrity="?[^" >]*"?', f'integrity="{integrity((dist / new.removeprefix("./")).read_bytes())}"', link.group(0))
         html = html.replace(link.group(0), tag.replace(f"./{old.name}", new))
         old.unlink()
     return html, new_js, new_wasm
