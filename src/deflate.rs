@@ -2,53 +2,13 @@
 //! own `CompressionStream("deflate-raw")`, so that the page's wasm carries
 //! no compressor. Where the browser lacks it, stored blocks
 //! (`share::stored_deflate`): a longer link that still opens.
-//! `use_deflated` deflates the live report once per settled revision.
 
-use std::rc::Rc;
-
-use conncheck_core::page::Deflated;
 use conncheck_core::share;
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, ReadableWritablePair, Response};
-use yew::prelude::*;
-
-use crate::state::State;
-
-/// The live report of the state's settled revision, deflated for its
-/// copy text and link (`Derived::live_deflated`); the one before while the
-/// browser works on it.
-#[hook]
-pub fn use_deflated(state: &UseReducerHandle<State>) -> Option<Rc<Deflated>> {
-    let deflated = use_state(|| None::<Rc<Deflated>>);
-    {
-        let (state, out) = (state.clone(), deflated.clone());
-        use_effect_with(
-            (state.settled, state.report.is_some()),
-            move |(settled, _)| {
-                if let Some(report) = state.published() {
-                    let settled = *settled;
-                    spawn_local(async move {
-                        let bytes = deflate_raw(&share::share_json(&report)).await;
-                        // Compressions may end out of order: an older
-                        // revision's never replaces a newer one's.
-                        if out.as_ref().is_some_and(|d| d.settled > settled) {
-                            return;
-                        }
-                        out.set(Some(Rc::new(Deflated {
-                            settled,
-                            report: Rc::new(report),
-                            bytes: bytes.into(),
-                        })));
-                    });
-                }
-            },
-        );
-    }
-    (*deflated).clone()
-}
 
 // web-sys has `CompressionStream` only behind `web_sys_unstable_apis`; the
 // constructor is all the page needs.

@@ -18,6 +18,7 @@ pub mod net_io;
 pub mod qr;
 pub mod qr_loader;
 pub mod run;
+pub mod share_hooks;
 pub mod state;
 pub mod support_app;
 pub mod support_loader;
@@ -50,12 +51,13 @@ pub fn App() -> Html {
     // What is derived from the state (the report's JSON, copy text, link),
     // built once per change of its sources (`conncheck_core::page::Derived`).
     let derived = use_mut_ref(Derived::default);
-    let deflated = deflate::use_deflated(&state);
     // Origin and path only: the query may carry what the user was given.
     let page_url = browser::page_without_query();
-    let published = derived
-        .borrow_mut()
-        .live_deflated(&state, &page_url, deflated.as_deref());
+    let published =
+        derived
+            .borrow_mut()
+            .live_deflated(&state, &page_url, state.deflated.as_deref());
+    share_hooks::use_share_effects(&state, published.as_ref());
     // The hooks count a report, and say `done`, once its copy text and link
     // are built too: what a script reads then is complete.
     let shown_reports = use_mut_ref(|| 0u32);

@@ -11,8 +11,8 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::components::{
-    check_card, config_errors, findings, lifetime_control, media_panel, provenance, verdict_banner,
-    SharePanel,
+    check_card, config_errors, findings, lifetime_control, media_panel, provenance, share_panel,
+    verdict_banner,
 };
 use crate::state::{Msg, Phase, Published, RowState, State};
 use crate::{driver, raw_report, run};
@@ -99,7 +99,7 @@ pub fn live_view(
             </header>
             { for report_config.map(|config| provenance(&config, false)) }
             { config_errors(state.config.as_ref().map_or(&[], |c| &c.errors)) }
-            { for published.map(|published| html! { <SharePanel {published} copy_now={copy_now.clone()} /> }) }
+            { for published.map(|published| share_panel(&published, &state.share, &state.dispatcher(), &copy_now)) }
             <section class="note">
                 <label for="user-note">{ "Describe the problem in your own words (optional, included in the report)" }</label>
                 <textarea id="user-note" rows="3" maxlength={conncheck_core::report::MAX_USER_NOTE_CHARS.to_string()}

@@ -2,24 +2,13 @@
 //! (`src/qr_main.rs`), fetched through the loader's `window.conncheckQr()`
 //! only when the user asks for a QR code of the report link.
 
+use conncheck_core::page::QrCode;
 use wasm_bindgen::JsValue;
 
 use crate::support_loader::export;
 
 /// The loader's function that starts the QR module.
 const QR: &str = "conncheckQr";
-
-/// What the QR module made of a link.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum QrCode {
-    /// The side length in modules (with the quiet zone) and the SVG path
-    /// of the dark modules (`crate::qr::qr_path`).
-    Drawn(usize, String),
-    /// Too long for any QR code.
-    TooLong,
-    /// The QR module did not load.
-    Unavailable,
-}
 
 /// The QR code of `text`.
 pub async fn qr_code(text: &str) -> QrCode {
@@ -34,7 +23,10 @@ pub async fn qr_code(text: &str) -> QrCode {
     };
     match answer.split_once(' ') {
         Some((side, path)) => match side.parse() {
-            Ok(side) => QrCode::Drawn(side, path.to_owned()),
+            Ok(side) => QrCode::Drawn {
+                side,
+                path: path.to_owned(),
+            },
             Err(_) => QrCode::Unavailable,
         },
         None => QrCode::Unavailable,

@@ -1,5 +1,5 @@
 //! The QR module: a third wasm module that the page fetches only when the
-//! user asks for a QR code of the report link (`SharePanel`), through the
+//! user asks for a QR code of the report link (`share_panel`), through the
 //! loader's `window.conncheckQr()` (scripts/postbuild.py), so that the
 //! page's own module carries no QR encoder. Its one export, `qr`, is what
 //! `conncheck::qr_loader` calls.

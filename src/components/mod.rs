@@ -1,6 +1,6 @@
 //! The page's views and components, one per file: a view is a function
-//! returning `Html`; a component (`SharePanel`, `CopyButton`, the media
-//! preview and meter, `SharedReport`) holds state or DOM handles of its own.
+//! returning `Html`; a component (`CopyButton`, `SharedReport`) holds state
+//! of its own.
 
 pub mod check_card;
 pub mod config_errors;
@@ -22,6 +22,6 @@ pub use import_box::import_box;
 pub use lifetime_control::lifetime_control;
 pub use media_panel::media_panel;
 pub use provenance::provenance;
-pub use share_panel::SharePanel;
+pub use share_panel::share_panel;
 pub use shared_report::SharedReport;
 pub use verdict::verdict_banner;

@@ -23,10 +23,12 @@ use crate::report::{Report, ReportCheck};
 mod derived;
 mod msg;
 mod rows;
+mod share;
 mod support;
 pub use derived::{Deflated, Derived, Published};
 pub use msg::Msg;
 pub use rows::{CheckRow, Phase, RowState};
+pub use share::{QrCode, Share, ShareMsg};
 pub use support::Support;
 
 /// The live streams of a running media test, shown while they live, and
@@ -78,6 +80,10 @@ pub struct State<S = ()> {
     /// `running` again when a script looks).
     pub reports: u32,
     pub preview: Preview<S>,
+    pub share: Share,
+    /// The latest live report compressed by the browser for its link
+    /// ([`Derived::live_deflated`]).
+    pub deflated: Option<Rc<Deflated>>,
     /// Bumps whenever the live report or the description changes; never
     /// goes back, not even on [`Msg::Reset`].
     pub revision: u64,
@@ -103,6 +109,8 @@ impl<S> Default for State<S> {
             observing: 0,
             reports: 0,
             preview: Preview::default(),
+            share: Share::default(),
+            deflated: None,
             revision: 0,
             settled: 0,
         }
@@ -217,6 +225,18 @@ impl<S: Clone> State<S> {
                 self.preview.mic_level = level.min(1000);
             }
             Msg::MicLevel(_) => {}
+            Msg::Share(msg) => self.share.reduce(msg),
+            // Compressions may end out of order: an older revision's never
+            // replaces a newer one's.
+            Msg::Deflated(deflated) => {
+                if self
+                    .deflated
+                    .as_ref()
+                    .is_none_or(|d| d.settled <= deflated.settled)
+                {
+                    self.deflated = Some(Rc::new(deflated));
+                }
+            }
         }
         self
     }

@@ -9,6 +9,8 @@ use crate::checks::ReportCheck;
 use crate::config::Config;
 use crate::report::Report;
 
+use super::{Deflated, ShareMsg};
+
 // Each message is moved once into the reducer: its size does not matter.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -69,4 +71,8 @@ pub enum Msg<S = ()> {
     },
     /// The microphone's level, in thousandths, while its stream lives.
     MicLevel(u32),
+    /// What the user did with the share panel, and what came of it.
+    Share(ShareMsg),
+    /// The browser compressed a live report for its link.
+    Deflated(Deflated),
 }

@@ -1,0 +1,89 @@
+//! The effects behind the share panel ([`crate::components::share_panel`]):
+//! the live report compressed by the browser for its link, the download's
+//! object URL, the QR code drawn when asked for (once per link), and the
+//! text shown to copy by hand selected. Each reports back to the page's
+//! reducer.
+
+use std::rc::Rc;
+
+use conncheck_core::page::{Deflated, Published, ShareMsg};
+use conncheck_core::share;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+use crate::browser::{json_blob_url, revoke_object_url, window};
+use crate::components::share_panel::FALLBACK_CLASS;
+use crate::deflate::deflate_raw;
+use crate::qr_loader::qr_code;
+use crate::state::{Msg, State};
+
+#[hook]
+pub fn use_share_effects(state: &UseReducerHandle<State>, published: Option<&Rc<Published>>) {
+    {
+        // The live report of the settled revision, deflated for its copy
+        // text and link (`Derived::live_deflated`).
+        let (state, dispatch) = (state.clone(), state.dispatcher());
+        use_effect_with(
+            (state.settled, state.report.is_some()),
+            move |(settled, _)| {
+                if let Some(report) = state.published() {
+                    let settled = *settled;
+                    spawn_local(async move {
+                        let bytes = deflate_raw(&share::share_json(&report)).await;
+                        dispatch.dispatch(Msg::Deflated(Deflated {
+                            settled,
+                            report: Rc::new(report),
+                            bytes: bytes.into(),
+                        }));
+                    });
+                }
+            },
+        );
+    }
+    {
+        let dispatch = state.dispatcher();
+        let json = published.map(|p| p.json.clone());
+        use_effect_with(json, move |json| {
+            let url = json.as_deref().and_then(json_blob_url);
+            dispatch.dispatch(Msg::Share(ShareMsg::Download(url.as_deref().map(Rc::from))));
+            move || {
+                if let Some(url) = url {
+                    revoke_object_url(&url);
+                }
+            }
+        });
+    }
+    {
+        let dispatch = state.dispatcher();
+        let link = published.map(|p| p.link.clone());
+        let drawn = link
+            .as_ref()
+            .is_some_and(|l| state.share.qr_of(l).is_some());
+        let wanted = link.filter(|_| state.share.show_qr && !drawn);
+        use_effect_with(wanted, move |wanted| {
+            if let Some(link) = wanted.clone() {
+                spawn_local(async move {
+                    let code = qr_code(&link).await;
+                    dispatch.dispatch(Msg::Share(ShareMsg::QrDrawn { link, code }));
+                });
+            }
+        });
+    }
+    use_effect_with(state.share.fallback.clone(), |fallback| {
+        let area = fallback
+            .as_ref()
+            .and_then(|_| window().document())
+            .and_then(|d| {
+                d.query_selector(&format!(".{FALLBACK_CLASS}"))
+                    .ok()
+                    .flatten()
+            })
+            .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok());
+        if let Some(area) = area {
+            let _ = area.focus();
+            area.select();
+        }
+    });
+}
