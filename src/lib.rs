@@ -11,6 +11,7 @@ pub mod browser;
 pub mod components;
 pub mod deflate;
 pub mod driver;
+pub mod effect;
 pub mod inflate;
 pub mod live_view;
 pub mod media_io;
@@ -36,6 +37,7 @@ use yew::prelude::*;
 use components::import_box;
 use components::media_panel::MicMeter;
 use conncheck_core::page::Support;
+use effect::{cleanup, use_keyed_effect};
 use state::{Derived, Msg, Phase, State};
 use support_loader::NotOpened;
 
@@ -73,7 +75,7 @@ pub fn App() -> Html {
 
     {
         let dispatch = state.dispatcher();
-        use_effect_with((), move |_| {
+        use_keyed_effect(0u64, move |_| {
             if !open_fragment(&dispatch) {
                 spawn_local(run::run_all(dispatch.clone()));
             }
@@ -83,17 +85,17 @@ pub fn App() -> Html {
                 gloo_events::EventListener::new(&browser::window(), "hashchange", move |_| {
                     open_fragment(&dispatch);
                 });
-            move || drop(listener)
+            cleanup(move || drop(listener))
         });
     }
     {
         // The microphone's level, measured while its stream lives.
         let dispatch = state.dispatcher();
-        use_effect_with(state.preview.audio.clone(), move |stream| {
+        use_keyed_effect(state.preview.audio.clone(), move |stream| {
             let meter = stream.as_ref().and_then(|stream| {
                 MicMeter::start(stream, move |level| dispatch.dispatch(Msg::MicLevel(level)))
             });
-            move || drop(meter)
+            cleanup(move || drop(meter))
         });
     }
     {
@@ -101,10 +103,10 @@ pub fn App() -> Html {
         // each keystroke restarts the wait.
         let dispatch = state.dispatcher();
         let pending = state.settled != state.revision;
-        use_effect_with(state.revision, move |_| {
+        use_keyed_effect(state.revision, move |_| {
             let timer = pending
                 .then(|| Timeout::new(NOTE_SETTLE_MS, move || dispatch.dispatch(Msg::Settle)));
-            move || drop(timer)
+            cleanup(move || drop(timer))
         });
     }
     {
@@ -122,18 +124,21 @@ pub fn App() -> Html {
             Support::Idle if !link_ready => Phase::Running,
             Support::Idle => state.phase,
         };
-        use_effect_with(
-            (state.phase, shown_phase, view, shown_reports),
-            move |(phase, shown_phase, view, reports)| {
-                set_body_state(*shown_phase, view, *reports);
-                let ticker = (*phase == Phase::Running).then(|| {
-                    Interval::new(TICK_MS, move || {
-                        dispatch.dispatch(Msg::Tick(browser::now_ms()))
-                    })
-                });
-                move || drop(ticker)
-            },
-        );
+        let running = state.phase == Phase::Running;
+        // All four in one key: the effect runs when any of them changes.
+        let key = u64::from(running)
+            | u64::from(shown_phase == Phase::Running) << 1
+            | u64::from(view == "shared") << 2
+            | u64::from(shown_reports) << 3;
+        use_keyed_effect(key, move |_| {
+            set_body_state(shown_phase, view, shown_reports);
+            let ticker = running.then(|| {
+                Interval::new(TICK_MS, move || {
+                    dispatch.dispatch(Msg::Tick(browser::now_ms()))
+                })
+            });
+            cleanup(move || drop(ticker))
+        });
     }
 
     let import_area = use_node_ref();

@@ -16,6 +16,7 @@ use yew::prelude::*;
 use crate::browser::{json_blob_url, revoke_object_url, window};
 use crate::components::share_panel::FALLBACK_CLASS;
 use crate::deflate::deflate_raw;
+use crate::effect::{cleanup, use_keyed_effect};
 use crate::qr_loader::qr_code;
 use crate::state::{Msg, State};
 
@@ -25,11 +26,11 @@ pub fn use_share_effects(state: &UseReducerHandle<State>, published: Option<&Rc<
         // The live report of the settled revision, deflated for its copy
         // text and link (`Derived::live_deflated`).
         let (state, dispatch) = (state.clone(), state.dispatcher());
-        use_effect_with(
-            (state.settled, state.report.is_some()),
-            move |(settled, _)| {
+        let settled = state.settled;
+        use_keyed_effect(
+            settled << 1 | u64::from(state.report.is_some()),
+            move |_| {
                 if let Some(report) = state.published() {
-                    let settled = *settled;
                     spawn_local(async move {
                         let bytes = deflate_raw(&share::share_json(&report)).await;
                         dispatch.dispatch(Msg::Deflated(Deflated {
@@ -39,20 +40,18 @@ pub fn use_share_effects(state: &UseReducerHandle<State>, published: Option<&Rc<
                         }));
                     });
                 }
+                None
             },
         );
     }
     {
         let dispatch = state.dispatcher();
         let json = published.map(|p| p.json.clone());
-        use_effect_with(json, move |json| {
+        use_keyed_effect(json, move |json| {
             let url = json.as_deref().and_then(json_blob_url);
             dispatch.dispatch(Msg::Share(ShareMsg::Download(url.as_deref().map(Rc::from))));
-            move || {
-                if let Some(url) = url {
-                    revoke_object_url(&url);
-                }
-            }
+            let url = url?;
+            cleanup(move || revoke_object_url(&url))
         });
     }
     {
@@ -62,16 +61,17 @@ pub fn use_share_effects(state: &UseReducerHandle<State>, published: Option<&Rc<
             .as_ref()
             .is_some_and(|l| state.share.qr_of(l).is_some());
         let wanted = link.filter(|_| state.share.show_qr && !drawn);
-        use_effect_with(wanted, move |wanted| {
+        use_keyed_effect(wanted, move |wanted| {
             if let Some(link) = wanted.clone() {
                 spawn_local(async move {
                     let code = qr_code(&link).await;
                     dispatch.dispatch(Msg::Share(ShareMsg::QrDrawn { link, code }));
                 });
             }
+            None
         });
     }
-    use_effect_with(state.share.fallback.clone(), |fallback| {
+    use_keyed_effect(state.share.fallback.clone(), |fallback| {
         let area = fallback
             .as_ref()
             .and_then(|_| window().document())
@@ -85,5 +85,6 @@ pub fn use_share_effects(state: &UseReducerHandle<State>, published: Option<&Rc<
             let _ = area.focus();
             area.select();
         }
+        None
     });
 }
