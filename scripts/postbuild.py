@@ -148,7 +148,7 @@ def main(dist: pathlib.Path, on_demand: pathlib.Path | None = None) -> None:
             .replace("__JS__", repr(js_url))
             .replace("__WASM__", repr(wasm_url))
         )
-        data = body.encode()
+        data = shrink_glue.minify(body.encode())
         name = f"loader-{hashlib.sha256(data).hexdigest()[:16]}.js"
         (dist / name).write_bytes(data)
         tag = f'<script type="module" src="./{name}" integrity="{integrity(data)}" crossorigin="anonymous"></script>'

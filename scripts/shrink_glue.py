@@ -5,6 +5,10 @@ network, without changing what either does:
   (`__wbg_addEventListener_f2d27251d333a631`: a 16-hex-digit hash each,
   which no compressor can shrink, written once in the wasm and once in the
   JS) become short ones (`a`, `b`, …), in both files alike;
+- the names under which the glue calls the wasm's exports
+  (`wasm.wasm_bindgen_…___convert__closures_____invoke…`) become short
+  ones too, where the glue calls them as `wasm.<name>` (the only way
+  wasm-bindgen's glue does);
 - the JS is minified by terser (tools/package.json).
 
 Used by scripts/postbuild.py on the page's module and on the modules
@@ -79,6 +83,35 @@ def import_desc_end(payload: bytes, i: int) -> int:
     raise SystemExit(f"shrink_glue: unknown import kind {kind}")
 
 
+def rename_exports(wasm: bytes, keep) -> tuple[bytes, dict[str, str]]:
+    """The module with its exports renamed short where `keep(name)` is
+    false, and old -> new."""
+    out, i, renames = bytearray(wasm[:8]), 8, {}
+    while i < len(wasm):
+        sid = wasm[i]
+        size, start = leb(wasm, i + 1)
+        payload = wasm[start : start + size]
+        i = start + size
+        if sid != 7:
+            out += bytes([sid]) + uleb(size) + payload
+            continue
+        count, j = leb(payload, 0)
+        section = bytearray(uleb(count))
+        for _ in range(count):
+            length, j = leb(payload, j)
+            name = payload[j : j + length].decode()
+            j += length
+            kind = payload[j]
+            _, end = leb(payload, j + 1)
+            desc = payload[j:end]
+            j = end
+            if not keep(name):
+                name = renames.setdefault(name, "_" + short_name(len(renames)))
+            section += name_bytes(name) + desc
+        out += bytes([7]) + uleb(len(section)) + section
+    return bytes(out), renames
+
+
 def rename_imports(wasm: bytes) -> tuple[bytes, dict[str, str]]:
     """The module with the glue's import names shortened, and old -> new."""
     out, i, renames = bytearray(wasm[:8]), 8, {}
@@ -118,11 +151,19 @@ def shrink(js_path: pathlib.Path, wasm_path: pathlib.Path) -> None:
         js, found = re.subn(rf"(?m)^(\s+){re.escape(old)}:", rf"\g<1>{new}:", js)
         if found != 1:
             raise SystemExit(f"shrink_glue: {js_path.name} defines {old} {found} times, not once")
+    called = set(re.findall(r"\bwasm\.([A-Za-z_$][\w$]*)", js))
+    wasm, renames = rename_exports(wasm, lambda name: name not in called or name == "memory")
+    for old, new in renames.items():
+        js = re.sub(rf"\bwasm\.{re.escape(old)}\b", f"wasm.{new}", js)
     wasm_path.write_bytes(wasm)
-    minified = subprocess.run(
+    js_path.write_bytes(minify(js.encode()))
+
+
+def minify(module: bytes) -> bytes:
+    """An ES module minified by terser."""
+    return subprocess.run(
         [str(TERSER), "--module", "--compress", "--mangle"],
-        input=js.encode(),
+        input=module,
         capture_output=True,
         check=True,
     ).stdout
-    js_path.write_bytes(minified)
