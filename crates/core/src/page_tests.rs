@@ -173,7 +173,7 @@ fn user_check_reruns_diagnosis() {
     let outcome = Outcome {
         status: Status::Fail,
         summary: "cut".into(),
-        data: crate::checks::CheckData::ConnectionLifetime(Box::new(data)),
+        data: crate::checks::CheckData::ConnectionLifetime(std::rc::Rc::new(data)),
     };
     let state = state.reduce(Msg::UserFinished(ReportCheck::new(
         CheckId::ConnectionLifetime,

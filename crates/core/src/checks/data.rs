@@ -8,6 +8,8 @@
 //! another version) becomes [`CheckData::Unreadable`], which keeps the JSON
 //! as it came so that the report is shown and shared unchanged.
 
+use std::rc::Rc;
+
 use serde::{Serialize, Serializer};
 
 use super::affinity_cookie::{self, AffinityCookieData};
@@ -30,12 +32,12 @@ macro_rules! check_data {
     ($($id:ident($data:ty),)*) => {
         #[derive(Debug, Clone, PartialEq)]
         pub enum CheckData {
-            $($id(Box<$data>),)*
+            $($id(Rc<$data>),)*
             /// The driver stopped a check that outlived its hard cap.
             Overran { cap_ms: Millis },
             /// Data of a shared report that does not read as its check's
             /// type: `reason` says why, `json` is the data as it came.
-            Unreadable { reason: String, json: serde_json::Value },
+            Unreadable { reason: String, json: Rc<serde_json::Value> },
         }
 
         impl CheckData {
@@ -57,7 +59,10 @@ macro_rules! check_data {
                         .map(CheckData::from)
                         .map_err(|e| unreadable::reason::<$data>(&e)),)*
                 };
-                read.unwrap_or_else(|reason| CheckData::Unreadable { reason, json: value })
+                read.unwrap_or_else(|reason| CheckData::Unreadable {
+                    reason,
+                    json: Rc::new(value),
+                })
             }
         }
 
@@ -80,7 +85,7 @@ macro_rules! check_data {
         $(
             impl From<$data> for CheckData {
                 fn from(data: $data) -> CheckData {
-                    CheckData::$id(Box::new(data))
+                    CheckData::$id(Rc::new(data))
                 }
             }
 
