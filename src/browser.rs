@@ -4,7 +4,6 @@
 
 use conncheck_core::check::VisibleCookie;
 use conncheck_core::report::{ConnectionInfo, Environment};
-use futures::future::{select, Either};
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -116,7 +115,7 @@ pub async fn fetch_text(url: &str, timeout_ms: u32) -> TextFetch {
         init.set_signal(Some(&c.signal()));
     }
     let promise = window().fetch_with_str_and_init(url, &init);
-    let request = Box::pin(async move {
+    let request = async move {
         let response: Response = JsFuture::from(promise)
             .await
             .map_err(js_error_text)?
@@ -124,12 +123,11 @@ pub async fn fetch_text(url: &str, timeout_ms: u32) -> TextFetch {
             .map_err(js_error_text)?;
         let text = read_capped(&response, MAX_CONFIG_BYTES).await?;
         Ok::<_, String>((response.status(), text))
-    });
-    let timer = gloo_timers::future::TimeoutFuture::new(timeout_ms);
-    match select(request, timer).await {
-        Either::Left((Ok((status, body)), _)) => TextFetch::Ok { status, body },
-        Either::Left((Err(message), _)) => TextFetch::Failed(message),
-        Either::Right(_) => {
+    };
+    match crate::channel::within(timeout_ms, request).await {
+        Some(Ok((status, body))) => TextFetch::Ok { status, body },
+        Some(Err(message)) => TextFetch::Failed(message),
+        None => {
             if let Some(c) = controller {
                 c.abort();
             }
@@ -195,7 +193,12 @@ pub fn js_error_text(e: JsValue) -> String {
             String::from(err.message())
         )
     } else {
-        e.as_string().unwrap_or_else(|| format!("{e:?}"))
+        // Anything else thrown: its type is what can be told of it without
+        // wasm-bindgen's debug printer (a kilobyte of JS and wasm).
+        e.as_string().unwrap_or_else(|| {
+            let kind = e.js_typeof().as_string().unwrap_or_default();
+            format!("a thrown {kind} that is not an Error")
+        })
     };
     conncheck_core::privacy::redact_text(&text)
 }

@@ -10,12 +10,11 @@ use std::rc::Rc;
 use conncheck_core::check::{Event, Handle, MediaKind, Millis, TrackFacts};
 use conncheck_core::checks::{overran, AnyCheck, CheckData};
 use conncheck_core::report::ReportCheck;
-use futures::channel::mpsc::unbounded;
-use futures::StreamExt;
 use gloo_timers::callback::Timeout;
 use web_sys::MediaStream;
 
 use crate::browser::now_ms;
+use crate::channel::channel;
 use io::Io;
 
 /// Every check's actions, outcome and progress as the driver sees them.
@@ -88,11 +87,11 @@ async fn run_with(
     sink: Option<MediaSink>,
     progress: Option<ProgressSink>,
 ) -> ReportCheck {
-    let (tx, mut rx) = unbounded();
+    let (tx, mut rx) = channel();
     let mut io = Io::new(tx.clone(), sink);
     let cap_tx = tx.clone();
     let _cap = Timeout::new(cap_ms.min(i32::MAX as u64) as u32, move || {
-        let _ = cap_tx.unbounded_send(Input::Overran);
+        let _ = cap_tx.send(Input::Overran);
     });
     let started = now();
     let id = check.id();

@@ -8,6 +8,7 @@
 //! carries out their actions here.
 
 pub mod browser;
+pub mod channel;
 pub mod components;
 pub mod deflate;
 pub mod driver;
@@ -31,9 +32,9 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 
 use conncheck_core::share::FRAGMENT_KEY;
 use gloo_timers::callback::{Interval, Timeout};
-use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
+use channel::spawn;
 use components::import_box;
 use components::media_panel::MicMeter;
 use conncheck_core::page::Support;
@@ -77,7 +78,7 @@ pub fn App() -> Html {
         let dispatch = state.dispatcher();
         use_keyed_effect(0u64, move |_| {
             if !open_fragment(&dispatch) {
-                spawn_local(run::run_all(dispatch.clone()));
+                spawn(run::run_all(dispatch.clone()));
             }
             // A report link pasted into a tab already on this page changes
             // only the fragment: no reload, so listen for it.
@@ -147,7 +148,7 @@ pub fn App() -> Html {
         Callback::from(move |text: String| {
             dispatch.dispatch(Msg::OpeningShared { pasted: true });
             let dispatch = dispatch.clone();
-            spawn_local(async move {
+            spawn(async move {
                 match support_loader::open(&text).await {
                     Ok(()) => dispatch.dispatch(Msg::SharedShown),
                     Err(why) => dispatch.dispatch(Msg::PasteFailed(format!(
@@ -224,7 +225,7 @@ fn open_fragment(dispatch: &UseReducerDispatcher<State>) -> bool {
     }
     dispatch.dispatch(Msg::OpeningShared { pasted: false });
     let dispatch = dispatch.clone();
-    spawn_local(async move {
+    spawn(async move {
         match support_loader::open(&hash).await {
             Ok(()) => dispatch.dispatch(Msg::SharedShown),
             Err(why) => dispatch.dispatch(Msg::ImportFailed(format!(

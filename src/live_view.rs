@@ -6,10 +6,10 @@ use std::rc::Rc;
 
 use conncheck_core::checks::lifetime;
 use conncheck_core::config::ReportConfig;
-use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+use crate::channel::spawn;
 use crate::components::{
     check_card, config_errors, findings, lifetime_control, media_panel, provenance, share_panel,
     verdict_banner,
@@ -30,7 +30,7 @@ pub fn live_view(
             let preview = dispatch.clone();
             let sink: driver::MediaSink =
                 Rc::new(move |kind, stream| preview.dispatch(Msg::Preview { kind, stream }));
-            spawn_local(run::run_media(dispatch.clone(), sink));
+            spawn(run::run_media(dispatch.clone(), sink));
         })
     };
     let on_lifetime = {
@@ -38,7 +38,7 @@ pub fn live_view(
         let effective = state.config.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(config) = effective.clone() {
-                spawn_local(run::run_lifetime(config, dispatch.clone()));
+                spawn(run::run_lifetime(config, dispatch.clone()));
             }
         })
     };
@@ -46,7 +46,7 @@ pub fn live_view(
         let dispatch = state.dispatcher();
         Callback::from(move |_: MouseEvent| {
             dispatch.dispatch(Msg::Reset);
-            spawn_local(run::run_all(dispatch.clone()));
+            spawn(run::run_all(dispatch.clone()));
         })
     };
     let on_note = {

@@ -11,13 +11,14 @@ use conncheck_core::checks::media::PermissionState;
 use conncheck_core::privacy;
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     MediaStream, RtcConfiguration, RtcPeerConnection, RtcPeerConnectionIceEvent,
     RtcSessionDescriptionInit,
 };
 
 use crate::browser::{js_error_text, window};
+use crate::channel::spawn;
 
 fn get(target: &JsValue, name: &str) -> Option<JsValue> {
     Reflect::get(target, &JsValue::from_str(name))
@@ -208,7 +209,7 @@ impl Peer {
         let _ = Reflect::set(&pc, &"onicecandidateerror".into(), on_error.as_ref());
         pc.create_data_channel("conncheck");
         let offer_pc = pc.clone();
-        spawn_local(async move {
+        spawn(async move {
             if let Ok(offer) = JsFuture::from(offer_pc.create_offer()).await {
                 let _ = JsFuture::from(
                     offer_pc

@@ -4,7 +4,6 @@
 
 use conncheck_core::check::{Credentials, Event, FetchMode, FetchRequest, Handle};
 use conncheck_core::privacy;
-use futures::channel::mpsc::UnboundedSender;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -13,6 +12,7 @@ use web_sys::{
 };
 
 use crate::browser::{js_error_text, read_capped};
+use crate::channel::Sender;
 use crate::driver::Input;
 
 /// A response body is read up to this many bytes, then the stream is
@@ -82,15 +82,11 @@ pub(crate) struct Socket {
 }
 
 impl Socket {
-    pub(crate) fn open(
-        id: Handle,
-        url: &str,
-        tx: UnboundedSender<Input>,
-    ) -> Result<Socket, JsValue> {
+    pub(crate) fn open(id: Handle, url: &str, tx: Sender<Input>) -> Result<Socket, JsValue> {
         let ws = WebSocket::new(url)?;
         ws.set_binary_type(BinaryType::Arraybuffer);
-        let send = move |tx: &UnboundedSender<Input>, event| {
-            let _ = tx.unbounded_send(Input::Event(event));
+        let send = move |tx: &Sender<Input>, event| {
+            let _ = tx.send(Input::Event(event));
         };
         let open_tx = tx.clone();
         let on_open = Closure::<dyn FnMut()>::new(move || send(&open_tx, Event::WsOpened { id }));

@@ -15,7 +15,6 @@
 //! two chains of cookieless sessions retrying at once could, under round
 //! robin, each keep missing their pod.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use conncheck_core::catalog::CheckId;
@@ -23,44 +22,23 @@ use conncheck_core::checks::{self, AnyCheck, BrowserFacts};
 use conncheck_core::config::{self, Config, FileLoad, ReportConfig};
 use conncheck_core::report::{Page, Report, ReportCheck};
 use conncheck_core::weburl::Url;
-use futures::channel::{mpsc, oneshot};
-use futures::future::{FutureExt, Shared};
-use futures::StreamExt;
-use wasm_bindgen_futures::spawn_local;
 use yew::UseReducerDispatcher;
 
 use crate::browser::{self, TextFetch};
+use crate::channel::{channel, spawn, Gate};
 use crate::driver::{self, ProgressSink, Reported};
 use crate::state::{Msg, State};
 
 pub const CONFIG_FILE: &str = "conncheck.json";
 const CONFIG_TIMEOUT_MS: u32 = 5_000;
 
-/// Opens once, when the cookie jar holds whatever the endpoint's first
-/// answer set; the checks that share the jar wait for it.
-#[derive(Clone)]
-struct CookieGate {
-    open: Rc<RefCell<Option<oneshot::Sender<()>>>>,
-    opened: Shared<oneshot::Receiver<()>>,
-}
+/// Opens when dropped: a run that ends, however it ends, lets what waits
+/// for it go on.
+struct OpenOnDrop(Gate);
 
-impl CookieGate {
-    fn new() -> Self {
-        let (tx, rx) = oneshot::channel();
-        CookieGate {
-            open: Rc::new(RefCell::new(Some(tx))),
-            opened: rx.shared(),
-        }
-    }
-
-    fn open(&self) {
-        if let Some(tx) = self.open.borrow_mut().take() {
-            let _ = tx.send(());
-        }
-    }
-
-    async fn wait(&self) {
-        let _ = self.opened.clone().await;
+impl Drop for OpenOnDrop {
+    fn drop(&mut self) {
+        self.0.open();
     }
 }
 
@@ -100,15 +78,17 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
         checks: planned,
     });
 
-    let gate = CookieGate::new();
+    // Opens once the cookie jar holds whatever the endpoint's first answer
+    // set; the checks that share the jar wait for it.
+    let gate = Gate::default();
     if !checks.iter().any(|c| gate_role(c.id()).0) {
         gate.open(); // nothing would open it
     }
-    let (tx, mut entries) = mpsc::unbounded();
+    let (tx, mut entries) = channel();
     let count = checks.len();
     for (index, check) in checks.into_iter().enumerate() {
         let (dispatch, gate, tx) = (dispatch.clone(), gate.clone(), tx.clone());
-        spawn_local(async move {
+        spawn(async move {
             let (opens_gate, waits) = gate_role(check.id());
             if waits {
                 gate.wait().await;
@@ -122,7 +102,7 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
                 Rc::new(move |reported| match reported {
                     Reported::CookieJarSettled => gate.open(),
                     Reported::Interim(check) => {
-                        let _ = tx.unbounded_send(Entry::Interim(index, check));
+                        let _ = tx.send(Entry::Interim(index, check));
                     }
                 })
             };
@@ -130,24 +110,20 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
             if opens_gate {
                 gate.open();
             }
-            let _ = tx.unbounded_send(Entry::Final(index, result));
+            let _ = tx.send(Entry::Final(index, result));
         });
     }
     drop(tx);
 
-    // Fired by sticky-session's end (or dropped, which wakes it too).
-    let (sticky_done, sticky_ended) = oneshot::channel::<()>();
-    let mut sticky_done = Some(sticky_done);
-    let mut sticky_ended = Some(sticky_ended);
+    // Opened by sticky-session's end, or by the end of this run.
+    let sticky_ended = OpenOnDrop(Gate::default());
     let mut first: Vec<Option<ReportCheck>> = vec![None; count];
     let mut observing = vec![false; count];
     let mut published = false;
     while let Some(entry) = entries.next().await {
         if let Entry::Final(_, check) = &entry {
             if check.id == CheckId::StickySession {
-                if let Some(done) = sticky_done.take() {
-                    let _ = done.send(());
-                }
+                sticky_ended.0.open();
             }
         }
         match entry {
@@ -211,7 +187,7 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
             c.id == CheckId::SocketioHandshake && c.status == conncheck_core::check::Status::Pass
         });
         if let Some(check) = checks::cross_pod(&config, browser::random_seed(), handshake_passed) {
-            observe(check, None, sticky_ended.take(), &dispatch);
+            observe(check, None, Some(sticky_ended.0.clone()), &dispatch);
         }
     }
 }
@@ -222,7 +198,7 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
 fn observe(
     check: AnyCheck,
     expected_ms: Option<f64>,
-    after: Option<oneshot::Receiver<()>>,
+    after: Option<Gate>,
     dispatch: &UseReducerDispatcher<State>,
 ) {
     dispatch.dispatch(Msg::Observing {
@@ -231,9 +207,9 @@ fn observe(
         expected_ms,
     });
     let dispatch = dispatch.clone();
-    spawn_local(async move {
+    spawn(async move {
         if let Some(after) = after {
-            let _ = after.await;
+            after.wait().await;
         }
         let result = driver::run(check).await;
         dispatch.dispatch(Msg::Observed(result));

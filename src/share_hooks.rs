@@ -9,11 +9,11 @@ use std::rc::Rc;
 use conncheck_core::page::{Deflated, Published, ShareMsg};
 use conncheck_core::share;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::browser::{json_blob_url, revoke_object_url, window};
+use crate::channel::spawn;
 use crate::components::share_panel::FALLBACK_CLASS;
 use crate::deflate::deflate_raw;
 use crate::effect::{cleanup, use_keyed_effect};
@@ -31,7 +31,7 @@ pub fn use_share_effects(state: &UseReducerHandle<State>, published: Option<&Rc<
             settled << 1 | u64::from(state.report.is_some()),
             move |_| {
                 if let Some(report) = state.published() {
-                    spawn_local(async move {
+                    spawn(async move {
                         let bytes = deflate_raw(&share::share_json(&report)).await;
                         dispatch.dispatch(Msg::Deflated(Deflated {
                             settled,
@@ -63,7 +63,7 @@ pub fn use_share_effects(state: &UseReducerHandle<State>, published: Option<&Rc<
         let wanted = link.filter(|_| state.share.show_qr && !drawn);
         use_keyed_effect(wanted, move |wanted| {
             if let Some(link) = wanted.clone() {
-                spawn_local(async move {
+                spawn(async move {
                     let code = qr_code(&link).await;
                     dispatch.dispatch(Msg::Share(ShareMsg::QrDrawn { link, code }));
                 });

@@ -4,10 +4,8 @@
 //! `#report=` link or a pasted report is opened, so that a user running
 //! the check never downloads report decoding.
 
-use std::future::Future;
+use crate::channel::within;
 
-use futures::future::{select, Either};
-use gloo_timers::future::TimeoutFuture;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -92,12 +90,4 @@ fn module(loader: &str) -> Result<Promise, JsValue> {
     let load: Function =
         Reflect::get(&browser::window(), &JsValue::from_str(loader))?.dyn_into()?;
     load.call0(&JsValue::UNDEFINED)?.dyn_into()
-}
-
-/// `work`'s result, or `None` once `ms` have passed without one.
-async fn within<T>(ms: u32, work: impl Future<Output = T>) -> Option<T> {
-    match select(std::pin::pin!(work), TimeoutFuture::new(ms)).await {
-        Either::Left((value, _)) => Some(value),
-        Either::Right(_) => None,
-    }
 }

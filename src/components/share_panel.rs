@@ -10,10 +10,10 @@
 use std::rc::Rc;
 
 use conncheck_core::page::{Published, QrCode, Share, ShareMsg};
-use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::browser::copy_to_clipboard;
+use crate::channel::spawn;
 use crate::state::{Msg, State};
 
 /// The class of the text area shown to copy by hand.
@@ -49,7 +49,7 @@ pub fn share_panel(
                 now.text.clone()
             };
             let dispatch = dispatch.clone();
-            spawn_local(async move {
+            spawn(async move {
                 let msg = if copy_to_clipboard(&what).await {
                     ShareMsg::Copied { link }
                 } else {

@@ -3,19 +3,20 @@
 //! dropping it closes, aborts and cancels everything the check still holds.
 
 use conncheck_core::check::{Event, FetchRequest, Handle, MediaKind};
-use futures::channel::mpsc::UnboundedSender;
 use gloo_timers::callback::Timeout;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, MediaStream};
 
 use super::handles::Handles;
 use super::{Action, Input, MediaSink, Outcome, Progress};
 use crate::browser::{js_error_text, window};
+use crate::channel::spawn;
+use crate::channel::Sender;
 use crate::media_io::{self, Peer};
 use crate::net_io::{fetch_response, request_init, Socket, FETCH_TIMEOUT_MS};
 
 pub(super) struct Io {
-    tx: UnboundedSender<Input>,
+    tx: Sender<Input>,
     sockets: Handles<Socket>,
     pub(super) timers: Handles<(Timeout, u64)>,
     /// How many timers were set: each setting's number.
@@ -27,7 +28,7 @@ pub(super) struct Io {
 }
 
 impl Io {
-    pub(super) fn new(tx: UnboundedSender<Input>, sink: Option<MediaSink>) -> Self {
+    pub(super) fn new(tx: Sender<Input>, sink: Option<MediaSink>) -> Self {
         Io {
             tx,
             sockets: Handles::new(),
@@ -67,15 +68,15 @@ impl Io {
                     // setTimeout takes a signed 32-bit delay.
                     let delay = after_ms.min(i32::MAX as u64) as u32;
                     let timer = Timeout::new(delay, move || {
-                        let _ = tx.unbounded_send(Input::Timer { id, set });
+                        let _ = tx.send(Input::Timer { id, set });
                     });
                     self.timers.insert(id, (timer, set)); // drops, and so cancels, a pending one
                 }
                 Action::ReadCookies { id } => {
                     let tx = self.tx.clone();
-                    spawn_local(async move {
+                    spawn(async move {
                         let cookies = crate::browser::visible_cookies().await;
-                        let _ = tx.unbounded_send(Input::Event(Event::Cookies { id, cookies }));
+                        let _ = tx.send(Input::Event(Event::Cookies { id, cookies }));
                     });
                 }
                 Action::CancelTimer { id } => {
@@ -84,14 +85,14 @@ impl Io {
                 Action::Fetch { id, request } => self.fetch(id, request),
                 Action::QueryMedia { id } => {
                     let tx = self.tx.clone();
-                    spawn_local(async move {
+                    spawn(async move {
                         let facts = media_io::query_media().await;
-                        let _ = tx.unbounded_send(Input::Event(Event::MediaFacts { id, facts }));
+                        let _ = tx.send(Input::Event(Event::MediaFacts { id, facts }));
                     });
                 }
                 Action::GetUserMedia { id, kind } => {
                     let tx = self.tx.clone();
-                    spawn_local(async move {
+                    spawn(async move {
                         let input = match media_io::get_user_media(kind).await {
                             Ok((stream, track)) => Input::Stream {
                                 id,
@@ -102,10 +103,8 @@ impl Io {
                             Err(error) => Input::Event(Event::MediaFailed { id, error }),
                         };
                         // The check may have ended meanwhile: then nobody holds the stream.
-                        if let Err(unsent) = tx.unbounded_send(input) {
-                            if let Input::Stream { stream, .. } = unsent.into_inner() {
-                                media_io::stop_stream(&stream);
-                            }
+                        if let Err(Input::Stream { stream, .. }) = tx.send(input) {
+                            media_io::stop_stream(&stream);
                         }
                     });
                 }
@@ -113,7 +112,7 @@ impl Io {
                 Action::GatherIce { id, server } => {
                     let tx = self.tx.clone();
                     let send = move |event| {
-                        let _ = tx.unbounded_send(Input::Event(event));
+                        let _ = tx.send(Input::Event(event));
                     };
                     match Peer::gather(id, server, send) {
                         Ok(peer) => {
@@ -135,7 +134,7 @@ impl Io {
                     // (web-sys has no stable setter for it.)
                     let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &true.into());
                     let promise = window().fetch_with_str_and_init(&request.url, &init);
-                    spawn_local(async move {
+                    spawn(async move {
                         let _ = JsFuture::from(promise).await;
                     });
                 }
@@ -161,7 +160,7 @@ impl Io {
     }
 
     fn send(&self, event: Event) {
-        let _ = self.tx.unbounded_send(Input::Event(event));
+        let _ = self.tx.send(Input::Event(event));
     }
 
     fn open_ws(&mut self, id: Handle, url: &str) {
@@ -194,7 +193,7 @@ impl Io {
         let tx = self.tx.clone();
         let promise = window().fetch_with_str_and_init(&request.url, &init);
         let abort = self.fetches.get(id).cloned();
-        spawn_local(async move {
+        spawn(async move {
             // Its own timeout: a trickling body cannot hold the check.
             let _deadline = abort.map(|c| Timeout::new(FETCH_TIMEOUT_MS, move || c.abort()));
             let event = match fetch_response(promise).await {
@@ -206,7 +205,7 @@ impl Io {
                 },
                 Err(message) => Event::HttpFailed { id, message },
             };
-            let _ = tx.unbounded_send(Input::Event(event));
+            let _ = tx.send(Input::Event(event));
         });
     }
 }
