@@ -74,7 +74,7 @@ pub fn encode(report: &Report) -> String {
 /// the page deflates [`share_json`] with the browser's own
 /// `CompressionStream("deflate-raw")`, or [`stored_deflate`].
 pub fn payload(deflated: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(deflated)
+    base64url(deflated)
 }
 
 /// What a line and a link deflate: the compact form's JSON.
@@ -290,7 +290,7 @@ mod bounds;
 #[path = "share_json.rs"]
 mod json;
 pub use bounds::{MAX_CHECKS, MAX_EVIDENCE, MAX_FINDINGS, MAX_STRING_CHARS};
-pub use json::{compact_json, stored_deflate};
+pub use json::{base64url, compact_json, stored_deflate};
 
 #[cfg(test)]
 #[path = "share_tests.rs"]

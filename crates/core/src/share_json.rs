@@ -1,7 +1,9 @@
 //! The bytes behind a payload without a compressor of its own: the
 //! report's compact JSON written from its pretty form (the page then needs
-//! one JSON serializer, not two), and a raw DEFLATE stream of stored
-//! blocks, for a browser without `CompressionStream("deflate-raw")`.
+//! one JSON serializer, not two), a raw DEFLATE stream of stored blocks,
+//! for a browser without `CompressionStream("deflate-raw")`, and the
+//! payload's base64url (the page only encodes; the base64 crate's engine
+//! decodes, in the support module).
 
 use crate::report::Report;
 
@@ -54,6 +56,22 @@ pub fn stored_deflate(bytes: &[u8]) -> Vec<u8> {
         out.extend_from_slice(&len.to_le_bytes());
         out.extend_from_slice(&(!len).to_le_bytes());
         out.extend_from_slice(block);
+    }
+    out
+}
+
+/// `bytes` in base64url without padding (RFC 4648 §5).
+pub fn base64url(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(DIGITS[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
     }
     out
 }

@@ -183,6 +183,11 @@ proptest! {
     }
 
     #[test]
+    fn base64url_is_the_base64_crates(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+        prop_assert_eq!(crate::share::base64url(&bytes), URL_SAFE_NO_PAD.encode(&bytes));
+    }
+
+    #[test]
     fn any_user_note_round_trips(note in "\\PC{0,300}") {
         let mut r = report();
         r.set_user_note(&note);

@@ -8,7 +8,7 @@
 //! into every one of them; this one keeps the formatting in a few functions
 //! of its own, which makes the page's wasm smaller.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 use serde::ser::{self, Serialize};
 
@@ -115,8 +115,21 @@ impl Writer {
         Ok(())
     }
 
-    fn number(&mut self, n: impl fmt::Display) -> Done {
-        let _ = write!(self.out, "{n}");
+    #[inline(never)]
+    fn unsigned(&mut self, mut n: u64) -> Done {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        for digit in &digits[at..] {
+            self.out.push(char::from(*digit));
+        }
         Ok(())
     }
 }

@@ -20,29 +20,33 @@ impl<'a> ser::Serializer for &'a mut Writer {
     fn serialize_bool(self, v: bool) -> Done {
         self.plain(if v { "true" } else { "false" })
     }
+    // Every integer as a u64 (and a sign): one routine writes them all.
     fn serialize_i8(self, v: i8) -> Done {
-        self.number(v)
+        self.serialize_i64(v.into())
     }
     fn serialize_i16(self, v: i16) -> Done {
-        self.number(v)
+        self.serialize_i64(v.into())
     }
     fn serialize_i32(self, v: i32) -> Done {
-        self.number(v)
+        self.serialize_i64(v.into())
     }
     fn serialize_i64(self, v: i64) -> Done {
-        self.number(v)
+        if v < 0 {
+            self.out.push('-');
+        }
+        self.serialize_u64(v.unsigned_abs())
     }
     fn serialize_u8(self, v: u8) -> Done {
-        self.number(v)
+        self.serialize_u64(v.into())
     }
     fn serialize_u16(self, v: u16) -> Done {
-        self.number(v)
+        self.serialize_u64(v.into())
     }
     fn serialize_u32(self, v: u32) -> Done {
-        self.number(v)
+        self.serialize_u64(v.into())
     }
     fn serialize_u64(self, v: u64) -> Done {
-        self.number(v)
+        self.unsigned(v)
     }
     fn serialize_f32(self, v: f32) -> Done {
         if v.is_finite() {
