@@ -83,6 +83,13 @@ INLINE_MODULE = re.compile(r'<script type="?module"?>(.*?)</script>', re.S)
 HASHED_ASSET = re.compile(r"-[0-9a-f]{1,16}(_bg)?\.(js|wasm|css)$")
 
 
+def wasm_features() -> list[str]:
+    """The wasm features index.html gives wasm-opt (`--enable-…`)."""
+    source = pathlib.Path(__file__).resolve().parent.parent / "index.html"
+    params = re.search(r'data-wasm-opt-params="([^"]*)"', source.read_text(encoding="utf-8"))
+    return [flag for flag in (params.group(1).split() if params else []) if flag.startswith("--enable-")]
+
+
 def hashed_copy(source: pathlib.Path, dist: pathlib.Path, stem: str, suffix: str) -> str:
     """Copies `source` into `dist` as `<stem>-<hash><suffix>`; returns its URL."""
     data = source.read_bytes()
@@ -105,7 +112,7 @@ def on_demand_module(dist: pathlib.Path, built: pathlib.Path | None, name: str) 
         js, wasm = pathlib.Path(tmp, f"{name}.js"), pathlib.Path(tmp, f"{name}.wasm")
         shutil.copy(built / f"{name}.js", js)
         shutil.copy(built / f"{name}_bg.wasm", wasm)
-        shrink_glue.shrink(js, wasm)
+        shrink_glue.shrink(js, wasm, wasm_features())
         js_url = hashed_copy(js, dist, name, ".js")
         wasm_url = hashed_copy(wasm, dist, name, ".wasm")
     return f"{js_url!r}, {wasm_url!r}"
@@ -115,7 +122,7 @@ def shrink_page_module(dist: pathlib.Path, html: str, js_url: str, wasm_url: str
     """Shrinks Trunk's pair (shrink_glue) under new hashed names; returns
     the HTML with its preload links updated, and the new URLs."""
     old_js, old_wasm = dist / js_url.removeprefix("./"), dist / wasm_url.removeprefix("./")
-    shrink_glue.shrink(old_js, old_wasm)
+    shrink_glue.shrink(old_js, old_wasm, wasm_features())
     stem = old_js.name.rsplit("-", 1)[0]
     new_js = hashed_copy(old_js, dist, stem, ".js")
     new_wasm = hashed_copy(old_wasm, dist, stem, "_bg.wasm")
