@@ -5,6 +5,7 @@
 use conncheck_core::check::VisibleCookie;
 use conncheck_core::report::{ConnectionInfo, Environment};
 use js_sys::Reflect;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, RequestCache, RequestInit, Response};
@@ -297,4 +298,24 @@ pub fn revoke_object_url(url: &str) {
 
 pub fn location_hash() -> String {
     window().location().hash().unwrap_or_default()
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A JavaScript number.
+    #[wasm_bindgen(js_name = Number)]
+    type Num;
+    /// `Number.prototype.toExponential()` without a digit count: the
+    /// shortest digits that read back as the same number (`1.45e+0`).
+    #[wasm_bindgen(method, js_name = toExponential)]
+    fn to_exponential_shortest(this: &Num) -> String;
+}
+
+/// The browser's shortest digits of `x`, for the report's floats
+/// (`conncheck_core::json::set_shortest_digits`): the wasm modules carry
+/// no float formatting of their own.
+pub fn shortest_digits(x: f64) -> String {
+    JsValue::from_f64(x)
+        .unchecked_into::<Num>()
+        .to_exponential_shortest()
 }

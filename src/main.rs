@@ -1,6 +1,7 @@
 //! Renders the page into `#app`, replacing the static loading text.
 
 fn main() {
+    conncheck_core::json::set_shortest_digits(conncheck::browser::shortest_digits);
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"));

@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// shown, or of why it cannot be opened.
 #[wasm_bindgen]
 pub async fn open(input: String) -> Option<String> {
+    conncheck_core::json::set_shortest_digits(conncheck::browser::shortest_digits);
     conncheck::support_app::open(&input).await
 }
 

@@ -197,3 +197,39 @@ async fn affinity_cookies_are_read_by_name_and_never_by_value() {
     );
     assert_eq!(data["read"], true);
 }
+
+/// The browser's shortest digits, laid out by the core, are the floats
+/// serde_json writes (zmij's), for awkward values and many others.
+#[wasm_bindgen_test]
+fn floats_from_the_browsers_digits_are_serde_jsons() {
+    conncheck_core::json::set_shortest_digits(conncheck::browser::shortest_digits);
+    let mut bits: u64 = 0x9e37_79b9_7f4a_7c15;
+    let awkward = [
+        0.0,
+        -0.0,
+        1.0,
+        0.1,
+        1.45,
+        0.9375,
+        29.97,
+        1e15,
+        1e16,
+        1e-5,
+        1e-6,
+        1e21,
+        5e-324,
+        f64::MAX,
+    ];
+    let mut values = awkward.to_vec();
+    for _ in 0..5000 {
+        bits ^= bits << 13;
+        bits ^= bits >> 7;
+        bits ^= bits << 17;
+        values.push(f64::from_bits(bits));
+        values.push((bits % 100_000) as f64 / 1000.0);
+    }
+    for x in values.into_iter().filter(|x| x.is_finite()) {
+        let ours = conncheck_core::json::to_pretty(&x).unwrap();
+        assert_eq!(ours, zmij::Buffer::new().format_finite(x), "{x:e}");
+    }
+}

@@ -10,11 +10,13 @@
 //! It reads what serde_json reads, as serde_json does: the same values, the
 //! same duplicate-key rule, the same nesting limit.
 
+mod float;
 mod parse;
 mod write;
 
 use std::fmt;
 
+pub use float::set_shortest_digits;
 pub use parse::{parse, JsonError};
 pub use write::{to_pretty, to_text, WriteError};
 

@@ -1,7 +1,7 @@
 //! Writes any `Serialize` value as indented JSON, byte for byte as
 //! serde_json's `to_string_pretty` does (two spaces, `"key": value`, `[]`
-//! and `{}` when empty, floats as zmij writes them, NaN and infinities as
-//! `null`).
+//! and `{}` when empty, floats as serde_json writes them (`float.rs`), NaN
+//! and infinities as `null`).
 //!
 //! Why not serde_json's own serializer: each type's derived `serialize` is
 //! compiled once per serializer, and serde_json's inlines its formatting

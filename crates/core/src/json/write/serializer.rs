@@ -5,6 +5,7 @@
 use serde::ser::{self, Serialize};
 
 use super::{Compound, Done, WriteError, Writer};
+use crate::json::float::float_text;
 
 impl<'a> ser::Serializer for &'a mut Writer {
     type Ok = ();
@@ -48,16 +49,13 @@ impl<'a> ser::Serializer for &'a mut Writer {
     fn serialize_u64(self, v: u64) -> Done {
         self.unsigned(v)
     }
-    fn serialize_f32(self, v: f32) -> Done {
-        if v.is_finite() {
-            self.plain(zmij::Buffer::new().format_finite(v))
-        } else {
-            self.plain("null")
-        }
+    /// No report field is an f32: its shortest digits are not an f64's.
+    fn serialize_f32(self, _: f32) -> Done {
+        Err(WriteError)
     }
     fn serialize_f64(self, v: f64) -> Done {
         if v.is_finite() {
-            self.plain(zmij::Buffer::new().format_finite(v))
+            self.plain(&float_text(v))
         } else {
             self.plain("null")
         }
