@@ -8,14 +8,17 @@ use yew::prelude::*;
 /// What an effect leaves to undo when its key changes or the app goes.
 pub type Cleanup = Option<Box<dyn FnOnce()>>;
 
+/// An effect: what runs when its key changed, boxed by the caller (boxed
+/// here, the hook would still be compiled once per closure).
+pub type Effect<K> = Box<dyn FnOnce(&K) -> Cleanup>;
+
 /// Runs `effect` after a render whenever `key` changed, the previous run's
 /// cleanup first.
 #[hook]
-pub fn use_keyed_effect<K>(key: K, effect: impl FnOnce(&K) -> Cleanup + 'static)
+pub fn use_keyed_effect<K>(key: K, effect: Effect<K>)
 where
     K: PartialEq + 'static,
 {
-    let effect: Box<dyn FnOnce(&K) -> Cleanup> = Box::new(effect);
     use_effect_with(key, move |key| {
         let cleanup = effect(key);
         move || {

@@ -76,39 +76,48 @@ pub fn App() -> Html {
 
     {
         let dispatch = state.dispatcher();
-        use_keyed_effect(0u64, move |_| {
-            if !open_fragment(&dispatch) {
-                spawn(run::run_all(dispatch.clone()));
-            }
-            // A report link pasted into a tab already on this page changes
-            // only the fragment: no reload, so listen for it.
-            let listener =
-                gloo_events::EventListener::new(&browser::window(), "hashchange", move |_| {
-                    open_fragment(&dispatch);
-                });
-            cleanup(move || drop(listener))
-        });
+        use_keyed_effect(
+            0u64,
+            Box::new(move |_| {
+                if !open_fragment(&dispatch) {
+                    spawn(run::run_all(dispatch.clone()));
+                }
+                // A report link pasted into a tab already on this page changes
+                // only the fragment: no reload, so listen for it.
+                let listener =
+                    gloo_events::EventListener::new(&browser::window(), "hashchange", move |_| {
+                        open_fragment(&dispatch);
+                    });
+                cleanup(move || drop(listener))
+            }),
+        );
     }
     {
         // The microphone's level, measured while its stream lives.
         let dispatch = state.dispatcher();
-        use_keyed_effect(state.preview.audio.clone(), move |stream| {
-            let meter = stream.as_ref().and_then(|stream| {
-                MicMeter::start(stream, move |level| dispatch.dispatch(Msg::MicLevel(level)))
-            });
-            cleanup(move || drop(meter))
-        });
+        use_keyed_effect(
+            state.preview.audio.clone(),
+            Box::new(move |stream| {
+                let meter = stream.as_ref().and_then(|stream| {
+                    MicMeter::start(stream, move |level| dispatch.dispatch(Msg::MicLevel(level)))
+                });
+                cleanup(move || drop(meter))
+            }),
+        );
     }
     {
         // The description reaches the derived values once typing pauses:
         // each keystroke restarts the wait.
         let dispatch = state.dispatcher();
         let pending = state.settled != state.revision;
-        use_keyed_effect(state.revision, move |_| {
-            let timer = pending
-                .then(|| Timeout::new(NOTE_SETTLE_MS, move || dispatch.dispatch(Msg::Settle)));
-            cleanup(move || drop(timer))
-        });
+        use_keyed_effect(
+            state.revision,
+            Box::new(move |_| {
+                let timer = pending
+                    .then(|| Timeout::new(NOTE_SETTLE_MS, move || dispatch.dispatch(Msg::Settle)));
+                cleanup(move || drop(timer))
+            }),
+        );
     }
     {
         let dispatch = state.dispatcher();
@@ -131,15 +140,18 @@ pub fn App() -> Html {
             | u64::from(shown_phase == Phase::Running) << 1
             | u64::from(view == "shared") << 2
             | u64::from(shown_reports) << 3;
-        use_keyed_effect(key, move |_| {
-            set_body_state(shown_phase, view, shown_reports);
-            let ticker = running.then(|| {
-                Interval::new(TICK_MS, move || {
-                    dispatch.dispatch(Msg::Tick(browser::now_ms()))
-                })
-            });
-            cleanup(move || drop(ticker))
-        });
+        use_keyed_effect(
+            key,
+            Box::new(move |_| {
+                set_body_state(shown_phase, view, shown_reports);
+                let ticker = running.then(|| {
+                    Interval::new(TICK_MS, move || {
+                        dispatch.dispatch(Msg::Tick(browser::now_ms()))
+                    })
+                });
+                cleanup(move || drop(ticker))
+            }),
+        );
     }
 
     let import_area = use_node_ref();

@@ -29,7 +29,7 @@ pub fn use_share_effects(state: &UseReducerHandle<State>, published: Option<&Rc<
         let settled = state.settled;
         use_keyed_effect(
             settled << 1 | u64::from(state.report.is_some()),
-            move |_| {
+            Box::new(move |_| {
                 if let Some(report) = state.published() {
                     spawn(async move {
                         let bytes = deflate_raw(&share::share_json(&report)).await;
@@ -41,18 +41,21 @@ pub fn use_share_effects(state: &UseReducerHandle<State>, published: Option<&Rc<
                     });
                 }
                 None
-            },
+            }),
         );
     }
     {
         let dispatch = state.dispatcher();
         let json = published.map(|p| p.json.clone());
-        use_keyed_effect(json, move |json| {
-            let url = json.as_deref().and_then(json_blob_url);
-            dispatch.dispatch(Msg::Share(ShareMsg::Download(url.as_deref().map(Rc::from))));
-            let url = url?;
-            cleanup(move || revoke_object_url(&url))
-        });
+        use_keyed_effect(
+            json,
+            Box::new(move |json| {
+                let url = json.as_deref().and_then(json_blob_url);
+                dispatch.dispatch(Msg::Share(ShareMsg::Download(url.as_deref().map(Rc::from))));
+                let url = url?;
+                cleanup(move || revoke_object_url(&url))
+            }),
+        );
     }
     {
         let dispatch = state.dispatcher();
@@ -61,30 +64,36 @@ pub fn use_share_effects(state: &UseReducerHandle<State>, published: Option<&Rc<
             .as_ref()
             .is_some_and(|l| state.share.qr_of(l).is_some());
         let wanted = link.filter(|_| state.share.show_qr && !drawn);
-        use_keyed_effect(wanted, move |wanted| {
-            if let Some(link) = wanted.clone() {
-                spawn(async move {
-                    let code = qr_code(&link).await;
-                    dispatch.dispatch(Msg::Share(ShareMsg::QrDrawn { link, code }));
-                });
+        use_keyed_effect(
+            wanted,
+            Box::new(move |wanted| {
+                if let Some(link) = wanted.clone() {
+                    spawn(async move {
+                        let code = qr_code(&link).await;
+                        dispatch.dispatch(Msg::Share(ShareMsg::QrDrawn { link, code }));
+                    });
+                }
+                None
+            }),
+        );
+    }
+    use_keyed_effect(
+        state.share.fallback.clone(),
+        Box::new(|fallback| {
+            let area = fallback
+                .as_ref()
+                .and_then(|_| window().document())
+                .and_then(|d| {
+                    d.query_selector(&format!(".{FALLBACK_CLASS}"))
+                        .ok()
+                        .flatten()
+                })
+                .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok());
+            if let Some(area) = area {
+                let _ = area.focus();
+                area.select();
             }
             None
-        });
-    }
-    use_keyed_effect(state.share.fallback.clone(), |fallback| {
-        let area = fallback
-            .as_ref()
-            .and_then(|_| window().document())
-            .and_then(|d| {
-                d.query_selector(&format!(".{FALLBACK_CLASS}"))
-                    .ok()
-                    .flatten()
-            })
-            .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok());
-        if let Some(area) = area {
-            let _ = area.focus();
-            area.select();
-        }
-        None
-    });
+        }),
+    );
 }
