@@ -63,16 +63,8 @@ pub fn App() -> Html {
     share_hooks::use_share_effects(&state, published.as_ref());
     // The hooks count a report, and say `done`, once its copy text and link
     // are built too: what a script reads then is complete.
-    let shown_reports = use_mut_ref(|| 0u32);
     let link_ready = derived.borrow().is_current(&state);
-    if link_ready {
-        *shown_reports.borrow_mut() = state.reports;
-    }
-    let shown_reports = *shown_reports.borrow();
-    let report_config = {
-        let state = state.clone();
-        use_memo(state.config.clone(), move |_| state.report_config())
-    };
+    let shown_reports = derived.borrow_mut().reports_shown(&state);
 
     {
         let dispatch = state.dispatcher();
@@ -214,7 +206,7 @@ pub fn App() -> Html {
         import,
         published,
         copy_now,
-        report_config.as_ref().clone(),
+        state.report_config(),
     )
 }
 

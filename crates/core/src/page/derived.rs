@@ -50,6 +50,7 @@ pub struct Deflated {
 pub struct Derived {
     live: Option<(u64, String, Rc<Published>)>,
     builds: u32,
+    reports_shown: u32,
 }
 
 impl Derived {
@@ -120,6 +121,16 @@ impl Derived {
     pub fn is_current<S>(&self, state: &State<S>) -> bool {
         state.report.is_none()
             || matches!(&self.live, Some((settled, _, _)) if *settled == state.settled)
+    }
+
+    /// How many complete reports the page's hooks have shown
+    /// (`data-conncheck-reports`): a report counts once its copy text and
+    /// link are built too, so that what a script reads then is complete.
+    pub fn reports_shown<S>(&mut self, state: &State<S>) -> u32 {
+        if self.is_current(state) {
+            self.reports_shown = state.reports;
+        }
+        self.reports_shown
     }
 
     /// How many times a report was serialized (and, live, compressed).
