@@ -60,7 +60,8 @@ pub fn App() -> Html {
         derived
             .borrow_mut()
             .live_deflated(&state, &page_url, state.deflated.as_deref());
-    share_hooks::use_share_effects(&state, published.as_ref());
+    let builds = derived.borrow().builds();
+    share_hooks::use_share_effects(&state, published.as_ref(), builds);
     // The hooks count a report, and say `done`, once its copy text and link
     // are built too: what a script reads then is complete.
     let link_ready = derived.borrow().is_current(&state);
@@ -87,9 +88,12 @@ pub fn App() -> Html {
     {
         // The microphone's level, measured while its stream lives.
         let dispatch = state.dispatcher();
+        // A media test has one microphone stream at a time: a new one comes
+        // only after the last is gone, so its presence is the key.
+        let stream = state.preview.audio.clone();
         use_keyed_effect(
-            state.preview.audio.clone(),
-            Box::new(move |stream| {
+            u64::from(stream.is_some()),
+            Box::new(move |_| {
                 let meter = stream.as_ref().and_then(|stream| {
                     MicMeter::start(stream, move |level| dispatch.dispatch(Msg::MicLevel(level)))
                 });
@@ -146,7 +150,6 @@ pub fn App() -> Html {
         );
     }
 
-    let import_area = use_node_ref();
     let on_open = {
         let dispatch = state.dispatcher();
         Callback::from(move |text: String| {
@@ -188,12 +191,12 @@ pub fn App() -> Html {
         return html! {
             <main class="conncheck">
                 <h1>{ "Connection check" }</h1>
-                { import_box(&import_area, &on_open, error, busy) }
+                { import_box(&on_open, error, busy) }
                 <p><a href="./">{ "Run the connection check in this browser" }</a></p>
             </main>
         };
     }
-    let import = import_box(&import_area, &on_open, paste_error, busy);
+    let import = import_box(&on_open, paste_error, busy);
     // Copy takes the description as typed so far, even before the pause
     // that settles it: a reducer handle reads the current state (dispatch
     // updates it at once), also in a panel kept from an earlier render.
@@ -201,13 +204,7 @@ pub fn App() -> Html {
         let (derived, state) = (derived.clone(), state.clone());
         Callback::from(move |()| derived.borrow().published_now(&state, &page_url))
     };
-    live_view::live_view(
-        &state,
-        import,
-        published,
-        copy_now,
-        state.report_config(),
-    )
+    live_view::live_view(&state, import, published, copy_now, state.report_config())
 }
 
 /// The complete report JSON (`#report-json`, docs/contracts.md).

@@ -20,8 +20,16 @@ use crate::effect::{cleanup, use_keyed_effect};
 use crate::qr_loader::qr_code;
 use crate::state::{Msg, State};
 
+/// `builds`: how many times the shared values were built
+/// (`Derived::builds`), which tells a new JSON and link from the last.
 #[hook]
-pub fn use_share_effects(state: &UseReducerHandle<State>, published: Option<&Rc<Published>>) {
+pub fn use_share_effects(
+    state: &UseReducerHandle<State>,
+    published: Option<&Rc<Published>>,
+    builds: u32,
+) {
+    // Keys are u64s, one effect type for all (`crate::effect`).
+    let built = u64::from(builds) << 1 | u64::from(published.is_some());
     {
         // The live report of the settled revision, deflated for its copy
         // text and link (`Derived::live_deflated`).
@@ -48,8 +56,8 @@ pub fn use_share_effects(state: &UseReducerHandle<State>, published: Option<&Rc<
         let dispatch = state.dispatcher();
         let json = published.map(|p| p.json.clone());
         use_keyed_effect(
-            json,
-            Box::new(move |json| {
+            built,
+            Box::new(move |_| {
                 let url = json.as_deref().and_then(json_blob_url);
                 dispatch.dispatch(Msg::Share(ShareMsg::Download(url.as_deref().map(Rc::from))));
                 let url = url?;
@@ -65,9 +73,9 @@ pub fn use_share_effects(state: &UseReducerHandle<State>, published: Option<&Rc<
             .is_some_and(|l| state.share.qr_of(l).is_some());
         let wanted = link.filter(|_| state.share.show_qr && !drawn);
         use_keyed_effect(
-            wanted,
-            Box::new(move |wanted| {
-                if let Some(link) = wanted.clone() {
+            built << 1 | u64::from(wanted.is_some()),
+            Box::new(move |_| {
+                if let Some(link) = wanted {
                     spawn(async move {
                         let code = qr_code(&link).await;
                         dispatch.dispatch(Msg::Share(ShareMsg::QrDrawn { link, code }));
@@ -77,12 +85,13 @@ pub fn use_share_effects(state: &UseReducerHandle<State>, published: Option<&Rc<
             }),
         );
     }
+    let fallback = state.share.fallback.is_some();
     use_keyed_effect(
-        state.share.fallback.clone(),
-        Box::new(|fallback| {
+        u64::from(state.share.copies),
+        Box::new(move |_| {
             let area = fallback
-                .as_ref()
-                .and_then(|_| window().document())
+                .then(|| window().document())
+                .flatten()
                 .and_then(|d| {
                     d.query_selector(&format!(".{FALLBACK_CLASS}"))
                         .ok()

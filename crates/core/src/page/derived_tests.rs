@@ -145,9 +145,17 @@ fn copy_right_after_typing_takes_the_words_typed_so_far() {
 fn a_report_is_shown_once_its_link_is_built() {
     let mut derived = Derived::default();
     let state = State::<()>::default().reduce(Msg::Completed(report()));
-    assert_eq!(derived.reports_shown(&state), 0, "copy text and link not built yet");
+    assert_eq!(
+        derived.reports_shown(&state),
+        0,
+        "copy text and link not built yet"
+    );
     derived.live_deflated(&state, PAGE, Some(&deflated(&state)));
     assert_eq!(derived.reports_shown(&state), 1);
     let later = state.reduce(Msg::Note("typing".into()));
-    assert_eq!(derived.reports_shown(&later), 1, "the count never goes back");
+    assert_eq!(
+        derived.reports_shown(&later),
+        1,
+        "the count never goes back"
+    );
 }

@@ -20,6 +20,9 @@ pub struct Share {
     pub qr: Option<(Rc<str>, QrCode)>,
     /// The object URL of the report's JSON, for its download.
     pub download: Option<Rc<str>>,
+    /// How many copies were tried: the page selects the text shown to copy
+    /// by hand after each.
+    pub copies: u32,
 }
 
 /// What the QR module made of a link.
@@ -57,10 +60,12 @@ impl Share {
             ShareMsg::Copied { link } => {
                 self.status = Some(if link { LINK_COPIED } else { REPORT_COPIED });
                 self.fallback = None;
+                self.copies += 1;
             }
             ShareMsg::CopyRefused(text) => {
                 self.status = Some(COPY_REFUSED);
                 self.fallback = Some(text);
+                self.copies += 1;
             }
             ShareMsg::ToggleQr => self.show_qr = !self.show_qr,
             ShareMsg::QrDrawn { link, code } => self.qr = Some((link, code)),

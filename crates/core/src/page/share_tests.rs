@@ -22,8 +22,11 @@ fn a_refused_copy_shows_the_text_until_a_copy_succeeds() {
     let state = share(State::default(), ShareMsg::CopyRefused("the text".into()));
     assert_eq!(state.share.status, Some(COPY_REFUSED));
     assert_eq!(state.share.fallback.as_deref(), Some("the text"));
+    let state = share(state, ShareMsg::CopyRefused("again".into()));
+    assert_eq!(state.share.copies, 2, "each copy counts, refused or not");
     let state = share(state, ShareMsg::Copied { link: true });
     assert_eq!(state.share.fallback, None);
+    assert_eq!(state.share.copies, 3);
 }
 
 #[test]
