@@ -48,24 +48,32 @@ const TICK_MS: u32 = 250;
 /// code) takes the description; leaving the field takes it at once.
 const NOTE_SETTLE_MS: u32 = 300;
 
+thread_local! {
+    /// What is derived from the page's state (the report's JSON, copy
+    /// text, link), built once per change of its sources
+    /// (`conncheck_core::page::Derived`): the page's one app keeps it here
+    /// rather than in a hook, which would cost its wasm more.
+    static DERIVED: std::cell::RefCell<Derived> = Default::default();
+}
+
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(State::default);
-    // What is derived from the state (the report's JSON, copy text, link),
-    // built once per change of its sources (`conncheck_core::page::Derived`).
-    let derived = use_mut_ref(Derived::default);
     // Origin and path only: the query may carry what the user was given.
     let page_url = browser::page_without_query();
-    let published =
-        derived
-            .borrow_mut()
-            .live_deflated(&state, &page_url, state.deflated.as_deref());
-    let builds = derived.borrow().builds();
-    share_hooks::use_share_effects(&state, published.as_ref(), builds);
     // The hooks count a report, and say `done`, once its copy text and link
     // are built too: what a script reads then is complete.
-    let link_ready = derived.borrow().is_current(&state);
-    let shown_reports = derived.borrow_mut().reports_shown(&state);
+    let (published, builds, link_ready, shown_reports) = DERIVED.with_borrow_mut(|derived| {
+        let published = derived.live_deflated(&state, &page_url, state.deflated.as_deref());
+        let link_ready = derived.is_current(&state);
+        (
+            published,
+            derived.builds(),
+            link_ready,
+            derived.reports_shown(&state),
+        )
+    });
+    share_hooks::use_share_effects(&state, published.as_ref(), builds);
 
     {
         let dispatch = state.dispatcher();
@@ -201,8 +209,8 @@ pub fn App() -> Html {
     // that settles it: a reducer handle reads the current state (dispatch
     // updates it at once), also in a panel kept from an earlier render.
     let copy_now = {
-        let (derived, state) = (derived.clone(), state.clone());
-        Callback::from(move |()| derived.borrow().published_now(&state, &page_url))
+        let state = state.clone();
+        Callback::from(move |()| DERIVED.with_borrow(|d| d.published_now(&state, &page_url)))
     };
     live_view::live_view(&state, import, published, copy_now, state.report_config())
 }
