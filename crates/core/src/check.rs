@@ -148,14 +148,17 @@ pub struct Outcome<D> {
     pub data: D,
 }
 
-impl<D: Clone> Outcome<D> {
+impl<D> Outcome<D> {
     /// The outcome of a check judged from its data: `(status, summary)` as
-    /// the check's `summarize` gives them, and the data itself.
-    pub fn judged((status, summary): (Status, String), data: &D) -> Outcome<D> {
+    /// the check's `summarize` gives them, and the data itself. A check
+    /// that finishes hands its data over (`std::mem::take`); only one that
+    /// reports an interim outcome and goes on keeps a copy, so that the
+    /// page's wasm holds few of the data types' deep clones.
+    pub fn judged((status, summary): (Status, String), data: D) -> Outcome<D> {
         Outcome {
             status,
             summary,
-            data: data.clone(),
+            data,
         }
     }
 }

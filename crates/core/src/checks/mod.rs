@@ -109,7 +109,7 @@ pub fn engineio_url(endpoint: &Url, transport: Transport, sid: Option<&str>) -> 
 
 /// The end of a Socket.IO check whose configured endpoint is invalid (the
 /// configuration error itself is shown and reported apart).
-pub(crate) fn skipped_without_endpoint<D: Clone>(data: &D) -> Vec<Action<D>> {
+pub(crate) fn skipped_without_endpoint<D>(data: D) -> Vec<Action<D>> {
     let skipped = (
         Status::Skip,
         "Not run: the configured socketio endpoint is invalid.".into(),

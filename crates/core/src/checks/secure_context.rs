@@ -12,7 +12,7 @@ use crate::weburl::Host;
 type Action = crate::check::Action<SecureContextData>;
 type Outcome = crate::check::Outcome<SecureContextData>;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecureContextData {
     pub protocol: String,
     pub secure_context: bool,
@@ -68,7 +68,7 @@ impl Check for SecureContextCheck {
     fn start(&mut self, _now: Millis) -> Vec<Action> {
         vec![Action::Finish(Outcome::judged(
             summarize(&self.data),
-            &self.data,
+            std::mem::take(&mut self.data),
         ))]
     }
 

@@ -36,7 +36,7 @@ pub struct FoundCookie {
     pub cookie: VisibleCookie,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AffinityCookieData {
     pub configured: Vec<String>,
     pub found: Vec<FoundCookie>,

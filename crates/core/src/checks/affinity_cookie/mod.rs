@@ -64,7 +64,10 @@ impl AffinityCookieCheck {
         self.waiting_for = None;
         vec![
             Action::CancelTimer { id: TIMER },
-            Action::Finish(Outcome::judged(summarize(&self.data), &self.data)),
+            Action::Finish(Outcome::judged(
+                summarize(&self.data),
+                std::mem::take(&mut self.data),
+            )),
         ]
     }
 }

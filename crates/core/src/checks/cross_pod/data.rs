@@ -24,7 +24,7 @@ pub enum CrossPodResult {
     Failed { step: String, what: String },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CrossPodData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,

@@ -205,7 +205,7 @@ impl CrossPodCheck {
         actions.push(Action::CancelTimer { id: BUDGET_TIMER });
         actions.push(Action::Finish(Outcome::judged(
             summarize(&self.data),
-            &self.data,
+            std::mem::take(&mut self.data),
         )));
         actions
     }
@@ -220,7 +220,7 @@ impl Check for CrossPodCheck {
 
     fn start(&mut self, _now: Millis) -> Vec<Action> {
         if self.chain.is_none() {
-            return skipped_without_endpoint(&self.data);
+            return skipped_without_endpoint(std::mem::take(&mut self.data));
         }
         let mut actions = vec![Action::SetTimer {
             id: BUDGET_TIMER,

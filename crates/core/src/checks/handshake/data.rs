@@ -45,7 +45,7 @@ pub struct NamespaceStep {
     pub result: NamespaceResult,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HandshakeData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,

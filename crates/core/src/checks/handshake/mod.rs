@@ -136,8 +136,9 @@ impl HandshakeCheck {
         actions
     }
 
-    fn outcome(&self) -> Outcome {
-        Outcome::judged(summarize(&self.data, self.namespace.is_some()), &self.data)
+    fn outcome(&mut self) -> Outcome {
+        let summary = summarize(&self.data, self.namespace.is_some());
+        Outcome::judged(summary, std::mem::take(&mut self.data))
     }
 }
 
@@ -152,7 +153,7 @@ impl Check for HandshakeCheck {
         self.started = now;
         if self.endpoint.is_none() {
             self.phase = Phase::Done;
-            return skipped_without_endpoint(&self.data);
+            return skipped_without_endpoint(std::mem::take(&mut self.data));
         }
         timed_get(OPEN, self.url(None), STEP_TIMER, STEP_TIMEOUT_MS).into()
     }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{MatchedLimit, PlatformHints};
 use crate::check::{CloseInfo, Millis};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LifetimeData {
     pub hold_s: u64,
     pub opened: bool,

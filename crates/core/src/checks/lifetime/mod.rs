@@ -132,7 +132,10 @@ impl LifetimeCheck {
         self.phase = Phase::Done;
         vec![
             Action::CancelTimer { id: TIMER },
-            Action::Finish(Outcome::judged(summarize(&self.data), &self.data)),
+            Action::Finish(Outcome::judged(
+                summarize(&self.data),
+                std::mem::take(&mut self.data),
+            )),
         ]
     }
 }
@@ -152,7 +155,7 @@ impl Check for LifetimeCheck {
         self.started = now;
         let Some(endpoint) = &self.endpoint else {
             self.phase = Phase::Done;
-            return skipped_without_endpoint(&self.data);
+            return skipped_without_endpoint(std::mem::take(&mut self.data));
         };
         vec![
             Action::Fetch {

@@ -57,7 +57,7 @@ pub struct MediaAttempt {
     pub problem: Option<MediaProblem>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MediaData {
     /// Whether getUserMedia was tried (the button), or only looked at.
     pub tested: bool,

@@ -175,7 +175,7 @@ impl StickyCheck {
                 self.data.affinity = Affinity::Cookie;
             }
         }
-        Outcome::judged(summarize(&self.data), &self.data)
+        Outcome::judged(summarize(&self.data), self.data.clone())
     }
 }
 
@@ -196,7 +196,7 @@ impl Check for StickyCheck {
 
     fn start(&mut self, _now: Millis) -> Vec<Action> {
         if self.endpoint.is_none() {
-            return skipped_without_endpoint(&self.data);
+            return skipped_without_endpoint(self.data.clone());
         }
         let mut actions = vec![Action::SetTimer {
             id: BUDGET_TIMER,

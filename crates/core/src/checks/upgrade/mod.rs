@@ -129,7 +129,7 @@ impl UpgradeCheck {
     }
 
     fn outcome(&self) -> Outcome {
-        Outcome::judged(summarize(&self.data), &self.data)
+        Outcome::judged(summarize(&self.data), self.data.clone())
     }
 
     /// Whether the server's first ping comes within the page's wait.
@@ -149,7 +149,7 @@ impl UpgradeCheck {
         self.interim_sent = true;
         let mut data = self.data.clone();
         data.upgrade.result = Some(UpgradeResult::Upgraded);
-        let outcome = Outcome::judged(summarize(&data), &data);
+        let outcome = Outcome::judged(summarize(&data), data);
         Some(Action::Progress(Progress::Interim(outcome)))
     }
 }
@@ -165,7 +165,7 @@ impl Check for UpgradeCheck {
         self.started = now;
         self.direct_mark = now;
         if self.endpoint.is_none() {
-            return skipped_without_endpoint(&self.data);
+            return skipped_without_endpoint(self.data.clone());
         }
         let handshake = self.url(Transport::Polling, None);
         let mut actions = Vec::from(timed_get(HANDSHAKE, handshake, UPGRADE, STEP_TIMEOUT_MS));

@@ -88,7 +88,7 @@ pub enum WsReach {
     NoAnswer,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebrtcData {
     pub gatherings: Vec<GatherReport>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -281,7 +281,7 @@ impl Check for WebrtcCheck {
         if !self.livekit_pending && !self.livekit_ws_pending && self.pending.iter().all(|p| !p) {
             actions.push(Action::Finish(Outcome::judged(
                 summarize(&self.data),
-                &self.data,
+                std::mem::take(&mut self.data),
             )));
         }
         actions

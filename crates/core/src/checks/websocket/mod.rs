@@ -160,7 +160,7 @@ impl WebSocketCheck {
             targets: self.targets.iter().map(|t| t.report.clone()).collect(),
             not_tested: self.not_tested.clone(),
         };
-        Outcome::judged(summarize(&data), &data)
+        Outcome::judged(summarize(&data), data)
     }
 }
 
