@@ -76,65 +76,61 @@ pub(crate) async fn fetch_response(
 /// detaches the handlers first, so no event reaches a dropped closure.
 pub(crate) struct Socket {
     pub(crate) ws: WebSocket,
-    _on_open: Closure<dyn FnMut()>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_close: Closure<dyn FnMut(CloseEvent)>,
+    /// One handler for `open`, `message` and `close`: one closure type,
+    /// where three would each cost the page's wasm and glue a shim.
+    _on_event: Closure<dyn FnMut(web_sys::Event)>,
 }
 
 impl Socket {
     pub(crate) fn open(id: Handle, url: &str, tx: Sender<Input>) -> Result<Socket, JsValue> {
         let ws = WebSocket::new(url)?;
         ws.set_binary_type(BinaryType::Arraybuffer);
-        let send = move |tx: &Sender<Input>, event| {
-            let _ = tx.send(Input::Event(event));
-        };
-        let open_tx = tx.clone();
-        let on_open = Closure::<dyn FnMut()>::new(move || send(&open_tx, Event::WsOpened { id }));
-        let message_tx = tx.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            let data = e.data();
-            // Measured before it is copied into the page's memory.
-            let too_big = data
-                .dyn_ref::<js_sys::JsString>()
-                .is_some_and(|s| s.length() > MAX_WS_MESSAGE);
-            let event = if too_big {
-                Event::WsClosed {
-                    id,
-                    code: 1009,
-                    reason: format!("a message longer than {MAX_WS_MESSAGE} characters"),
-                    clean: false,
-                }
-            } else {
-                match data.as_string() {
-                    Some(text) => Event::WsMessage { id, text },
-                    None => Event::WsBinary {
-                        id,
-                        len: js_sys::Uint8Array::new(&data).length() as usize,
-                    },
-                }
-            };
-            send(&message_tx, event);
-        });
-        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
-            send(
-                &tx,
+        let on_event = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            let event = if let Some(e) = e.dyn_ref::<MessageEvent>() {
+                message_event(id, e)
+            } else if let Some(e) = e.dyn_ref::<CloseEvent>() {
                 Event::WsClosed {
                     id,
                     code: e.code(),
                     reason: privacy::redact_text(&e.reason()),
                     clean: e.was_clean(),
-                },
-            );
+                }
+            } else {
+                Event::WsOpened { id }
+            };
+            let _ = tx.send(Input::Event(event));
         });
-        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        let handler = Some(on_event.as_ref().unchecked_ref());
+        ws.set_onopen(handler);
+        ws.set_onmessage(handler);
+        ws.set_onclose(handler);
         Ok(Socket {
             ws,
-            _on_open: on_open,
-            _on_message: on_message,
-            _on_close: on_close,
+            _on_event: on_event,
         })
+    }
+}
+
+fn message_event(id: Handle, e: &MessageEvent) -> Event {
+    let data = e.data();
+    // Measured before it is copied into the page's memory.
+    let too_big = data
+        .dyn_ref::<js_sys::JsString>()
+        .is_some_and(|s| s.length() > MAX_WS_MESSAGE);
+    if too_big {
+        return Event::WsClosed {
+            id,
+            code: 1009,
+            reason: format!("a message longer than {MAX_WS_MESSAGE} characters"),
+            clean: false,
+        };
+    }
+    match data.as_string() {
+        Some(text) => Event::WsMessage { id, text },
+        None => Event::WsBinary {
+            id,
+            len: js_sys::Uint8Array::new(&data).length() as usize,
+        },
     }
 }
 
