@@ -174,33 +174,6 @@ impl<D> Outcome<D> {
     }
 }
 
-impl<D> Action<D> {
-    /// The same action with any outcome's data converted.
-    pub fn map<E>(self, f: impl FnOnce(D) -> E) -> Action<E> {
-        match self {
-            Action::Fetch { id, request } => Action::Fetch { id, request },
-            Action::Beacon(request) => Action::Beacon(request),
-            Action::OpenWs { id, url } => Action::OpenWs { id, url },
-            Action::SendWs { id, text } => Action::SendWs { id, text },
-            Action::CloseWs { id, code } => Action::CloseWs { id, code },
-            Action::SetTimer { id, after_ms } => Action::SetTimer { id, after_ms },
-            Action::QueryMedia { id } => Action::QueryMedia { id },
-            Action::GetUserMedia { id, kind } => Action::GetUserMedia { id, kind },
-            Action::StopMedia { id } => Action::StopMedia { id },
-            Action::GatherIce { id, server } => Action::GatherIce { id, server },
-            Action::ReadCookies { id } => Action::ReadCookies { id },
-            Action::CancelTimer { id } => Action::CancelTimer { id },
-            Action::Progress(Progress::CookieJarSettled) => {
-                Action::Progress(Progress::CookieJarSettled)
-            }
-            Action::Progress(Progress::Interim(outcome)) => {
-                Action::Progress(Progress::Interim(outcome.map(f)))
-            }
-            Action::Finish(outcome) => Action::Finish(outcome.map(f)),
-        }
-    }
-}
-
 pub trait Check {
     /// What the check observes: its entry's `data` in the report.
     type Data;

@@ -2,17 +2,51 @@
 //! driver would, and keeps every action it asked for.
 
 use crate::check::{Action, Check, Event, Millis, Outcome};
+use crate::checks::{CheckData, Facts};
 
-pub struct Script<C: Check> {
-    pub check: C,
-    pub actions: Vec<Action<C::Data>>,
-    pub outcome: Option<Outcome<C::Data>>,
+/// A check's own data type, which its outcome carries as [`CheckData`].
+pub trait Typed {
+    type Facts: Facts + Clone + std::fmt::Debug;
 }
 
-impl<C: Check> Script<C>
-where
-    C::Data: Clone + std::fmt::Debug,
-{
+macro_rules! typed {
+    ($($check:ty => $facts:ty,)*) => {
+        $(impl Typed for $check {
+            type Facts = $facts;
+        })*
+    };
+}
+
+typed! {
+    crate::checks::secure_context::SecureContextCheck => crate::checks::secure_context::SecureContextData,
+    crate::checks::websocket::WebSocketCheck => crate::checks::websocket::WebSocketData,
+    crate::checks::handshake::HandshakeCheck => crate::checks::handshake::HandshakeData,
+    crate::checks::upgrade::UpgradeCheck => crate::checks::upgrade::UpgradeData,
+    crate::checks::affinity_cookie::AffinityCookieCheck => crate::checks::affinity_cookie::AffinityCookieData,
+    crate::checks::sticky::StickyCheck => crate::checks::sticky::StickyData,
+    crate::checks::lifetime::LifetimeCheck => crate::checks::lifetime::LifetimeData,
+    crate::checks::media::MediaCheck => crate::checks::media::MediaData,
+    crate::checks::webrtc::WebrtcCheck => crate::checks::webrtc::WebrtcData,
+    crate::checks::cross_pod::CrossPodCheck => crate::checks::cross_pod::CrossPodData,
+}
+
+/// An outcome with its data read back as the check's own type.
+pub fn typed<T: Facts + Clone>(outcome: &Outcome<CheckData>) -> Outcome<T> {
+    Outcome {
+        status: outcome.status,
+        summary: outcome.summary.clone(),
+        data: T::of(&outcome.data).expect("the check's own data").clone(),
+    }
+}
+
+pub struct Script<C: Check<Data = CheckData> + Typed> {
+    pub check: C,
+    pub actions: Vec<Action<CheckData>>,
+    /// The outcome, its data read back as the check's own type.
+    pub outcome: Option<Outcome<C::Facts>>,
+}
+
+impl<C: Check<Data = CheckData> + Typed> Script<C> {
     pub fn start(mut check: C, now: Millis) -> Self {
         let actions = check.start(now);
         let mut script = Script {
@@ -31,22 +65,22 @@ where
         self
     }
 
-    fn take(&mut self, actions: Vec<Action<C::Data>>) {
+    fn take(&mut self, actions: Vec<Action<CheckData>>) {
         for action in actions {
             if let Action::Finish(outcome) = &action {
                 assert!(self.outcome.is_none(), "finished twice");
-                self.outcome = Some(outcome.clone());
+                self.outcome = Some(typed(outcome));
             }
             self.actions.push(action);
         }
     }
 
     /// The actions asked for since the last call.
-    pub fn drain(&mut self) -> Vec<Action<C::Data>> {
+    pub fn drain(&mut self) -> Vec<Action<CheckData>> {
         std::mem::take(&mut self.actions)
     }
 
-    pub fn finished(&self) -> &Outcome<C::Data> {
+    pub fn finished(&self) -> &Outcome<C::Facts> {
         self.outcome.as_ref().expect("check has not finished")
     }
 }

@@ -24,7 +24,7 @@ use super::upgrade::{self, UpgradeData};
 use super::webrtc::{self, WebrtcData};
 use super::websocket::{self, WebSocketData};
 use crate::catalog::CheckId;
-use crate::check::{Action, Check, Event, Millis, Outcome, Status};
+use crate::check::{Check, Millis, Outcome, Status};
 
 /// One type per check id, plus the two ways a check ends without data of
 /// its own.
@@ -186,42 +186,7 @@ pub fn overran(cap_ms: Millis) -> Outcome<CheckData> {
 /// A check as the page's driver runs it: any check, its data as [`CheckData`].
 pub type AnyCheck = Box<dyn Check<Data = CheckData>>;
 
-/// A check whose data becomes [`CheckData`].
-struct Erased<C>(C);
-
-impl<C> Check for Erased<C>
-where
-    C: Check,
-    C::Data: Into<CheckData>,
-{
-    type Data = CheckData;
-
-    fn id(&self) -> CheckId {
-        self.0.id()
-    }
-
-    fn planned_ms(&self) -> Millis {
-        self.0.planned_ms()
-    }
-
-    fn start(&mut self, now: Millis) -> Vec<Action<CheckData>> {
-        erase(self.0.start(now))
-    }
-
-    fn handle(&mut self, event: Event, now: Millis) -> Vec<Action<CheckData>> {
-        erase(self.0.handle(event, now))
-    }
-}
-
-fn erase<D: Into<CheckData>>(actions: Vec<Action<D>>) -> Vec<Action<CheckData>> {
-    actions.into_iter().map(|a| a.map(Into::into)).collect()
-}
-
 /// `check`, boxed for the driver.
-pub fn any<C>(check: C) -> AnyCheck
-where
-    C: Check + 'static,
-    C::Data: Into<CheckData>,
-{
-    Box::new(Erased(check))
+pub fn any(check: impl Check<Data = CheckData> + 'static) -> AnyCheck {
+    Box::new(check)
 }

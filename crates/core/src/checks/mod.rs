@@ -109,12 +109,12 @@ pub fn engineio_url(endpoint: &Url, transport: Transport, sid: Option<&str>) -> 
 
 /// The end of a Socket.IO check whose configured endpoint is invalid (the
 /// configuration error itself is shown and reported apart).
-pub(crate) fn skipped_without_endpoint<D>(data: D) -> Vec<Action<D>> {
+pub(crate) fn skipped_without_endpoint(data: impl Into<CheckData>) -> Vec<Action<CheckData>> {
     let skipped = (
         Status::Skip,
         "Not run: the configured socketio endpoint is invalid.".into(),
     );
-    vec![Action::Finish(Outcome::judged(skipped, data))]
+    vec![Action::Finish(Outcome::judged(skipped, data.into()))]
 }
 
 /// A GET and the timer that bounds it, as a check's first request goes out.

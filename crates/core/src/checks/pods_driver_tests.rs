@@ -5,7 +5,8 @@ use std::collections::VecDeque;
 
 use super::Pods;
 use crate::check::{Action, Check, Event, FetchRequest, Handle, Millis};
-use crate::harness::Script;
+use crate::checks::CheckData;
+use crate::harness::{Script, Typed};
 
 /// How a test steers [`drive`] beside the pods' answers.
 pub(crate) struct Steer<'a, D> {
@@ -23,14 +24,11 @@ pub(crate) struct Steer<'a, D> {
 /// answered first asked first answered, a waiting poll as soon as it can
 /// be, and closing beacons take their turn when the pods say so. Returns
 /// the requests sent.
-pub(crate) fn drive<C: Check>(
+pub(crate) fn drive<C: Check<Data = CheckData> + Typed>(
     pods: &mut Pods,
     s: &mut Script<C>,
-    steer: Steer<'_, C::Data>,
-) -> usize
-where
-    C::Data: Clone + std::fmt::Debug,
-{
+    steer: Steer<'_, CheckData>,
+) -> usize {
     let mut queue: VecDeque<(Handle, FetchRequest)> = VecDeque::new();
     let mut sent = 0;
     for step in 0..20_000u64 {

@@ -9,8 +9,9 @@ use crate::check::{Check, Event, Millis, Status};
 use crate::weburl::Host;
 
 /// This check's actions and outcome, with its data type.
-type Action = crate::check::Action<SecureContextData>;
-type Outcome = crate::check::Outcome<SecureContextData>;
+use super::CheckData;
+type Action = crate::check::Action<CheckData>;
+type Outcome = crate::check::Outcome<CheckData>;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecureContextData {
@@ -59,7 +60,7 @@ pub(crate) fn summarize(d: &SecureContextData) -> (Status, String) {
 }
 
 impl Check for SecureContextCheck {
-    type Data = SecureContextData;
+    type Data = CheckData;
 
     fn id(&self) -> CheckId {
         CheckId::SecureContext
@@ -68,7 +69,7 @@ impl Check for SecureContextCheck {
     fn start(&mut self, _now: Millis) -> Vec<Action> {
         vec![Action::Finish(Outcome::judged(
             summarize(&self.data),
-            std::mem::take(&mut self.data),
+            std::mem::take(&mut self.data).into(),
         ))]
     }
 
@@ -82,7 +83,7 @@ mod tests {
     use super::*;
     use crate::harness::Script;
 
-    fn run(url: &str, secure: bool) -> Outcome {
+    fn run(url: &str, secure: bool) -> crate::check::Outcome<SecureContextData> {
         let facts = BrowserFacts {
             page_url: crate::weburl::Url::parse(url).unwrap(),
             secure_context: secure,

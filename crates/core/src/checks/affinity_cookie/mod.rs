@@ -18,8 +18,9 @@ pub use data::{identify, AffinityCookieData, FoundCookie};
 pub(crate) use summary::summarize;
 
 /// This check's actions and outcome, with its data type.
-type Action = crate::check::Action<AffinityCookieData>;
-type Outcome = crate::check::Outcome<AffinityCookieData>;
+use super::CheckData;
+type Action = crate::check::Action<CheckData>;
+type Outcome = crate::check::Outcome<CheckData>;
 
 pub const STEP_TIMEOUT_MS: Millis = 5_000;
 const HANDSHAKE: Handle = 0;
@@ -66,14 +67,14 @@ impl AffinityCookieCheck {
             Action::CancelTimer { id: TIMER },
             Action::Finish(Outcome::judged(
                 summarize(&self.data),
-                std::mem::take(&mut self.data),
+                std::mem::take(&mut self.data).into(),
             )),
         ]
     }
 }
 
 impl Check for AffinityCookieCheck {
-    type Data = AffinityCookieData;
+    type Data = CheckData;
 
     fn id(&self) -> CheckId {
         CheckId::AffinityCookie

@@ -31,8 +31,9 @@ use crate::catalog::CheckId;
 use crate::check::{Check, Event, Handle, Millis};
 
 /// This check's actions and outcome, with its data type.
-pub(super) type Action = crate::check::Action<CrossPodData>;
-type Outcome = crate::check::Outcome<CrossPodData>;
+use super::CheckData;
+pub(super) type Action = crate::check::Action<CheckData>;
+type Outcome = crate::check::Outcome<CheckData>;
 use crate::config::Config;
 use crate::privacy::redact_url;
 
@@ -205,14 +206,14 @@ impl CrossPodCheck {
         actions.push(Action::CancelTimer { id: BUDGET_TIMER });
         actions.push(Action::Finish(Outcome::judged(
             summarize(&self.data),
-            std::mem::take(&mut self.data),
+            std::mem::take(&mut self.data).into(),
         )));
         actions
     }
 }
 
 impl Check for CrossPodCheck {
-    type Data = CrossPodData;
+    type Data = CheckData;
 
     fn id(&self) -> CheckId {
         CheckId::CrossPod

@@ -7,6 +7,9 @@ use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 use crate::weburl::Url;
 
+/// The check's outcome, its data as the check's own type (`harness::typed`).
+type Outcome = crate::check::Outcome<CrossPodData>;
+
 pub(super) fn start(query: &str) -> Script<CrossPodCheck> {
     let page = Url::parse("http://127.0.0.1:8080/").unwrap();
     let config = resolve(&page, &FileLoad::NotFound, query);

@@ -22,8 +22,9 @@ pub use data::{HandshakeData, NamespaceResult, NamespaceStep, Reachability};
 pub(crate) use summary::summarize;
 
 /// This check's actions and outcome, with its data type.
-type Action = crate::check::Action<HandshakeData>;
-type Outcome = crate::check::Outcome<HandshakeData>;
+use super::CheckData;
+type Action = crate::check::Action<CheckData>;
+type Outcome = crate::check::Outcome<CheckData>;
 
 pub const STEP_TIMEOUT_MS: Millis = 10_000;
 pub const PROBE_TIMEOUT_MS: Millis = 5_000;
@@ -138,12 +139,12 @@ impl HandshakeCheck {
 
     fn outcome(&mut self) -> Outcome {
         let summary = summarize(&self.data, self.namespace.is_some());
-        Outcome::judged(summary, std::mem::take(&mut self.data))
+        Outcome::judged(summary, std::mem::take(&mut self.data).into())
     }
 }
 
 impl Check for HandshakeCheck {
-    type Data = HandshakeData;
+    type Data = CheckData;
 
     fn id(&self) -> CheckId {
         CheckId::SocketioHandshake

@@ -5,6 +5,9 @@ use crate::check::{FetchRequest, Status};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 
+/// The check's outcome, its data as the check's own type (`harness::typed`).
+type Outcome = crate::check::Outcome<HandshakeData>;
+
 pub(super) const NODE_OPEN: &str = r#"0{"sid":"SID-NODE-1","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}"#;
 pub(super) const BASE: &str = "http://127.0.0.1:8080/socket.io/?EIO=4&transport=polling";
 

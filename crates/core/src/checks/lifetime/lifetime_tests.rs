@@ -3,6 +3,9 @@ use crate::check::{CloseCode, ClosedBy, Status};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 
+/// The check's outcome, its data as the check's own type (`harness::typed`).
+type Outcome = crate::check::Outcome<LifetimeData>;
+
 const OPEN: &str = r#"0{"sid":"LIFE-SID","upgrades":[],"pingInterval":5000,"pingTimeout":5000,"maxPayload":1000000}"#;
 
 fn start(hold_s: u64) -> Script<LifetimeCheck> {

@@ -25,8 +25,9 @@ pub use limits::{match_limit, MatchedLimit, PlatformHints};
 pub(crate) use summary::summarize;
 
 /// This check's actions and outcome, with its data type.
-type Action = crate::check::Action<LifetimeData>;
-type Outcome = crate::check::Outcome<LifetimeData>;
+use super::CheckData;
+type Action = crate::check::Action<CheckData>;
+type Outcome = crate::check::Outcome<CheckData>;
 
 pub const OPEN_TIMEOUT_MS: Millis = 10_000;
 /// What the on-demand test holds when the configuration says 0.
@@ -134,14 +135,14 @@ impl LifetimeCheck {
             Action::CancelTimer { id: TIMER },
             Action::Finish(Outcome::judged(
                 summarize(&self.data),
-                std::mem::take(&mut self.data),
+                std::mem::take(&mut self.data).into(),
             )),
         ]
     }
 }
 
 impl Check for LifetimeCheck {
-    type Data = LifetimeData;
+    type Data = CheckData;
 
     fn id(&self) -> CheckId {
         CheckId::ConnectionLifetime

@@ -16,8 +16,9 @@ pub use summary::problem_text;
 pub(crate) use summary::summarize;
 
 /// This check's actions and outcome, with its data type.
-type Action = crate::check::Action<MediaData>;
-type Outcome = crate::check::Outcome<MediaData>;
+use super::CheckData;
+type Action = crate::check::Action<CheckData>;
+type Outcome = crate::check::Outcome<CheckData>;
 
 pub const STEP_TIMEOUT_MS: Millis = 5_000;
 /// A permission prompt waits for the user: give them time.
@@ -103,7 +104,7 @@ impl MediaCheck {
             Action::CancelTimer { id: STEP_TIMER },
             Action::Finish(Outcome::judged(
                 summarize(&self.data),
-                std::mem::take(&mut self.data),
+                std::mem::take(&mut self.data).into(),
             )),
         ]
     }
@@ -119,7 +120,7 @@ fn no_answer() -> MediaAttempt {
 }
 
 impl Check for MediaCheck {
-    type Data = MediaData;
+    type Data = CheckData;
 
     fn id(&self) -> CheckId {
         CheckId::Media

@@ -5,6 +5,9 @@ use super::*;
 use crate::check::Status;
 use crate::harness::Script;
 
+/// The check's outcome, its data as the check's own type (`harness::typed`).
+type Outcome = crate::check::Outcome<MediaData>;
+
 pub(super) fn facts(camera: PermissionState, cameras: u32, microphones: u32) -> MediaFacts {
     MediaFacts {
         api: true,

@@ -53,8 +53,9 @@ use crate::catalog::CheckId;
 use crate::check::{Check, Event, Handle, Millis};
 
 /// This check's actions and outcome, with its data type.
-pub(super) type Action = crate::check::Action<StickyData>;
-type Outcome = crate::check::Outcome<StickyData>;
+use super::CheckData;
+pub(super) type Action = crate::check::Action<CheckData>;
+type Outcome = crate::check::Outcome<CheckData>;
 use crate::classify::classify;
 use crate::config::Config;
 use crate::privacy::redact_url;
@@ -175,12 +176,12 @@ impl StickyCheck {
                 self.data.affinity = Affinity::Cookie;
             }
         }
-        Outcome::judged(summarize(&self.data), self.data.clone())
+        Outcome::judged(summarize(&self.data), self.data.clone().into())
     }
 }
 
 impl Check for StickyCheck {
-    type Data = StickyData;
+    type Data = CheckData;
 
     fn id(&self) -> CheckId {
         CheckId::StickySession

@@ -12,6 +12,9 @@ use crate::checks::pods_simulator::{drive, Pods, Steer};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 
+/// The check's outcome, its data as the check's own type (`harness::typed`).
+type Outcome = crate::check::Outcome<StickyData>;
+
 pub(super) const COMPANION: &str = "socketio=http://127.0.0.1:8080/socket.io/&companion=/conncheck";
 
 /// What a run showed: the interim outcome, the final one, the requests
@@ -45,7 +48,8 @@ pub(super) fn run(query: &str, pods: &mut Pods, budget_at: Option<usize>) -> Run
     let steer = Steer {
         watch: &mut |action, sent| {
             if let Action::Progress(Progress::Interim(o)) = action {
-                *interim.borrow_mut() = Some((o.status, o.summary.clone(), o.data.clone()));
+                let data = crate::harness::typed::<StickyData>(o).data;
+                *interim.borrow_mut() = Some((o.status, o.summary.clone(), data));
                 before_report.set(Some(sent));
             }
         },

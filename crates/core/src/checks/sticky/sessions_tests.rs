@@ -5,6 +5,9 @@ use crate::check::{Credentials, FetchRequest, Status};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 
+/// The check's outcome, its data as the check's own type (`harness::typed`).
+type Outcome = crate::check::Outcome<StickyData>;
+
 pub(super) const BASE: &str = "http://127.0.0.1:8080/socket.io/?EIO=4&transport=polling";
 
 pub(super) fn start(query: &str) -> Script<StickyCheck> {

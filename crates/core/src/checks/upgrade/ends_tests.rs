@@ -5,6 +5,9 @@ use super::upgrade_tests::*;
 use super::*;
 use crate::check::Status;
 
+/// The check's outcome, its data as the check's own type (`harness::typed`).
+type Outcome = crate::check::Outcome<UpgradeData>;
+
 #[test]
 fn direct_session_refused_by_the_namespace_still_proves_the_transport() {
     let mut s = start("namespace=/admin");
@@ -22,7 +25,9 @@ fn direct_session_refused_by_the_namespace_still_proves_the_transport() {
     s.feed(msg(DIRECT, r#"44/admin,{"message":"not authorized"}"#), 8);
     s.feed(closed(DIRECT, 1000, true), 9);
     assert_eq!(
-        data(&s.check.outcome()).websocket_only.result,
+        data(&crate::harness::typed(&s.check.outcome()))
+            .websocket_only
+            .result,
         Some(DirectResult::Refused {
             message: "not authorized".into()
         })
@@ -36,7 +41,9 @@ fn direct_session_with_a_non_engineio_answer() {
     s.feed(msg(DIRECT, "hello"), 6);
     s.feed(closed(DIRECT, 1000, true), 7);
     assert_eq!(
-        data(&s.check.outcome()).websocket_only.result,
+        data(&crate::harness::typed(&s.check.outcome()))
+            .websocket_only
+            .result,
         Some(DirectResult::NoOpenPacket)
     );
 }
@@ -92,7 +99,7 @@ fn the_report_does_not_wait_for_the_first_ping() {
         actions
             .iter()
             .filter_map(|a| match a {
-                Action::Progress(Progress::Interim(o)) => Some(o.clone()),
+                Action::Progress(Progress::Interim(o)) => Some(crate::harness::typed(o)),
                 _ => None,
             })
             .collect()

@@ -30,8 +30,9 @@ use summary::ping_within_wait;
 pub(crate) use summary::summarize;
 
 /// This check's actions and outcome, with its data type.
-type Action = crate::check::Action<UpgradeData>;
-type Outcome = crate::check::Outcome<UpgradeData>;
+use super::CheckData;
+type Action = crate::check::Action<CheckData>;
+type Outcome = crate::check::Outcome<CheckData>;
 
 pub const STEP_TIMEOUT_MS: Millis = 10_000;
 /// Longest wait for the server's first ping after the upgrade.
@@ -129,7 +130,7 @@ impl UpgradeCheck {
     }
 
     fn outcome(&self) -> Outcome {
-        Outcome::judged(summarize(&self.data), self.data.clone())
+        Outcome::judged(summarize(&self.data), self.data.clone().into())
     }
 
     /// Whether the server's first ping comes within the page's wait.
@@ -149,13 +150,13 @@ impl UpgradeCheck {
         self.interim_sent = true;
         let mut data = self.data.clone();
         data.upgrade.result = Some(UpgradeResult::Upgraded);
-        let outcome = Outcome::judged(summarize(&data), data);
+        let outcome = Outcome::judged(summarize(&data), data.into());
         Some(Action::Progress(Progress::Interim(outcome)))
     }
 }
 
 impl Check for UpgradeCheck {
-    type Data = UpgradeData;
+    type Data = CheckData;
 
     fn id(&self) -> CheckId {
         CheckId::SocketioUpgrade

@@ -6,6 +6,9 @@ use crate::check::{CloseCode, CloseInfo, ClosedBy, FetchRequest, Status};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 
+/// The check's outcome, its data as the check's own type (`harness::typed`).
+type Outcome = crate::check::Outcome<UpgradeData>;
+
 pub(super) const OPEN_POLLING: &str = r#"0{"sid":"SID-UP-1","upgrades":["websocket"],"pingInterval":1500,"pingTimeout":1000,"maxPayload":100000}"#;
 pub(super) const OPEN_WS: &str = r#"0{"sid":"SID-WS-2","upgrades":[],"pingInterval":1500,"pingTimeout":1000,"maxPayload":100000}"#;
 pub(super) const POLLING: &str = "http://127.0.0.1:8080/socket.io/?EIO=4&transport=polling";

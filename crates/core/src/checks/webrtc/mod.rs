@@ -23,8 +23,9 @@ pub use data::{
 pub(crate) use summary::summarize;
 
 /// This check's actions and outcome, with its data type.
-type Action = crate::check::Action<WebrtcData>;
-type Outcome = crate::check::Outcome<WebrtcData>;
+use super::CheckData;
+type Action = crate::check::Action<CheckData>;
+type Outcome = crate::check::Outcome<CheckData>;
 
 pub const GATHER_TIMEOUT_MS: Millis = 10_000;
 pub const LIVEKIT_TIMEOUT_MS: Millis = 10_000;
@@ -172,7 +173,7 @@ fn gathering_of(id: Handle) -> Option<usize> {
 }
 
 impl Check for WebrtcCheck {
-    type Data = WebrtcData;
+    type Data = CheckData;
 
     fn id(&self) -> CheckId {
         CheckId::Webrtc
@@ -281,7 +282,7 @@ impl Check for WebrtcCheck {
         if !self.livekit_pending && !self.livekit_ws_pending && self.pending.iter().all(|p| !p) {
             actions.push(Action::Finish(Outcome::judged(
                 summarize(&self.data),
-                std::mem::take(&mut self.data),
+                std::mem::take(&mut self.data).into(),
             )));
         }
         actions

@@ -3,6 +3,9 @@ use crate::check::Status;
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 
+/// The check's outcome, its data as the check's own type (`harness::typed`).
+type Outcome = crate::check::Outcome<WebrtcData>;
+
 const HOST: &str = "candidate:3955238027 1 udp 2113937151 2dd38706-07f9-42ce-89a3-ca691daea657.local 47795 typ host generation 0";
 const SRFLX: &str = "candidate:1974332063 1 udp 1677729535 127.0.0.1 47795 typ srflx raddr 0.0.0.0 rport 0 generation 0";
 const RELAY: &str = "candidate:15466722 1 udp 50340095 127.0.0.1 49174 typ relay raddr 127.0.0.1 rport 47795 generation 0";

@@ -23,8 +23,9 @@ pub use data::{
 pub(crate) use summary::summarize;
 
 /// This check's actions and outcome, with its data type.
-type Action = crate::check::Action<WebSocketData>;
-type Outcome = crate::check::Outcome<WebSocketData>;
+use super::CheckData;
+type Action = crate::check::Action<CheckData>;
+type Outcome = crate::check::Outcome<CheckData>;
 
 pub const OPEN_TIMEOUT_MS: Millis = 10_000;
 pub const MESSAGE_TIMEOUT_MS: Millis = 5_000;
@@ -160,7 +161,7 @@ impl WebSocketCheck {
             targets: self.targets.iter().map(|t| t.report.clone()).collect(),
             not_tested: self.not_tested.clone(),
         };
-        Outcome::judged(summarize(&data), data)
+        Outcome::judged(summarize(&data), data.into())
     }
 }
 
@@ -190,7 +191,7 @@ impl Target {
 }
 
 impl Check for WebSocketCheck {
-    type Data = WebSocketData;
+    type Data = CheckData;
 
     fn id(&self) -> CheckId {
         CheckId::Websocket

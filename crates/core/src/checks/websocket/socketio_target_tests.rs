@@ -6,6 +6,9 @@ use crate::check::{CloseCode, ClosedBy, Status};
 use crate::config::{resolve, FileLoad};
 use crate::harness::Script;
 
+/// The check's outcome, its data as the check's own type (`harness::typed`).
+type Outcome = crate::check::Outcome<WebSocketData>;
+
 pub(super) const EIO_OPEN: &str = r#"0{"sid":"SECRET-SID-1","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":100000}"#;
 
 pub(super) fn config(query: &str) -> Config {
