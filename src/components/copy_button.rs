@@ -1,9 +1,9 @@
 //! A small button that copies one snippet (a fix) and says so.
 
-use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::browser::copy_to_clipboard;
+use crate::channel::spawn;
 
 #[derive(Properties, PartialEq)]
 pub struct CopyButtonProps {
@@ -17,7 +17,7 @@ pub fn CopyButton(props: &CopyButtonProps) -> Html {
         let (label, text) = (label.clone(), props.text.clone());
         Callback::from(move |_: MouseEvent| {
             let (label, text) = (label.clone(), text.clone());
-            spawn_local(async move {
+            spawn(async move {
                 label.set(if copy_to_clipboard(&text).await {
                     "Copied"
                 } else {

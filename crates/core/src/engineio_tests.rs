@@ -116,3 +116,37 @@ fn malformed_open_json_is_an_error_not_a_panic() {
         Err(PacketError::BadOpenJson(_))
     ));
 }
+
+#[test]
+fn an_open_field_of_the_wrong_type_is_named_without_its_value() {
+    let base = r#""pingInterval":25000,"pingTimeout":20000"#;
+    for (fields, message) in [
+        (r#""sid":5,"upgrades":[]"#, "`sid` is not a string"),
+        (
+            r#""sid":"s-secret","upgrades":[1]"#,
+            "`upgrades` is not a list of strings",
+        ),
+        (
+            r#""sid":"s-secret","upgrades":"websocket""#,
+            "`upgrades` is not a list of strings",
+        ),
+        (
+            r#""sid":"s-secret","upgrades":[],"maxPayload":-1"#,
+            "`maxPayload` is not a whole number",
+        ),
+    ] {
+        let text = format!("0{{{fields},{base}}}");
+        assert_eq!(
+            Packet::parse(&text),
+            Err(PacketError::BadOpenJson(message.into())),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        Packet::parse(r#"0{"upgrades":[],"pingInterval":1,"pingTimeout":1}"#),
+        Err(PacketError::OpenFieldMissing("sid"))
+    );
+    // The last of a field written twice counts, as in every JSON reader here.
+    let twice = r#"0{"sid":"a","sid":"b","upgrades":[],"pingInterval":1,"pingTimeout":1}"#;
+    assert!(matches!(Packet::parse(twice), Ok(Packet::Open(open)) if open.sid == "b"));
+}

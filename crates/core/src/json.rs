@@ -69,6 +69,25 @@ impl Map {
         }
     }
 
+    /// The map of these members, read in this order: sorted once (not one
+    /// shifting insert per member, quadratic in a stranger's object whose
+    /// keys come in descending order), the last of duplicate keys kept.
+    pub(crate) fn from_members(mut members: Vec<(String, Value)>) -> Map {
+        let mut order: Vec<usize> = (0..members.len()).collect();
+        // By key, and among equal keys the latest first.
+        heap_sort(&mut order, |a, b| {
+            members[a].0.cmp(&members[b].0).then(b.cmp(&a)).is_lt()
+        });
+        let mut map: Vec<(String, Value)> = Vec::with_capacity(order.len());
+        for i in order {
+            let member = std::mem::take(&mut members[i]);
+            if map.last().is_none_or(|(key, _)| *key != member.0) {
+                map.push(member);
+            }
+        }
+        Map(map)
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
         self.0.iter().map(|(k, v)| (k, v))
     }
@@ -83,6 +102,33 @@ impl Map {
 
     fn position(&self, key: &str) -> Result<usize, usize> {
         self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+}
+
+/// Heapsort: n log n comparisons whatever the order, and a few hundred
+/// bytes of wasm where the standard library's sorts cost kilobytes.
+fn heap_sort(order: &mut [usize], less: impl Fn(usize, usize) -> bool) {
+    let sift_down = |order: &mut [usize], mut root: usize, end: usize| loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            break;
+        }
+        if child + 1 < end && less(order[child], order[child + 1]) {
+            child += 1;
+        }
+        if !less(order[root], order[child]) {
+            break;
+        }
+        order.swap(root, child);
+        root = child;
+    };
+    let n = order.len();
+    for root in (0..n / 2).rev() {
+        sift_down(order, root, n);
+    }
+    for end in (1..n).rev() {
+        order.swap(0, end);
+        sift_down(order, 0, end);
     }
 }
 

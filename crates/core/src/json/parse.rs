@@ -1,7 +1,9 @@
 //! Reads JSON text (RFC 8259) into a [`Value`], with serde_json's rules
 //! where the RFC leaves a choice: at most 127 nested arrays and objects, a
-//! number too large for an f64 refused, a lone surrogate escape refused,
-//! and serde_json's error texts ("expected value at line 1 column 5").
+//! number too large for an f64 refused, a lone surrogate escape refused.
+//! Syntax errors read as serde_json's ("expected value at line 1 column 5",
+//! `error_texts_are_serde_json_s`); a bad `\u` escape or a lone surrogate
+//! is named in words or at a column of its own.
 
 use std::fmt;
 
@@ -144,11 +146,11 @@ impl Reader<'_> {
 
     fn object(&mut self, depth: usize) -> Result<Value, JsonError> {
         self.at += 1; // {
-        let mut map = Map::default();
+        let mut members = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.at += 1;
-            return Ok(Value::Object(map));
+            return Ok(Value::Object(Map::default()));
         }
         loop {
             match self.peek() {
@@ -164,7 +166,7 @@ impl Reader<'_> {
                 None => return Err(self.eof("EOF while parsing an object")),
             }
             let value = self.value(depth)?;
-            map.insert(key, value);
+            members.push((key, value));
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => {
@@ -176,7 +178,7 @@ impl Reader<'_> {
                 }
                 Some(b'}') => {
                     self.at += 1;
-                    return Ok(Value::Object(map));
+                    return Ok(Value::Object(Map::from_members(members)));
                 }
                 Some(_) => return Err(self.error_after("expected `,` or `}`")),
                 None => return Err(self.eof("EOF while parsing an object")),

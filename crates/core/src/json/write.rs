@@ -40,7 +40,7 @@ pub struct WriteError;
 
 impl fmt::Display for WriteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a map key that is not a string")
+        f.write_str("a value JSON cannot hold")
     }
 }
 
