@@ -1,14 +1,18 @@
 //! Facts read from the browser (location, secure context, environment, a
-//! monotonic clock), a fetch with a timeout for the config file, and the
-//! bounded body reader every fetch uses.
+//! monotonic clock, the visible cookies in `browser/cookies.rs`), a fetch
+//! with a timeout for the config file, the bounded body reader every fetch
+//! uses, the clipboard, blob URLs, and the browser's shortest digits of a
+//! float.
 
-use conncheck_core::check::VisibleCookie;
 use conncheck_core::report::{ConnectionInfo, Environment};
 use js_sys::Reflect;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, RequestCache, RequestInit, Response};
+
+mod cookies;
+pub use cookies::visible_cookies;
 
 pub fn window() -> web_sys::Window {
     web_sys::window().expect("conncheck runs in a browser window")
@@ -202,64 +206,6 @@ pub fn js_error_text(e: JsValue) -> String {
         })
     };
     conncheck_core::privacy::redact_text(&text)
-}
-
-/// The cookies the page can see: names from `document.cookie`, attributes
-/// from the CookieStore API where the browser has it. Values are dropped
-/// here, before anything else can hold them.
-pub async fn visible_cookies() -> Vec<VisibleCookie> {
-    let jar = window()
-        .document()
-        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
-        .and_then(|d| d.cookie().ok())
-        .unwrap_or_default();
-    let mut cookies: Vec<VisibleCookie> = jar
-        .split(';')
-        .filter_map(|pair| pair.split('=').next().map(str::trim))
-        .filter(|name| !name.is_empty())
-        .map(|name| VisibleCookie {
-            name: name.to_owned(),
-            ..Default::default()
-        })
-        .collect();
-    for entry in cookie_store_entries().await {
-        let Some(name) = prop(&entry, "name").and_then(|v| v.as_string()) else {
-            continue;
-        };
-        let attributes = VisibleCookie {
-            domain: prop(&entry, "domain").and_then(|v| v.as_string()),
-            path: prop(&entry, "path").and_then(|v| v.as_string()),
-            secure: prop(&entry, "secure").and_then(|v| v.as_bool()),
-            same_site: prop(&entry, "sameSite").and_then(|v| v.as_string()),
-            partitioned: prop(&entry, "partitioned").and_then(|v| v.as_bool()),
-            name: name.clone(),
-        };
-        match cookies.iter_mut().find(|c| c.name == name) {
-            Some(known) => *known = attributes,
-            None => cookies.push(attributes),
-        }
-    }
-    cookies
-}
-
-async fn cookie_store_entries() -> Vec<JsValue> {
-    let Some(store) = prop(&window(), "cookieStore") else {
-        return Vec::new();
-    };
-    let Some(get_all) = prop(&store, "getAll").and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-    else {
-        return Vec::new();
-    };
-    let Ok(promise) = get_all
-        .call0(&store)
-        .and_then(|p| p.dyn_into::<js_sys::Promise>())
-    else {
-        return Vec::new();
-    };
-    match JsFuture::from(promise).await {
-        Ok(list) => js_sys::Array::from(&list).iter().collect(),
-        Err(_) => Vec::new(),
-    }
 }
 
 /// Copies `text` with the Clipboard API; false where it is missing or

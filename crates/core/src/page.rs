@@ -2,9 +2,10 @@
 //! crate wraps [`State`] for Yew's `use_reducer` and renders it; its effects
 //! (`run`) do the work and dispatch what happened as [`Msg`]s.
 //!
-//! The state holds source data only: the configuration, the live run's
-//! check rows and report, the user's description, where the support view
-//! stands, the media preview. What is derived from them — the report with
+//! The state holds what happened and what the browser answered, nothing
+//! that follows from it: the configuration, the live run's check rows and
+//! report, the user's description, where the support view stands, the media
+//! preview, the share panel's state. What is derived from them — the report with
 //! the description, its JSON, copy text and link — is built by [`Derived`],
 //! once per [`State::settled`] revision: at once when a report changes,
 //! and when the user pauses typing ([`Msg::Settle`]) rather than on every
@@ -15,10 +16,9 @@
 
 use std::rc::Rc;
 
-use crate::catalog::CheckId;
 use crate::checks::media::MediaKind;
 use crate::config::{Config, ReportConfig};
-use crate::report::{Report, ReportCheck};
+use crate::report::Report;
 
 mod derived;
 mod msg;
@@ -266,44 +266,6 @@ impl<S> State<S> {
         self.phase = if busy { Phase::Running } else { Phase::Done };
     }
 
-    /// Shows a check as running again (`at_ms`), or leaves its card as it is.
-    fn start_row(&mut self, id: CheckId, at_ms: Option<f64>, expected_ms: Option<f64>) {
-        let Some(at_ms) = at_ms else { return };
-        let state = RowState::Running { since_ms: at_ms };
-        match self.checks.iter_mut().find(|r| r.id == id) {
-            Some(row) => {
-                row.state = state;
-                row.expected_ms = expected_ms;
-            }
-            None => self.checks.push(CheckRow {
-                id,
-                state,
-                expected_ms,
-            }),
-        }
-        self.now_ms = self.now_ms.max(at_ms);
-    }
-
-    /// A check ended after the report was complete: its card, and the
-    /// report with the check replaced and diagnosed again.
-    fn finish_row(&mut self, check: ReportCheck) {
-        match self.checks.iter_mut().find(|r| r.id == check.id) {
-            Some(row) => row.state = RowState::Finished(check.clone()),
-            None => self.checks.push(CheckRow {
-                id: check.id,
-                state: RowState::Finished(check.clone()),
-                expected_ms: None,
-            }),
-        }
-        if let Some(report) = &self.report {
-            let mut report = (**report).clone();
-            report.replace_check(check);
-            self.set_report(report);
-            self.reports += 1;
-        }
-        self.refresh_phase();
-    }
-
     /// Stores a new live report; what is derived from it follows at once.
     fn set_report(&mut self, report: Report) {
         self.report = Some(Rc::new(report));
@@ -312,6 +274,9 @@ impl<S> State<S> {
     }
 }
 
+#[cfg(test)]
+#[path = "page/preview_tests.rs"]
+mod preview_tests;
 #[cfg(test)]
 #[path = "page/published_tests.rs"]
 mod published_tests;

@@ -4,11 +4,11 @@
 use std::rc::Rc;
 
 use super::*;
-use crate::catalog::FindingId;
+use crate::catalog::{CheckId, FindingId};
 use crate::check::{Outcome, Status};
 use crate::checks::lifetime::{match_limit, LifetimeData, PlatformHints};
 use crate::config::{resolve, FileLoad};
-use crate::report::{Environment, Page};
+use crate::report::{Environment, Page, ReportCheck};
 
 pub(crate) const PAGE: &str = "http://127.0.0.1:1/";
 
@@ -272,53 +272,4 @@ fn a_check_ending_before_any_report_only_updates_its_card() {
     assert_eq!(state.checks.len(), 1);
     assert!(state.report.is_none());
     assert_eq!((state.reports, state.phase), (0, Phase::Running));
-}
-
-#[test]
-fn preview_holds_each_stream_while_it_lives() {
-    let state = State::<u8>::default()
-        .reduce(Msg::Preview {
-            kind: MediaKind::Video,
-            stream: Some(1),
-        })
-        .reduce(Msg::Preview {
-            kind: MediaKind::Audio,
-            stream: Some(2),
-        });
-    assert_eq!(
-        state.preview,
-        Preview {
-            video: Some(1),
-            audio: Some(2),
-            mic_level: 0,
-        }
-    );
-    let state = state.reduce(Msg::Preview {
-        kind: MediaKind::Video,
-        stream: None,
-    });
-    assert_eq!(
-        state.preview,
-        Preview {
-            video: None,
-            audio: Some(2),
-            mic_level: 0,
-        }
-    );
-}
-
-#[test]
-fn the_mic_level_lives_with_the_audio_stream() {
-    let audio = |stream| Msg::Preview {
-        kind: MediaKind::Audio,
-        stream,
-    };
-    let state = State::<u8>::default().reduce(Msg::MicLevel(300));
-    assert_eq!(state.preview.mic_level, 0, "no stream, no level");
-    let state = state.reduce(audio(Some(2))).reduce(Msg::MicLevel(1500));
-    assert_eq!(state.preview.mic_level, 1000, "at most full scale");
-    let state = state.reduce(Msg::MicLevel(420));
-    assert_eq!(state.preview.mic_level, 420);
-    let state = state.reduce(audio(None));
-    assert_eq!(state.preview.mic_level, 0, "gone with its stream");
 }
