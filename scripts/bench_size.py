@@ -14,6 +14,9 @@ import re
 import subprocess
 import sys
 
+import shrink_glue
+from shrink_glue import function_bodies, imported_functions, leb
+
 BUDGET_BROTLI = 150 * 1000  # issue 6: everything, brotli
 # Trunk's wasm-bindgen output, before wasm-opt: still has its name section.
 NAMED_WASM = pathlib.Path(__file__).resolve().parent.parent / "target/wasm-bindgen/release/conncheck_bg.wasm"
@@ -24,56 +27,16 @@ ON_DEMAND = {"conncheck-support-": "support view", "conncheck-qr-": "QR code"}
 SERDE = "serde, across crates"
 
 
-def leb(data: bytes, i: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = data[i]
-        i += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, i
-
-
 def sections(data: bytes) -> list[tuple[int, str, bytes]]:
     """(id, custom name or "", payload) of every section of a wasm module."""
-    out, i = [], 8
-    while i < len(data):
-        sid = data[i]
-        size, i = leb(data, i + 1)
-        payload = data[i : i + size]
+    out = []
+    for sid, payload in shrink_glue.sections(data):
         name = ""
         if sid == 0:
             length, j = leb(payload, 0)
             name = payload[j : j + length].decode("utf-8", "replace")
         out.append((sid, name, payload))
-        i += size
     return out
-
-
-def imported_functions(payload: bytes) -> int:
-    count, i = leb(payload, 0)
-    functions = 0
-    for _ in range(count):
-        for _ in range(2):  # module and field names
-            length, i = leb(payload, i)
-            i += length
-        kind = payload[i]
-        i += 1
-        if kind == 0:
-            functions += 1
-            _, i = leb(payload, i)
-        elif kind in (1, 2):  # table (reftype + limits) or memory (limits)
-            i += kind == 1
-            flags, i = leb(payload, i)
-            _, i = leb(payload, i)
-            if flags & 1:
-                _, i = leb(payload, i)
-        elif kind == 3:
-            i += 2
-        else:
-            _, i = leb(payload, i)  # tag
-    return functions
 
 
 def crate_of(name: str) -> str:
@@ -97,14 +60,7 @@ def crate_of(name: str) -> str:
 def code_by_crate(path: pathlib.Path) -> collections.Counter:
     secs = sections(path.read_bytes())
     imports = sum(imported_functions(p) for sid, _, p in secs if sid == 2)
-    bodies = []
-    for sid, _, payload in secs:
-        if sid == 10:
-            count, i = leb(payload, 0)
-            for _ in range(count):
-                size, i = leb(payload, i)
-                bodies.append(size)
-                i += size
+    bodies = [len(body) for sid, _, p in secs if sid == 10 for body in function_bodies(p)]
     names = {}
     for sid, name, payload in secs:
         if sid == 0 and name == "name":

@@ -94,66 +94,8 @@ def import_desc_end(payload: bytes, i: int) -> int:
     raise SystemExit(f"shrink_glue: unknown import kind {kind}")
 
 
-def rename_exports(wasm: bytes, keep) -> tuple[bytes, dict[str, str]]:
-    """The module with its exports renamed short where `keep(name)` is
-    false, and old -> new."""
-    out, i, renames = bytearray(wasm[:8]), 8, {}
-    while i < len(wasm):
-        sid = wasm[i]
-        size, start = leb(wasm, i + 1)
-        payload = wasm[start : start + size]
-        i = start + size
-        if sid != 7:
-            out += bytes([sid]) + uleb(size) + payload
-            continue
-        count, j = leb(payload, 0)
-        section = bytearray(uleb(count))
-        for _ in range(count):
-            length, j = leb(payload, j)
-            name = payload[j : j + length].decode()
-            j += length
-            kind = payload[j]
-            _, end = leb(payload, j + 1)
-            desc = payload[j:end]
-            j = end
-            if not keep(name):
-                name = renames.setdefault(name, "_" + short_name(len(renames)))
-            section += name_bytes(name) + desc
-        out += bytes([7]) + uleb(len(section)) + section
-    return bytes(out), renames
-
-
-def rename_imports(wasm: bytes) -> tuple[bytes, dict[str, str]]:
-    """The module with the glue's import names shortened, and old -> new."""
-    out, i, renames = bytearray(wasm[:8]), 8, {}
-    while i < len(wasm):
-        sid = wasm[i]
-        size, start = leb(wasm, i + 1)
-        payload = wasm[start : start + size]
-        i = start + size
-        if sid != 2:
-            out += bytes([sid]) + uleb(size) + payload
-            continue
-        count, j = leb(payload, 0)
-        section = bytearray(uleb(count))
-        for _ in range(count):
-            length, j = leb(payload, j)
-            module = payload[j : j + length].decode()
-            j += length
-            length, j = leb(payload, j)
-            field = payload[j : j + length].decode()
-            j += length
-            end = import_desc_end(payload, j)
-            desc = payload[j:end]
-            j = end
-            if IMPORT_MODULE.match(module):
-                field = renames.setdefault(field, short_name(len(renames)))
-            section += name_bytes(module) + name_bytes(field) + desc
-        out += bytes([2]) + uleb(len(section)) + section
-    return bytes(out), renames
-
-
 def sections(wasm: bytes) -> list[tuple[int, bytes]]:
+    """(id, payload) of every section of a wasm module."""
     out, i = [], 8
     while i < len(wasm):
         size, start = leb(wasm, i + 1)
@@ -162,7 +104,33 @@ def sections(wasm: bytes) -> list[tuple[int, bytes]]:
     return out
 
 
+def module(header: bytes, secs: list[tuple[int, bytes]]) -> bytes:
+    """The module of these sections after `header` (magic and version)."""
+    out = bytearray(header)
+    for sid, payload in secs:
+        out += bytes([sid]) + uleb(len(payload)) + payload
+    return bytes(out)
+
+
+def rewrite_section(wasm: bytes, target: int, rewrite) -> bytes:
+    """The module with section `target`'s payload replaced by `rewrite(payload)`."""
+    secs = [(sid, rewrite(p) if sid == target else p) for sid, p in sections(wasm)]
+    return module(wasm[:8], secs)
+
+
+def function_bodies(code: bytes) -> list[bytes]:
+    """The function bodies of a code section's payload."""
+    count, i = leb(code, 0)
+    bodies = []
+    for _ in range(count):
+        size, i = leb(code, i)
+        bodies.append(code[i : i + size])
+        i += size
+    return bodies
+
+
 def imported_functions(payload: bytes) -> int:
+    """How many functions an import section's payload imports."""
     count, i = leb(payload, 0)
     functions = 0
     for _ in range(count):
@@ -172,6 +140,54 @@ def imported_functions(payload: bytes) -> int:
         functions += payload[i] == 0
         i = import_desc_end(payload, i)
     return functions
+
+
+def rename_exports(wasm: bytes, keep) -> tuple[bytes, dict[str, str]]:
+    """The module with its exports renamed short where `keep(name)` is
+    false, and old -> new."""
+    renames = {}
+
+    def renamed(payload: bytes) -> bytes:
+        count, j = leb(payload, 0)
+        section = bytearray(uleb(count))
+        for _ in range(count):
+            length, j = leb(payload, j)
+            name = payload[j : j + length].decode()
+            j += length
+            _, end = leb(payload, j + 1)  # kind, index
+            desc = payload[j:end]
+            j = end
+            if not keep(name):
+                name = renames.setdefault(name, "_" + short_name(len(renames)))
+            section += name_bytes(name) + desc
+        return bytes(section)
+
+    return rewrite_section(wasm, 7, renamed), renames
+
+
+def rename_imports(wasm: bytes) -> tuple[bytes, dict[str, str]]:
+    """The module with the glue's import names shortened, and old -> new."""
+    renames = {}
+
+    def renamed(payload: bytes) -> bytes:
+        count, j = leb(payload, 0)
+        section = bytearray(uleb(count))
+        for _ in range(count):
+            length, j = leb(payload, j)
+            module_name = payload[j : j + length].decode()
+            j += length
+            length, j = leb(payload, j)
+            field = payload[j : j + length].decode()
+            j += length
+            end = import_desc_end(payload, j)
+            desc = payload[j:end]
+            j = end
+            if IMPORT_MODULE.match(module_name):
+                field = renames.setdefault(field, short_name(len(renames)))
+            section += name_bytes(module_name) + name_bytes(field) + desc
+        return bytes(section)
+
+    return rewrite_section(wasm, 2, renamed), renames
 
 
 def similar_first(bodies: list[bytes], gram: int = 4) -> list[int]:
@@ -212,24 +228,14 @@ def order_functions(wasm_path: pathlib.Path, features: list[str]) -> None:
     wasm = wasm_path.read_bytes()
     secs = sections(wasm)
     imports = sum(imported_functions(p) for sid, p in secs if sid == 2)
-    bodies = []
-    for sid, payload in secs:
-        if sid == 10:
-            count, i = leb(payload, 0)
-            for _ in range(count):
-                size, i = leb(payload, i)
-                bodies.append(payload[i : i + size])
-                i += size
+    bodies = [body for sid, p in secs if sid == 10 for body in function_bodies(p)]
     place = {n: p for p, n in enumerate(similar_first(bodies))}
     names = bytearray(uleb(len(bodies)))
     for n in range(len(bodies)):
         names += uleb(imports + n) + name_bytes(f"{place[n]:08}")
     name_section = name_bytes("name") + bytes([1]) + uleb(len(names)) + names
-    named = bytearray(wasm[:8])
-    for sid, payload in secs:
-        if not (sid == 0 and payload.startswith(name_bytes("name"))):
-            named += bytes([sid]) + uleb(len(payload)) + payload
-    named += bytes([0]) + uleb(len(name_section)) + name_section
+    unnamed = [(sid, p) for sid, p in secs if not (sid == 0 and p.startswith(name_bytes("name")))]
+    named = module(wasm[:8], unnamed + [(0, name_section)])
     with tempfile.TemporaryDirectory() as tmp:
         named_path = pathlib.Path(tmp, "named.wasm")
         named_path.write_bytes(named)
@@ -259,11 +265,11 @@ def shrink(js_path: pathlib.Path, wasm_path: pathlib.Path, features: list[str]) 
     js_path.write_bytes(minify(js.encode()))
 
 
-def minify(module: bytes) -> bytes:
+def minify(source: bytes) -> bytes:
     """An ES module minified by terser."""
     return subprocess.run(
         [str(TERSER), "--module", "--compress", "--mangle"],
-        input=module,
+        input=source,
         capture_output=True,
         check=True,
     ).stdout
