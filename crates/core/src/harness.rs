@@ -32,11 +32,9 @@ typed! {
 
 /// An outcome with its data read back as the check's own type.
 pub fn typed<T: Facts + Clone>(outcome: &Outcome<CheckData>) -> Outcome<T> {
-    Outcome {
-        status: outcome.status,
-        summary: outcome.summary.clone(),
-        data: T::of(&outcome.data).expect("the check's own data").clone(),
-    }
+    outcome
+        .clone()
+        .map(|data| T::of(&data).expect("the check's own data").clone())
 }
 
 pub struct Script<C: Check<Data = CheckData> + Typed> {
