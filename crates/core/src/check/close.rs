@@ -5,8 +5,6 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::Millis;
-
 /// A WebSocket close code; in reports, the number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -26,14 +24,12 @@ impl fmt::Display for CloseCode {
     }
 }
 
-/// How long a check waits for the close it started to complete.
-pub const CLOSE_TIMEOUT_MS: Millis = 2_000;
-
 /// Who started a close.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ClosedBy {
-    /// The check.
+    /// The check (in reports written before checks stopped waiting for
+    /// their own closes).
     Client,
     /// The server, or a hop on the way.
     Server,
@@ -48,16 +44,14 @@ pub struct CloseInfo {
 }
 
 impl CloseInfo {
-    /// The close the driver reported; `closing`: the check had started one.
-    pub fn observed(code: u16, clean: bool, closing: bool) -> CloseInfo {
+    /// The close the driver reported. A check never waits for a close it
+    /// started (Envoy, for one, completes it a second late), so every close
+    /// a check sees was started by the server or a hop.
+    pub fn observed(code: u16, clean: bool) -> CloseInfo {
         CloseInfo {
             code: CloseCode(code),
             clean,
-            by: if closing {
-                ClosedBy::Client
-            } else {
-                ClosedBy::Server
-            },
+            by: ClosedBy::Server,
         }
     }
 }

@@ -12,9 +12,7 @@ use crate::weburl::Url;
 
 use super::{engineio_url, since, skipped_without_endpoint, Transport};
 use crate::catalog::CheckId;
-use crate::check::{
-    Check, CloseCode, CloseInfo, Event, FetchRequest, Handle, Millis, CLOSE_TIMEOUT_MS,
-};
+use crate::check::{Check, CloseCode, CloseInfo, Event, FetchRequest, Handle, Millis};
 use crate::classify::classify;
 use crate::config::Config;
 use crate::engineio::Packet;
@@ -49,7 +47,6 @@ const TIMER: Handle = 0;
 enum Phase {
     Opening,
     Holding,
-    Closing,
     Done,
 }
 
@@ -111,11 +108,7 @@ impl LifetimeCheck {
     }
 
     fn closed(&mut self, code: u16, clean: bool, now: Millis) -> Vec<Action> {
-        self.data.close = Some(CloseInfo::observed(
-            code,
-            clean,
-            self.phase == Phase::Closing,
-        ));
+        self.data.close = Some(CloseInfo::observed(code, clean));
         if self.phase == Phase::Holding {
             let lifetime = since(self.opened_at, now);
             self.data.lifetime_ms = Some(lifetime);
@@ -226,21 +219,16 @@ impl Check for LifetimeCheck {
                 },
             ) => self.closed(code, clean, now),
             (Phase::Opening, Event::Timeout { id: TIMER }) => self.finish(),
+            // Held: closed, without waiting for the close to complete.
             (Phase::Holding, Event::Timeout { id: TIMER }) => {
                 self.data.held = true;
-                self.phase = Phase::Closing;
-                vec![
-                    Action::CloseWs {
-                        id: SOCKET,
-                        code: CloseCode::NORMAL,
-                    },
-                    Action::SetTimer {
-                        id: TIMER,
-                        after_ms: CLOSE_TIMEOUT_MS,
-                    },
-                ]
+                let mut actions = vec![Action::CloseWs {
+                    id: SOCKET,
+                    code: CloseCode::NORMAL,
+                }];
+                actions.extend(self.finish());
+                actions
             }
-            (Phase::Closing, Event::Timeout { id: TIMER }) => self.finish(),
             _ => Vec::new(),
         }
     }

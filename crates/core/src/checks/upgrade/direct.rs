@@ -2,7 +2,7 @@
 //! with `transports: ["websocket"]` open it.
 
 use super::{Action, DirectPhase, DirectResult, UpgradeCheck, DIRECT, STEP_TIMEOUT_MS};
-use crate::check::{CloseCode, CloseInfo, Millis, CLOSE_TIMEOUT_MS};
+use crate::check::{CloseCode, CloseInfo, Millis};
 use crate::checks::since;
 use crate::engineio::Packet;
 use crate::socketio::{connect_message, SioPacket};
@@ -60,19 +60,15 @@ impl UpgradeCheck {
         }
     }
 
+    /// Ends the probe with `result` and closes its socket, without waiting
+    /// for the close to complete.
     pub(super) fn direct_close(&mut self, result: DirectResult) -> Vec<Action> {
-        self.data.websocket_only.result = Some(result);
-        self.direct = DirectPhase::Closing;
-        vec![
-            Action::CloseWs {
-                id: DIRECT,
-                code: CloseCode::NORMAL,
-            },
-            Action::SetTimer {
-                id: DIRECT,
-                after_ms: CLOSE_TIMEOUT_MS,
-            },
-        ]
+        let mut actions = self.direct_end(result);
+        actions.push(Action::CloseWs {
+            id: DIRECT,
+            code: CloseCode::NORMAL,
+        });
+        actions
     }
 
     pub(super) fn direct_end(&mut self, result: DirectResult) -> Vec<Action> {
@@ -84,11 +80,7 @@ impl UpgradeCheck {
     }
 
     pub(super) fn direct_closed(&mut self, code: u16, clean: bool) -> Vec<Action> {
-        self.data.websocket_only.close = Some(CloseInfo::observed(
-            code,
-            clean,
-            self.direct == DirectPhase::Closing,
-        ));
+        self.data.websocket_only.close = Some(CloseInfo::observed(code, clean));
         let result = match self.direct {
             DirectPhase::Opening => DirectResult::ClosedBeforeOpen,
             DirectPhase::AwaitingOpenPacket => DirectResult::NoOpenPacket,
@@ -102,7 +94,6 @@ impl UpgradeCheck {
             DirectPhase::Opening => self.direct_close(DirectResult::OpenTimeout),
             DirectPhase::AwaitingOpenPacket => self.direct_close(DirectResult::NoOpenPacket),
             DirectPhase::AwaitingNamespace => self.direct_close(DirectResult::NoNamespaceAnswer),
-            DirectPhase::Closing => self.direct_end(DirectResult::NoNamespaceAnswer),
             DirectPhase::Done => Vec::new(),
         }
     }

@@ -56,7 +56,6 @@ enum UpgradePhase {
     Opening,
     Probing,
     AwaitingPing,
-    Closing,
     Done,
 }
 
@@ -65,7 +64,6 @@ enum DirectPhase {
     Opening,
     AwaitingOpenPacket,
     AwaitingNamespace,
-    Closing,
     Done,
 }
 

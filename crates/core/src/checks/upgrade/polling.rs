@@ -5,7 +5,7 @@ use super::{
     Action, UpgradeCheck, UpgradePhase, UpgradeResult, MAX_PING_WAIT_MS, PING_GRACE_MS, PROBE,
     STEP_TIMEOUT_MS, UPGRADE,
 };
-use crate::check::{CloseCode, CloseInfo, FetchRequest, Millis, CLOSE_TIMEOUT_MS};
+use crate::check::{CloseCode, CloseInfo, FetchRequest, Millis};
 use crate::checks::{since, Transport};
 use crate::classify::{HttpObservation, HttpStep, StepResult};
 use crate::engineio::{OpenPacket, Packet};
@@ -99,21 +99,17 @@ impl UpgradeCheck {
         }
     }
 
+    /// Ends the probe with `result` and closes its socket, without waiting
+    /// for the close to complete.
     pub(super) fn up_close(&mut self, result: UpgradeResult) -> Vec<Action> {
-        self.data.upgrade.result = Some(result);
         // Closing the upgraded socket ends the server's session.
         self.sid = None;
-        self.up = UpgradePhase::Closing;
-        vec![
-            Action::CloseWs {
-                id: UPGRADE,
-                code: CloseCode::NORMAL,
-            },
-            Action::SetTimer {
-                id: UPGRADE,
-                after_ms: CLOSE_TIMEOUT_MS,
-            },
-        ]
+        let mut actions = self.up_end(result);
+        actions.push(Action::CloseWs {
+            id: UPGRADE,
+            code: CloseCode::NORMAL,
+        });
+        actions
     }
 
     pub(super) fn up_end(&mut self, result: UpgradeResult) -> Vec<Action> {
@@ -133,11 +129,7 @@ impl UpgradeCheck {
     }
 
     pub(super) fn up_closed(&mut self, code: u16, clean: bool) -> Vec<Action> {
-        self.data.upgrade.close = Some(CloseInfo::observed(
-            code,
-            clean,
-            self.up == UpgradePhase::Closing,
-        ));
+        self.data.upgrade.close = Some(CloseInfo::observed(code, clean));
         let result = match self.up {
             UpgradePhase::Opening => UpgradeResult::ClosedBeforeOpen,
             _ => UpgradeResult::ClosedEarly,
@@ -161,7 +153,6 @@ impl UpgradeCheck {
                 self.up_close(UpgradeResult::Upgraded)
             }
             UpgradePhase::AwaitingPing => self.up_close(UpgradeResult::UpgradedNoPing),
-            UpgradePhase::Closing => self.up_end(UpgradeResult::ClosedEarly),
             UpgradePhase::Done => Vec::new(),
         }
     }

@@ -43,7 +43,7 @@ fn opens_the_engineio_websocket_url_with_a_timer() {
 }
 
 #[test]
-fn healthy_engineio_endpoint_passes_and_is_closed_cleanly() {
+fn healthy_engineio_endpoint_passes_and_is_closed_without_waiting_for_the_close() {
     let mut s = start("");
     s.drain();
     s.feed(Event::WsOpened { id: 0 }, 112);
@@ -62,28 +62,17 @@ fn healthy_engineio_endpoint_passes_and_is_closed_cleanly() {
         115,
     );
     assert_eq!(
-        s.drain(),
+        s.drain()[..2],
         [
+            Action::CancelTimer { id: 0 },
             Action::CloseWs {
                 id: 0,
                 code: CloseCode::NORMAL
-            },
-            Action::SetTimer {
-                id: 0,
-                after_ms: CLOSE_TIMEOUT_MS
             }
         ]
     );
-    assert!(s.outcome.is_none(), "waits for the close to report it");
-    s.feed(
-        Event::WsClosed {
-            id: 0,
-            code: 1000,
-            reason: String::new(),
-            clean: true,
-        },
-        118,
-    );
+    // Finished at once: a proxy that completes the close late (Envoy's
+    // delayed_close_timeout, 1 s) does not hold the report back.
     let outcome = s.finished().clone();
     assert_eq!(outcome.status, Status::Pass);
     let t = &targets(&outcome).targets[0];
@@ -95,14 +84,7 @@ fn healthy_engineio_endpoint_passes_and_is_closed_cleanly() {
         (3, "engineio-open")
     );
     assert_eq!(first.engineio.as_ref().unwrap().ping_interval_ms, 25000);
-    assert_eq!(
-        t.close,
-        Some(CloseInfo {
-            code: CloseCode::NORMAL,
-            clean: true,
-            by: ClosedBy::Client
-        })
-    );
+    assert_eq!(t.close, None, "the page's own close is not waited for");
     assert!(
         outcome.summary.contains("opened in 12 ms"),
         "{}",
@@ -145,24 +127,20 @@ fn refused_or_blocked_socket_fails_with_its_close_code() {
 }
 
 #[test]
-fn no_answer_times_out_then_gives_up_on_the_close() {
+fn no_answer_times_out_and_closes_without_waiting() {
     let mut s = start("");
     s.drain();
     s.feed(Event::Timeout { id: 0 }, 10_100);
     assert_eq!(
-        s.drain(),
+        s.drain()[..2],
         [
+            Action::CancelTimer { id: 0 },
             Action::CloseWs {
                 id: 0,
                 code: CloseCode::NORMAL
-            },
-            Action::SetTimer {
-                id: 0,
-                after_ms: CLOSE_TIMEOUT_MS
             }
         ]
     );
-    s.feed(Event::Timeout { id: 0 }, 12_100);
     let outcome = s.finished();
     assert_eq!(outcome.status, Status::Fail);
     assert_eq!(
@@ -186,15 +164,6 @@ fn engineio_endpoint_that_answers_something_else_warns() {
                 text: first.into(),
             },
             111,
-        );
-        s.feed(
-            Event::WsClosed {
-                id: 0,
-                code: 1000,
-                reason: String::new(),
-                clean: true,
-            },
-            112,
         );
         let outcome = s.finished();
         assert_eq!(outcome.status, Status::Warn);
@@ -237,14 +206,5 @@ fn silent_engineio_endpoint_warns_after_the_message_timeout() {
     let mut s = start("");
     s.feed(Event::WsOpened { id: 0 }, 110);
     s.feed(Event::Timeout { id: 0 }, 5_110);
-    s.feed(
-        Event::WsClosed {
-            id: 0,
-            code: 1000,
-            reason: String::new(),
-            clean: true,
-        },
-        5_111,
-    );
     assert_eq!(s.finished().status, Status::Warn);
 }

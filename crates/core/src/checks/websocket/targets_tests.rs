@@ -28,27 +28,9 @@ fn extra_ws_target_runs_beside_and_may_stay_silent() {
         },
         111,
     );
-    s.feed(
-        Event::WsClosed {
-            id: 0,
-            code: 1000,
-            reason: String::new(),
-            clean: true,
-        },
-        112,
-    );
     assert!(s.outcome.is_none(), "still waiting for the second target");
     s.feed(Event::WsOpened { id: 1 }, 120);
     s.feed(Event::Timeout { id: 1 }, 5_120);
-    s.feed(
-        Event::WsClosed {
-            id: 1,
-            code: 1005,
-            reason: String::new(),
-            clean: true,
-        },
-        5_121,
-    );
     let outcome = s.finished();
     assert_eq!(outcome.status, Status::Pass);
     let data = targets(outcome);
@@ -78,15 +60,6 @@ fn one_failing_target_fails_the_check() {
             text: EIO_OPEN.into(),
         },
         112,
-    );
-    s.feed(
-        Event::WsClosed {
-            id: 0,
-            code: 1000,
-            reason: String::new(),
-            clean: true,
-        },
-        113,
     );
     assert_eq!(s.finished().status, Status::Fail);
 }
