@@ -69,6 +69,64 @@ pub struct HttpObservation {
     /// client to slow down.
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub retry_after: bool,
+    /// What in the answer names the proxy that gave it, as this page
+    /// recognises it (never the text itself).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub proxy: Option<ProxyMark>,
+}
+
+/// A proxy's own words or headers in an answer, recognised by this page:
+/// they name the data plane that answered (docs/contracts.md, data planes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProxyMark {
+    /// Envoy's own answer to a route timeout: `upstream request timeout`.
+    EnvoyRouteTimeout,
+    /// Envoy's `stream timeout`: its `stream_idle_timeout`.
+    EnvoyStreamTimeout,
+    /// Envoy's other own answers (`no healthy upstream`, `upstream connect
+    /// error or disconnect/reset before headers`).
+    EnvoyUpstreamError,
+    /// An `x-envoy-*` response header (Envoy's router adds
+    /// `x-envoy-upstream-service-time`).
+    EnvoyHeader,
+    /// HAProxy's own error page.
+    HaproxyPage,
+    /// nginx's own error page.
+    NginxPage,
+}
+
+/// The proxy a body's own words or the headers name, body first.
+fn proxy_mark(headers: &[(String, String)], body: &str) -> Option<ProxyMark> {
+    let body: String = body
+        .chars()
+        .take(300)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let said = |texts: &[&str]| texts.iter().any(|t| body.contains(t));
+    let mark = if said(&["upstream request timeout"]) {
+        ProxyMark::EnvoyRouteTimeout
+    } else if body.trim() == "stream timeout" {
+        ProxyMark::EnvoyStreamTimeout
+    } else if said(&["no healthy upstream", "upstream connect error"]) {
+        ProxyMark::EnvoyUpstreamError
+    } else if said(&["<center>nginx"]) {
+        ProxyMark::NginxPage
+    } else if said(&[
+        "the server didn't respond in time",
+        "no server is available to handle this request",
+        "the server returned an invalid or incomplete response",
+    ]) {
+        ProxyMark::HaproxyPage
+    } else if headers
+        .iter()
+        .any(|(k, _)| k.to_ascii_lowercase().starts_with("x-envoy-"))
+    {
+        ProxyMark::EnvoyHeader
+    } else {
+        return None;
+    };
+    Some(mark)
 }
 
 impl HttpObservation {
@@ -191,6 +249,7 @@ pub fn classify(
             server: header("server"),
             via: header("via"),
             retry_after: header("retry-after").is_some(),
+            proxy: proxy_mark(headers, body),
         },
         open,
     )

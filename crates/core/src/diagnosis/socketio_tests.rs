@@ -90,6 +90,7 @@ pub(super) fn upgrade(up: UpgradeResult, direct: DirectResult, plain: HttpStep) 
             close,
         },
         plain_get: Some(plain),
+        polling: None,
     }
 }
 

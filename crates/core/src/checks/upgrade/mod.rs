@@ -1,4 +1,4 @@
-//! `socketio-upgrade`: three probes at once.
+//! `socketio-upgrade`: four probes at once.
 //! 1. The upgrade of a polling session: open a WebSocket with its sid, send
 //!    `2probe`, expect `3probe`, send `5`, then wait for the server's first
 //!    ping and answer it (a v4 client never pings on its own). That wait
@@ -10,9 +10,15 @@
 //! 3. A plain GET of the `transport=websocket` URL, which cannot upgrade:
 //!    an Engine.IO answer proves the path reaches Socket.IO even when a
 //!    proxy drops the upgrade.
+//! 4. A polling session held through the server's first ping, as clients
+//!    without WebSocket hold it (`long_poll.rs`): what cuts long-polls.
+//!
+//! Probes 1 and 4 last a ping interval; the check reports an interim
+//! outcome once only their pings are to come.
 
 mod data;
 mod direct;
+mod long_poll;
 mod polling;
 mod summary;
 
@@ -25,7 +31,11 @@ use crate::classify::{classify, HttpStep, StepResult};
 use crate::config::Config;
 use crate::privacy::redact_url;
 
-pub use data::{DirectPath, DirectResult, UpgradeData, UpgradePath, UpgradeResult};
+pub use data::{
+    DirectPath, DirectResult, PollingHold, PollingResult, UpgradeData, UpgradePath, UpgradeResult,
+};
+pub use long_poll::CUT_AFTER_MS;
+use long_poll::{PollPhase, POLL, POLL_TIMER};
 use summary::ping_within_wait;
 pub(crate) use summary::summarize;
 
@@ -77,6 +87,11 @@ pub struct UpgradeCheck {
     direct: DirectPhase,
     direct_mark: Millis,
     plain_done: bool,
+    poll: PollPhase,
+    poll_mark: Millis,
+    poll_deadline: Millis,
+    poll_sid: Option<String>,
+    polls: u8,
     interim_sent: bool,
     data: UpgradeData,
 }
@@ -93,6 +108,11 @@ impl UpgradeCheck {
             direct: DirectPhase::Opening,
             direct_mark: 0,
             plain_done: false,
+            poll: PollPhase::Handshaking,
+            poll_mark: 0,
+            poll_deadline: 0,
+            poll_sid: None,
+            polls: 0,
             interim_sent: false,
             data: UpgradeData {
                 url: config.socketio.as_ref().map(|u| redact_url(u.as_str())),
@@ -112,6 +132,7 @@ impl UpgradeCheck {
                     close: None,
                 },
                 plain_get: None,
+                polling: None,
             },
         }
     }
@@ -124,7 +145,10 @@ impl UpgradeCheck {
     }
 
     fn done(&self) -> bool {
-        self.up == UpgradePhase::Done && self.direct == DirectPhase::Done && self.plain_done
+        self.up == UpgradePhase::Done
+            && self.direct == DirectPhase::Done
+            && self.plain_done
+            && self.poll == PollPhase::Done
     }
 
     fn outcome(&self) -> Outcome {
@@ -136,18 +160,24 @@ impl UpgradeCheck {
         ping_within_wait(self.data.upgrade.ping_interval_ms)
     }
 
-    /// Upgraded, every other probe done, only the server's first ping to
-    /// come: what the report says until it comes (or does not).
+    /// Every probe done or waiting for the server's first ping (the
+    /// upgraded socket's, the held long-poll's): what the report says
+    /// until the pings come (or do not).
     fn interim(&mut self) -> Option<Action> {
-        let waiting = self.up == UpgradePhase::AwaitingPing
+        let up_waits = self.up == UpgradePhase::AwaitingPing;
+        let poll_waits = self.poll == PollPhase::LongPoll;
+        let settled = (up_waits || self.up == UpgradePhase::Done)
+            && (poll_waits || self.poll == PollPhase::Done)
             && self.direct == DirectPhase::Done
             && self.plain_done;
-        if !waiting || self.interim_sent {
+        if !settled || !(up_waits || poll_waits) || self.interim_sent {
             return None;
         }
         self.interim_sent = true;
         let mut data = self.data.clone();
-        data.upgrade.result = Some(UpgradeResult::Upgraded);
+        if up_waits {
+            data.upgrade.result = Some(UpgradeResult::Upgraded);
+        }
         let outcome = Outcome::judged(summarize(&data), data.into());
         Some(Action::Progress(Progress::Interim(outcome)))
     }
@@ -180,6 +210,7 @@ impl Check for UpgradeCheck {
         ]);
         let plain = self.url(Transport::PlainGetOfWebsocket, None);
         actions.extend(timed_get(PLAIN_GET, plain, PLAIN_TIMER, STEP_TIMEOUT_MS));
+        actions.extend(self.poll_start(now));
         actions
     }
 
@@ -197,6 +228,13 @@ impl Check for UpgradeCheck {
                 id: HANDSHAKE,
                 message,
             } if self.up == UpgradePhase::Handshaking => self.up_failed(message, now),
+            event @ (Event::HttpResponse { id: POLL, .. }
+            | Event::HttpFailed { id: POLL, .. }
+            | Event::Timeout { id: POLL_TIMER })
+                if self.poll != PollPhase::Done =>
+            {
+                self.poll_event(event, now)
+            }
             event @ (Event::HttpResponse { id: PLAIN_GET, .. }
             | Event::HttpFailed { id: PLAIN_GET, .. }
             | Event::Timeout { id: PLAIN_TIMER })
@@ -271,5 +309,7 @@ impl UpgradeCheck {
 
 #[cfg(test)]
 mod ends_tests;
+#[cfg(test)]
+mod long_poll_tests;
 #[cfg(test)]
 mod upgrade_tests;

@@ -1,6 +1,7 @@
 //! `socketio-upgrade`'s judgement: status and summary from its data.
 
-use super::{DirectResult, UpgradeData, UpgradeResult, MAX_PING_WAIT_MS, PING_GRACE_MS};
+use super::{DirectResult, PollingHold, PollingResult, UpgradeData, UpgradeResult};
+use super::{MAX_PING_WAIT_MS, PING_GRACE_MS};
 use crate::check::{Millis, Status};
 use crate::checks::seconds;
 
@@ -72,12 +73,37 @@ pub(crate) fn summarize(d: &UpgradeData) -> (Status, String) {
         d.websocket_only.result,
         Some(D::Connected | D::Refused { .. } | D::Opened)
     );
+    let polling_cut = d
+        .polling
+        .as_ref()
+        .is_some_and(|p| p.result == Some(PollingResult::Cut));
     let status = match (&up.result, up_failed, direct_failed) {
         (_, true, true) | (Some(U::NoSession), _, true) => Status::Fail,
         (Some(U::NotOffered | U::UpgradedNoPing), _, _) | (_, true, false) | (_, false, true) => {
             Status::Warn
         }
+        _ if polling_cut => Status::Warn,
         _ => Status::Pass,
     };
-    (status, format!("{up_text} {direct_text}").trim().to_owned())
+    let polling_text = d.polling.as_ref().map(polling_text).unwrap_or_default();
+    let text = format!("{up_text} {direct_text} {polling_text}");
+    (
+        status,
+        text.split_whitespace().collect::<Vec<_>>().join(" "),
+    )
+}
+
+/// Probe 4 in a sentence: how the held polling session ended.
+fn polling_text(p: &PollingHold) -> String {
+    use PollingResult as P;
+    let held = p.poll.as_ref().map(|s| seconds(s.ms)).unwrap_or_default();
+    match p.result {
+        None => "Holding a polling session until the server's first ping.".into(),
+        Some(P::Held) => format!("A polling session held until the server's ping ({held})."),
+        Some(P::Cut) => format!("Long-polling was cut after {held}."),
+        Some(P::SessionLost) => "A held long-poll reached a backend without its session.".into(),
+        Some(P::Refused) => "A held long-poll was refused.".into(),
+        Some(P::NoAnswer) => format!("A held long-poll got no answer within {held}."),
+        Some(P::NotAwaited | P::NoSession) => String::new(),
+    }
 }

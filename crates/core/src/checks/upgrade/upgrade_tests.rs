@@ -1,5 +1,6 @@
-//! The upgrade's three probes on healthy, polling-only, WebSocket-only and
-//! upgrade-dropping servers.
+//! The upgrade's first three probes on healthy, polling-only,
+//! WebSocket-only and upgrade-dropping servers (the held polling session,
+//! probe 4, in `long_poll_tests.rs`).
 
 use super::*;
 use crate::check::{CloseCode, CloseInfo, ClosedBy, FetchRequest, Status};
@@ -14,12 +15,37 @@ pub(super) const OPEN_WS: &str = r#"0{"sid":"SID-WS-2","upgrades":[],"pingInterv
 pub(super) const POLLING: &str = "http://127.0.0.1:8080/socket.io/?EIO=4&transport=polling";
 pub(super) const WS: &str = "ws://127.0.0.1:8080/socket.io/?EIO=4&transport=websocket";
 
-pub(super) fn start(query: &str) -> Script<UpgradeCheck> {
+/// The check with all four probes started.
+pub(super) fn start_all(query: &str) -> Script<UpgradeCheck> {
     let page = Url::parse("http://127.0.0.1:8080/").unwrap();
     Script::start(
         UpgradeCheck::new(&resolve(&page, &FileLoad::NotFound, query)),
         0,
     )
+}
+
+/// The check with probe 4 (the held polling session) ended at once by a
+/// failed handshake, for the tests of the other three.
+pub(super) fn start(query: &str) -> Script<UpgradeCheck> {
+    let mut s = start_all(query);
+    if s.outcome.is_none() {
+        s.feed(
+            Event::HttpFailed {
+                id: POLL,
+                message: "TypeError: Failed to fetch".into(),
+            },
+            0,
+        );
+        s.actions.retain(|a| {
+            !matches!(
+                a,
+                Action::Fetch { id: POLL, .. }
+                    | Action::SetTimer { id: POLL_TIMER, .. }
+                    | Action::CancelTimer { id: POLL_TIMER }
+            )
+        });
+    }
+    s
 }
 
 pub(super) fn response(id: Handle, status: u16, body: &str) -> Event {
