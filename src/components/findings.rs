@@ -12,12 +12,15 @@ pub type FixCopy = fn(AttrValue) -> Html;
 pub fn platform_label(p: Platform) -> &'static str {
     match p {
         Platform::Any => "Any setup",
-        Platform::IngressNginx => "ingress-nginx",
+        Platform::IngressNginx => "ingress-nginx (retired)",
         Platform::Gke => "GKE",
         Platform::Traefik => "Traefik",
         Platform::Haproxy => "HAProxy",
         Platform::Istio => "Istio",
         Platform::Nginx => "nginx",
+        Platform::GatewayApi => "Gateway API",
+        Platform::EnvoyGateway => "Envoy Gateway",
+        Platform::Envoy => "Envoy",
     }
 }
 

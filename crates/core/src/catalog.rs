@@ -95,11 +95,14 @@ pub enum FindingId {
     SocketioSessionStalled,
     /// With the companion: a broadcast on one pod never reached another.
     CrossPodDeliveryBroken,
+    /// A held long-poll was cut before the server's ping: clients without
+    /// WebSocket keep losing their session.
+    PollingCut,
 }
 
 impl FindingId {
     /// Every finding, for documentation and tests.
-    pub const ALL: [FindingId; 22] = [
+    pub const ALL: [FindingId; 23] = [
         FindingId::InsecureContext,
         FindingId::WebsocketBlocked,
         FindingId::SocketioUnreachable,
@@ -122,6 +125,7 @@ impl FindingId {
         FindingId::RateLimited,
         FindingId::SocketioSessionStalled,
         FindingId::CrossPodDeliveryBroken,
+        FindingId::PollingCut,
     ];
 }
 
@@ -155,6 +159,7 @@ mod tests {
             FindingId::RateLimited => 19,
             FindingId::SocketioSessionStalled => 20,
             FindingId::CrossPodDeliveryBroken => 21,
+            FindingId::PollingCut => 22,
         }
     }
 

@@ -20,6 +20,8 @@ mod affinity;
 mod cross_pod;
 mod lifetime;
 mod media;
+pub mod platform;
+mod polling;
 mod socketio;
 mod socketio_texts;
 mod texts;
@@ -43,8 +45,11 @@ pub fn diagnose(checks: &[ReportCheck]) -> Vec<Finding> {
     findings.extend(media::media_findings(data(checks)));
     findings.extend(webrtc::webrtc_findings(data(checks)));
     findings.extend(lifetime::finding(data(checks)));
+    findings.extend(polling::finding_for(data(checks)));
     findings.extend(cross_pod::finding_for(data(checks)));
-    by_severity(findings)
+    let mut findings = by_severity(findings);
+    platform::infer(data(checks), data(checks), data(checks)).apply(&mut findings);
+    findings
 }
 
 /// Most severe first, in rule order within a severity: a stable insertion

@@ -46,12 +46,20 @@ impl FixBy {
 pub enum Platform {
     /// Not specific to one platform: the user's browser, any server.
     Any,
+    /// The community ingress-nginx controller (retired in March 2026).
     IngressNginx,
     Gke,
     Traefik,
     Haproxy,
     Istio,
     Nginx,
+    /// Gateway API resources (HTTPRoute), whichever implementation.
+    GatewayApi,
+    /// Envoy Gateway's own policies where Gateway API has no field yet.
+    EnvoyGateway,
+    /// Envoy's own configuration (a static bootstrap, or what a control
+    /// plane generates).
+    Envoy,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

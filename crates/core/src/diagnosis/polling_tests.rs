@@ -1,0 +1,127 @@
+//! `polling-cut` from probe 4's data: when it is found, how severe, and
+//! which limit it names.
+
+use super::*;
+use crate::check::Millis;
+use crate::checks::upgrade::{DirectPath, PollingHold, UpgradePath};
+use crate::classify::classify;
+
+fn upgrade(up: UpgradeResult, hold: PollingHold) -> UpgradeData {
+    UpgradeData {
+        url: None,
+        upgrade: UpgradePath {
+            result: Some(up),
+            handshake: None,
+            ws_open_ms: None,
+            probe_ms: None,
+            ping_interval_ms: None,
+            ping_after_ms: None,
+            close: None,
+        },
+        websocket_only: DirectPath {
+            result: Some(DirectResult::ClosedBeforeOpen),
+            ws_open_ms: None,
+            namespace_ms: None,
+            close: None,
+        },
+        plain_get: None,
+        polling: Some(hold),
+    }
+}
+
+fn answered(ms: Millis, status: u16, body: &str) -> HttpStep {
+    let headers = [("server".to_owned(), "envoy".to_owned())];
+    HttpStep::answered(ms, classify(status, &headers, body).0)
+}
+
+fn envoy_cut(ms: Millis, body: &str) -> PollingHold {
+    PollingHold {
+        result: Some(PollingResult::Cut),
+        ping_interval_ms: Some(25_000),
+        poll: Some(answered(ms, 504, body)),
+        after: Some(answered(
+            5,
+            400,
+            r#"{"code":1,"message":"Session ID unknown"}"#,
+        )),
+    }
+}
+
+#[test]
+fn envoys_default_route_timeout_is_named_with_the_session_lost() {
+    let up = upgrade(
+        UpgradeResult::Upgraded,
+        envoy_cut(15_002, "upstream request timeout"),
+    );
+    let f = finding_for(Some(&up)).unwrap();
+    assert_eq!(
+        (f.id, f.severity),
+        (FindingId::PollingCut, Severity::Warning)
+    );
+    assert_eq!(
+        f.evidence[0],
+        "A polling session's long-poll was cut after 15.0 s: HTTP 504 with text that is not Engine.IO"
+    );
+    assert!(f.evidence.iter().any(|e| e.contains("the cut ended it")));
+    assert!(f
+        .evidence
+        .iter()
+        .any(|e| e == "Most likely: Envoy's route timeout at its default of 15 s: the route for the Socket.IO path sets no timeout"));
+    assert!(f.fixes.iter().any(|x| x.platform == Platform::GatewayApi));
+}
+
+#[test]
+fn a_cut_where_websockets_fail_too_is_critical() {
+    let up = upgrade(
+        UpgradeResult::ClosedBeforeOpen,
+        envoy_cut(15_000, "upstream request timeout"),
+    );
+    let f = finding_for(Some(&up)).unwrap();
+    assert_eq!(f.severity, Severity::Critical);
+    assert!(f.title.starts_with("Live updates will keep dropping"));
+}
+
+#[test]
+fn idle_and_other_limits_are_named_by_their_own_marks_or_the_time() {
+    let up = upgrade(UpgradeResult::Upgraded, envoy_cut(10_001, "stream timeout"));
+    let f = finding_for(Some(&up)).unwrap();
+    assert!(f
+        .evidence
+        .iter()
+        .any(|e| e.contains("stream_idle_timeout of about 10.0 s")));
+    let mut hold = envoy_cut(7_000, "Gateway Timeout");
+    hold.poll = Some(HttpStep::answered(
+        7_000,
+        classify(504, &[], "Gateway Timeout").0,
+    ));
+    let f = finding_for(Some(&upgrade(UpgradeResult::Upgraded, hold))).unwrap();
+    assert!(f
+        .evidence
+        .iter()
+        .any(|e| e.contains("a request or idle timeout of about 7 s")));
+}
+
+#[test]
+fn no_finding_unless_the_hold_was_cut() {
+    for result in [
+        PollingResult::Held,
+        PollingResult::SessionLost,
+        PollingResult::Refused,
+        PollingResult::NoAnswer,
+        PollingResult::NotAwaited,
+        PollingResult::NoSession,
+    ] {
+        let mut hold = envoy_cut(15_000, "upstream request timeout");
+        hold.result = Some(result);
+        assert!(finding_for(Some(&upgrade(UpgradeResult::Upgraded, hold))).is_none());
+    }
+    let mut pending = envoy_cut(15_000, "");
+    pending.result = None;
+    assert!(finding_for(Some(&upgrade(UpgradeResult::Upgraded, pending))).is_none());
+    let mut old = upgrade(UpgradeResult::Upgraded, PollingHold::default());
+    old.polling = None;
+    assert!(
+        finding_for(Some(&old)).is_none(),
+        "a report from before probe 4"
+    );
+}
