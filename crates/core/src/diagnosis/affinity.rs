@@ -42,6 +42,9 @@ fn sticky_session_missing(d: &StickyData, cookie: Option<&AffinityCookieData>) -
         (Platform::Haproxy, "In the backend: cookie SERVERID insert indirect nocache, and cookie s1 / cookie s2 on each server line (or balance source)."),
         (Platform::Istio, "DestinationRule: trafficPolicy.loadBalancer.consistentHash.httpCookie: {name: affinity, ttl: 3600s}."),
         (Platform::Nginx, "In the upstream: ip_hash; or hash $cookie_affinity consistent; with the cookie set when absent (nginx OSS has no sticky cookie; NGINX Plus: sticky cookie srv_id)."),
+        (Platform::GatewayApi, "On the HTTPRoute rule for the Socket.IO path: sessionPersistence: {sessionName: affinity, type: Cookie} (Envoy Gateway builds it as Envoy's stateful-session cookie)."),
+        (Platform::EnvoyGateway, "Or a BackendTrafficPolicy on that HTTPRoute: spec.loadBalancer: {type: ConsistentHash, consistentHash: {type: Cookie, cookie: {name: affinity, ttl: 3600s}}}."),
+        (Platform::Envoy, "Cluster lb_policy: RING_HASH with the route's hash_policy: [{cookie: {name: affinity, ttl: 3600s}}], or the envoy.filters.http.stateful_session filter with a cookie."),
     ]);
     if d.cross_origin {
         evidence.push("The Socket.IO endpoint is on another site: an affinity cookie is only sent there with SameSite=None; Secure, and only by clients using withCredentials".into());
@@ -156,7 +159,7 @@ mod tests {
         assert_eq!(f.severity, Severity::Critical);
         assert_eq!(f.evidence[0], "With cookies: 3 of 3 sessions lost their backend; 6 of 15 follow-up requests got \"Session ID unknown\" (Engine.IO error 1)");
         assert!(f.fixes[0].text.contains("transports: [\"websocket\"]"));
-        assert_eq!(f.fixes.len(), 7);
+        assert_eq!(f.fixes.len(), 10);
     }
 
     #[test]

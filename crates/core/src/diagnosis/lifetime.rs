@@ -6,6 +6,7 @@ use crate::catalog::FindingId;
 use crate::checks::lifetime::LifetimeData;
 use crate::checks::seconds;
 use crate::diagnosis::{Finding, FixBy, Platform, Severity};
+use crate::privacy::quoted;
 
 /// Cuts sooner than this break realtime apps visibly; later ones are routine.
 const ROUTINE_S: u64 = 600;
@@ -41,7 +42,7 @@ pub(super) fn finding(d: Option<&LifetimeData>) -> Option<Finding> {
     }
     for (name, value) in [("Server", &d.hints.server), ("Via", &d.hints.via)] {
         if let Some(v) = value {
-            evidence.push(format!("{name}: {v}"));
+            evidence.push(format!("{name}: {}", quoted(v)));
         }
     }
     evidence.push(format!("Most likely: {}", limit.limit));
@@ -66,6 +67,9 @@ pub(super) fn finding(d: Option<&LifetimeData>) -> Option<Finding> {
             (Platform::Traefik, "entryPoints.<name>.transport.respondingTimeouts.idleTimeout (180 s by default) and readTimeout: raise them, e.g. 3600s."),
             (Platform::Haproxy, "timeout tunnel 1h (and timeout client/server above pingInterval)."),
             (Platform::Istio, "DestinationRule trafficPolicy.connectionPool.http.idleTimeout: 3600s (and the Gateway's idle timeout)."),
+            (Platform::GatewayApi, "Gateway API has no idle timeout field yet: use the implementation's policy (Envoy Gateway below; Istio above)."),
+            (Platform::EnvoyGateway, "BackendTrafficPolicy on the Socket.IO HTTPRoute: spec.timeout.http.streamIdleTimeout: 3600s (above pingInterval), and ClientTrafficPolicy spec.timeout.http.idleTimeout likewise."),
+            (Platform::Envoy, "HTTP connection manager stream_idle_timeout (5 min by default) and the route's idle_timeout above pingInterval, e.g. 3600s; an idle cut completes ~1 s late (delayed_close_timeout)."),
             (Platform::Nginx, "proxy_read_timeout 3600s; proxy_send_timeout 3600s; in the Socket.IO location."),
         ]),
     })
@@ -111,7 +115,7 @@ mod tests {
             "Live updates will keep dropping: the connection is cut after about 3 s."
         );
         assert_eq!(f.evidence[0], "The Socket.IO WebSocket was cut after 3.0 s of the 20 s it was held (close code 1006, not clean)");
-        assert!(f.evidence.iter().any(|e| e == "Server: nginx/1.22.1"));
+        assert!(f.evidence.iter().any(|e| e == "Server: \"nginx/1.22.1\""));
         assert!(f
             .evidence
             .last()

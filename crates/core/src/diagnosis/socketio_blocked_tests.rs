@@ -28,7 +28,7 @@ fn dropped_upgrade_is_websocket_blocked_with_evidence() {
     ] {
         assert!(evidence.contains(words), "{words} not in {evidence}");
     }
-    assert_eq!(found[0].fixes.len(), 7);
+    assert_eq!(found[0].fixes.len(), 9);
 }
 
 #[test]

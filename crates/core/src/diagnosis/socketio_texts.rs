@@ -24,6 +24,8 @@ pub fn websocket_blocked(evidence: Vec<String>) -> Finding {
             (Platform::Traefik, "Traefik forwards upgrades by default: look for a headers middleware that rewrites Connection or Upgrade, and for a proxy in front of Traefik."),
             (Platform::Haproxy, "Use mode http, no option httpclose on the backend, and timeout tunnel 1h so upgraded connections live."),
             (Platform::Istio, "Envoy forwards upgrades by default: check for a VirtualService with websocketUpgrade: false or an EnvoyFilter that removes upgrade_configs."),
+            (Platform::GatewayApi, "Envoy-based implementations (Envoy Gateway, Istio, Contour, Cilium) upgrade WebSockets on an HTTPRoute by default: look for a policy or filter that removes it, and for a hop in front of the Gateway."),
+            (Platform::Envoy, "Envoy answers an upgrade itself with 403 unless the HTTP connection manager has upgrade_configs: [{upgrade_type: websocket}]."),
             (Platform::Nginx, "In the Socket.IO location: proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade; with map $http_upgrade $connection_upgrade { default upgrade; '' close; } in the http block."),
         ]),
     )

@@ -207,3 +207,28 @@ fn never_opening_fails_after_the_open_timeout() {
     let d = data(s.finished());
     assert!(!d.opened && d.lifetime_ms.is_none());
 }
+
+#[test]
+fn envoys_idle_cuts_are_named_by_its_server_header() {
+    let envoy = PlatformHints {
+        server: Some("envoy".into()),
+        via: None,
+    };
+    let short = match_limit(11_020, Some(25_000), &envoy);
+    assert!(
+        short.limit.starts_with(
+            "Envoy's stream_idle_timeout (or the route's idle_timeout) of about 10.0 s"
+        ),
+        "{}",
+        short.limit
+    );
+    assert_eq!(
+        match_limit(300_400, Some(25_000), &envoy),
+        MatchedLimit {
+            limit: "Envoy's stream_idle_timeout (5 min by default)".into(),
+            expected_s: Some(300)
+        }
+    );
+    let other = match_limit(11_020, Some(25_000), &PlatformHints::default());
+    assert!(!other.limit.contains("Envoy"), "{}", other.limit);
+}
