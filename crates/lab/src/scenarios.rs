@@ -97,7 +97,7 @@ pub const SCENARIOS: &[Scenario] = &[
     s("haproxy-cookie", H, Proxy::Haproxy(HaproxyMode::CookieInsert), NodePods(3), "", NONE, "HAProxy, cookie SERVERID insert indirect nocache, three pods"),
     s("haproxy-round-robin", F, Proxy::Haproxy(HaproxyMode::RoundRobin), NodePods(3), "", STICKY, "HAProxy, balance roundrobin without affinity, three pods"),
     s("haproxy-tunnel", F, Proxy::Haproxy(HaproxyMode::ShortTunnel), Node(NodeOk), "&lifetime=10", CUT, "HAProxy timeout tunnel 3 s cuts idle WebSockets"),
-    s("short-idle", F, Proxy::ShortIdle, Node(NodeOk), "&lifetime=10", CUT, "nginx 3 s idle timeout under a 5 s ping interval"),
+    s("short-idle", F, Proxy::ShortIdle, Node(NodeOk), "&lifetime=10", &["connection-cut", "polling-cut"], "nginx 3 s idle timeout under a 5 s ping interval: cuts the WebSocket and every long-poll"),
     s("companion-node", H, Proxy::CookieAffinity, Companion(Peer::Node, Adapter::Redis, 3), COMPANION, NONE, "three Node pods, @socket.io/redis-adapter, the companion, cookie affinity"),
     s("companion-node-no-adapter", F, Proxy::CookieAffinity, Companion(Peer::Node, Adapter::None, 3), COMPANION, CROSS_POD, "the same without an adapter"),
     s("companion-node-redis-down", F, Proxy::CookieAffinity, Companion(Peer::Node, Adapter::RedisKilled, 3), COMPANION, CROSS_POD, "the same, Redis killed after the pods connected"),

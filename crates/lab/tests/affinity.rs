@@ -63,7 +63,7 @@ async fn idle_timeout_under_the_ping_interval_cuts_the_connection() -> Result<()
         "&lifetime=10",
     )
     .await?;
-    assert_eq!(finding_ids(&report), ["connection-cut"]);
+    assert_eq!(finding_ids(&report), ["connection-cut", "polling-cut"]);
     assert_cut_near_idle(&report);
     Ok(())
 }
@@ -96,7 +96,7 @@ async fn lifetime_button_runs_the_test_and_updates_the_report() -> Result<()> {
     browser.wait_for_state("done", RUN_TIMEOUT).await?;
     let after = browser.report().await?;
     browser.close().await;
-    assert_eq!(finding_ids(&after), ["connection-cut"]);
+    assert_eq!(finding_ids(&after), ["connection-cut", "polling-cut"]);
     assert_cut_near_idle(&after);
     assert_eq!(check(&after, "connection-lifetime")["data"]["hold_s"], 120);
     Ok(())
