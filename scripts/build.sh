@@ -14,8 +14,11 @@ on_demand=target/wasm-bindgen/release/on-demand
 rm -rf "$on_demand"
 # index.html's data-wasm-opt-params, as Trunk passes them with -Oz.
 opt_params=$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)
+# The support view derives the findings' fix texts; the page's module has none.
 for bin in conncheck-support conncheck-qr; do
-  cargo build --release --quiet --offline --target wasm32-unknown-unknown --bin "$bin"
+  features=()
+  [ "$bin" = conncheck-support ] && features=(--features support-texts)
+  cargo build --release --quiet --offline --target wasm32-unknown-unknown --bin "$bin" "${features[@]}"
   wasm-bindgen --target web --no-typescript --out-dir "$on_demand" \
     "target/wasm32-unknown-unknown/release/$bin.wasm"
   # shellcheck disable=SC2086

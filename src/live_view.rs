@@ -99,7 +99,7 @@ pub fn live_view(
             </header>
             { for report_config.map(|config| provenance(&config, false)) }
             { config_errors(state.config.as_ref().map_or(&[], |c| &c.errors)) }
-            { for published.map(|published| share_panel(&published, &state.share, &state.dispatcher(), &copy_now)) }
+            { for published.as_ref().map(|published| share_panel(published, &state.share, &state.dispatcher(), &copy_now)) }
             <section class="note">
                 <label for="user-note">{ "Describe the problem in your own words (optional, included in the report)" }</label>
                 <textarea id="user-note" rows="3" maxlength={conncheck_core::report::MAX_USER_NOTE_CHARS.to_string()}
@@ -116,7 +116,11 @@ pub fn live_view(
             </div>
             { media_panel(user_busy, on_media, state.preview.video.clone(), state.preview.audio.as_ref().map(|_| state.preview.mic_level)) }
             { lifetime_control(hold_s, lifetime_busy, on_lifetime) }
-            { findings(state.report.as_ref().map_or(&[], |r| &r.findings), None) }
+            { findings(
+                state.report.as_ref().map_or(&[], |r| &r.findings),
+                None,
+                published.as_ref().map(|p| &*p.link),
+            ) }
             { raw_report(&json) }
             { import }
         </main>

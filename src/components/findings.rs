@@ -32,7 +32,9 @@ fn severity_class(s: Severity) -> &'static str {
     }
 }
 
-pub fn findings(findings: &[Finding], copy: Option<FixCopy>) -> Html {
+/// `support_link`: on the live page, whose module has no fix texts, the
+/// report's `#report=` link, where the support view shows them.
+pub fn findings(findings: &[Finding], copy: Option<FixCopy>, support_link: Option<&str>) -> Html {
     if findings.is_empty() {
         return html! {};
     }
@@ -58,6 +60,13 @@ pub fn findings(findings: &[Finding], copy: Option<FixCopy>) -> Html {
                             </>
                         }) }
                     </dl>
+                    { for support_link.filter(|_| f.fixes.is_empty()).map(|link| html! {
+                        <p class="fixes-link">
+                            <a href={link.to_owned()} target="_blank" rel="noopener">
+                                { "The fix for each platform: open this report as support staff see it" }
+                            </a>
+                        </p>
+                    }) }
                 </details>
             </li>
         }

@@ -132,7 +132,7 @@ pub fn SharedReport(props: &SharedReportProps) -> Html {
                     <blockquote>{ note }</blockquote>
                 </section>
             }) }
-            { findings(&view.findings, Some(|text| html! { <CopyButton {text} /> })) }
+            { findings(&view.findings, Some(|text| html! { <CopyButton {text} /> }), None) }
             { config_errors(&shown_errors) }
             <section class="checks">
                 <h2>{ "Checks" }</h2>

@@ -26,7 +26,8 @@ async fn healthy_lab_passes_secure_context_and_websocket() -> Result<()> {
     let target = &ws["data"]["targets"][0];
     assert_eq!(target["target"], "socketio");
     assert_eq!(target["first_message"]["kind"], "engineio-open");
-    assert_eq!(target["close"]["code"], 1000);
+    // The page closes it and does not wait for the close to complete.
+    assert_eq!(target.get("close"), None, "{target:#}");
     assert!(target["open_ms"].as_u64().is_some());
     assert_eq!(finding_ids(&report), Vec::<&str>::new());
     assert_eq!(report["config"]["file"], "loaded");

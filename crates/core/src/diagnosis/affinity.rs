@@ -1,7 +1,7 @@
 //! Rules and words for load-balancer affinity: `sticky-session-missing`,
 //! and the cross-origin cookie case `affinity-cookie-needs-credentials`.
 
-use super::texts::{fix, fixes};
+use super::texts::{self, fixes};
 use crate::catalog::FindingId;
 use crate::checks::affinity_cookie::AffinityCookieData;
 use crate::checks::sticky::{Affinity, ModeReport, StickyData};
@@ -60,7 +60,7 @@ fn sticky_session_missing(d: &StickyData, cookie: Option<&AffinityCookieData>) -
                 found.cookie.same_site.as_deref().unwrap_or("?")
             ));
         }
-        fixes.push(fix(Platform::IngressNginx, "Cross-site: nginx.ingress.kubernetes.io/session-cookie-samesite: \"None\" and session-cookie-secure: \"true\". On AWS, the ALB's AWSALBCORS cookie is the cross-site one."));
+        fixes.extend(texts::fixes(&[(Platform::IngressNginx, "Cross-site: nginx.ingress.kubernetes.io/session-cookie-samesite: \"None\" and session-cookie-secure: \"true\". On AWS, the ALB's AWSALBCORS cookie is the cross-site one.")]));
     }
     Finding {
         id: FindingId::StickySessionMissing,

@@ -219,13 +219,11 @@ impl Guess {
     }
 
     /// The operator's findings with this data plane's fixes first (then
-    /// the rest in their order) and the evidence line added.
+    /// the rest in their order; where the fix texts are built) and the
+    /// evidence line added.
     pub fn apply(&self, findings: &mut [Finding]) {
         let first = self.plane.map(DataPlane::platforms).unwrap_or_default();
-        for f in findings
-            .iter_mut()
-            .filter(|f| f.fix_by == FixBy::Operator && f.fixes.len() > 1)
-        {
+        for f in findings.iter_mut().filter(|f| f.fix_by == FixBy::Operator) {
             let mut ordered = Vec::with_capacity(f.fixes.len());
             for platform in first {
                 ordered.extend(f.fixes.iter().filter(|x| x.platform == *platform).cloned());

@@ -6,7 +6,8 @@ use crate::checks::secure_context::SecureContextData;
 use crate::diagnosis::{Finding, Fix, FixBy, Platform, Severity};
 
 /// One per-platform fix.
-pub(super) fn fix(platform: Platform, text: &str) -> Fix {
+#[cfg(feature = "fix-texts")]
+fn fix(platform: Platform, text: &str) -> Fix {
     Fix {
         platform,
         text: text.to_owned(),
@@ -15,12 +16,21 @@ pub(super) fn fix(platform: Platform, text: &str) -> Fix {
 
 /// A finding's fixes from a table of words: one loop for every finding,
 /// where a `vec!` of [`fix`] calls is code for each.
+#[cfg(feature = "fix-texts")]
 #[inline(never)]
 pub(super) fn fixes(table: &[(Platform, &str)]) -> Vec<Fix> {
     table
         .iter()
         .map(|(platform, text)| fix(*platform, text))
         .collect()
+}
+
+/// Without the fix texts (the page's own module): no fixes, and the tables
+/// at the call sites, never read, leave the module.
+#[cfg(not(feature = "fix-texts"))]
+#[inline(always)]
+pub(super) fn fixes(_: &[(Platform, &str)]) -> Vec<Fix> {
+    Vec::new()
 }
 
 /// A finding from its parts; the words are the callers'.
