@@ -81,3 +81,55 @@ pub fn seconds(duration: &str) -> u64 {
     assert!(number.is_empty(), "a number without unit in {duration:?}");
     total
 }
+
+/// An example of the operator's own `object` with a shipped patch of
+/// deploy/kubernetes applied, as `kubectl patch --local` applies it.
+pub fn patched(object: &str, patch: &str, kind: &str) -> Result<String> {
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("app.yaml");
+    std::fs::write(&file, object)?;
+    let patch = workspace_dir().join("deploy/kubernetes").join(patch);
+    let output = std::process::Command::new("kubectl")
+        .args(["patch", "--local", "-o", "yaml", "--type", kind, "-f"])
+        .arg(&file)
+        .arg("--patch-file")
+        .arg(&patch)
+        .output()
+        .context("kubectl")?;
+    if !output.status.success() {
+        bail!(
+            "{}: {}",
+            patch.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(String::from_utf8(output.stdout)?)
+}
+
+/// The operator's app Ingress before our patches: Socket.IO to `app`.
+pub const APP_INGRESS: &str = "apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: chat
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: chat.example.com
+      http:
+        paths:
+          - path: /socket.io
+            pathType: Prefix
+            backend:
+              service:
+                name: app
+                port:
+                  number: 3000
+";
+
+pub fn parse_one(text: &str) -> Result<Value> {
+    let mut docs = parse(text)?;
+    if docs.len() != 1 {
+        bail!("{} documents, expected one", docs.len());
+    }
+    Ok(docs.remove(0))
+}

@@ -56,28 +56,7 @@ pub fn get(port: u16, host: &str, path: &str, extra: &str) -> Result<Answer> {
         stream,
         "GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n"
     )?;
-    let mut raw = Vec::new();
-    stream.take(1 << 20).read_to_end(&mut raw)?;
-    let text = String::from_utf8(raw).context("a non-UTF-8 answer")?;
-    let Some((head, body)) = text.split_once("\r\n\r\n") else {
-        bail!("no end of headers in {text:?}");
-    };
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or_default();
-    let status = status_line
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .with_context(|| format!("status line {status_line:?}"))?;
-    let headers = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    Ok(Answer {
-        status,
-        headers,
-        body: body.to_owned(),
-    })
+    read_answer(stream)
 }
 
 /// The page's files as the build names them: `index.html`, a hashed
@@ -102,4 +81,42 @@ pub fn write_page(dir: &Path) -> Result<()> {
 pub fn replace_once(text: &str, from: &str, to: &str) -> String {
     assert_eq!(text.matches(from).count(), 1, "{from:?} once in the file");
     text.replacen(from, to, 1)
+}
+
+/// `POST path` with `body` (text/plain), as Engine.IO's polling sends.
+pub fn post(port: u16, host: &str, path: &str, extra: &str, body: &str) -> Result<Answer> {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(5)))?;
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Content-Type: text/plain;charset=UTF-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    read_answer(stream)
+}
+
+/// Reads a whole answer (at most 1 MiB), the connection being closed.
+fn read_answer(stream: std::net::TcpStream) -> Result<Answer> {
+    let mut raw = Vec::new();
+    stream.take(1 << 20).read_to_end(&mut raw)?;
+    let text = String::from_utf8(raw).context("a non-UTF-8 answer")?;
+    let Some((head, body)) = text.split_once("\r\n\r\n") else {
+        bail!("no end of headers in {text:?}");
+    };
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or_default();
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .with_context(|| format!("status line {status_line:?}"))?;
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Ok(Answer {
+        status,
+        headers,
+        body: body.to_owned(),
+    })
 }
