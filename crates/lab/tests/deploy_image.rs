@@ -53,7 +53,7 @@ async fn defaults_serve_the_page_at_conncheck_with_connect_src_self() -> Result<
         container.path("/etc/conncheck/conncheck.json"),
         "{\"lifetime\": 0}",
     )?;
-    let (nginx, _) = container.start(&[]).await?;
+    let nginx = container.start(&[]).await?;
     let bare = get(nginx.port, "chat.example.com", "/conncheck", "")?;
     assert_eq!(
         (bare.status, bare.header("location")),
@@ -96,7 +96,7 @@ async fn prefix_and_connect_src_are_set_at_deploy_time() -> Result<()> {
             "https://rtc.example.com  wss://rtc.example.com:8443",
         ),
     ];
-    let (nginx, _) = container.start(&env).await?;
+    let nginx = container.start(&env).await?;
     let bare = get(nginx.port, "chat.example.com", "/support/check", "")?;
     assert_eq!(
         (bare.status, bare.header("location")),

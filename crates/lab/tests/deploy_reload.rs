@@ -96,7 +96,7 @@ async fn a_configmap_edit_reaches_the_running_page() -> Result<()> {
         Some(key) => std::fs::copy(volume.path().join(key), &target).map(drop)?,
         None => symlink(volume.path(), &target)?,
     }
-    let (nginx, _) = container.start(&[]).await?;
+    let nginx = container.start(&[]).await?;
     let url = "/conncheck/conncheck.json";
     let before = get(nginx.port, "chat.example.com", url, "")?;
     assert_eq!(

@@ -59,7 +59,7 @@ impl Container {
     }
 
     /// Renders with `env` and starts nginx as the image's command does.
-    pub async fn start(self, env: &[(&str, &str)]) -> Result<(Nginx, PathBuf)> {
+    pub async fn start(self, env: &[(&str, &str)]) -> Result<Nginx> {
         let output = render(env, &self.path("/tmp/conncheck"))?;
         assert!(output.status.success(), "{output:?}");
         let rendered_path = self.path("/tmp/conncheck/conncheck.conf");
@@ -96,12 +96,11 @@ impl Container {
             "error_log /dev/stderr warn;",
             "error_log error.log warn;",
         );
-        let config_dir = self.path("/etc/conncheck");
         let Container { root } = self;
         // The image's CMD is `nginx -g "daemon off;"`; one process here.
         let nginx =
             Nginx::start_config(port, root, &config, &["daemon off;", "master_process off;"])
                 .await?;
-        Ok((nginx, config_dir))
+        Ok(nginx)
     }
 }
