@@ -53,6 +53,18 @@ impl Container {
         Ok(container)
     }
 
+    /// The image with the built page `dist` (not a stand-in) in it.
+    pub fn with_dist(dist: &Path) -> Result<Container> {
+        let container = Container {
+            root: tempfile::tempdir()?,
+        };
+        let srv = container.path("/srv");
+        std::fs::create_dir_all(&srv)?;
+        std::os::unix::fs::symlink(dist.canonicalize()?, srv.join("conncheck"))?;
+        std::fs::create_dir_all(container.path("/tmp"))?;
+        Ok(container)
+    }
+
     /// Where the image's absolute `path` is here.
     pub fn path(&self, path: &str) -> PathBuf {
         self.root.path().join(path.trim_start_matches('/'))
@@ -60,6 +72,11 @@ impl Container {
 
     /// Renders with `env` and starts nginx as the image's command does.
     pub async fn start(self, env: &[(&str, &str)]) -> Result<Nginx> {
+        self.start_on(free_port()?, env).await
+    }
+
+    /// [`Container::start`] on a port chosen beforehand.
+    pub async fn start_on(self, port: u16, env: &[(&str, &str)]) -> Result<Nginx> {
         let output = render(env, &self.path("/tmp/conncheck"))?;
         assert!(output.status.success(), "{output:?}");
         let rendered_path = self.path("/tmp/conncheck/conncheck.conf");
@@ -82,7 +99,6 @@ impl Container {
         );
         std::fs::write(&rendered_path, rendered)?;
 
-        let port = free_port()?;
         let config = image_file("nginx.conf")?;
         assert!(config.matches("/tmp/").count() >= 6, "{config}");
         let config = config.replace("/tmp/", &format!("{}/", here("/tmp")));
