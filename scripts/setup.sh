@@ -69,3 +69,15 @@ fi
 cargo fetch --quiet
 # The crates std depends on, for the release page's own std (offline Trunk).
 (source scripts/size_env.sh && cargo fetch --quiet --target wasm32-unknown-unknown)
+
+# kubernetes-validate from PyPI, pinned, in its own venv: checks the
+# manifests of deploy/kubernetes offline against several Kubernetes
+# versions' API schemas (crates/lab/tests/deploy_validate.rs). The overlays
+# are built with `kubectl kustomize` (kubectl comes with this machine kind).
+KUBERNETES_VALIDATE_VERSION=1.37.0
+if [ "$(tools/venv/bin/kubernetes-validate --version 2>/dev/null)" != "$KUBERNETES_VALIDATE_VERSION" ]; then
+  say "installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION from PyPI into tools/venv"
+  python3 -m venv tools/venv
+  tools/venv/bin/pip install --quiet --disable-pip-version-check "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+fi
+command -v kubectl >/dev/null || say "warning: no kubectl on PATH: deploy_validate.rs cannot build the kustomize overlays"

@@ -16,3 +16,19 @@ test("require and import give the same attach function", () => {
   assert.equal(importedByName, byName.attach);
   assert.equal(importedByPath, byName.attach);
 });
+
+// What index.d.ts and index.d.mts promise (test/types checks the types).
+test("require gives module.exports without default; import's default is that object", async () => {
+  const required = require("conncheck-companion");
+  assert.equal(required.default, undefined);
+  assert.deepEqual(Object.keys(required).sort(), [
+    "DEFAULT_NAMESPACE",
+    "PROTOCOL_VERSION",
+    "RATE_MAX",
+    "RATE_WINDOW_MS",
+    "attach",
+  ]);
+  const imported = await import("conncheck-companion");
+  assert.equal(imported.default, required);
+  for (const name of Object.keys(required)) assert.equal(imported[name], required[name], name);
+});

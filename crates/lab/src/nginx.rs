@@ -47,6 +47,19 @@ impl Nginx {
                 ("PORT", &port_text),
             ],
         );
+        Self::start_config(port, dir, &config, &[]).await
+    }
+
+    /// nginx from a whole `config` (written into `dir`, which is also its
+    /// prefix) listening on `port`, with `globals` passed by `-g` (as a
+    /// container image's command line does). Its error log is expected at
+    /// `dir/error.log`.
+    pub async fn start_config(
+        port: u16,
+        dir: tempfile::TempDir,
+        config: &str,
+        globals: &[&str],
+    ) -> Result<Nginx> {
         let path = dir.path().join("nginx.conf");
         std::fs::write(&path, config)?;
         let binary = if std::path::Path::new("/usr/sbin/nginx").exists() {
@@ -54,11 +67,12 @@ impl Nginx {
         } else {
             "nginx"
         };
-        let mut child = Command::new(binary)
-            .arg("-c")
-            .arg(&path)
-            .arg("-p")
-            .arg(dir.path())
+        let mut command = Command::new(binary);
+        command.arg("-c").arg(&path).arg("-p").arg(dir.path());
+        if !globals.is_empty() {
+            command.arg("-g").arg(globals.join(" "));
+        }
+        let mut child = command
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .kill_on_drop(true)

@@ -166,8 +166,8 @@ impl Topology {
             // hide a server-level one.
             page = replace_once(
                 &page,
-                "location /conncheck/ {",
-                &format!("location /conncheck/ {{\n    {SET_COOKIE}"),
+                "location ^~ /conncheck/ {",
+                &format!("location ^~ /conncheck/ {{\n    {SET_COOKIE}"),
             )?;
         }
         if proxy == Proxy::CrossOrigin {

@@ -1,134 +1,199 @@
-//! The Kubernetes manifests of `deploy/kubernetes/` parse, hold the fields
-//! each platform needs (docs/contracts.md, Findings), refer to each other consistently, and
-//! carry a `conncheck.json` that the page reads without a configuration
-//! error. (The nginx snippet is run for real by the lab's scenarios.)
+//! The Kubernetes overlays of deploy/kubernetes (built by kustomize) hold
+//! the fields each platform needs (docs/contracts.md, Findings), refer to
+//! each other consistently, never re-declare an object of the operator's
+//! app, and carry a `conncheck.json` that the page reads without a
+//! configuration error. (Schemas: deploy_validate.rs; Gateway API:
+//! deploy_gateway.rs; the image's runtime: deploy_image.rs.)
 
-use std::collections::BTreeMap;
+mod deploy_support;
 
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 use conncheck_core::config::{resolve, FileLoad};
 use conncheck_lab::workspace_dir;
-use serde::Deserialize;
+use deploy_support::manifests::{build, configured_cookie, file, object, text};
 use serde_yaml::Value;
 
-fn documents(file: &str) -> Result<Vec<Value>> {
-    let path = workspace_dir().join("deploy/kubernetes").join(file);
-    let text = std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
-    let mut docs = Vec::new();
-    for doc in serde_yaml::Deserializer::from_str(&text) {
-        let value = Value::deserialize(doc).with_context(|| format!("{file} does not parse"))?;
-        for field in ["apiVersion", "kind", "metadata"] {
-            if value.get(field).is_none() {
-                bail!("{file}: a document without {field}: {value:?}");
-            }
-        }
-        docs.push(value);
-    }
-    Ok(docs)
-}
+const OVERLAYS: [&str; 5] = [
+    "base",
+    "ingress-nginx",
+    "gke-ingress",
+    "gateway-api/envoy-gateway",
+    "gateway-api/istio",
+];
 
-fn kind<'a>(docs: &'a [Value], kind: &str, name: &str) -> &'a Value {
-    docs.iter()
-        .find(|d| d["kind"] == kind && d["metadata"]["name"] == name)
-        .unwrap_or_else(|| panic!("no {kind} {name}"))
-}
+/// Objects an overlay may create besides conncheck's own: new ones, under
+/// names of their own, that the operator's app then uses.
+const NEW_FOR_THE_APP: [(&str, &str); 7] = [
+    ("BackendConfig", "app-socketio"),
+    ("FrontendConfig", "conncheck-https-redirect"),
+    ("Gateway", "chat"),
+    ("HTTPRoute", "https-redirect"),
+    ("HTTPRoute", "app-socketio"),
+    ("DestinationRule", "app-socketio-affinity"),
+    ("ClientTrafficPolicy", "chat-socketio-timeouts"),
+];
 
-fn text<'a>(value: &'a Value, path: &[&str]) -> &'a str {
-    path.iter()
-        .fold(value, |v, key| &v[*key])
-        .as_str()
-        .unwrap_or_else(|| panic!("{} is not a string in {value:?}", path.join(".")))
-}
-
-/// Every `(path, service name)` an Ingress routes.
-fn routes(ingress: &Value) -> BTreeMap<String, String> {
-    let mut routes = BTreeMap::new();
-    for rule in ingress["spec"]["rules"].as_sequence().expect("rules") {
-        for path in rule["http"]["paths"].as_sequence().expect("paths") {
-            assert_eq!(path["pathType"], "Prefix", "{path:?}");
-            routes.insert(
-                text(path, &["path"]).to_owned(),
-                text(path, &["backend", "service", "name"]).to_owned(),
+#[test]
+fn no_overlay_re_declares_an_object_of_the_app() -> Result<()> {
+    for overlay in OVERLAYS {
+        for doc in build(overlay)? {
+            let kind = text(&doc, &["kind"]);
+            let name = text(&doc, &["metadata", "name"]);
+            assert!(
+                name.starts_with("conncheck") || NEW_FOR_THE_APP.contains(&(kind, name)),
+                "{overlay}: {kind} {name} may be an object of the app"
             );
         }
     }
-    routes
-}
-
-#[test]
-fn conncheck_deployment_service_and_config_fit_together() -> Result<()> {
-    let docs = documents("conncheck.yaml")?;
-    let deployment = kind(&docs, "Deployment", "conncheck");
-    assert_eq!(deployment["apiVersion"], "apps/v1");
-    let labels = &deployment["spec"]["template"]["metadata"]["labels"];
-    assert_eq!(&deployment["spec"]["selector"]["matchLabels"], labels);
-    let container = &deployment["spec"]["template"]["spec"]["containers"][0];
-    assert!(!text(container, &["image"]).is_empty());
-    assert_eq!(container["ports"][0]["containerPort"], 8080);
-    assert_eq!(container["ports"][0]["name"], "http");
-    assert_eq!(
-        text(container, &["readinessProbe", "httpGet", "path"]),
-        "/healthz"
-    );
-    let mount = container["volumeMounts"]
-        .as_sequence()
-        .unwrap()
-        .iter()
-        .find(|m| m["name"] == "config")
-        .expect("conncheck.json mounted");
-    assert_eq!(
-        mount["mountPath"], "/srv/conncheck/conncheck.json",
-        "where the snippet's root serves it"
-    );
-
-    let service = kind(&docs, "Service", "conncheck");
-    assert_eq!(&service["spec"]["selector"], labels);
-    assert_eq!(service["spec"]["ports"][0]["targetPort"], "http");
-
-    let config = kind(&docs, "ConfigMap", "conncheck-config");
-    let json = text(config, &["data", "conncheck.json"]);
-    let page = conncheck_core::weburl::Url::parse("https://chat.example.com/conncheck/")
-        .expect("a literal URL");
-    let resolved = resolve(&page, &FileLoad::Loaded(json.to_owned()), "");
-    assert!(resolved.errors.is_empty(), "{:?}", resolved.errors);
-    assert_eq!(
-        resolved.socketio.map(|u| u.to_string()).as_deref(),
-        Some("https://chat.example.com/socket.io/")
-    );
-
-    // The image serves what the manifests expect.
-    let dockerfile = std::fs::read_to_string(workspace_dir().join("deploy/image/Dockerfile"))?;
-    assert!(
-        dockerfile.contains("COPY dist/ /srv/conncheck/"),
-        "{dockerfile}"
-    );
-    let server = std::fs::read_to_string(workspace_dir().join("deploy/image/default.conf"))?;
-    assert!(server.contains("listen 8080;") && server.contains("location = /healthz"));
     Ok(())
 }
 
 #[test]
-fn ingress_nginx_has_websocket_and_affinity_annotations() -> Result<()> {
-    let docs = documents("ingress-nginx.yaml")?;
-    // One Ingress: the affinity cookie comes with the page load.
-    let app = kind(&docs, "Ingress", "app");
-    assert_eq!(app["spec"]["ingressClassName"], "nginx");
-    let routes = routes(app);
-    assert_eq!(
-        routes.get("/conncheck").map(String::as_str),
-        Some("conncheck")
+fn the_deployment_runs_the_image_as_it_expects() -> Result<()> {
+    let template =
+        std::fs::read_to_string(workspace_dir().join("deploy/image/conncheck.conf.template"))?;
+    let nginx = std::fs::read_to_string(workspace_dir().join("deploy/image/nginx.conf"))?;
+    for overlay in OVERLAYS {
+        let docs = build(overlay)?;
+        let deployment = object(&docs, "Deployment", "conncheck");
+        let labels = &deployment["spec"]["template"]["metadata"]["labels"];
+        assert_eq!(&deployment["spec"]["selector"]["matchLabels"], labels);
+        let pod = &deployment["spec"]["template"]["spec"];
+        assert_eq!(pod["securityContext"]["runAsNonRoot"], true);
+        let container = &pod["containers"][0];
+        assert_eq!(
+            text(container, &["image"]),
+            "registry.example.com/conncheck:0.1.0"
+        );
+        assert_eq!(container["ports"][0]["containerPort"], 8080);
+        assert!(nginx.contains("listen 8080;"));
+        for probe in ["readinessProbe", "livenessProbe"] {
+            assert_eq!(text(container, &[probe, "httpGet", "path"]), "/healthz");
+        }
+        assert!(nginx.contains("location = /healthz {"));
+        assert_eq!(container["securityContext"]["readOnlyRootFilesystem"], true);
+        // One worker under the memory limit (worker_processes auto would
+        // start one per CPU of the node).
+        assert!(nginx.contains("worker_processes 1;"));
+        assert_eq!(text(container, &["resources", "limits", "memory"]), "64Mi");
+
+        let mounts = container["volumeMounts"].as_sequence().expect("mounts");
+        let mount = |name: &str| {
+            mounts
+                .iter()
+                .find(|m| m["name"] == name)
+                .unwrap_or_else(|| panic!("{overlay}: no mount {name}"))
+        };
+        // The directory where the image reads conncheck.json, no subPath
+        // (deploy_reload.rs shows why).
+        assert_eq!(mount("config")["mountPath"], "/etc/conncheck");
+        assert!(mount("config").get("subPath").is_none());
+        assert!(template.contains("alias /etc/conncheck/conncheck.json;"));
+        assert_eq!(
+            mount("tmp")["mountPath"],
+            "/tmp",
+            "the image writes only there"
+        );
+        let volume = pod["volumes"]
+            .as_sequence()
+            .expect("volumes")
+            .iter()
+            .find(|v| v["name"] == "config")
+            .expect("the config volume");
+        assert_eq!(volume["configMap"]["name"], "conncheck-config");
+
+        let service = object(&docs, "Service", "conncheck");
+        assert_eq!(&service["spec"]["selector"], labels);
+        assert_eq!(service["spec"]["ports"][0]["targetPort"], "http");
+
+        let env = |name: &str| {
+            container["env"]
+                .as_sequence()
+                .expect("env")
+                .iter()
+                .find(|e| e["name"] == name)
+                .map(|e| text(e, &["value"]).to_owned())
+                .unwrap_or_else(|| panic!("{overlay}: no {name}"))
+        };
+        assert_eq!(env("CONNCHECK_PATH"), "/conncheck", "the routes' prefix");
+        assert_eq!(env("CONNCHECK_CONNECT_SRC"), "", "same origin");
+
+        let config = object(&docs, "ConfigMap", "conncheck-config");
+        let page = conncheck_core::weburl::Url::parse("https://chat.example.com/conncheck/")
+            .expect("a literal URL");
+        let json = text(config, &["data", "conncheck.json"]);
+        let resolved = resolve(&page, &FileLoad::Loaded(json.to_owned()), "");
+        assert!(
+            resolved.errors.is_empty(),
+            "{overlay}: {:?}",
+            resolved.errors
+        );
+        assert_eq!(
+            resolved.socketio.map(|u| u.to_string()).as_deref(),
+            Some("https://chat.example.com/socket.io/")
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn the_image_builds_the_page_itself_and_runs_unprivileged() -> Result<()> {
+    let dockerfile = std::fs::read_to_string(workspace_dir().join("deploy/image/Dockerfile"))?;
+    let stages: Vec<&str> = dockerfile
+        .lines()
+        .filter(|l| l.starts_with("FROM "))
+        .collect();
+    assert_eq!(stages.len(), 2, "{stages:?}");
+    assert!(stages[0].ends_with(" AS builder") && stages[0].contains("rust:1.95"));
+    assert!(
+        stages[1].contains("nginx-unprivileged:1.30-"),
+        "stable branch: {}",
+        stages[1]
     );
-    assert_eq!(routes.get("/socket.io").map(String::as_str), Some("app"));
-    let page = app["spec"]["rules"][0]["http"]["paths"]
-        .as_sequence()
-        .unwrap()
-        .iter()
-        .find(|p| p["path"] == "/conncheck")
-        .unwrap();
-    assert_eq!(page["backend"]["service"]["port"]["name"], "http");
+    assert!(dockerfile.contains("RUN cargo fetch"));
+    assert!(dockerfile.contains("scripts/build.sh"));
+    assert!(dockerfile.contains("COPY --from=builder /src/dist/ /srv/conncheck/"));
+    assert!(dockerfile.contains("/docker-entrypoint.d/40-conncheck.sh"));
+    let users: Vec<&str> = dockerfile
+        .lines()
+        .filter(|l| l.starts_with("USER "))
+        .collect();
+    assert_eq!(users, ["USER 101"]);
+    Ok(())
+}
+
+/// Every path the overlay's Ingresses route, with its backend Service.
+fn ingress_paths(ingress: &Value) -> Vec<(String, String)> {
+    let mut paths = Vec::new();
+    for rule in ingress["spec"]["rules"].as_sequence().expect("rules") {
+        for path in rule["http"]["paths"].as_sequence().expect("paths") {
+            assert_eq!(path["pathType"], "Prefix", "{path:?}");
+            paths.push((
+                text(path, &["path"]).to_owned(),
+                text(path, &["backend", "service", "name"]).to_owned(),
+            ));
+        }
+    }
+    paths
+}
+
+#[test]
+fn ingress_nginx_routes_the_page_without_affinity_and_the_app_with_it() -> Result<()> {
+    let docs = build("ingress-nginx")?;
+    let ingress = object(&docs, "Ingress", "conncheck");
+    assert_eq!(ingress["spec"]["ingressClassName"], "nginx");
+    assert_eq!(
+        ingress_paths(ingress),
+        [("/conncheck".to_owned(), "conncheck".to_owned())]
+    );
+    assert!(
+        ingress["metadata"].get("annotations").is_none(),
+        "no affinity (or any) annotation on the page's Ingress: {ingress:?}"
+    );
+    let patch = &file("ingress-nginx/app-ingress.patch.yaml")?[0];
     let annotation = |key: &str| {
         text(
-            app,
+            patch,
             &[
                 "metadata",
                 "annotations",
@@ -139,7 +204,7 @@ fn ingress_nginx_has_websocket_and_affinity_annotations() -> Result<()> {
     };
     assert_eq!(annotation("affinity"), "cookie");
     assert_eq!(annotation("affinity-mode"), "persistent");
-    assert_eq!(annotation("session-cookie-name"), "INGRESSCOOKIE");
+    assert_eq!(annotation("session-cookie-name"), configured_cookie(&docs)?);
     assert_eq!(annotation("session-cookie-samesite"), "None");
     assert_eq!(
         annotation("session-cookie-secure"),
@@ -150,21 +215,13 @@ fn ingress_nginx_has_websocket_and_affinity_annotations() -> Result<()> {
         let seconds: u32 = annotation(timeout).parse()?;
         assert!(seconds >= 3600, "{timeout} {seconds}");
     }
-    // The cookie the page looks for is the one the Ingress sets.
-    let config = kind(
-        &documents("conncheck.yaml")?,
-        "ConfigMap",
-        "conncheck-config",
-    )
-    .clone();
-    assert!(text(&config, &["data", "conncheck.json"]).contains("\"cookie\": \"INGRESSCOOKIE\""));
     Ok(())
 }
 
 #[test]
 fn gke_backend_configs_give_long_timeouts_affinity_and_health_checks() -> Result<()> {
-    let docs = documents("gke.yaml")?;
-    let app = kind(&docs, "BackendConfig", "app-socketio");
+    let docs = build("gke-ingress")?;
+    let app = object(&docs, "BackendConfig", "app-socketio");
     assert_eq!(app["apiVersion"], "cloud.google.com/v1");
     assert!(
         app["spec"]["timeoutSec"].as_u64().unwrap() >= 3600,
@@ -174,42 +231,29 @@ fn gke_backend_configs_give_long_timeouts_affinity_and_health_checks() -> Result
         app["spec"]["sessionAffinity"]["affinityType"],
         "GENERATED_COOKIE"
     );
+    assert_eq!(configured_cookie(&docs)?, "GCLB");
 
-    let page = kind(&docs, "BackendConfig", "conncheck");
+    let page = object(&docs, "BackendConfig", "conncheck");
     assert_eq!(page["spec"]["healthCheck"]["requestPath"], "/healthz");
     assert_eq!(page["spec"]["healthCheck"]["port"], 8080);
-
-    for (service, config) in [("app", "app-socketio"), ("conncheck", "conncheck")] {
-        let service = kind(&docs, "Service", service);
-        let reference: serde_json::Value = serde_json::from_str(text(
-            service,
-            &["metadata", "annotations", "cloud.google.com/backend-config"],
-        ))?;
-        assert_eq!(reference["default"], config);
-    }
-    let ingress = kind(&docs, "Ingress", "chat");
-    assert_eq!(
-        text(
-            ingress,
-            &["metadata", "annotations", "kubernetes.io/ingress.class"]
-        ),
-        "gce"
+    assert!(
+        page["spec"].get("sessionAffinity").is_none(),
+        "the page sets no cookie"
     );
-    let routes = routes(ingress);
-    assert_eq!(
-        routes.get("/conncheck").map(String::as_str),
-        Some("conncheck")
-    );
-    assert_eq!(routes.get("/socket.io").map(String::as_str), Some("app"));
-    let certificate = text(
-        ingress,
-        &[
-            "metadata",
-            "annotations",
-            "networking.gke.io/managed-certificates",
-        ],
-    );
-    kind(&docs, "ManagedCertificate", certificate);
+    let service = object(&docs, "Service", "conncheck");
+    let reference: serde_json::Value = serde_json::from_str(text(
+        service,
+        &["metadata", "annotations", "cloud.google.com/backend-config"],
+    ))?;
+    assert_eq!(reference["default"], "conncheck");
+    let app_service = &file("gke-ingress/app-service.patch.yaml")?[0];
+    let reference: serde_json::Value = serde_json::from_str(text(
+        app_service,
+        &["metadata", "annotations", "cloud.google.com/backend-config"],
+    ))?;
+    assert_eq!(reference["default"], "app-socketio");
+    let redirect = object(&docs, "FrontendConfig", "conncheck-https-redirect");
+    assert_eq!(redirect["spec"]["redirectToHttps"]["enabled"], true);
     Ok(())
 }
 
