@@ -17,8 +17,6 @@ use crate::{free_port, wait_for_port};
 
 const STATIC: &str = include_str!("../traefik/static.yaml");
 const DYNAMIC: &str = include_str!("../traefik/dynamic.yaml");
-/// The sticky cookie's name.
-pub const COOKIE: &str = "affinity";
 /// `serversTransport.forwardingTimeouts.responseHeaderTimeout` of
 /// [`TraefikMode::ResponseHeaderTimeout`]: under Node's 25 s ping interval,
 /// which is when a long-poll's response headers come.
@@ -61,9 +59,12 @@ pub fn configs(
         ),
         _ => String::new(),
     };
-    let sticky = match mode {
+    let sticky: String = match mode {
         TraefikMode::RoundRobin => String::new(),
-        _ => format!("        sticky:\n          cookie:\n            name: {COOKIE}"),
+        // No name: Traefik's own, `_` and 5 hex digits of a hash of the
+        // service's name (pkg/server/cookie/cookie.go), as an Ingress
+        // annotated only `service.sticky.cookie: "true"` gets.
+        _ => "        sticky:\n          cookie: {}".into(),
     };
     let servers: String = pods
         .iter()
