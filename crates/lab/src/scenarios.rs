@@ -34,12 +34,14 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// Whether its expected findings come from what the page observes after
-    /// the first report (a configured `lifetime`, the cross-pod probe, the
-    /// long-poll held until the server's ping), so a run must wait for the
-    /// settled report.
+    /// Whether a run must wait for the settled report: its expected
+    /// findings come from what the page observes after the first report (a
+    /// configured `lifetime`, the cross-pod probe, the long-poll held until
+    /// the server's ping), or it is healthy, where nothing observed after
+    /// the first report may alarm either.
     pub fn observes_after_report(&self) -> bool {
-        self.query.contains("lifetime=")
+        self.kind == Kind::Healthy
+            || self.query.contains("lifetime=")
             || self.query.contains("companion=")
             || self.expected.contains(&"polling-cut")
     }
