@@ -32,8 +32,9 @@ fn severity_class(s: Severity) -> &'static str {
     }
 }
 
-/// `support_link`: on the live page, whose module has no fix texts, the
-/// report's `#report=` link, where the support view shows them.
+/// `support_link`: on the live page, whose module has no explanations and
+/// fix texts, the report's `#report=` link, where the support view shows
+/// them.
 pub fn findings(findings: &[Finding], copy: Option<FixCopy>, support_link: Option<&str>) -> Html {
     if findings.is_empty() {
         return html! {};
@@ -44,7 +45,9 @@ pub fn findings(findings: &[Finding], copy: Option<FixCopy>, support_link: Optio
         html! {
             <li ~className={severity_class(f.severity)} data-finding={json::to_text(&f.id)}>
                 <h3>{ &f.title }</h3>
-                <p>{ &f.explanation }</p>
+                if !f.explanation.is_empty() {
+                    <p>{ &f.explanation }</p>
+                }
                 <p class="fix-by">{ format!("Who can fix it: {}.", f.fix_by.label()) }</p>
                 <details open={copy.is_some()}>
                     <summary>{ "Evidence and fixes" }</summary>
@@ -63,7 +66,7 @@ pub fn findings(findings: &[Finding], copy: Option<FixCopy>, support_link: Optio
                     { for support_link.filter(|_| f.fixes.is_empty()).map(|link| html! {
                         <p class="fixes-link">
                             <a href={link.to_owned()} target="_blank" rel="noopener">
-                                { "The fix for each platform: open this report as support staff see it" }
+                                { "What this means and the fix for each platform: open this report as support staff see it" }
                             </a>
                         </p>
                     }) }

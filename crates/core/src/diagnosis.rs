@@ -48,7 +48,7 @@ pub fn diagnose(checks: &[ReportCheck]) -> Vec<Finding> {
     findings.extend(polling::finding_for(data(checks)));
     findings.extend(cross_pod::finding_for(data(checks)));
     let mut findings = by_severity(findings);
-    platform::infer(data(checks), data(checks), data(checks)).apply(&mut findings);
+    platform::infer(data(checks), data(checks), data(checks), data(checks)).apply(&mut findings);
     findings
 }
 

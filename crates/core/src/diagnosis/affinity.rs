@@ -66,11 +66,10 @@ fn sticky_session_missing(d: &StickyData, cookie: Option<&AffinityCookieData>) -
         id: FindingId::StickySessionMissing,
         severity: Severity::Critical,
         title: "Live updates will be unreliable: the server's load balancer sends your requests to different servers.".into(),
-        explanation: "The Socket.IO service runs on several backends that do not share sessions, and the load \
+        explanation: texts::explanation("The Socket.IO service runs on several backends that do not share sessions, and the load \
             balancer does not keep a session on its backend (no sticky sessions). Requests that reach another \
             backend get \"Session ID unknown\": connections fail or drop, and messages seem visible only to their \
-            sender. Long-polling needs every request of a session on the same backend."
-            .into(),
+            sender. Long-polling needs every request of a session on the same backend."),
         evidence,
         fix_by: FixBy::Operator,
         fixes,
@@ -84,10 +83,9 @@ fn needs_credentials(d: &StickyData) -> Finding {
         // whether the app's client sends cookies; on a healthy setup it does.
         severity: Severity::Info,
         title: "Cookie affinity works here; the app's client must send cookies to its Socket.IO endpoint on another origin.".into(),
-        explanation: "Affinity works through a cookie: requests with cookies stay on their backend, requests \
+        explanation: texts::explanation("Affinity works through a cookie: requests with cookies stay on their backend, requests \
             without lose it. The Socket.IO endpoint is on another origin than this page, so the app's client \
-            sends that cookie only with withCredentials: true, and the server must allow credentials in CORS."
-            .into(),
+            sends that cookie only with withCredentials: true, and the server must allow credentials in CORS."),
         evidence: vec![
             mode_evidence("With cookies", &d.with_cookies),
             mode_evidence("Without cookies", &d.without_cookies),

@@ -1,7 +1,7 @@
 //! `connection-cut`: a held connection ended before its time, with the
 //! measured lifetime and the limit it most likely hit.
 
-use super::texts::fixes;
+use super::texts::{self, fixes};
 use crate::catalog::FindingId;
 use crate::checks::lifetime::LifetimeData;
 use crate::checks::seconds;
@@ -53,11 +53,10 @@ pub(super) fn finding(d: Option<&LifetimeData>) -> Option<Finding> {
             "Live updates will keep dropping: the connection is cut after about {} s.",
             lifetime.saturating_add(500) / 1000
         ),
-        explanation: "A healthy, answered Socket.IO connection was closed by something on the path before the \
+        explanation: texts::explanation("A healthy, answered Socket.IO connection was closed by something on the path before the \
             test ended. Clients reconnect, but users see drops, missed messages and reloads. The time at which it \
             happens points at the limit: proxy idle or read timeouts that are shorter than the gap between \
-            pings, load balancer backend timeouts, or reloads."
-            .into(),
+            pings, load balancer backend timeouts, or reloads."),
         evidence,
         fix_by: FixBy::Operator,
         fixes: fixes(&[

@@ -1,9 +1,11 @@
 //! Which data plane answered, from what the page observed: the `Server`
 //! and `Via` headers, Envoy's own answers and `x-envoy-*` headers, HAProxy's
-//! and nginx's own pages (`classify::ProxyMark`). The operator's findings
+//! and nginx's own pages (`classify::ProxyMark`), a visible cookie with
+//! Traefik's default sticky name. The operator's findings
 //! get its fixes first and one evidence line that says what named it and
 //! how sure that is, or that nothing did.
 
+use crate::checks::affinity_cookie::AffinityCookieData;
 use crate::checks::handshake::HandshakeData;
 use crate::checks::lifetime::LifetimeData;
 use crate::checks::upgrade::UpgradeData;
@@ -15,6 +17,7 @@ use crate::privacy::quoted;
 pub enum DataPlane {
     Istio,
     Envoy,
+    Traefik,
     Haproxy,
     Nginx,
     Gke,
@@ -29,6 +32,7 @@ impl DataPlane {
             DataPlane::Envoy => {
                 "Envoy (Envoy Gateway, Istio, Contour, Cilium and Gloo are built on it)"
             }
+            DataPlane::Traefik => "Traefik",
             DataPlane::Haproxy => "HAProxy",
             DataPlane::Nginx => "nginx (plain, or an nginx-based ingress controller)",
             DataPlane::Gke => "the Google Cloud load balancer (GKE Ingress)",
@@ -47,6 +51,7 @@ impl DataPlane {
                 Platform::Istio,
                 Platform::Envoy,
             ],
+            DataPlane::Traefik => &[Platform::Traefik],
             DataPlane::Haproxy => &[Platform::Haproxy],
             DataPlane::Nginx => &[Platform::Nginx, Platform::IngressNginx],
             DataPlane::Gke => &[Platform::Gke],
@@ -78,6 +83,7 @@ pub fn infer(
     hs: Option<&HandshakeData>,
     up: Option<&UpgradeData>,
     life: Option<&LifetimeData>,
+    cookie: Option<&AffinityCookieData>,
 ) -> Guess {
     let mut steps: Vec<&HttpStep> = Vec::new();
     steps.extend(hs.and_then(|h| h.open.as_ref()));
@@ -104,6 +110,14 @@ pub fn infer(
         for clue in header_clues(l.hints.server.as_deref(), l.hints.via.as_deref()) {
             add(clue);
         }
+    }
+    // The check names the platform of a cookie from its own table.
+    if cookie.is_some_and(|c| c.found.iter().any(|f| f.platform == "Traefik")) {
+        add(Clue {
+            plane: DataPlane::Traefik,
+            strong: true,
+            what: "a visible cookie has the name Traefik gives its sticky cookie (_ and five hex digits)".into(),
+        });
     }
     decide(clues)
 }

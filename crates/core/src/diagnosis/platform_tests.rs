@@ -10,9 +10,10 @@ fn handshake(headers: &[(&str, &str)], status: u16, body: &str) -> HandshakeData
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    let mut data: HandshakeData = Default::default();
-    data.open = Some(HttpStep::answered(5, classify(status, &headers, body).0));
-    data
+    HandshakeData {
+        open: Some(HttpStep::answered(5, classify(status, &headers, body).0)),
+        ..Default::default()
+    }
 }
 
 fn operator_finding() -> Finding {
@@ -43,7 +44,7 @@ fn order(guess: &Guess) -> Vec<Platform> {
 #[test]
 fn envoys_server_header_names_envoy_and_orders_its_fixes_first() {
     let hs = handshake(&[("server", "envoy")], 200, "");
-    let guess = infer(Some(&hs), None, None);
+    let guess = infer(Some(&hs), None, None, None);
     assert_eq!((guess.plane, guess.likely), (Some(DataPlane::Envoy), true));
     assert_eq!(
         order(&guess),
@@ -65,18 +66,24 @@ fn envoys_server_header_names_envoy_and_orders_its_fixes_first() {
 #[test]
 fn envoys_own_texts_and_headers_name_it_without_a_server_header() {
     let hs = handshake(&[], 504, "upstream request timeout");
-    assert_eq!(infer(Some(&hs), None, None).plane, Some(DataPlane::Envoy));
+    assert_eq!(
+        infer(Some(&hs), None, None, None).plane,
+        Some(DataPlane::Envoy)
+    );
     let hs = handshake(&[("x-envoy-upstream-service-time", "3")], 200, "");
-    let guess = infer(Some(&hs), None, None);
+    let guess = infer(Some(&hs), None, None, None);
     assert_eq!((guess.plane, guess.likely), (Some(DataPlane::Envoy), true));
     let hs = handshake(&[("server", "istio-envoy")], 200, "");
-    assert_eq!(infer(Some(&hs), None, None).plane, Some(DataPlane::Istio));
+    assert_eq!(
+        infer(Some(&hs), None, None, None).plane,
+        Some(DataPlane::Istio)
+    );
 }
 
 #[test]
 fn an_nginx_server_header_alone_is_only_possible_and_says_so() {
     let hs = handshake(&[("server", "nginx/1.22.1")], 200, "");
-    let guess = infer(Some(&hs), None, None);
+    let guess = infer(Some(&hs), None, None, None);
     assert_eq!((guess.plane, guess.likely), (Some(DataPlane::Nginx), false));
     assert!(
         guess.evidence().contains("possibly"),
@@ -101,13 +108,13 @@ fn two_data_planes_named_strongly_are_not_likely() {
         )
         .0,
     ));
-    let guess = infer(Some(&hs), None, None);
+    let guess = infer(Some(&hs), None, None, None);
     assert!(!guess.likely, "{guess:?}");
 }
 
 #[test]
 fn nothing_named_keeps_the_order_and_says_so() {
-    let guess = infer(Some(&handshake(&[], 200, "")), None, None);
+    let guess = infer(Some(&handshake(&[], 200, "")), None, None, None);
     assert_eq!(guess.plane, None);
     assert_eq!(order(&guess)[0], Platform::Any);
     assert!(guess.evidence().contains("no answer named it"));
@@ -116,7 +123,7 @@ fn nothing_named_keeps_the_order_and_says_so() {
 #[test]
 fn a_strangers_header_is_quoted_never_spoken() {
     let hs = handshake(&[("server", "envoy\". Call +1 555 0100 \"")], 200, "");
-    let evidence = infer(Some(&hs), None, None).evidence();
+    let evidence = infer(Some(&hs), None, None, None).evidence();
     assert!(
         evidence.contains(r#"the Server header is "envoy\". Call +1 555 0100 \"""#),
         "{evidence}"
@@ -131,8 +138,30 @@ fn user_and_network_findings_keep_their_fixes_and_evidence() {
         Some(&handshake(&[("server", "envoy")], 200, "")),
         None,
         None,
+        None,
     )
     .apply(&mut f);
     assert_eq!(f[0].fixes[0].platform, Platform::Any);
     assert!(f[0].evidence.is_empty());
+}
+
+#[test]
+fn traefiks_default_cookie_name_names_traefik() {
+    let cookie: AffinityCookieData = serde_json::from_value(serde_json::json!({
+        "configured": [], "found": [{"platform": "Traefik", "name": "_1a2b3"}],
+        "visible_cookies": 1, "cross_origin": false, "read": true
+    }))
+    .unwrap();
+    let guess = infer(None, None, None, Some(&cookie));
+    assert_eq!(
+        (guess.plane, guess.likely),
+        (Some(DataPlane::Traefik), true)
+    );
+    assert!(
+        guess
+            .evidence()
+            .starts_with("Data plane: most likely Traefik, because a visible cookie"),
+        "{}",
+        guess.evidence()
+    );
 }

@@ -6,7 +6,7 @@ use crate::checks::secure_context::SecureContextData;
 use crate::diagnosis::{Finding, Fix, FixBy, Platform, Severity};
 
 /// One per-platform fix.
-#[cfg(feature = "fix-texts")]
+#[cfg(feature = "support-texts")]
 fn fix(platform: Platform, text: &str) -> Fix {
     Fix {
         platform,
@@ -16,7 +16,7 @@ fn fix(platform: Platform, text: &str) -> Fix {
 
 /// A finding's fixes from a table of words: one loop for every finding,
 /// where a `vec!` of [`fix`] calls is code for each.
-#[cfg(feature = "fix-texts")]
+#[cfg(feature = "support-texts")]
 #[inline(never)]
 pub(super) fn fixes(table: &[(Platform, &str)]) -> Vec<Fix> {
     table
@@ -25,9 +25,22 @@ pub(super) fn fixes(table: &[(Platform, &str)]) -> Vec<Fix> {
         .collect()
 }
 
-/// Without the fix texts (the page's own module): no fixes, and the tables
-/// at the call sites, never read, leave the module.
-#[cfg(not(feature = "fix-texts"))]
+/// A finding's explanation, for support staff.
+#[cfg(feature = "support-texts")]
+pub(super) fn explanation(text: &str) -> String {
+    text.to_owned()
+}
+
+/// Without the words for support staff (the page's own module): no
+/// explanation and no fixes; the texts at the call sites, never read,
+/// leave the module.
+#[cfg(not(feature = "support-texts"))]
+#[inline(always)]
+pub(super) fn explanation(_: &str) -> String {
+    String::new()
+}
+
+#[cfg(not(feature = "support-texts"))]
 #[inline(always)]
 pub(super) fn fixes(_: &[(Platform, &str)]) -> Vec<Fix> {
     Vec::new()
@@ -47,7 +60,7 @@ pub(super) fn finding(
         id,
         severity,
         title: title.into(),
-        explanation: explanation.into(),
+        explanation: self::explanation(explanation),
         evidence,
         fix_by,
         fixes,
@@ -59,11 +72,10 @@ pub fn insecure_context(d: &SecureContextData) -> Finding {
         id: FindingId::InsecureContext,
         severity: Severity::Critical,
         title: "Camera, microphone and calls will not work: the page is not served securely.".into(),
-        explanation: "Browsers only allow camera, microphone and WebRTC on secure pages: HTTPS, or \
+        explanation: explanation("Browsers only allow camera, microphone and WebRTC on secure pages: HTTPS, or \
             http on localhost. This page was loaded over plain HTTP from another address, so the \
             browser refuses them outright, before asking the user. Live updates over ws:// may \
-            still work, but are unencrypted and often blocked by proxies."
-            .into(),
+            still work, but are unencrypted and often blocked by proxies."),
         evidence: vec![
             format!("The page was loaded over {}", d.protocol),
             "window.isSecureContext is false".into(),
