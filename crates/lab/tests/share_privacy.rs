@@ -100,7 +100,7 @@ async fn axe_violations(browser: &Browser) -> Result<Vec<Value>> {
     browser.client().execute(&axe, vec![]).await?;
     let result = browser
         .client()
-        .execute_async("const done = arguments[0]; axe.run(document).then(r => done({violations: r.violations, passes: r.passes.length}), e => done({error: String(e)}));", vec![])
+        .execute_async("const done = arguments[0]; axe.run(document).then(r => ({violations: r.violations, passes: r.passes && r.passes.length})).then(done, e => done({error: String(e)}));", vec![])
         .await?;
     let shown = result.to_string();
     let violations = result["violations"]
