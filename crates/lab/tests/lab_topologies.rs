@@ -271,7 +271,7 @@ async fn random_sends_follow_ups_off_any_rotation() -> Result<()> {
     for (name, pods) in [("random-3", 3), ("random-5", 5)] {
         let t = start(name).await?;
         // 100 follow-ups: under a rotation none at a position that is not
-        // a multiple of `pods` lands; at random, all of those 66 or 80
+        // a multiple of `pods` lands; at random, all of those 67 or 80
         // missing has a chance below 1 in 10^7.
         let landed = follow_ups(t.front_port, 100).await?;
         let off_rotation = (1..).zip(&landed).filter(|(j, l)| **l && j % pods != 0);
