@@ -13,24 +13,33 @@ const PLANTED: [(&str, &str); 4] = [
     ("MY_POD_NAMESPACE", "planted-ns-z5c1"),
 ];
 
-/// The host's own addresses as the kernel lists them (IPv4 and IPv6).
+/// The host's own addresses as the kernel lists them (IPv4, and IPv6 both
+/// as listed and as written). A list that cannot be read fails the test:
+/// no address checked is no check.
 fn addresses() -> Vec<String> {
-    let mut out = Vec::new();
-    if let Ok(text) = std::fs::read_to_string("/proc/net/fib_trie") {
-        out.extend(
-            text.lines()
-                .filter_map(|l| l.trim().strip_prefix("|-- "))
-                .map(String::from),
-        );
-    }
-    if let Ok(text) = std::fs::read_to_string("/proc/net/if_inet6") {
-        for line in text.lines() {
-            if let Some(hex) = line.split_whitespace().next() {
-                out.push(hex.to_string());
-            }
-        }
+    let read = |path: &str| {
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+    };
+    let mut out: Vec<String> = read("/proc/net/fib_trie")
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("|-- "))
+        .map(String::from)
+        .collect();
+    for line in read("/proc/net/if_inet6").lines() {
+        let hex = line.split_whitespace().next().unwrap_or_default();
+        let bits = u128::from_str_radix(hex, 16)
+            .unwrap_or_else(|e| panic!("not an address in /proc/net/if_inet6: {line:?}: {e}"));
+        out.push(hex.to_string());
+        out.push(std::net::Ipv6Addr::from(bits).to_string());
     }
     out.retain(|a| a != "0.0.0.0" && !a.ends_with(".0") && !a.ends_with(".255"));
+    // Loopback is always there: the lists were read and understood.
+    for loopback in ["127.0.0.1", "::1"] {
+        assert!(
+            out.iter().any(|a| a == loopback),
+            "{loopback} missing from {out:?}"
+        );
+    }
     out
 }
 

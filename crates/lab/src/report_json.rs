@@ -12,12 +12,20 @@ use crate::topology::{Backend, Proxy, Topology};
 /// Bound on one automatic run; the checks' own timeouts are far below.
 pub const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The report's finding ids, in its order; panics with the report when it
+/// has no findings list or a finding has no id (a test must not read such
+/// a report as "no findings").
 pub fn finding_ids(report: &Value) -> Vec<&str> {
-    report["findings"]
+    let findings = report["findings"]
         .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["id"].as_str())
+        .unwrap_or_else(|| panic!("no findings list in {report:#}"));
+    findings
+        .iter()
+        .map(|f| {
+            f["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("a finding without an id: {f:#}"))
+        })
         .collect()
 }
 
@@ -90,14 +98,95 @@ pub async fn run_as_expected(name: &str) -> Result<Value> {
     Ok(report)
 }
 
-/// What a report got wrong against the expected ids: (false alarms: found
-/// but not expected; misses: expected but not found).
+/// What a report got wrong against the expected ids, compared as
+/// multisets: (false alarms: found but not expected, a finding reported
+/// twice where once is expected included; misses: expected but not found).
 pub fn compare(report: &Value, expected: &[&str]) -> (Vec<String>, Vec<String>) {
-    let found = finding_ids(report);
-    let alarms = found.iter().filter(|id| !expected.contains(id));
-    let misses = expected.iter().filter(|id| !found.contains(id));
-    (
-        alarms.map(|id| id.to_string()).collect(),
-        misses.map(|id| id.to_string()).collect(),
-    )
+    let mut misses = expected.to_vec();
+    let mut alarms = Vec::new();
+    for id in finding_ids(report) {
+        match misses.iter().position(|m| *m == id) {
+            Some(at) => {
+                misses.remove(at);
+            }
+            None => alarms.push(id.to_owned()),
+        }
+    }
+    (alarms, misses.into_iter().map(str::to_owned).collect())
+}
+
+/// The shared view's own signal: `data-conncheck-view="shared"` with
+/// `data-conncheck-state="done"`, both read at once. The view turns
+/// `shared` only once a shared report is shown or refused.
+pub const SHARED_DONE: &str = "const b = document.body;\
+    return !!b && b.getAttribute('data-conncheck-view') === 'shared'\
+        && b.getAttribute('data-conncheck-state') === 'done';";
+
+/// Opens a `#report=` link and waits, bounded by [`RUN_TIMEOUT`], until the
+/// page has shown or refused that report. A link that changes only the
+/// fragment is a same-document navigation, which keeps the previous page's
+/// `done`: waiting for the state alone could read the live run's. A page
+/// that already shows a shared report would keep even the shared signal,
+/// so it is left for a fresh document first.
+pub async fn open_shared(browser: &Browser, link: &str) -> Result<()> {
+    let c = browser.client();
+    let view = c
+        .execute(
+            "return document.body && document.body.getAttribute('data-conncheck-view');",
+            vec![],
+        )
+        .await?;
+    if view == "shared" {
+        c.goto("about:blank").await?;
+    }
+    c.goto(link).await?;
+    let shown = browser
+        .poll(SHARED_DONE, RUN_TIMEOUT, |v| v == true)
+        .await?;
+    if shown != true {
+        let text = browser.text().await?;
+        anyhow::bail!(
+            "the shared report was not shown or refused within {RUN_TIMEOUT:?}: {text:.600}"
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::compare;
+
+    fn report(ids: &[&str]) -> serde_json::Value {
+        json!({"findings": ids.iter().map(|id| json!({"id": id})).collect::<Vec<_>>()})
+    }
+
+    #[test]
+    fn ids_compare_as_multisets() {
+        let none: Vec<String> = Vec::new();
+        assert_eq!(
+            compare(&report(&["a", "b"]), &["b", "a"]),
+            (none.clone(), none.clone())
+        );
+        assert_eq!(
+            compare(&report(&["a", "a"]), &["a"]),
+            (vec!["a".to_owned()], none.clone()),
+            "a finding reported twice where once is expected"
+        );
+        assert_eq!(
+            compare(&report(&["a"]), &["a", "a"]),
+            (none.clone(), vec!["a".to_owned()])
+        );
+        assert_eq!(
+            compare(&report(&["c"]), &["a"]),
+            (vec!["c".to_owned()], vec!["a".to_owned()])
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "no findings list")]
+    fn a_report_without_findings_is_not_read_as_none() {
+        compare(&json!({"checks": []}), &[]);
+    }
 }

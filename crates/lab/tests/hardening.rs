@@ -53,6 +53,34 @@ fn wasm_name() -> Result<String> {
         .with_context(|| format!("no _bg.wasm in {}", dist.display()))
 }
 
+/// Chromium's fake permission prompt, which grants: only this test's
+/// browser has it, so the camera and microphone test really captures.
+const FAKE_GRANT: &str = "--use-fake-ui-for-media-stream";
+
+/// The automatic checks, in the page's order, then none other.
+const EVERY_CHECK: [&str; 8] = [
+    "secure-context",
+    "websocket",
+    "socketio-handshake",
+    "socketio-upgrade",
+    "sticky-session",
+    "affinity-cookie",
+    "media",
+    "webrtc",
+];
+
+/// After the media test's button: the report once the media check has a
+/// tested result (it may end faster than a look at the state, and the
+/// state's `done` before the click would pass a wait for `done`).
+async fn media_tested(browser: &Browser) -> Result<Value> {
+    let tested = "const r = document.body.getAttribute('data-conncheck-state') === 'done'
+            && JSON.parse(document.getElementById('report-json').textContent || '{}');
+        return !!r && r.checks.some(c => c.id === 'media' && c.data.tested === true);";
+    let done = browser.poll(tested, RUN_TIMEOUT, |v| v == true).await?;
+    anyhow::ensure!(done == true, "the media test did not finish");
+    browser.report().await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn deploy_snippet_serves_the_page_under_a_strict_csp_without_violations() -> Result<()> {
     let topology = Topology::start(Proxy::Healthy, Backend::Node(NodeMode::Healthy)).await?;
@@ -96,7 +124,9 @@ async fn deploy_snippet_serves_the_page_under_a_strict_csp_without_violations() 
     );
 
     // The page under that header: every check runs, nothing is blocked.
-    let browser = Browser::start(&[FAKE_DEVICES]).await?;
+    // The fake prompt grants the camera and microphone, so the media test
+    // takes its granted path (capture, preview, level meter) under the CSP.
+    let browser = Browser::start(&[FAKE_DEVICES, FAKE_GRANT]).await?;
     browser.watch_csp_violations().await?;
     let report = browser
         .run_page(&topology.page_url(""), RUN_TIMEOUT)
@@ -107,7 +137,20 @@ async fn deploy_snippet_serves_the_page_under_a_strict_csp_without_violations() 
         assert_eq!(check(&report, id)["status"], "pass", "{id}");
     }
     browser.click_action("media-test").await?;
-    browser.wait_for_state("done", RUN_TIMEOUT).await?;
+    let report = media_tested(&browser).await?;
+    let ran: Vec<&str> = report["checks"]
+        .as_array()
+        .context("a checks list")?
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert_eq!(ran, EVERY_CHECK, "{report:#}");
+    let media = check(&report, "media");
+    assert_eq!(media["status"], "pass", "the granted path: {media:#}");
+    assert!(
+        media["data"]["video"]["track"]["width"].as_u64() > Some(0),
+        "a real capture: {media:#}"
+    );
     assert_eq!(browser.csp_violations().await?, Vec::<String>::new());
 
     // The watcher sees what this CSP blocks: an inline script (stopped by
@@ -161,8 +204,9 @@ async fn a_server_that_never_answers_still_gets_a_complete_report() -> Result<()
         report["config"]
     );
     let checks = report["checks"].as_array().unwrap();
+    assert!(checks.len() >= 8, "every automatic check: {report:#}");
     for c in checks {
-        let summary = c["summary"].as_str().unwrap_or_default();
+        let summary = c["summary"].as_str().expect("a summary");
         assert!(
             !summary.contains("did not finish"),
             "{} was stopped by the driver's cap, not its own timeouts: {summary}",

@@ -7,10 +7,10 @@
 //! error messages quote only a short, sanitized excerpt of the link; and a
 //! link's `lifetime` (up to two hours) never withholds the report.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use conncheck_lab::browser::Browser;
 use conncheck_lab::hostile::Counting;
-use conncheck_lab::report_json::{finding_ids, RUN_TIMEOUT};
+use conncheck_lab::report_json::{finding_ids, open_shared, RUN_TIMEOUT};
 use conncheck_lab::{default_dist, Lab, LabOptions, Silent};
 use serde_json::{json, Value};
 
@@ -137,11 +137,7 @@ async fn the_page_says_which_settings_came_from_the_link() -> Result<()> {
             vec![],
         )
         .await?;
-    browser
-        .client()
-        .goto(link.as_str().unwrap_or_default())
-        .await?;
-    browser.wait_for_state("done", RUN_TIMEOUT).await?;
+    open_shared(&browser, link.as_str().context("no link")?).await?;
     let shared = browser.text().await?;
     assert!(
         shared.contains("Shared report")

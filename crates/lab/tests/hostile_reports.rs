@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use base64::Engine;
 use conncheck_lab::browser::Browser;
-use conncheck_lab::report_json::RUN_TIMEOUT;
+use conncheck_lab::report_json::{open_shared, RUN_TIMEOUT, SHARED_DONE};
 use conncheck_lab::{default_dist, Lab, LabOptions};
 use serde_json::{json, Value};
 
@@ -44,8 +44,7 @@ async fn a_forged_payload_never_speaks_in_the_tools_voice() -> Result<()> {
         "explanation": format!("{EVIL} to fix CORS."), "evidence": [EVIL], "fix_by": "operator",
         "fixes": [{"platform": "ingress-nginx", "text": EVIL}]
     }]);
-    browser.client().goto(&link_of(&lab.url(), &forged)).await?;
-    browser.wait_for_state("done", RUN_TIMEOUT).await?;
+    open_shared(&browser, &link_of(&lab.url(), &forged)).await?;
     let text = browser.text().await?;
     assert!(!text.contains("evil.example"), "{text}");
     let verdict = js(
@@ -89,8 +88,7 @@ async fn a_newer_versions_report_is_shown_as_far_as_understood() -> Result<()> {
         "id": "quic-blocked", "severity": "warning", "title": "QUIC blocked", "explanation": "",
         "evidence": [], "fix_by": "network", "fixes": []
     }]);
-    browser.client().goto(&link_of(&lab.url(), &newer)).await?;
-    browser.wait_for_state("done", RUN_TIMEOUT).await?;
+    open_shared(&browser, &link_of(&lab.url(), &newer)).await?;
     let text = browser.text().await?;
     browser.close().await;
     assert!(text.contains("Shared report"), "shown, not refused: {text}");
@@ -127,8 +125,7 @@ async fn oversized_report_structures_get_a_specific_message() -> Result<()> {
             "{what}: a short link ({} bytes)",
             link.len()
         );
-        browser.client().goto(&link).await?;
-        browser.wait_for_state("done", RUN_TIMEOUT).await?;
+        open_shared(&browser, &link).await?;
         let text = browser.text().await?;
         assert!(
             text.contains(
@@ -138,7 +135,7 @@ async fn oversized_report_structures_get_a_specific_message() -> Result<()> {
         );
         let rendered = js(&browser, "return document.querySelectorAll('li').length;").await?;
         assert!(
-            rendered.as_u64().unwrap_or(0) < 100,
+            rendered.as_u64().context("a count")? < 100,
             "{what}: {rendered} list items"
         );
     }
@@ -165,7 +162,10 @@ async fn a_live_run_never_writes_into_the_shared_view() -> Result<()> {
         .client()
         .execute("location.hash = arguments[0];", vec![json!(fragment)])
         .await?;
-    browser.wait_for_state("done", RUN_TIMEOUT).await?;
+    let shown = browser
+        .poll(SHARED_DONE, RUN_TIMEOUT, |v| v == true)
+        .await?;
+    assert_eq!(shown, true, "the shared report was not shown");
     assert_eq!(browser.report().await?["created_at"], shared["created_at"]);
     // Wait (bounded) until the live run has finished talking to the lab.
     let mut last = usize::MAX;

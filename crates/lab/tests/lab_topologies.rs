@@ -1,12 +1,16 @@
 //! The lab itself, without a browser: each issue-11 scenario really has the
 //! fault (or the health) its name claims, seen in raw HTTP on loopback. If
 //! the page ever passes a failure scenario, these show the fault was there.
+//! Round robin shows its pods by the rotation of a session's follow-ups, a
+//! random pod per request by follow-ups that land off that rotation, and a
+//! short idle timeout by the moment an idle WebSocket is cut.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
+use conncheck_lab::haproxy::SHORT_TUNNEL;
 use conncheck_lab::scenarios::scenario;
-use conncheck_lab::topology::Topology;
+use conncheck_lab::topology::{Topology, SHORT_IDLE, SHORT_IDLE_PING_INTERVAL};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -218,5 +222,108 @@ async fn cross_origin_api_allows_the_page_with_credentials() -> Result<()> {
         csp.contains(&api_origin) && csp.contains(&format!("ws://127.0.0.1:{api_port}")),
         "{csp}"
     );
+    Ok(())
+}
+
+/// One session opened without a cookie, then `n` follow-ups one at a time:
+/// whether each reached the session's pod (200) or another pod ("Session
+/// ID unknown", 400).
+async fn follow_ups(port: u16, n: usize) -> Result<Vec<bool>> {
+    let open = http(port, "GET", HANDSHAKE, "", ANSWER)
+        .await?
+        .context("no handshake")?;
+    let session = format!("{HANDSHAKE}&sid={}", sid(&open)?);
+    let mut landed = Vec::with_capacity(n);
+    for _ in 0..n {
+        let post = http(port, "POST", &session, "", ANSWER)
+            .await?
+            .context("no answer")?;
+        landed.push(match status(&post) {
+            "200" => true,
+            "400" if post.contains("Session ID unknown") => false,
+            _ => bail!("neither landed nor another pod: {post}"),
+        });
+    }
+    Ok(landed)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn round_robin_rotates_a_sessions_follow_ups_over_its_pods() -> Result<()> {
+    for (name, pods) in [
+        ("round-robin", 2),
+        ("round-robin-3", 3),
+        ("round-robin-4", 4),
+        ("round-robin-5", 5),
+        ("haproxy-round-robin", 3),
+    ] {
+        let t = start(name).await?;
+        // Follow-up j (after the handshake) reaches the session's pod
+        // exactly when j is a multiple of the number of pods.
+        let landed = follow_ups(t.front_port, 3 * pods).await?;
+        let rotation: Vec<bool> = (1..=3 * pods).map(|j| j % pods == 0).collect();
+        assert_eq!(landed, rotation, "{name}: {pods} pods in turn");
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn random_sends_follow_ups_off_any_rotation() -> Result<()> {
+    for (name, pods) in [("random-3", 3), ("random-5", 5)] {
+        let t = start(name).await?;
+        // 100 follow-ups: under a rotation none at a position that is not
+        // a multiple of `pods` lands; at random, all of those 67 or 80
+        // missing has a chance below 1 in 10^7.
+        let landed = follow_ups(t.front_port, 100).await?;
+        let off_rotation = (1..).zip(&landed).filter(|(j, l)| **l && j % pods != 0);
+        assert!(off_rotation.count() > 0, "{name}: {landed:?}");
+        assert!(landed.contains(&false), "{name}: no affinity: {landed:?}");
+    }
+    Ok(())
+}
+
+/// Opens an Engine.IO WebSocket (no polling first, no cookie) and idles:
+/// how long after the 101 the front cut it, if it did within `wait`.
+async fn idle_websocket_cut(port: u16, wait: Duration) -> Result<Option<Duration>> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).await?;
+    let request = format!(
+        "GET /app/socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await?;
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = tokio::time::timeout(ANSWER, stream.read(&mut buf))
+            .await
+            .context("no upgrade answer")??;
+        anyhow::ensure!(n > 0, "closed before the upgrade answer");
+        head.extend_from_slice(&buf[..n]);
+    }
+    let opened = Instant::now();
+    let head = String::from_utf8_lossy(&head);
+    anyhow::ensure!(head.starts_with("HTTP/1.1 101"), "not upgraded: {head}");
+    let until_closed = async {
+        while stream.read(&mut buf).await? > 0 {}
+        anyhow::Ok(())
+    };
+    match tokio::time::timeout(wait, until_closed).await {
+        Ok(closed) => closed.map(|()| Some(opened.elapsed())),
+        Err(_) => Ok(None),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn short_idle_timeouts_cut_an_idle_websocket_before_the_servers_ping() -> Result<()> {
+    // The ping that would keep it alive: HAProxy's pods run the 25 s
+    // default, short-idle's the 5 s of SHORT_IDLE_PING_INTERVAL.
+    for (name, timeout) in [("haproxy-tunnel", SHORT_TUNNEL), ("short-idle", SHORT_IDLE)] {
+        let t = start(name).await?;
+        let cut = idle_websocket_cut(t.front_port, SHORT_IDLE_PING_INTERVAL)
+            .await?
+            .with_context(|| format!("{name}: not cut within {SHORT_IDLE_PING_INTERVAL:?}"))?;
+        assert!(
+            cut.abs_diff(timeout) <= Duration::from_secs(1),
+            "{name}: cut after {cut:?}, timeout {timeout:?}"
+        );
+    }
     Ok(())
 }

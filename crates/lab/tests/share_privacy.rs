@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use conncheck_core::share;
 use conncheck_lab::browser::Browser;
-use conncheck_lab::report_json::RUN_TIMEOUT;
+use conncheck_lab::report_json::{open_shared, RUN_TIMEOUT};
 use conncheck_lab::topology::{Backend, Proxy, Topology};
 use conncheck_lab::{default_dist, workspace_dir, Lab, LabOptions};
 use serde_json::{json, Value};
@@ -90,6 +90,9 @@ async fn planted_secrets_appear_nowhere() -> Result<()> {
     Ok(())
 }
 
+/// axe-core's serious and critical violations on the current page. An
+/// answer that is not axe-core's (an error, no list, no rule that passed)
+/// is an error, never "no violations".
 async fn axe_violations(browser: &Browser) -> Result<Vec<Value>> {
     let axe =
         std::fs::read_to_string(workspace_dir().join("tools/node_modules/axe-core/axe.min.js"))
@@ -97,14 +100,18 @@ async fn axe_violations(browser: &Browser) -> Result<Vec<Value>> {
     browser.client().execute(&axe, vec![]).await?;
     let result = browser
         .client()
-        .execute_async("const done = arguments[0]; axe.run(document).then(r => done(r.violations), e => done([{id: 'axe-error', impact: 'critical', help: String(e)}]));", vec![])
+        .execute_async("const done = arguments[0]; axe.run(document).then(r => ({violations: r.violations, passes: r.passes && r.passes.length})).then(done, e => done({error: String(e)}));", vec![])
         .await?;
-    Ok(result
+    let shown = result.to_string();
+    let violations = result["violations"]
         .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
+        .with_context(|| format!("axe-core gave no violations list: {shown:.400}"))?;
+    let passes = result["passes"].as_u64().unwrap_or(0);
+    anyhow::ensure!(passes > 0, "axe-core checked nothing: {shown:.400}");
+    Ok(violations
+        .iter()
         .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .cloned()
         .collect())
 }
 
@@ -122,8 +129,7 @@ async fn no_serious_accessibility_violations_live_or_shared() -> Result<()> {
     let live = axe_violations(&browser).await?;
     assert!(live.is_empty(), "live run: {:#}", json!(live.iter().map(|v| json!({"id": v["id"], "help": v["help"], "nodes": v["nodes"].as_array().map(|n| n.len())})).collect::<Vec<_>>()));
     let link = browser.value_of("#report-link").await?;
-    browser.client().goto(&link).await?;
-    browser.wait_for_state("done", RUN_TIMEOUT).await?;
+    open_shared(&browser, &link).await?;
     let shared = axe_violations(&browser).await?;
     assert!(
         shared.is_empty(),
