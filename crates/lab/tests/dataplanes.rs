@@ -12,8 +12,12 @@ mod raw;
 mod wire;
 
 use anyhow::Result;
-use conncheck_lab::report_json::{check, compare, run_as_expected, run_scenario_settled};
+use conncheck_lab::browser::Browser;
+use conncheck_lab::report_json::{
+    check, compare, open_shared, run_as_expected, run_scenario_settled, RUN_TIMEOUT,
+};
 use conncheck_lab::scenarios::scenario;
+use conncheck_lab::topology::Topology;
 use serde_json::Value;
 
 const RUNS: usize = 3;
@@ -99,4 +103,68 @@ async fn long_poll_cuts_named_in_the_settled_report() -> Result<()> {
         run_as_expected(names[2]),
     );
     default.and(idle).and(traefik).map(drop)
+}
+
+/// The live page names the data plane in its evidence and carries no fix
+/// texts; the support view of its link derives them, that data plane's
+/// first: Envoy Gateway's 504 `upstream request timeout` (no `Server`
+/// header) names Envoy, whose first fix is Gateway API's; Istio's
+/// `server: istio-envoy` names Istio.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_named_data_planes_fixes_come_first_in_the_support_view() -> Result<()> {
+    let cases = [
+        (
+            "envoy-default-timeout",
+            "polling-cut",
+            "most likely Envoy",
+            "Gateway API",
+        ),
+        (
+            "envoy-stream-idle",
+            "connection-cut",
+            "most likely Istio",
+            "Istio",
+        ),
+    ];
+    for (name, id, named, first_fix) in cases {
+        let s = scenario(name)?;
+        let topology = Topology::start(s.proxy, s.backend).await?;
+        let browser = Browser::start(&[]).await?;
+        let report = browser
+            .run_page_settled(&topology.page_url(s.query), RUN_TIMEOUT)
+            .await?;
+        let findings = report["findings"].as_array().expect("a findings list");
+        let f = findings
+            .iter()
+            .find(|f| f["id"] == id)
+            .unwrap_or_else(|| panic!("{name}: no {id} in {report:#}"));
+        assert_eq!(f["fixes"], serde_json::json!([]), "{name}: {f:#}");
+        assert_eq!(f["explanation"], "", "{name}: {f:#}");
+        let line = f["evidence"].as_array().and_then(|e| e.last());
+        let line = line.and_then(Value::as_str).unwrap_or_default();
+        assert!(
+            line.starts_with(&format!("Data plane: {named}")),
+            "{name}: {line}"
+        );
+        let link = browser.value_of("#report-link").await?;
+        open_shared(&browser, &link).await?;
+        let shown = browser
+            .client()
+            .execute(
+                "const f = document.querySelector(`[data-finding='${arguments[0]}']`); \
+                 return f && [...f.querySelectorAll('dl.fixes dt')].map(d => d.textContent);",
+                vec![Value::from(id)],
+            )
+            .await?;
+        browser.close().await;
+        let platforms: Vec<&str> = shown
+            .as_array()
+            .unwrap_or_else(|| panic!("{name}: no {id} in the support view: {shown}"))
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert!(platforms.len() >= 5, "{name}: {platforms:?}");
+        assert_eq!(platforms[0], first_fix, "{name}: {platforms:?}");
+    }
+    Ok(())
 }

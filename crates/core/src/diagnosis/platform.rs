@@ -185,8 +185,14 @@ fn header_clues(server: Option<&str>, via: Option<&str>) -> Vec<Clue> {
 }
 
 /// The plane with the most strong clues (then any clue); likely when no
-/// other plane has a strong one.
-fn decide(clues: Vec<Clue>) -> Guess {
+/// other plane has a strong one. Istio is Envoy too: where Istio is named,
+/// Envoy's own clues count for it.
+fn decide(mut clues: Vec<Clue>) -> Guess {
+    if clues.iter().any(|c| c.plane == DataPlane::Istio) {
+        for clue in clues.iter_mut().filter(|c| c.plane == DataPlane::Envoy) {
+            clue.plane = DataPlane::Istio;
+        }
+    }
     let score = |plane: DataPlane| {
         let of = clues.iter().filter(|c| c.plane == plane);
         (of.clone().filter(|c| c.strong).count(), of.count())

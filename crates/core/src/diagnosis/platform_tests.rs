@@ -165,3 +165,17 @@ fn traefiks_default_cookie_name_names_traefik() {
         guess.evidence()
     );
 }
+
+#[test]
+fn envoys_own_answers_behind_istio_name_istio_only() {
+    let hs = handshake(&[("server", "istio-envoy")], 504, "stream timeout");
+    let guess = infer(Some(&hs), None, None, None);
+    assert_eq!((guess.plane, guess.likely), (Some(DataPlane::Istio), true));
+    assert!(
+        guess
+            .evidence()
+            .contains("the Server header is \"istio-envoy\"; Envoy's own answer to an idle stream"),
+        "{}",
+        guess.evidence()
+    );
+}
