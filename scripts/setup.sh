@@ -69,3 +69,21 @@ fi
 cargo fetch --quiet
 # The crates std depends on, for the release page's own std (offline Trunk).
 (source scripts/size_env.sh && cargo fetch --quiet --target wasm32-unknown-unknown)
+
+# The other engines a support link opens in (issue 27): Firefox ESR through
+# geckodriver (a Rust crate, pinned), WebKitGTK's WebKitWebDriver with
+# MiniBrowser, and Xvfb, the display WebKitGTK needs.
+GECKODRIVER_VERSION=0.37.1
+engine_missing=()
+for pkg in firefox-esr webkit2gtk-driver xvfb; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || engine_missing+=("$pkg")
+done
+if [ ${#engine_missing[@]} -gt 0 ]; then
+  say "installing Debian packages: ${engine_missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${engine_missing[@]}" >/dev/null
+fi
+if [ "$(geckodriver --version 2>/dev/null | head -1 | cut -d' ' -f2)" != "$GECKODRIVER_VERSION" ]; then
+  say "installing geckodriver $GECKODRIVER_VERSION (takes a few minutes)"
+  cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked --quiet
+fi

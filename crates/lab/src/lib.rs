@@ -2,11 +2,13 @@
 //! tests. [`Lab`] serves the built page and a real Socket.IO endpoint
 //! (`socketioxide`) on one origin; [`topology`] puts Debian's nginx or
 //! HAProxy in front of Node `socket.io` or socketioxide backends, one config
-//! per scenario, named in [`scenarios`]; [`browser`] drives headless Chromium.
+//! per scenario, named in [`scenarios`]; [`browser`] drives headless Chromium,
+//! or Firefox ESR or WebKitGTK ([`engine`]).
 //! Every server runs its production defaults unless a scenario is about one.
 
 pub mod browser;
 pub mod companion_pods;
+pub mod engine;
 pub mod haproxy;
 pub mod hostile;
 pub mod nginx;
