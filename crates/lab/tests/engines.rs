@@ -35,13 +35,29 @@ async fn every_run_right(engine: Engine, name: &str, runs: usize) -> Result<Vec<
 }
 
 /// The engine and its version, as the browser's user agent states them:
-/// `Firefox/153.0`; WebKitGTK states `AppleWebKit/…` and a Safari version.
+/// `Firefox/153.0` for the installed Firefox ESR 153.x; WebKitGTK states
+/// `AppleWebKit/…` and a Safari-style version, not its own.
 fn assert_names_engine(engine: Engine, report: &Value) {
     let ua = report["environment"]["user_agent"]
         .as_str()
         .unwrap_or_default();
     let named = match engine {
-        Engine::Firefox => ua.contains("Gecko/") && ua.contains("Firefox/"),
+        Engine::Firefox => {
+            let installed = std::process::Command::new(conncheck_lab::engine::FIREFOX)
+                .arg("--version")
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+                .unwrap_or_default();
+            // "Mozilla Firefox 153.8.0esr"
+            let major = installed
+                .split_whitespace()
+                .last()
+                .and_then(|v| v.split('.').next());
+            let major = major
+                .filter(|m| !m.is_empty())
+                .expect("firefox-esr --version");
+            ua.contains("Gecko/") && ua.contains(&format!("Firefox/{major}."))
+        }
         Engine::Webkit => {
             ua.contains("AppleWebKit/") && ua.contains("Safari/") && !ua.contains("Chrome/")
         }
