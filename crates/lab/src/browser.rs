@@ -43,7 +43,8 @@ pub struct Browser {
     driver: Child,
     engine: Engine,
     _display: Option<Child>,
-    _profile: tempfile::TempDir,
+    /// Chromium's `--user-data-dir`; geckodriver and MiniBrowser make their own.
+    _profile: Option<tempfile::TempDir>,
 }
 
 impl Browser {
@@ -80,7 +81,7 @@ impl Browser {
             driver: driver.child,
             engine,
             _display: driver.display,
-            _profile: tempfile::tempdir()?,
+            _profile: None,
         })
     }
 

@@ -93,7 +93,7 @@ impl Browser {
             driver,
             engine: Engine::Chromium,
             _display: None,
-            _profile: profile,
+            _profile: Some(profile),
         };
         browser
             .cdp(
