@@ -107,3 +107,21 @@ if [ "$(tools/venv/bin/kubernetes-validate --version 2>/dev/null)" != "$KUBERNET
   tools/venv/bin/pip install --quiet --disable-pip-version-check "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
 fi
 command -v kubectl >/dev/null || say "warning: no kubectl on PATH: deploy_validate.rs cannot build the kustomize overlays"
+
+# The other engines a support link opens in (issue 27): Firefox ESR through
+# geckodriver (a Rust crate, pinned), WebKitGTK's WebKitWebDriver with
+# MiniBrowser, and Xvfb, the display WebKitGTK needs.
+GECKODRIVER_VERSION=0.37.1
+engine_missing=()
+for pkg in firefox-esr webkit2gtk-driver xvfb; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || engine_missing+=("$pkg")
+done
+if [ ${#engine_missing[@]} -gt 0 ]; then
+  say "installing Debian packages: ${engine_missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${engine_missing[@]}" >/dev/null
+fi
+if [ "$(geckodriver --version 2>/dev/null | head -1 | cut -d' ' -f2)" != "$GECKODRIVER_VERSION" ]; then
+  say "installing geckodriver $GECKODRIVER_VERSION (takes a few minutes)"
+  cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked --quiet
+fi

@@ -1,12 +1,14 @@
 //! Prints the report of one run against a lab scenario, for a person to read:
 //! `cargo run -p conncheck-lab --example report -- [SCENARIO] [QUERY]`
 //! (scenarios as in `conncheck-lab --help`, QUERY defaulting to the
-//! scenario's own; `direct` or none = the direct lab).
+//! scenario's own; `direct` or none = the direct lab); in Firefox or
+//! WebKitGTK with `CONNCHECK_BROWSER=firefox` or `webkit`.
 
 use std::time::Duration;
 
 use anyhow::Result;
 use conncheck_lab::browser::Browser;
+use conncheck_lab::engine::{Devices, Engine};
 use conncheck_lab::scenarios::scenario;
 use conncheck_lab::topology::Topology;
 use conncheck_lab::{default_dist, Lab, LabOptions};
@@ -15,7 +17,11 @@ use conncheck_lab::{default_dist, Lab, LabOptions};
 async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let query = args.get(1).cloned();
-    let browser = Browser::start(&[]).await?;
+    let engine = match std::env::var("CONNCHECK_BROWSER") {
+        Ok(name) => Engine::from_name(&name)?,
+        Err(_) => Engine::Chromium,
+    };
+    let browser = Browser::start_engine(engine, Devices::default()).await?;
     let backend = match args.first().map(String::as_str) {
         None | Some("direct") => None,
         Some(name) => Some(scenario(name)?),

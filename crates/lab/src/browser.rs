@@ -1,42 +1,21 @@
-//! Headless Chromium driven through chromedriver (WebDriver), for the
-//! end-to-end tests and benchmarks: open the page, wait for the automation
-//! hook `data-conncheck-state="done"`, read `#report-json`.
+//! A browser driven through W3C WebDriver, for the end-to-end tests and
+//! benchmarks: headless Chromium through chromedriver by default, Firefox ESR
+//! or WebKitGTK ([`crate::engine`]) on request. Open the page, wait for the
+//! automation hook `data-conncheck-state="done"`, read `#report-json`.
 
-use std::process::Stdio;
+mod chromium;
+
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
-use serde_json::{json, Value};
-use tokio::process::{Child, Command};
+use serde_json::Value;
+use tokio::process::Child;
 
-use crate::{free_port, wait_for_port};
+use crate::engine::{self, Devices, Engine};
+pub use chromium::CHROMIUM;
 
-/// `POST /session/{id}/goog/cdp/execute`, chromedriver's door to the
-/// DevTools protocol.
-#[derive(Debug)]
-struct CdpCommand(Value);
-
-impl WebDriverCompatibleCommand for CdpCommand {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(self.0.to_string()))
-    }
-}
-
-pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// Installed before every page's first script: keeps `#report-json` as it
 /// was when the first report was complete (`data-conncheck-reports` at
 /// least 1, or the first `data-conncheck-state="done"` of a page without
@@ -49,142 +28,82 @@ new MutationObserver(() => {\
   if (window.__firstReport === null && complete) {\
     const json = document.getElementById('report-json');\
     window.__firstReport = json ? json.textContent : '';\
+    window.__firstReportAt = performance.now();\
   }\
 }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-conncheck-state', 'data-conncheck-reports'] });";
 const POLL_INTERVAL: Duration = Duration::from_millis(100);
 
+/// [`FIRST_DONE`] for an engine without init scripts, run just after the
+/// navigation: refuses (`late`) when the first report is already complete.
+const WATCH_AFTER_LOAD: &str = "const b = document.body;\
+if (b && (Number(b.dataset.conncheckReports || 0) >= 1 || b.dataset.conncheckState === 'done')) return 'late';";
+
 pub struct Browser {
     client: Client,
     driver: Child,
-    _profile: tempfile::TempDir,
+    engine: Engine,
+    _display: Option<Child>,
+    /// Chromium's `--user-data-dir`; geckodriver and MiniBrowser make their own.
+    _profile: Option<tempfile::TempDir>,
 }
 
 impl Browser {
-    /// Starts chromedriver and a fresh headless Chromium with `extra_args`
-    /// added to the standard flags.
-    pub async fn start(extra_args: &[&str]) -> Result<Browser> {
-        let port = free_port()?;
-        let mut driver = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .context("cannot start chromedriver (installed by scripts/setup.sh)")?;
-        wait_for_port(port, "chromedriver", || match driver.try_wait()? {
-            Some(status) => bail!("chromedriver exited at start: {status}"),
-            None => Ok(()),
-        })
-        .await?;
-
-        let profile = tempfile::tempdir()?;
-        let mut args: Vec<String> = [
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        args.push(format!("--user-data-dir={}", profile.path().display()));
-        if !extra_args.iter().any(|a| a.starts_with("--window-size=")) {
-            args.push("--window-size=1000,1400".into());
-        }
-        args.extend(extra_args.iter().map(|s| s.to_string()));
-        let caps = json!({
-            "browserName": "chrome",
-            "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
-        });
-        let Value::Object(caps) = caps else {
-            unreachable!("a JSON object literal")
+    /// A fresh browser of `engine` with its standard flags and `devices`;
+    /// Chromium's is exactly [`Browser::start`]'s.
+    pub async fn start_engine(engine: Engine, devices: Devices) -> Result<Browser> {
+        let (driver, caps) = match engine {
+            Engine::Chromium => {
+                let mut args = Vec::new();
+                if devices.fake {
+                    args.push(crate::report_json::FAKE_DEVICES);
+                }
+                if devices.granted {
+                    args.push("--use-fake-ui-for-media-stream");
+                }
+                return Browser::start(&args).await;
+            }
+            Engine::Firefox => (
+                engine::geckodriver().await?,
+                engine::firefox_capabilities(devices),
+            ),
+            Engine::Webkit => (
+                engine::webkit_driver().await?,
+                engine::webkit_capabilities(devices),
+            ),
         };
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
             .await
-            .context("chromedriver did not start a Chromium session")?;
-        let browser = Browser {
+            .with_context(|| format!("no {} session", engine.name()))?;
+        Ok(Browser {
             client,
-            driver,
-            _profile: profile,
-        };
-        browser
-            .cdp(
-                "Page.addScriptToEvaluateOnNewDocument",
-                json!({ "source": FIRST_DONE }),
-            )
-            .await?;
-        Ok(browser)
+            driver: driver.child,
+            engine,
+            _display: driver.display,
+            _profile: None,
+        })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
     }
 
     pub fn client(&self) -> &Client {
         &self.client
     }
 
-    /// Runs a Chrome DevTools Protocol command (through chromedriver's
-    /// `goog/cdp/execute`) and returns its result.
-    pub async fn cdp(&self, cmd: &str, params: Value) -> Result<Value> {
-        let command = CdpCommand(json!({ "cmd": cmd, "params": params }));
-        let answer = self
-            .client
-            .issue_cmd(command)
-            .await
-            .with_context(|| format!("DevTools command {cmd}"))?;
-        Ok(answer)
-    }
-
-    /// Saves downloads into `dir` without asking.
-    pub async fn allow_downloads(&self, dir: &std::path::Path) -> Result<()> {
-        self.cdp(
-            "Browser.setDownloadBehavior",
-            json!({ "behavior": "allow", "downloadPath": dir.display().to_string() }),
-        )
-        .await?;
-        Ok(())
-    }
-
-    /// From now on, every page this browser opens records the Content
-    /// Security Policy violations it meets (`securitypolicyviolation`
-    /// events, from before the page's first script); read them with
-    /// [`Browser::csp_violations`].
-    pub async fn watch_csp_violations(&self) -> Result<()> {
-        let source = "window.__cspViolations = [];\
-            document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(\
-              e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));";
-        self.cdp(
-            "Page.addScriptToEvaluateOnNewDocument",
-            json!({ "source": source }),
-        )
-        .await?;
-        Ok(())
-    }
-
-    /// The violations recorded on the current page; an error when the page
-    /// was opened before [`Browser::watch_csp_violations`].
-    pub async fn csp_violations(&self) -> Result<Vec<String>> {
-        let seen = self
-            .client
-            .execute("return window.__cspViolations;", vec![])
-            .await?;
-        let Value::Array(seen) = seen else {
-            bail!("CSP violations were not being watched on this page: {seen}")
-        };
-        Ok(seen
-            .iter()
-            .map(|v| v.as_str().unwrap_or_default().to_owned())
-            .collect())
-    }
-
     /// Opens `url` and returns the report as it was when the automatic
     /// checks were first done.
     pub async fn run_page(&self, url: &str, timeout: Duration) -> Result<Value> {
         self.client.goto(url).await?;
+        if self.engine != Engine::Chromium {
+            let script = format!("{WATCH_AFTER_LOAD}{FIRST_DONE} return 'watching';");
+            let watching = self.client.execute(&script, vec![]).await?;
+            if watching != "watching" {
+                bail!("the first report was complete before the page's load ended: not observed");
+            }
+        }
         let script = "return window.__firstReport;";
         let first = self.poll(script, timeout, |v| v.is_string()).await?;
         let Some(text) = first.as_str() else {
@@ -192,6 +111,16 @@ impl Browser {
             bail!("the page was not done after {timeout:?}; it shows: {text}")
         };
         serde_json::from_str(text).with_context(|| format!("#report-json is not JSON: {text:.200}"))
+    }
+
+    /// The page's clock (`performance.now()`, 0 = navigation start) when
+    /// [`run_page`](Self::run_page) saw its first complete report.
+    pub async fn first_report_ms(&self) -> Result<Option<f64>> {
+        let at = self
+            .client
+            .execute("return window.__firstReportAt || null;", vec![])
+            .await?;
+        Ok(at.as_f64())
     }
 
     /// [`run_page`](Self::run_page), then waits until nothing is observed

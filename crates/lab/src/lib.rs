@@ -1,12 +1,14 @@
 //! The lab: real servers on loopback for conncheck's demo and end-to-end
 //! tests. [`Lab`] serves the built page and a real Socket.IO endpoint
 //! (`socketioxide`) on one origin; [`topology`] puts Debian's nginx,
-//! HAProxy, Envoy or Traefik in front of Node `socket.io` or socketioxide backends, one config
-//! per scenario, named in [`scenarios`]; [`browser`] drives headless Chromium.
+//! HAProxy, Envoy or Traefik in front of Node `socket.io` or socketioxide
+//! backends, one config per scenario, named in [`scenarios`]; [`browser`]
+//! drives headless Chromium, or Firefox ESR or WebKitGTK ([`engine`]).
 //! Every server runs its production defaults unless a scenario is about one.
 
 pub mod browser;
 pub mod companion_pods;
+pub mod engine;
 pub mod envoy;
 pub mod front;
 pub mod haproxy;
