@@ -18,7 +18,7 @@ opt_params=$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)
 for bin in conncheck-support conncheck-qr; do
   features=()
   [ "$bin" = conncheck-support ] && features=(--features support-texts)
-  cargo build --release --quiet --offline --target wasm32-unknown-unknown --bin "$bin" "${features[@]}"
+  cargo build --release --quiet --offline --target wasm32-unknown-unknown --bin "$bin" ${features[@]+"${features[@]}"}
   wasm-bindgen --target web --no-typescript --out-dir "$on_demand" \
     "target/wasm32-unknown-unknown/release/$bin.wasm"
   # shellcheck disable=SC2086

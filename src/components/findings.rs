@@ -63,10 +63,10 @@ pub fn findings(findings: &[Finding], copy: Option<FixCopy>, support_link: Optio
                             </>
                         }) }
                     </dl>
-                    { for support_link.filter(|_| f.fixes.is_empty()).map(|link| html! {
+                    { for support_link.filter(|_| f.explanation.is_empty()).map(|link| html! {
                         <p class="fixes-link">
                             <a href={link.to_owned()} target="_blank" rel="noopener">
-                                { "What this means and the fix for each platform: open this report as support staff see it" }
+                                { "What this means, and the fixes for support staff: open this report as they see it" }
                             </a>
                         </p>
                     }) }

@@ -8,6 +8,7 @@
 //! ([`crate::checks::CheckData::Unreadable`]) gives no finding; the check stays in the
 //! report and the view shows why.
 
+use crate::catalog::FindingId;
 use crate::check::Status;
 use crate::checks::secure_context::SecureContextData;
 use crate::checks::Facts;
@@ -45,7 +46,17 @@ pub fn diagnose(checks: &[ReportCheck]) -> Vec<Finding> {
     findings.extend(media::media_findings(data(checks)));
     findings.extend(webrtc::webrtc_findings(data(checks)));
     findings.extend(lifetime::finding(data(checks)));
-    findings.extend(polling::finding_for(data(checks)));
+    // Beside a rate limit or a stalled session, a failed long-poll is
+    // explained by them.
+    let explained = findings.iter().any(|f| {
+        matches!(
+            f.id,
+            FindingId::RateLimited | FindingId::SocketioSessionStalled
+        )
+    });
+    if !explained {
+        findings.extend(polling::finding_for(data(checks)));
+    }
     findings.extend(cross_pod::finding_for(data(checks)));
     let mut findings = by_severity(findings);
     platform::infer(data(checks), data(checks), data(checks), data(checks)).apply(&mut findings);

@@ -22,10 +22,19 @@ use serde_json::Value;
 
 const RUNS: usize = 3;
 
-/// Every connection check passes; camera and WebRTC wait for their button
-/// or a configured server, so they are skipped.
+/// Every automatic check ran and every connection check passes (camera
+/// and WebRTC wait for their button or a configured server, so they are
+/// skipped), and the polling session was held through the server's ping.
 fn assert_all_pass(name: &str, report: &Value, run: usize) {
-    for c in report["checks"].as_array().into_iter().flatten() {
+    let checks = report["checks"].as_array().expect("a checks list");
+    assert_eq!(
+        checks.len(),
+        8,
+        "{name}, run {run}: every automatic check once: {report:#}"
+    );
+    let held = &check(report, "socketio-upgrade")["data"]["polling"];
+    assert_eq!(held["result"], "held", "{name}, run {run}: {held:#}");
+    for c in checks {
         let expected = match c["id"].as_str() {
             Some("media" | "webrtc") => "skip",
             _ => "pass",

@@ -1,6 +1,6 @@
 //! Rules and words for camera and microphone findings.
 
-use super::texts::{finding, fixes};
+use super::texts::{finding, user_fixes};
 use crate::catalog::FindingId;
 use crate::checks::media::{problem_text, MediaData, MediaKind, MediaProblem, PermissionState};
 use crate::diagnosis::{Finding, FixBy, Platform, Severity};
@@ -64,7 +64,7 @@ pub(super) fn media_findings(d: Option<&MediaData>) -> Vec<Finding> {
             },
             denied,
             FixBy::User,
-            fixes(&[
+            user_fixes(&[
                 (Platform::Any, "Click the camera or lock icon in the address bar, allow camera and microphone for this site, and reload."),
                 (Platform::Any, "Windows: Settings → Privacy & security → Camera / Microphone → let desktop apps and the browser use them. macOS: System Settings → Privacy & Security → Camera / Microphone → enable the browser."),
             ]),
@@ -79,7 +79,7 @@ pub(super) fn media_findings(d: Option<&MediaData>) -> Vec<Finding> {
             "The browser was allowed to use the device but could not start it: another application (a video call app, the camera app) holds it, or the driver failed.",
             busy,
             FixBy::User,
-            fixes(&[(Platform::Any, "Close other applications that use the camera or microphone (video calls, camera apps, other browser tabs), then test again; if it persists, reconnect the device or restart the computer.")]),
+            user_fixes(&[(Platform::Any, "Close other applications that use the camera or microphone (video calls, camera apps, other browser tabs), then test again; if it persists, reconnect the device or restart the computer.")]),
         ));
     }
     let missing = evidence(&[MediaProblem::DeviceMissing]);
@@ -91,7 +91,7 @@ pub(super) fn media_findings(d: Option<&MediaData>) -> Vec<Finding> {
             "The browser found no device of that kind: none is connected, or the operating system hides it.",
             missing,
             FixBy::User,
-            fixes(&[(Platform::Any, "Connect a camera or headset, check that the operating system sees it, and test again.")]),
+            user_fixes(&[(Platform::Any, "Connect a camera or headset, check that the operating system sees it, and test again.")]),
         ));
     }
     found

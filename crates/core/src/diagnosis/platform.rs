@@ -5,12 +5,13 @@
 //! get its fixes first and one evidence line that says what named it and
 //! how sure that is, or that nothing did.
 
+use crate::catalog::FindingId;
 use crate::checks::affinity_cookie::AffinityCookieData;
 use crate::checks::handshake::HandshakeData;
 use crate::checks::lifetime::LifetimeData;
 use crate::checks::upgrade::UpgradeData;
 use crate::classify::{HttpObservation, HttpStep, ProxyMark};
-use crate::diagnosis::{Finding, FixBy, Platform};
+use crate::diagnosis::{Finding, Platform};
 use crate::privacy::quoted;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +36,7 @@ impl DataPlane {
             DataPlane::Traefik => "Traefik",
             DataPlane::Haproxy => "HAProxy",
             DataPlane::Nginx => "nginx (plain, or an nginx-based ingress controller)",
-            DataPlane::Gke => "the Google Cloud load balancer (GKE Ingress)",
+            DataPlane::Gke => "the Google Cloud load balancer (GKE Ingress or Gateway)",
             DataPlane::Cloudflare => "Cloudflare",
             DataPlane::AwsAlb => "an AWS load balancer",
         }
@@ -54,7 +55,7 @@ impl DataPlane {
             DataPlane::Traefik => &[Platform::Traefik],
             DataPlane::Haproxy => &[Platform::Haproxy],
             DataPlane::Nginx => &[Platform::Nginx, Platform::IngressNginx],
-            DataPlane::Gke => &[Platform::Gke],
+            DataPlane::Gke => &[Platform::Gke, Platform::GatewayApi],
             DataPlane::Cloudflare | DataPlane::AwsAlb => &[],
         }
     }
@@ -157,9 +158,10 @@ fn header_clues(server: Option<&str>, via: Option<&str>) -> Vec<Clue> {
         } else if lower.contains("envoy") {
             (Some(DataPlane::Envoy), true)
         } else if lower.contains("cloudflare") {
-            (Some(DataPlane::Cloudflare), true)
+            // An edge in front: the hop that cut may be behind it.
+            (Some(DataPlane::Cloudflare), false)
         } else if lower.contains("awselb") {
-            (Some(DataPlane::AwsAlb), true)
+            (Some(DataPlane::AwsAlb), false)
         } else if lower.contains("haproxy") {
             (Some(DataPlane::Haproxy), false)
         } else if lower.contains("nginx") {
@@ -177,7 +179,7 @@ fn header_clues(server: Option<&str>, via: Option<&str>) -> Vec<Clue> {
     if let Some(via) = via.filter(|v| v.to_ascii_lowercase().contains("google")) {
         clues.push(Clue {
             plane: DataPlane::Gke,
-            strong: true,
+            strong: false,
             what: format!("the Via header is {}", quoted(via)),
         });
     }
@@ -219,31 +221,49 @@ fn decide(mut clues: Vec<Clue>) -> Guess {
     }
 }
 
+/// The findings whose fix depends on the proxy or load balancer in the
+/// path (not on the app's code or the user's devices).
+const PATH_FINDINGS: [FindingId; 9] = [
+    FindingId::InsecureContext,
+    FindingId::WebsocketBlocked,
+    FindingId::SocketioNotFound,
+    FindingId::SocketioServerError,
+    FindingId::StickySessionMissing,
+    FindingId::ConnectionCut,
+    FindingId::PollingCut,
+    FindingId::RateLimited,
+    FindingId::SocketioSessionStalled,
+];
+
 impl Guess {
-    /// The evidence line: what named the data plane, and how sure.
-    pub fn evidence(&self) -> String {
+    /// The evidence line: what named the data plane, and how sure;
+    /// `first`: whether the finding lists that data plane's fixes first.
+    pub fn evidence(&self, first: bool) -> String {
         let Some(plane) = self.plane else {
-            return "Data plane: no answer named it, so the fixes below are for every platform."
-                .into();
+            return "Data plane: no answer named it.".into();
         };
         let how = if self.likely {
             "most likely"
         } else {
             "possibly (not sure: check which one serves this path)"
         };
+        let order = if first { " Its fixes come first." } else { "" };
         format!(
-            "Data plane: {how} {}, because {}. Its fixes come first.",
+            "Data plane: {how} {}, because {}.{order}",
             plane.name(),
             self.clues.join("; ")
         )
     }
 
-    /// The operator's findings with this data plane's fixes first (then
-    /// the rest in their order; where the fix texts are built) and the
-    /// evidence line added.
+    /// The findings that depend on the path: this data plane's fixes first
+    /// (then the rest in their order; where the fix texts are built) and
+    /// the evidence line added.
     pub fn apply(&self, findings: &mut [Finding]) {
         let first = self.plane.map(DataPlane::platforms).unwrap_or_default();
-        for f in findings.iter_mut().filter(|f| f.fix_by == FixBy::Operator) {
+        for f in findings
+            .iter_mut()
+            .filter(|f| PATH_FINDINGS.contains(&f.id))
+        {
             let mut ordered = Vec::with_capacity(f.fixes.len());
             for platform in first {
                 ordered.extend(f.fixes.iter().filter(|x| x.platform == *platform).cloned());
@@ -254,8 +274,9 @@ impl Guess {
                     .filter(|x| !first.contains(&x.platform))
                     .cloned(),
             );
+            let reordered = ordered.first().is_some_and(|x| first.contains(&x.platform));
             f.fixes = ordered;
-            f.evidence.push(self.evidence());
+            f.evidence.push(self.evidence(reordered));
         }
     }
 }

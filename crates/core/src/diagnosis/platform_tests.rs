@@ -3,7 +3,7 @@
 use super::*;
 use crate::classify::{classify, HttpStep};
 use crate::diagnosis::texts::{finding, fixes};
-use crate::diagnosis::Severity;
+use crate::diagnosis::{FixBy, Severity};
 
 fn handshake(headers: &[(&str, &str)], status: u16, body: &str) -> HandshakeData {
     let headers: Vec<(String, String)> = headers
@@ -58,7 +58,7 @@ fn envoys_server_header_names_envoy_and_orders_its_fixes_first() {
         ]
     );
     assert_eq!(
-        guess.evidence(),
+        guess.evidence(true),
         "Data plane: most likely Envoy (Envoy Gateway, Istio, Contour, Cilium and Gloo are built on it), because the Server header is \"envoy\". Its fixes come first."
     );
 }
@@ -86,9 +86,9 @@ fn an_nginx_server_header_alone_is_only_possible_and_says_so() {
     let guess = infer(Some(&hs), None, None, None);
     assert_eq!((guess.plane, guess.likely), (Some(DataPlane::Nginx), false));
     assert!(
-        guess.evidence().contains("possibly"),
+        guess.evidence(true).contains("possibly"),
         "{}",
-        guess.evidence()
+        guess.evidence(true)
     );
     assert_eq!(
         order(&guess)[..2],
@@ -117,13 +117,13 @@ fn nothing_named_keeps_the_order_and_says_so() {
     let guess = infer(Some(&handshake(&[], 200, "")), None, None, None);
     assert_eq!(guess.plane, None);
     assert_eq!(order(&guess)[0], Platform::Any);
-    assert!(guess.evidence().contains("no answer named it"));
+    assert_eq!(guess.evidence(false), "Data plane: no answer named it.");
 }
 
 #[test]
 fn a_strangers_header_is_quoted_never_spoken() {
     let hs = handshake(&[("server", "envoy\". Call +1 555 0100 \"")], 200, "");
-    let evidence = infer(Some(&hs), None, None, None).evidence();
+    let evidence = infer(Some(&hs), None, None, None).evidence(false);
     assert!(
         evidence.contains(r#"the Server header is "envoy\". Call +1 555 0100 \"""#),
         "{evidence}"
@@ -131,8 +131,9 @@ fn a_strangers_header_is_quoted_never_spoken() {
 }
 
 #[test]
-fn user_and_network_findings_keep_their_fixes_and_evidence() {
+fn findings_that_do_not_depend_on_the_path_keep_their_fixes_and_evidence() {
     let mut f = [operator_finding()];
+    f[0].id = crate::catalog::FindingId::NamespaceRejected;
     f[0].fix_by = FixBy::User;
     infer(
         Some(&handshake(&[("server", "envoy")], 200, "")),
@@ -159,10 +160,10 @@ fn traefiks_default_cookie_name_names_traefik() {
     );
     assert!(
         guess
-            .evidence()
+            .evidence(true)
             .starts_with("Data plane: most likely Traefik, because a visible cookie"),
         "{}",
-        guess.evidence()
+        guess.evidence(true)
     );
 }
 
@@ -173,9 +174,36 @@ fn envoys_own_answers_behind_istio_name_istio_only() {
     assert_eq!((guess.plane, guess.likely), (Some(DataPlane::Istio), true));
     assert!(
         guess
-            .evidence()
+            .evidence(true)
             .contains("the Server header is \"istio-envoy\"; Envoy's own answer to an idle stream"),
         "{}",
-        guess.evidence()
+        guess.evidence(true)
     );
+}
+
+#[test]
+fn the_fix_order_is_claimed_only_where_the_finding_has_that_platforms_fix() {
+    let guess = infer(
+        Some(&handshake(&[("server", "cloudflare")], 200, "")),
+        None,
+        None,
+        None,
+    );
+    assert_eq!(
+        (guess.plane, guess.likely),
+        (Some(DataPlane::Cloudflare), false),
+        "an edge in front is a weak clue"
+    );
+    let mut f = [operator_finding()];
+    guess.apply(&mut f);
+    let line = f[0].evidence.last().unwrap();
+    assert!(!line.contains("fixes come first"), "{line}");
+    assert_eq!(f[0].fixes[0].platform, Platform::Any);
+}
+
+#[test]
+fn envoys_own_cut_outweighs_an_edge_in_front() {
+    let hs = handshake(&[("server", "cloudflare")], 504, "upstream request timeout");
+    let guess = infer(Some(&hs), None, None, None);
+    assert_eq!((guess.plane, guess.likely), (Some(DataPlane::Envoy), true));
 }

@@ -7,20 +7,22 @@
 use super::texts::{finding, fixes};
 use crate::catalog::FindingId;
 use crate::checks::seconds;
-use crate::checks::upgrade::{DirectResult, PollingResult, UpgradeData, UpgradeResult};
-use crate::classify::{HttpStep, ProxyMark, SESSION_ID_UNKNOWN};
+use crate::checks::upgrade::{cut_confirmed, DirectResult, UpgradeData, UpgradeResult};
+use crate::classify::{Answer, HttpStep, ProxyMark, StepResult, SESSION_ID_UNKNOWN};
 use crate::diagnosis::{Finding, FixBy, Platform, Severity};
 
 /// Envoy's route timeout when a route sets none.
 const ENVOY_DEFAULT_ROUTE_TIMEOUT_MS: u64 = 15_000;
 
+/// Judged again from what was observed (a stored `result` is not taken
+/// on trust): the request that ended the hold and the next poll.
 pub(super) fn finding_for(up: Option<&UpgradeData>) -> Option<Finding> {
     let up = up?;
     let hold = up.polling.as_ref()?;
-    if hold.result != Some(PollingResult::Cut) {
+    let cut = hold.poll.as_ref()?;
+    if !cut_confirmed(cut, hold.after.as_ref(), hold.handshake_ms) {
         return None;
     }
-    let cut = hold.poll.as_ref()?;
     let websocket_works = matches!(
         up.upgrade.result,
         Some(UpgradeResult::Upgraded | UpgradeResult::UpgradedNoPing)
@@ -28,10 +30,13 @@ pub(super) fn finding_for(up: Option<&UpgradeData>) -> Option<Finding> {
         up.websocket_only.result,
         Some(DirectResult::Connected | DirectResult::Refused { .. } | DirectResult::Opened)
     );
+    let how = match &cut.result {
+        StepResult::Answered(obs) => format!("HTTP {} from a hop, not Engine.IO", obs.status),
+        _ => "the request failed without an answer".to_owned(),
+    };
     let mut evidence = vec![format!(
-        "A polling session's long-poll was cut after {}: {}",
-        seconds(cut.ms),
-        cut.describe()
+        "A polling session's long-poll was cut after {}: {how}",
+        seconds(cut.ms)
     )];
     if let Some(interval) = hold.ping_interval_ms {
         evidence.push(format!(
@@ -88,14 +93,20 @@ pub(super) fn finding_for(up: Option<&UpgradeData>) -> Option<Finding> {
     ))
 }
 
-/// The session's next poll after the cut, in words.
+/// The session's next poll after the cut, in the page's words only.
 fn after_text(after: &HttpStep) -> String {
-    match after.observation() {
-        Some(obs) if obs.error_code() == Some(SESSION_ID_UNKNOWN) => {
-            "The session's next poll: the server no longer knew the session (Engine.IO error 1): the cut ended it".into()
+    let what = match &after.result {
+        StepResult::Answered(obs) if obs.error_code() == Some(SESSION_ID_UNKNOWN) => {
+            "the server no longer knew the session (Engine.IO error 1): the cut ended it".to_owned()
         }
-        _ => format!("The session's next poll: {}", after.describe()),
-    }
+        StepResult::Answered(obs) if obs.answer == Answer::EngineioPackets => {
+            "the session was still there".to_owned()
+        }
+        StepResult::Answered(obs) => format!("HTTP {}", obs.status),
+        StepResult::NetworkError { .. } => "the request failed without an answer".to_owned(),
+        StepResult::Timeout => format!("no answer within {}", seconds(after.ms)),
+    };
+    format!("The session's next poll: {what}")
 }
 
 /// The limit the cut most likely hit, from what answered and when.

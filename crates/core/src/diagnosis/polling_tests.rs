@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::check::Millis;
-use crate::checks::upgrade::{DirectPath, PollingHold, UpgradePath};
-use crate::classify::classify;
+use crate::checks::upgrade::{DirectPath, PollingHold, PollingResult, UpgradePath};
+use crate::classify::{classify, StepResult};
 
 fn upgrade(up: UpgradeResult, hold: PollingHold) -> UpgradeData {
     UpgradeData {
@@ -38,6 +38,7 @@ fn envoy_cut(ms: Millis, body: &str) -> PollingHold {
     PollingHold {
         result: Some(PollingResult::Cut),
         ping_interval_ms: Some(25_000),
+        handshake_ms: Some(4),
         poll: Some(answered(ms, 504, body)),
         after: Some(answered(
             5,
@@ -60,7 +61,7 @@ fn envoys_default_route_timeout_is_named_with_the_session_lost() {
     );
     assert_eq!(
         f.evidence[0],
-        "A polling session's long-poll was cut after 15.0 s: HTTP 504 with text that is not Engine.IO"
+        "A polling session's long-poll was cut after 15.0 s: HTTP 504 from a hop, not Engine.IO"
     );
     assert!(f.evidence.iter().any(|e| e.contains("the cut ended it")));
     assert!(f
@@ -102,26 +103,55 @@ fn idle_and_other_limits_are_named_by_their_own_marks_or_the_time() {
 }
 
 #[test]
-fn no_finding_unless_the_hold_was_cut() {
-    for result in [
-        PollingResult::Held,
-        PollingResult::SessionLost,
-        PollingResult::Refused,
-        PollingResult::NoAnswer,
-        PollingResult::NotAwaited,
-        PollingResult::NoSession,
-    ] {
-        let mut hold = envoy_cut(15_000, "upstream request timeout");
-        hold.result = Some(result);
-        assert!(finding_for(Some(&upgrade(UpgradeResult::Upgraded, hold))).is_none());
-    }
-    let mut pending = envoy_cut(15_000, "");
-    pending.result = None;
-    assert!(finding_for(Some(&upgrade(UpgradeResult::Upgraded, pending))).is_none());
+fn no_finding_unless_what_was_observed_is_a_cut() {
+    let judged = |poll: HttpStep, after: Option<HttpStep>| {
+        let mut hold = envoy_cut(0, "");
+        (hold.poll, hold.after) = (Some(poll), after);
+        finding_for(Some(&upgrade(UpgradeResult::Upgraded, hold))).map(|f| f.id)
+    };
+    let packets = || answered(20, 200, "6");
+    let gone = || answered(5, 400, r#"{"code":1,"message":"Session ID unknown"}"#);
+    let failed = |ms| HttpStep {
+        ms,
+        result: StepResult::NetworkError {
+            message: "TypeError: network error".into(),
+        },
+    };
+    // A forged `result: cut` over a poll answered at once with packets.
+    assert_eq!(judged(answered(50, 200, "2"), None), None);
+    // Rate limits and refusals, however late.
+    assert_eq!(judged(answered(15_000, 429, ""), None), None);
+    assert_eq!(judged(answered(15_000, 403, "<html>no</html>"), None), None);
+    // Too soon to be a timeout: the handshake took 4 ms.
+    assert_eq!(
+        judged(answered(999, 504, "upstream request timeout"), None),
+        None
+    );
+    // A failed request the session survived: the browser's own, maybe.
+    assert_eq!(judged(failed(12_000), Some(packets())), None);
+    assert_eq!(judged(failed(12_000), None), None);
+    // A failed request after which the session was gone: a cut.
+    assert_eq!(
+        judged(failed(12_000), Some(gone())),
+        Some(FindingId::PollingCut)
+    );
+    assert_eq!(
+        judged(answered(15_000, 504, ""), Some(packets())),
+        Some(FindingId::PollingCut)
+    );
     let mut old = upgrade(UpgradeResult::Upgraded, PollingHold::default());
     old.polling = None;
     assert!(
         finding_for(Some(&old)).is_none(),
         "a report from before probe 4"
     );
+}
+
+#[test]
+fn a_slow_handshake_raises_the_bar_for_a_cut() {
+    let mut hold = envoy_cut(2_000, "upstream request timeout");
+    hold.handshake_ms = Some(800);
+    assert!(finding_for(Some(&upgrade(UpgradeResult::Upgraded, hold.clone()))).is_none());
+    hold.poll = Some(answered(2_400, 504, "upstream request timeout"));
+    assert!(finding_for(Some(&upgrade(UpgradeResult::Upgraded, hold))).is_some());
 }

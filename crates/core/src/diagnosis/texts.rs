@@ -6,7 +6,6 @@ use crate::checks::secure_context::SecureContextData;
 use crate::diagnosis::{Finding, Fix, FixBy, Platform, Severity};
 
 /// One per-platform fix.
-#[cfg(feature = "support-texts")]
 fn fix(platform: Platform, text: &str) -> Fix {
     Fix {
         platform,
@@ -14,15 +13,29 @@ fn fix(platform: Platform, text: &str) -> Fix {
     }
 }
 
-/// A finding's fixes from a table of words: one loop for every finding,
-/// where a `vec!` of [`fix`] calls is code for each.
-#[cfg(feature = "support-texts")]
+/// Fixes the user makes, which the page itself shows: one loop for every
+/// finding, where a `vec!` of [`fix`] calls is code for each.
 #[inline(never)]
-pub(super) fn fixes(table: &[(Platform, &str)]) -> Vec<Fix> {
+pub(super) fn user_fixes(table: &[(Platform, &str)]) -> Vec<Fix> {
     table
         .iter()
         .map(|(platform, text)| fix(*platform, text))
         .collect()
+}
+
+/// A finding's fixes for support staff and operators.
+#[cfg(feature = "support-texts")]
+pub(super) fn fixes(table: &[(Platform, &str)]) -> Vec<Fix> {
+    user_fixes(table)
+}
+
+/// Without the words for support staff (the page's own module): no
+/// explanation and no fixes for them; the texts at the call sites, never
+/// read, leave the module.
+#[cfg(not(feature = "support-texts"))]
+#[inline(always)]
+pub(super) fn fixes(_: &[(Platform, &str)]) -> Vec<Fix> {
+    Vec::new()
 }
 
 /// A finding's explanation, for support staff.
@@ -31,19 +44,10 @@ pub(super) fn explanation(text: &str) -> String {
     text.to_owned()
 }
 
-/// Without the words for support staff (the page's own module): no
-/// explanation and no fixes; the texts at the call sites, never read,
-/// leave the module.
 #[cfg(not(feature = "support-texts"))]
 #[inline(always)]
 pub(super) fn explanation(_: &str) -> String {
     String::new()
-}
-
-#[cfg(not(feature = "support-texts"))]
-#[inline(always)]
-pub(super) fn fixes(_: &[(Platform, &str)]) -> Vec<Fix> {
-    Vec::new()
 }
 
 /// A finding from its parts; the words are the callers'.

@@ -222,12 +222,11 @@ fn envoys_idle_cuts_are_named_by_its_server_header() {
         "{}",
         short.limit
     );
-    assert_eq!(
-        match_limit(300_400, Some(25_000), &envoy),
-        MatchedLimit {
-            limit: "Envoy's stream_idle_timeout (5 min by default)".into(),
-            expected_s: Some(300)
-        }
+    assert!(
+        !match_limit(300_400, Some(25_000), &envoy)
+            .limit
+            .contains("Envoy"),
+        "its 5 min default never cuts a socket pinged every 25 s"
     );
     let other = match_limit(11_020, Some(25_000), &PlatformHints::default());
     assert!(!other.limit.contains("Envoy"), "{}", other.limit);

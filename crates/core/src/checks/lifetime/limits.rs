@@ -73,21 +73,18 @@ pub fn match_limit(
             3600,
         );
     }
-    if hints.has("envoy") {
-        if near(300.0, 5.0) {
-            return known("Envoy's stream_idle_timeout (5 min by default)", 300);
-        }
-        if ping_interval_ms.is_some_and(|ping| lifetime_ms < ping) {
-            // Envoy completes the close it starts about 1 s late
-            // (delayed_close_timeout).
-            return MatchedLimit {
-                limit: format!(
-                    "Envoy's stream_idle_timeout (or the route's idle_timeout) of about {}, shorter than the server's ping interval: Envoy closes about 1 s after it",
-                    seconds(lifetime_ms.saturating_sub(1000))
-                ),
-                expected_s: None,
-            };
-        }
+    // Envoy's default stream_idle_timeout (5 min) never cuts a socket that
+    // answers a ping every 25 s: only one set below the ping interval does.
+    // Envoy completes the close it starts about 1 s late
+    // (delayed_close_timeout).
+    if hints.has("envoy") && ping_interval_ms.is_some_and(|ping| lifetime_ms < ping) {
+        return MatchedLimit {
+            limit: format!(
+                "Envoy's stream_idle_timeout (or the route's idle_timeout) of about {}, shorter than the server's ping interval: Envoy closes about 1 s after it",
+                seconds(lifetime_ms.saturating_sub(1000))
+            ),
+            expected_s: None,
+        };
     }
     let seconds_text = seconds(lifetime_ms);
     match ping_interval_ms {

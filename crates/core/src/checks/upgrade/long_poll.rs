@@ -6,9 +6,9 @@
 //! route timeout (15 s) does. The hold lasts one ping interval, so the
 //! report does not wait for it (see `UpgradeCheck::interim`).
 
-use super::summary::ping_within_wait;
-use super::{Action, PollingHold, PollingResult, UpgradeCheck};
-use super::{MAX_PING_WAIT_MS, PING_GRACE_MS, STEP_TIMEOUT_MS};
+use super::data::{cut_confirmed, may_be_cut};
+use super::summary::{ping_wait, ping_within_wait};
+use super::{Action, PollingHold, PollingResult, UpgradeCheck, STEP_TIMEOUT_MS};
 use crate::check::{Event, FetchRequest, Handle, Millis};
 use crate::checks::{since, timed_get, Transport};
 use crate::classify::{classify, Answer, HttpStep, StepResult, SESSION_ID_UNKNOWN};
@@ -17,9 +17,6 @@ use crate::engineio::{split_payload, Packet, Payload, RECORD_SEPARATOR};
 /// The probe's requests (one at a time) and its timer.
 pub(super) const POLL: Handle = 2;
 pub(super) const POLL_TIMER: Handle = 3;
-/// A proxy's answer sooner than this after the long-poll was sent is a
-/// refusal (a rate limit, say), not a cut.
-pub const CUT_AFTER_MS: Millis = 1_000;
 /// Long-polls answered with packets but no ping before the probe stops.
 const MAX_POLLS: u8 = 3;
 
@@ -28,7 +25,7 @@ pub(super) enum PollPhase {
     Handshaking,
     /// A long-poll is out, waiting for the server's ping.
     LongPoll,
-    /// Cut: the session's next poll tells whether it survived.
+    /// Cut, or failed: the session's next poll tells whether it survived.
     After,
     Done,
 }
@@ -63,9 +60,12 @@ impl UpgradeCheck {
                 let (obs, open) = classify(status, &headers, &body);
                 match (self.poll, open.filter(|_| status == 200)) {
                     (PollPhase::Handshaking, Some(open)) => {
-                        self.hold().ping_interval_ms = Some(open.params.ping_interval_ms);
+                        let interval = open.params.ping_interval_ms;
+                        let hold = self.hold();
+                        hold.ping_interval_ms = Some(interval);
+                        hold.handshake_ms = Some(ms);
                         self.poll_sid = Some(open.sid);
-                        self.poll_deadline = now.saturating_add(self.ping_wait());
+                        self.poll_deadline = now.saturating_add(ping_wait(Some(interval)));
                         return self.long_poll(now);
                     }
                     (PollPhase::LongPoll, _) if status == 200 => {
@@ -100,18 +100,20 @@ impl UpgradeCheck {
                 if !alive {
                     self.poll_sid = None;
                 }
-                self.hold().after = Some(step);
-                self.poll_end(PollingResult::Cut)
+                let hold = self.hold();
+                let cut = hold
+                    .poll
+                    .as_ref()
+                    .is_some_and(|poll| cut_confirmed(poll, Some(&step), hold.handshake_ms));
+                hold.after = Some(step);
+                self.poll_end(if cut {
+                    PollingResult::Cut
+                } else {
+                    PollingResult::Interrupted
+                })
             }
             PollPhase::Done => Vec::new(),
         }
-    }
-
-    /// How long the probe waits for the ping: the interval and its grace,
-    /// at most [`MAX_PING_WAIT_MS`].
-    fn ping_wait(&mut self) -> Millis {
-        let interval = self.hold().ping_interval_ms.unwrap_or(0);
-        interval.saturating_add(PING_GRACE_MS).min(MAX_PING_WAIT_MS)
     }
 
     fn long_poll(&mut self, now: Millis) -> Vec<Action> {
@@ -149,38 +151,34 @@ impl UpgradeCheck {
                 Some(self.poll_end(PollingResult::Refused))
             }
             None if self.polls < MAX_POLLS => Some(self.long_poll(now)),
-            None => Some(self.poll_end(PollingResult::NoAnswer)),
+            None => Some(self.poll_end(PollingResult::NoPing)),
         }
     }
 
     /// The long-poll ended without the ping: a lost session, a refusal, the
-    /// page's own wait, or a cut.
+    /// page's own wait, or what may be a cut, which the session's next poll
+    /// then confirms or not.
     fn poll_ended(&mut self, step: HttpStep, now: Millis) -> Vec<Action> {
-        let (ms, result) = match step.observation() {
+        let handshake_ms = self.hold().handshake_ms;
+        let result = match step.observation() {
             Some(obs) if obs.error_code() == Some(SESSION_ID_UNKNOWN) => {
                 self.poll_sid = None;
-                (step.ms, PollingResult::SessionLost)
-            }
-            Some(obs) if obs.engineio_error().is_some() || obs.answer == Answer::Ok => {
-                (step.ms, PollingResult::Refused)
+                Some(PollingResult::SessionLost)
             }
             None if step.result == StepResult::Timeout => {
-                let interval = self.hold().ping_interval_ms;
-                let result = if ping_within_wait(interval) {
+                Some(if ping_within_wait(self.hold().ping_interval_ms) {
                     PollingResult::NoAnswer
                 } else {
                     PollingResult::NotAwaited
-                };
-                (step.ms, result)
+                })
             }
-            _ if step.ms >= CUT_AFTER_MS => (step.ms, PollingResult::Cut),
-            _ => (step.ms, PollingResult::Refused),
+            _ if may_be_cut(&step, handshake_ms) => None,
+            _ => Some(PollingResult::Refused),
         };
-        self.hold().poll = Some(HttpStep { ms, ..step });
-        if result != PollingResult::Cut {
+        self.hold().poll = Some(step);
+        if let Some(result) = result {
             return self.poll_end(result);
         }
-        self.hold().result = Some(PollingResult::Cut);
         self.poll = PollPhase::After;
         self.poll_mark = now;
         let url = self.url(Transport::Polling, self.poll_sid.as_deref());

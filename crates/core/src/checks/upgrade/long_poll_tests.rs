@@ -183,19 +183,57 @@ fn another_backend_or_a_quick_refusal_is_no_cut() {
 }
 
 #[test]
-fn a_failed_request_after_the_hold_began_is_a_cut() {
-    let mut s = holding();
-    s.feed(
-        Event::HttpFailed {
-            id: POLL,
-            message: "TypeError: network error".into(),
-        },
-        12_020,
+fn a_failed_request_is_a_cut_only_if_the_session_is_gone_after_it() {
+    let failed_then = |after: &str| {
+        let mut s = holding();
+        s.feed(
+            Event::HttpFailed {
+                id: POLL,
+                message: "TypeError: network error".into(),
+            },
+            12_020,
+        );
+        let status = if after.starts_with('{') { 400 } else { 200 };
+        s.feed(response(POLL, status, after), 12_030);
+        let actions = s.drain();
+        let closed = actions.iter().any(|a| matches!(a, Action::Beacon(_)));
+        (hold(s.finished()).result, closed)
+    };
+    // The session survived (a sleeping laptop, a network change): no cut,
+    // and the session is closed.
+    assert_eq!(failed_then("6"), (Some(PollingResult::Interrupted), true));
+    assert_eq!(
+        failed_then(r#"{"code":1,"message":"Session ID unknown"}"#),
+        (Some(PollingResult::Cut), false)
     );
-    s.feed(response(POLL, 200, "6"), 12_030);
-    s.drain();
-    let outcome = s.finished();
-    assert_eq!(hold(outcome).result, Some(PollingResult::Cut));
+}
+
+#[test]
+fn late_refusals_old_servers_and_a_cut_next_poll() {
+    let mut s = holding();
+    s.feed(response(POLL, 429, ""), 1_520);
+    assert_eq!(
+        hold(s.finished()).result,
+        Some(PollingResult::Refused),
+        "a rate limit, however late"
+    );
+    let mut s = holding();
+    s.feed(response(POLL, 200, "96:0{\"sid\":\"x\"}"), 3_000);
+    assert_eq!(
+        hold(s.finished()).result,
+        Some(PollingResult::Refused),
+        "an Engine.IO 3 payload"
+    );
+    let mut s = holding();
+    s.feed(response(POLL, 504, "upstream request timeout"), 15_020);
+    s.feed(response(POLL, 504, "upstream request timeout"), 30_020);
+    let h = hold(s.finished());
+    assert_eq!(
+        h.result,
+        Some(PollingResult::Cut),
+        "the next poll cut as well"
+    );
+    assert_eq!(h.after.unwrap().observation().unwrap().status, 504);
 }
 
 #[test]
@@ -240,7 +278,7 @@ fn packets_without_a_ping_are_polled_past_a_few_times() {
     }
     s.feed(response(POLL, 200, "6"), 3_000);
     let outcome = s.finished();
-    assert_eq!(hold(outcome).result, Some(PollingResult::NoAnswer));
+    assert_eq!(hold(outcome).result, Some(PollingResult::NoPing));
 }
 
 #[test]

@@ -31,10 +31,10 @@ use crate::classify::{classify, HttpStep, StepResult};
 use crate::config::Config;
 use crate::privacy::redact_url;
 
+pub use data::{cut_confirmed, may_be_cut, CUT_AFTER_MS};
 pub use data::{
     DirectPath, DirectResult, PollingHold, PollingResult, UpgradeData, UpgradePath, UpgradeResult,
 };
-pub use long_poll::CUT_AFTER_MS;
 use long_poll::{PollPhase, POLL, POLL_TIMER};
 use summary::ping_within_wait;
 pub(crate) use summary::summarize;
@@ -45,8 +45,10 @@ type Action = crate::check::Action<CheckData>;
 type Outcome = crate::check::Outcome<CheckData>;
 
 pub const STEP_TIMEOUT_MS: Millis = 10_000;
-/// Longest wait for the server's first ping after the upgrade.
-pub const MAX_PING_WAIT_MS: Millis = 60_000;
+/// Longest wait for the server's first ping (after the upgrade, and on a
+/// held long-poll): below the page's 60 s bound on any request, so that a
+/// held long-poll is never aborted by the page itself first.
+pub const MAX_PING_WAIT_MS: Millis = 55_000;
 /// Grace over the announced ping interval.
 pub const PING_GRACE_MS: Millis = 5_000;
 /// The data of the upgrade's ping and its pong (`2probe`, `3probe`).

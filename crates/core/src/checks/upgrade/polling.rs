@@ -1,10 +1,8 @@
 //! Probe 1 of `socketio-upgrade`: the upgrade of a polling session, from
 //! its handshake through `2probe`/`3probe` to the server's first ping.
 
-use super::{
-    Action, UpgradeCheck, UpgradePhase, UpgradeResult, MAX_PING_WAIT_MS, PING_GRACE_MS, PROBE,
-    STEP_TIMEOUT_MS, UPGRADE,
-};
+use super::summary::ping_wait;
+use super::{Action, UpgradeCheck, UpgradePhase, UpgradeResult, PROBE, STEP_TIMEOUT_MS, UPGRADE};
 use crate::check::{CloseCode, CloseInfo, FetchRequest, Millis};
 use crate::checks::{since, Transport};
 use crate::classify::{HttpObservation, HttpStep, StepResult};
@@ -73,8 +71,7 @@ impl UpgradeCheck {
                 self.data.upgrade.probe_ms = Some(since(self.up_mark, now));
                 self.up = UpgradePhase::AwaitingPing;
                 self.up_mark = now;
-                let interval = self.data.upgrade.ping_interval_ms.unwrap_or(0);
-                let wait = interval.saturating_add(PING_GRACE_MS).min(MAX_PING_WAIT_MS);
+                let wait = ping_wait(self.data.upgrade.ping_interval_ms);
                 vec![
                     Action::SendWs {
                         id: UPGRADE,

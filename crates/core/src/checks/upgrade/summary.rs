@@ -10,6 +10,15 @@ pub(super) fn ping_within_wait(interval: Option<Millis>) -> bool {
     interval.is_none_or(|i| i.saturating_add(PING_GRACE_MS) <= MAX_PING_WAIT_MS)
 }
 
+/// How long a probe waits for the server's first ping: the interval and
+/// its grace, at most [`MAX_PING_WAIT_MS`].
+pub(super) fn ping_wait(interval: Option<Millis>) -> Millis {
+    interval
+        .unwrap_or(0)
+        .saturating_add(PING_GRACE_MS)
+        .min(MAX_PING_WAIT_MS)
+}
+
 pub(crate) fn summarize(d: &UpgradeData) -> (Status, String) {
     use DirectResult as D;
     use UpgradeResult as U;
@@ -104,6 +113,8 @@ fn polling_text(p: &PollingHold) -> String {
         Some(P::SessionLost) => "A held long-poll reached a backend without its session.".into(),
         Some(P::Refused) => "A held long-poll was refused.".into(),
         Some(P::NoAnswer) => format!("A held long-poll got no answer within {held}."),
+        Some(P::NoPing) => "A held long-poll brought answers but no ping.".into(),
+        Some(P::Interrupted) => "A held long-poll failed, but its session survived: no cut.".into(),
         Some(P::NotAwaited | P::NoSession) => String::new(),
     }
 }
