@@ -23,4 +23,6 @@ step "server companions: Node (node --test) and socketioxide, with real redis-se
 (cd companions/node && npm test)
 cargo test -p conncheck-companion
 step "browser tests of the page crate"
-cargo test --target wasm32-unknown-unknown -p conncheck
+# In headless Chromium: wasm-bindgen-test-runner takes geckodriver first when
+# it is on PATH (setup.sh installs it for the lab's Firefox tests).
+CHROMEDRIVER="$(command -v chromedriver)" cargo test --target wasm32-unknown-unknown -p conncheck
