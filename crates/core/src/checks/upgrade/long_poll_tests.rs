@@ -293,3 +293,24 @@ fn no_session_to_hold() {
         Some(PollingResult::NoSession)
     );
 }
+
+#[test]
+fn the_interim_waits_for_the_held_sessions_handshake_not_for_its_ping() {
+    let mut s = start_all("");
+    s.feed(response(HANDSHAKE, 200, OPEN_POLLING), 10);
+    s.feed(Event::WsOpened { id: UPGRADE }, 12);
+    s.feed(msg(UPGRADE, "3probe"), 14);
+    healthy_direct_and_plain(&mut s);
+    assert!(
+        interims(&s.drain()).is_empty(),
+        "probe 4's handshake is not in yet"
+    );
+    s.feed(response(POLL, 200, OPEN_25S), 300);
+    let interim = interims(&s.drain());
+    assert_eq!(interim.len(), 1);
+    assert_eq!(
+        interim[0].data.upgrade.result,
+        Some(UpgradeResult::Upgraded)
+    );
+    assert_eq!(hold(&interim[0]).result, None, "still held");
+}
