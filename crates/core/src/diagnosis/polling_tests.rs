@@ -11,18 +11,11 @@ fn upgrade(up: UpgradeResult, hold: PollingHold) -> UpgradeData {
         url: None,
         upgrade: UpgradePath {
             result: Some(up),
-            handshake: None,
-            ws_open_ms: None,
-            probe_ms: None,
-            ping_interval_ms: None,
-            ping_after_ms: None,
-            close: None,
+            ..Default::default()
         },
         websocket_only: DirectPath {
             result: Some(DirectResult::ClosedBeforeOpen),
-            ws_open_ms: None,
-            namespace_ms: None,
-            close: None,
+            ..Default::default()
         },
         plain_get: None,
         polling: Some(hold),

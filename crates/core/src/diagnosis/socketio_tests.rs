@@ -76,18 +76,13 @@ pub(super) fn upgrade(up: UpgradeResult, direct: DirectResult, plain: HttpStep) 
         url: None,
         upgrade: UpgradePath {
             result: Some(up),
-            handshake: None,
-            ws_open_ms: None,
-            probe_ms: None,
-            ping_interval_ms: None,
-            ping_after_ms: None,
             close: close.clone(),
+            ..Default::default()
         },
         websocket_only: DirectPath {
             result: Some(direct),
-            ws_open_ms: None,
-            namespace_ms: None,
             close,
+            ..Default::default()
         },
         plain_get: Some(plain),
         polling: None,

@@ -24,7 +24,7 @@ pub enum UpgradeResult {
     ClosedEarly,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpgradePath {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<UpgradeResult>,
@@ -60,7 +60,7 @@ pub enum DirectResult {
     Opened,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DirectPath {
     #[serde(flatten)]
     pub result: Option<DirectResult>,

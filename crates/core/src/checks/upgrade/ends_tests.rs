@@ -5,9 +5,6 @@ use super::upgrade_tests::*;
 use super::*;
 use crate::check::Status;
 
-/// The check's outcome, its data as the check's own type (`harness::typed`).
-type Outcome = crate::check::Outcome<UpgradeData>;
-
 #[test]
 fn direct_session_refused_by_the_namespace_still_proves_the_transport() {
     let mut s = start("namespace=/admin");
@@ -94,15 +91,6 @@ fn invalid_endpoint_skips() {
 #[test]
 fn the_report_does_not_wait_for_the_first_ping() {
     const DEFAULT_OPEN: &str = r#"0{"sid":"SID-UP-1","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}"#;
-    let interims = |actions: &[Action]| -> Vec<Outcome> {
-        actions
-            .iter()
-            .filter_map(|a| match a {
-                Action::Progress(Progress::Interim(o)) => Some(crate::harness::typed(o)),
-                _ => None,
-            })
-            .collect()
-    };
     let mut s = start("");
     s.drain();
     s.feed(response(HANDSHAKE, 200, DEFAULT_OPEN), 10);

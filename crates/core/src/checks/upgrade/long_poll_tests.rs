@@ -3,7 +3,7 @@
 
 use super::upgrade_tests::*;
 use super::*;
-use crate::check::{FetchRequest, Progress, Status};
+use crate::check::{FetchRequest, Status};
 use crate::classify::ProxyMark;
 use crate::harness::Script;
 
@@ -26,16 +26,6 @@ fn holding() -> Script<UpgradeCheck> {
     healthy_direct_and_plain(&mut s);
     s.feed(response(POLL, 200, OPEN_25S), 20);
     s
-}
-
-fn interims(actions: &[Action]) -> Vec<Outcome> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::Progress(Progress::Interim(o)) => Some(crate::harness::typed(o)),
-            _ => None,
-        })
-        .collect()
 }
 
 fn hold(outcome: &Outcome) -> PollingHold {

@@ -118,21 +118,8 @@ impl UpgradeCheck {
             interim_sent: false,
             data: UpgradeData {
                 url: config.socketio.as_ref().map(|u| redact_url(u.as_str())),
-                upgrade: UpgradePath {
-                    result: None,
-                    handshake: None,
-                    ws_open_ms: None,
-                    probe_ms: None,
-                    ping_interval_ms: None,
-                    ping_after_ms: None,
-                    close: None,
-                },
-                websocket_only: DirectPath {
-                    result: None,
-                    ws_open_ms: None,
-                    namespace_ms: None,
-                    close: None,
-                },
+                upgrade: UpgradePath::default(),
+                websocket_only: DirectPath::default(),
                 plain_get: None,
                 polling: None,
             },

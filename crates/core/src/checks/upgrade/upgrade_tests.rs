@@ -73,6 +73,17 @@ pub(super) fn closed(id: Handle, code: u16, clean: bool) -> Event {
     }
 }
 
+/// The interim outcomes among `actions`, their data as the check's own type.
+pub(super) fn interims(actions: &[Action]) -> Vec<Outcome> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Progress(Progress::Interim(o)) => Some(crate::harness::typed(o)),
+            _ => None,
+        })
+        .collect()
+}
+
 pub(super) fn data(outcome: &Outcome) -> UpgradeData {
     outcome.data.clone()
 }
