@@ -12,6 +12,15 @@ index.html) instead of leaving "Checking your connection…" forever. Then it
 refuses a page that still has inline script or style, and writes .gz copies
 of the hashed assets.
 
+The loader also guards every call between JS and a wasm module (the
+page's and those below), by wrapping what WebAssembly.instantiate and
+instantiateStreaming take and give: a trap (WebAssembly.RuntimeError; with
+panic=immediate-abort a Rust panic is one, without a message) in any
+module stops them all, marks the body data-conncheck-boot="stopped" and
+puts the static shell's guidance back in place of the frozen view, with a
+copy of the last complete report's text and link (docs/contracts.md,
+automation hooks; crates/lab/tests/trap.rs).
+
 The page's module and the ones fetched on demand are shrunk first
 (scripts/shrink_glue.py: short import names, minified JS) and renamed
 by their new content.
@@ -38,25 +47,78 @@ import shrink_glue
 TRUNK_IMPORT = re.compile(r"import init, \* as bindings from '(\./[\w.-]+\.js)';")
 TRUNK_WASM = re.compile(r"module_or_path: '(\./[\w.-]+\.wasm)'")
 # The loader: starts the app like Trunk's, and on failure shows why in the shell.
-LOADER = """const failed = (why) => {
-  document.body.setAttribute('data-conncheck-boot', 'failed');
-  const box = document.getElementById('boot-failed');
-  const reason = document.getElementById('boot-reason');
-  if (reason) reason.textContent = why;
-  if (box) box.hidden = false;
+LOADER = """const $ = (id) => document.getElementById(id);
+const app = $('app');
+// The static shell: the app replaces it, a trap puts it back.
+const shell = app.firstElementChild;
+// A copy of the share panel's report text and link (values included) as
+// the body's hooks last changed, after a render: the last complete report.
+let kept = null;
+let dead = false;
+const failed = (why, mark = 'failed') => {
+  document.body.setAttribute('data-conncheck-boot', mark);
+  $('boot-reason').textContent = why;
+  $('boot-failed').hidden = false;
+};
+// A trap (a Rust panic aborts: WebAssembly.RuntimeError) in any module: its
+// state is lost, so no module runs again and the shell's guidance replaces
+// the frozen view, with the last report still to copy.
+const trapped = () => {
+  if (dead) return;
+  dead = true;
+  app.replaceChildren(shell);
+  $('boot-title').textContent = 'The check stopped';
+  if (kept) {
+    kept.open = true;
+    $('boot-report').after(kept);
+    $('boot-report').hidden = false;
+  }
+  failed('The check\\'s program stopped on an internal error: reload the page to check again.', 'stopped');
+};
+const guard = (f) => (...a) => {
+  // A stopped module's callbacks (timers, sockets, listeners) end here.
+  if (dead) throw 'conncheck stopped';
+  try {
+    return f(...a);
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) trapped();
+    throw e;
+  }
+};
+const wrap = (o) => {
+  const w = {};
+  for (const k in o) w[k] = typeof o[k] == 'function' ? guard(o[k]) : o[k];
+  return w;
+};
+// Every call between JS and any wasm module passes a guard: its imports
+// and its exports (wasm-bindgen's glue instantiates through these two).
+const guardWasm = () => {
+  for (const k of ['instantiate', 'instantiateStreaming']) {
+    const real = WebAssembly[k].bind(WebAssembly);
+    WebAssembly[k] = async (source, imports) => {
+      const i = {};
+      for (const n in imports) i[n] = wrap(imports[n]);
+      const r = await real(source, i);
+      return { module: r.module, instance: { exports: wrap(r.instance.exports) } };
+    };
+  }
+  new MutationObserver(() => {
+    const text = $('report-text');
+    if (text) kept = text.parentNode.cloneNode(true);
+  }).observe(document.body, { attributes: true });
 };
 const start = async () => {
   if (typeof WebAssembly !== 'object') {
     failed('This browser does not run WebAssembly, which the check needs: it is too old, or WebAssembly is turned off (for example by a lockdown or hardening mode).');
     return;
   }
+  guardWasm();
   try {
-    const bindings = await import(__JS__);
-    const wasm = await bindings.default({ module_or_path: __WASM__ });
-    window.wasmBindings = bindings;
-    dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
+    // Unlike Trunk's loader, no window.wasmBindings and no
+    // TrunkApplicationStarted event: nothing here uses them.
+    await (await import(__JS__)).default({ module_or_path: __WASM__ });
   } catch (e) {
-    failed('The check\\'s program (a WebAssembly file) did not load or did not start: a proxy, firewall or security program may block it, or the download broke off.');
+    if (!dead) failed('The check\\'s program (a WebAssembly file) did not load or did not start: a proxy, firewall or security program may block it, or the download broke off.');
   }
 };
 const onDemand = (js, wasm) => {
@@ -78,6 +140,8 @@ window.conncheckSupport = onDemand(__SUPPORT__);
 window.conncheckQr = onDemand(__QR__);
 start();
 """
+# The static shell's elements (index.html) the loader fills on a failure.
+SHELL_IDS = ["app", "boot-title", "boot-reason", "boot-failed", "boot-report"]
 # Trunk minifies index.html in release builds: attribute quotes are optional.
 INLINE_MODULE = re.compile(r'<script type="?module"?>(.*?)</script>', re.S)
 HASHED_ASSET = re.compile(r"-[0-9a-f]{1,16}(_bg)?\.(js|wasm|css)$")
@@ -145,6 +209,9 @@ def main(dist: pathlib.Path, on_demand: pathlib.Path | None = None) -> None:
     if len(loaders) > 1:
         sys.exit(f"postbuild: {index} has {len(loaders)} inline module scripts; expected Trunk's one loader")
     if loaders:
+        missing = [i for i in SHELL_IDS if not re.search(rf'\sid="?{i}[" >]', html)]
+        if missing:
+            sys.exit(f"postbuild: {index} lacks the shell elements the loader fills: {missing}")
         js, wasm = TRUNK_IMPORT.search(loaders[0]), TRUNK_WASM.search(loaders[0])
         if not (js and wasm):
             sys.exit(f"postbuild: Trunk's loader in {index} has an unknown form:\n{loaders[0]}")
