@@ -5,15 +5,16 @@
 //! `data-conncheck-boot="stopped"`, puts the static shell's guidance in place
 //! of the frozen view and keeps the last complete report copyable.
 //!
-//! The trap is real, not a dispatched event: a script run before the
-//! loader (a DevTools init script in Chromium; in Firefox and WebKit, which
-//! have none, a script file put first into a copy of the built page) grows the page module's exported `WebAssembly.Memory` to the
-//! engine's maximum, so that talc's next `memory.grow` fails; a text longer
-//! than the whole memory was, pasted into the import box, then makes the
-//! page's own click handler ask for more than talc has free, and the
-//! allocation failure aborts inside the page's wasm. The script records the
-//! error that left the page's module, and how often JS entered any module
-//! (below the loader's guard), so the test can tell that nothing ran after.
+//! The trap is real, not a dispatched event: a script run before the loader
+//! (a DevTools init script in Chromium; in Firefox and WebKit, which have
+//! none, a script file put first into a copy of the built page) grows the
+//! page module's exported `WebAssembly.Memory` to the engine's maximum, so
+//! that talc's next `memory.grow` fails; a text longer than the whole memory
+//! was, pasted into the import box, then makes the page's own click handler
+//! ask for more than talc has free, and the allocation failure aborts inside
+//! the page's wasm. The script records the error that left the page's
+//! module, and how often JS entered any module (below the loader's guard),
+//! so the test can tell that nothing ran after.
 
 use std::time::Duration;
 
@@ -28,41 +29,9 @@ use conncheck_lab::{default_dist, Lab, LabOptions};
 use fantoccini::Locator;
 use serde_json::{json, Value};
 
-/// Counts entries into every module and records the first trap; keeps the
-/// page module's memory (`conncheck-<hash>_bg.wasm`; the support and QR
-/// modules are `conncheck-support-…`, `conncheck-qr-…`); `__exhaust()`
-/// grows it until the engine refuses a single page more and returns its
-/// size before. A mark on the body records the counts at that moment.
-const WATCH: &str = "window.__trap = { entries: 0, modules: [], memory: null, error: null, at: null };\
-const real = WebAssembly.instantiateStreaming.bind(WebAssembly);\
-WebAssembly.instantiateStreaming = async (source, imports) => {\
-  const response = await source;\
-  const name = new URL(response.url).pathname.split('/').pop();\
-  const r = await real(response, imports);\
-  const exports = {};\
-  for (const k in r.instance.exports) {\
-    const f = r.instance.exports[k];\
-    exports[k] = typeof f !== 'function' ? f : (...a) => {\
-      __trap.entries += 1;\
-      try { return f(...a); } catch (e) {\
-        if (e instanceof WebAssembly.RuntimeError && !__trap.error) __trap.error = { message: e.message, module: name };\
-        throw e;\
-      }\
-    };\
-  }\
-  __trap.modules.push(name);\
-  if (/^conncheck-[0-9a-f]+_bg\\.wasm$/.test(name)) __trap.memory = r.instance.exports.memory;\
-  return { module: r.module, instance: { exports } };\
-};\
-window.__exhaust = () => {\
-  const memory = __trap.memory, before = memory.buffer.byteLength;\
-  for (let pages = 65536; pages >= 1;) { try { memory.grow(pages); } catch (e) { pages >>= 1; } }\
-  return before;\
-};\
-new MutationObserver(() => {\
-  const b = document.body;\
-  if (b && b.dataset.conncheckBoot && !__trap.at) __trap.at = { entries: __trap.entries, reports: b.dataset.conncheckReports, boot: b.dataset.conncheckBoot };\
-}).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-conncheck-boot'] });";
+/// Run before the loader: counts the calls into the modules, records the
+/// trap, and grows the page's memory on request (`__exhaust()`).
+const WATCH: &str = include_str!("trap_watch.js");
 
 /// How long the test watches for wasm activity after the trap: several of
 /// the page's 250 ms ticks while it runs.
@@ -103,12 +72,7 @@ async fn trap_by_paste(browser: &Browser) -> Result<()> {
             |v| *v == true,
         )
         .await?;
-    assert_eq!(
-        support,
-        true,
-        "the support module started: {}",
-        js(browser, "return __trap.modules;").await?
-    );
+    assert_eq!(support, true, "the support module did not start");
     let before = js(browser, "return __exhaust();").await?;
     let before = before.as_u64().context("no memory size")?;
     assert!(before > 0, "the page module's memory was found");
@@ -258,16 +222,11 @@ async fn trap_after_a_report(engine: Engine) -> Result<()> {
     )
     .await?;
     assert_eq!(kept, json!([true, true, true, true, 2]));
-    assert_eq!(
+    let values = [
         browser.value_of("#report-text").await?,
-        text,
-        "the copy text kept"
-    );
-    assert_eq!(
         browser.value_of("#report-link").await?,
-        link,
-        "the link kept"
-    );
+    ];
+    assert_eq!(values, [text, link], "the copy text and link kept");
     let shown = browser.text().await?;
     assert!(
         shown.contains("Its last complete report, to copy for your support contact"),
