@@ -94,11 +94,12 @@ const wrap = (o) => {
 // and its exports (wasm-bindgen's glue instantiates through these two).
 const guardWasm = () => {
   for (const k of ['instantiate', 'instantiateStreaming']) {
-    const real = WebAssembly[k].bind(WebAssembly);
-    WebAssembly[k] = async (source, imports) => {
+    // Older engines lack instantiateStreaming: the glue then does without.
+    const real = WebAssembly[k];
+    if (real) WebAssembly[k] = async (source, imports) => {
       const i = {};
       for (const n in imports) i[n] = wrap(imports[n]);
-      const r = await real(source, i);
+      const r = await real.call(WebAssembly, source, i);
       return { module: r.module, instance: { exports: wrap(r.instance.exports) } };
     };
   }
@@ -112,8 +113,8 @@ const start = async () => {
     failed('This browser does not run WebAssembly, which the check needs: it is too old, or WebAssembly is turned off (for example by a lockdown or hardening mode).');
     return;
   }
-  guardWasm();
   try {
+    guardWasm();
     // Unlike Trunk's loader, no window.wasmBindings and no
     // TrunkApplicationStarted event: nothing here uses them.
     await (await import(__JS__)).default({ module_or_path: __WASM__ });
