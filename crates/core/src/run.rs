@@ -21,7 +21,6 @@
 //! cookieless sessions retrying at once could, under round robin, each keep
 //! missing their pod.
 
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 use crate::catalog::{CheckId, Jar};
@@ -97,7 +96,8 @@ pub struct Run<S = ()> {
     complete: bool,
     /// The first report was shown.
     published: bool,
-    todo: VecDeque<Do<S>>,
+    /// What to do, in order.
+    todo: Vec<Do<S>>,
 }
 
 impl<S> Run<S> {
@@ -139,9 +139,9 @@ impl<S> Run<S> {
             slots: Vec::new(),
             complete: false,
             published: false,
-            todo: VecDeque::new(),
+            todo: Vec::new(),
         };
-        run.todo.push_back(Do::Show(Msg::Planned {
+        run.todo.push(Do::Show(Msg::Planned {
             effective: config,
             checks: planned,
         }));
@@ -154,7 +154,8 @@ impl<S> Run<S> {
 
     /// The next thing to do, in order.
     pub fn poll(&mut self) -> Option<Do<S>> {
-        self.todo.pop_front()
+        // A few at a time: moving them up costs less code than a deque.
+        (!self.todo.is_empty()).then(|| self.todo.remove(0))
     }
 
     /// The first report was published and every check has ended since:
@@ -187,7 +188,7 @@ impl<S> Run<S> {
                     self.slots[slot].observing = false;
                     self.first_entry(slot, check);
                 } else if self.slots[slot].observing {
-                    self.todo.push_back(Do::Show(Msg::Observed(check)));
+                    self.todo.push(Do::Show(Msg::Observed(check)));
                 }
                 if id == CheckId::StickySession || self.automatic_ended() {
                     self.start_waiting(Wait::Sticky, now);
@@ -200,7 +201,7 @@ impl<S> Run<S> {
                 .all(|s| s.first.is_some())
         {
             self.complete = true;
-            self.todo.push_back(Do::Stamp);
+            self.todo.push(Do::Stamp);
         }
     }
 
@@ -218,10 +219,10 @@ impl<S> Run<S> {
             stamp.environment,
             self.slots.iter().filter_map(|s| s.first.clone()).collect(),
         );
-        self.todo.push_back(Do::Show(Msg::Completed(report)));
+        self.todo.push(Do::Show(Msg::Completed(report)));
         for s in &self.slots {
             if s.observing {
-                self.todo.push_back(Do::Show(Msg::Observing {
+                self.todo.push(Do::Show(Msg::Observing {
                     id: s.id,
                     at_ms: None,
                     expected_ms: None,
@@ -254,7 +255,7 @@ impl<S> Run<S> {
     /// goes back to `running` in the same turn as the report, and stays
     /// there while the check waits.
     fn observe(&mut self, check: AnyCheck, expected_ms: Option<f64>, wait: Option<Wait>, now: f64) {
-        self.todo.push_back(Do::Show(Msg::Observing {
+        self.todo.push(Do::Show(Msg::Observing {
             id: check.id(),
             at_ms: Some(now),
             expected_ms,
@@ -281,12 +282,12 @@ impl<S> Run<S> {
     fn start(&mut self, slot: usize, check: AnyCheck, now: f64) {
         // Only the automatic checks have rows of their own to start.
         if slot < self.automatic {
-            self.todo.push_back(Do::Show(Msg::Started {
+            self.todo.push(Do::Show(Msg::Started {
                 index: slot,
                 at_ms: now,
             }));
         }
-        self.todo.push_back(Do::Start { slot, check });
+        self.todo.push(Do::Start { slot, check });
     }
 
     fn settle_jar(&mut self, now: f64) {
@@ -312,7 +313,7 @@ impl<S> Run<S> {
     }
 
     fn first_entry(&mut self, slot: usize, check: ReportCheck) {
-        self.todo.push_back(Do::Show(Msg::Finished {
+        self.todo.push(Do::Show(Msg::Finished {
             index: slot,
             check: check.clone(),
         }));

@@ -43,9 +43,14 @@ pub fn automatic(config: &Config, facts: &BrowserFacts) -> Vec<AnyCheck> {
         ($($id:ident $name:literal $title:literal, $module:ident::{$check:ident, $data:ident},
             summary($summary:expr), jar($jar:ident),
             runs($runs:ident $($place:literal, $make:expr)?);)*) => {{
-            let mut placed: [Option<AnyCheck>; CheckId::ALL.len()] = Default::default();
-            $($(placed[$place] = Some(made(config, facts, $make));)?)*
-            placed.into_iter().flatten().collect()
+            let mut checks = Vec::new();
+            for place in 0..CheckId::ALL.len() {
+                checks.push(match place {
+                    $($($place => made(config, facts, $make),)?)*
+                    _ => continue,
+                });
+            }
+            checks
         }};
     }
     each_check!(automatic)
