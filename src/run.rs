@@ -15,7 +15,7 @@ use yew::UseReducerDispatcher;
 
 use crate::browser::{self, TextFetch};
 use crate::channel::{channel, spawn, Sender};
-use crate::driver::{self, ProgressSink, Reported};
+use crate::driver;
 use crate::state::{Msg, State};
 
 pub const CONFIG_FILE: &str = "conncheck.json";
@@ -58,16 +58,7 @@ pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
 
 /// Runs one check the run started, and feeds back what it does.
 async fn perform(slot: usize, check: AnyCheck, tx: Sender<Fed>) {
-    let progress: ProgressSink = {
-        let tx = tx.clone();
-        Rc::new(move |reported| {
-            let _ = tx.send(match reported {
-                Reported::CookieJarSettled => Fed::CookieJarSettled { slot },
-                Reported::Interim(check) => Fed::Interim { slot, check },
-            });
-        })
-    };
-    let check = driver::run_reporting(check, progress).await;
+    let check = driver::run_reporting(check, (slot, tx.clone())).await;
     let _ = tx.send(Fed::Finished { slot, check });
 }
 

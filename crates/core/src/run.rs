@@ -92,6 +92,8 @@ pub struct Run<S = ()> {
     slots: Vec<Slot>,
     automatic: usize,
     jar_settled: bool,
+    /// The handshake's first entry passed.
+    handshake_passed: bool,
     /// Every automatic check has a first entry: the report was asked for.
     complete: bool,
     /// The first report was shown.
@@ -137,6 +139,7 @@ impl<S> Run<S> {
             // Settled at once when no check would say so.
             jar_settled: !checks.iter().any(|c| c.id().jar() == Jar::Settles),
             slots: Vec::new(),
+            handshake_passed: false,
             complete: false,
             published: false,
             todo: Vec::new(),
@@ -313,6 +316,9 @@ impl<S> Run<S> {
     }
 
     fn first_entry(&mut self, slot: usize, check: ReportCheck) {
+        if check.id == CheckId::SocketioHandshake {
+            self.handshake_passed = check.status == Status::Pass;
+        }
         self.todo.push(Do::Show(Msg::Finished {
             index: slot,
             check: check.clone(),
