@@ -28,39 +28,10 @@ use crate::check::Status;
 use crate::checks::{self, AnyCheck, BrowserFacts, ReportCheck};
 use crate::config::{Config, ReportConfig};
 use crate::page::Msg;
-use crate::report::{Environment, Page, Report};
+use crate::report::{Page, Report};
 
-/// What a check the run started did; `slot` is the one [`Do::Start`] gave.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Fed {
-    /// The check said the endpoint's first answer is in
-    /// (`Progress::CookieJarSettled`).
-    CookieJarSettled { slot: usize },
-    /// The check's report entry for now; it goes on observing.
-    Interim { slot: usize, check: ReportCheck },
-    /// The check ended (the driver's [`ReportCheck::new`] of its outcome).
-    Finished { slot: usize, check: ReportCheck },
-}
-
-/// What the run asks its driver to do, in order.
-// Each is moved once to the driver, as `Msg` is to the reducer: its size
-// does not matter.
-#[allow(clippy::large_enum_variant)]
-pub enum Do<S = ()> {
-    /// Run `check` and feed what it does back with `slot`.
-    Start { slot: usize, check: AnyCheck },
-    /// Dispatch to the page state.
-    Show(Msg<S>),
-    /// The first report is complete: answer with [`Run::stamped`] (when and
-    /// where it was made) before anything else is fed.
-    Stamp,
-}
-
-/// When and where the first report was made, as the driver reads them.
-pub struct Stamp {
-    pub created_at: String,
-    pub environment: Environment,
-}
+mod io;
+pub use io::{Do, Fed, Stamp};
 
 /// What a check not started yet waits for.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -239,12 +210,7 @@ impl<S> Run<S> {
             let hold_ms = check.planned_ms() as f64;
             self.observe(check, Some(hold_ms), None, now);
         }
-        let handshake_passed = self
-            .slots
-            .iter()
-            .filter_map(|s| s.first.as_ref())
-            .any(|c| c.id == CheckId::SocketioHandshake && c.status == Status::Pass);
-        if let Some(check) = checks::cross_pod(&self.config, self.seed, handshake_passed) {
+        if let Some(check) = checks::cross_pod(&self.config, self.seed, self.handshake_passed) {
             let sticky_ended = self
                 .slots
                 .iter()
