@@ -10,11 +10,12 @@ use std::rc::Rc;
 use conncheck_core::check::{Event, Handle, MediaKind, Millis, TrackFacts};
 use conncheck_core::checks::{overran, AnyCheck, CheckData};
 use conncheck_core::report::ReportCheck;
+use conncheck_core::run::Fed;
 use gloo_timers::callback::Timeout;
 use web_sys::MediaStream;
 
 use crate::browser::now_ms;
-use crate::channel::channel;
+use crate::channel::{channel, Sender};
 use io::Io;
 
 /// Every check's actions, outcome and progress as the driver sees them.
@@ -48,14 +49,9 @@ pub(crate) enum Input {
 /// they stop).
 pub type MediaSink = Rc<dyn Fn(MediaKind, Option<MediaStream>)>;
 
-/// Where a check's [`Progress`] goes, with the check's running time; an
-/// interim outcome comes as the report entry it stands for.
-pub type ProgressSink = Rc<dyn Fn(Reported)>;
-
-pub enum Reported {
-    CookieJarSettled,
-    Interim(ReportCheck),
-}
+/// Where a check's [`Progress`] goes: to the core's run, as what the check
+/// in `slot` did (an interim outcome as the report entry it stands for).
+pub type ProgressSink = (usize, Sender<Fed>);
 
 /// Runs one check to its end and returns its report entry.
 pub async fn run(check: AnyCheck) -> ReportCheck {
@@ -69,7 +65,7 @@ pub async fn run_observed(check: AnyCheck, sink: MediaSink) -> ReportCheck {
     run_with(check, cap, Some(sink), None).await
 }
 
-/// [`run`], telling `progress` how far the check has got.
+/// [`run`], telling the run how far the check has got.
 pub async fn run_reporting(check: AnyCheck, progress: ProgressSink) -> ReportCheck {
     let cap = HARD_CAP_MARGIN_MS + check.planned_ms();
     run_with(check, cap, None, Some(progress)).await
@@ -98,15 +94,15 @@ async fn run_with(
     let mut actions = check.start(started);
     let outcome = loop {
         let (finished, progressed) = io.carry_out(actions);
-        if let Some(progress) = &progress {
+        if let Some((slot, tx)) = &progress {
+            let slot = *slot;
             for p in progressed {
-                progress(match p {
-                    Progress::CookieJarSettled => Reported::CookieJarSettled,
-                    Progress::Interim(outcome) => Reported::Interim(ReportCheck::new(
-                        id,
-                        outcome,
-                        now().saturating_sub(started),
-                    )),
+                let _ = tx.send(match p {
+                    Progress::CookieJarSettled => Fed::CookieJarSettled { slot },
+                    Progress::Interim(outcome) => Fed::Interim {
+                        slot,
+                        check: ReportCheck::new(id, outcome, now().saturating_sub(started)),
+                    },
                 });
             }
         }

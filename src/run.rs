@@ -1,219 +1,65 @@
-//! One automatic run: load the configuration, start the checks, and publish
-//! the report as soon as every check has finished or said what it knows.
-//!
-//! The checks that share the browser's cookie jar with the Socket.IO
-//! endpoint wait for its first answer (the handshake check tells when it is
-//! in): a balancer that sets an affinity cookie on the first answer without
-//! one (ingress-nginx, HAProxy `insert`, GKE `GENERATED_COOKIE`) would give
-//! concurrent cookieless requests different cookies, the last one would win
-//! the jar, and sessions opened by the others would reach the wrong
-//! backend: a fault the real app, which handshakes once, does not have.
-//! Observations whose length depends on the server (the first ping after an
-//! upgrade, a configured lifetime, sticky-session's pod count, the
-//! cross-pod probe) go on after the report is published, and update it when
-//! they end. The cross-pod probe starts only once sticky-session has ended:
-//! two chains of cookieless sessions retrying at once could, under round
-//! robin, each keep missing their pod.
+//! The page's driver of one automatic run: it loads the configuration and
+//! carries out what the core's run (`conncheck_core::run`, where the run's
+//! rules live and are tested) asks for: starts its checks, dispatches what
+//! it shows, stamps the report with the browser's time and environment;
+//! and feeds back what each check did. Also the user-started tests
+//! (`run_lifetime`, `run_media`).
 
 use std::rc::Rc;
 
-use conncheck_core::catalog::CheckId;
 use conncheck_core::checks::{self, AnyCheck, BrowserFacts};
-use conncheck_core::config::{self, Config, FileLoad, ReportConfig};
-use conncheck_core::report::{Page, Report, ReportCheck};
+use conncheck_core::config::{self, Config, FileLoad};
+use conncheck_core::run::{Do, Fed, Run, Stamp};
 use conncheck_core::weburl::Url;
 use yew::UseReducerDispatcher;
 
 use crate::browser::{self, TextFetch};
-use crate::channel::{channel, spawn, Gate};
-use crate::driver::{self, ProgressSink, Reported};
+use crate::channel::{channel, spawn, Sender};
+use crate::driver;
 use crate::state::{Msg, State};
 
 pub const CONFIG_FILE: &str = "conncheck.json";
 const CONFIG_TIMEOUT_MS: u32 = 5_000;
 
-/// Opens when dropped: a run that ends, however it ends, lets what waits
-/// for it go on.
-struct OpenOnDrop(Gate);
-
-impl Drop for OpenOnDrop {
-    fn drop(&mut self) {
-        self.0.open();
-    }
-}
-
-/// Which checks set the gate's moment, and which wait for it (the checks
-/// observed after the report never meet the gate).
-fn gate_role(id: CheckId) -> (bool, bool) {
-    match id {
-        CheckId::SocketioHandshake => (true, false),
-        CheckId::Websocket
-        | CheckId::SocketioUpgrade
-        | CheckId::StickySession
-        | CheckId::AffinityCookie => (false, true),
-        CheckId::SecureContext
-        | CheckId::Media
-        | CheckId::Webrtc
-        | CheckId::ConnectionLifetime
-        | CheckId::CrossPod => (false, false),
-    }
-}
-
-/// A check's report entry: what it knew when the report was published, or
-/// its end.
-enum Entry {
-    Interim(usize, ReportCheck),
-    Final(usize, ReportCheck),
-}
-
 pub async fn run_all(dispatch: UseReducerDispatcher<State>) {
     let facts = browser_facts();
-    let page_url = &facts.page_url;
-    let config = Rc::new(load_config(page_url).await);
-    let checks = checks::automatic(&config, &facts);
-    let report_config = ReportConfig::from(&*config);
-    let planned = checks.iter().map(|c| (c.id(), None)).collect();
-    dispatch.dispatch(Msg::Planned {
-        effective: config.clone(),
-        checks: planned,
-    });
-
-    // Opens once the cookie jar holds whatever the endpoint's first answer
-    // set; the checks that share the jar wait for it.
-    let gate = Gate::default();
-    if !checks.iter().any(|c| gate_role(c.id()).0) {
-        gate.open(); // nothing would open it
-    }
-    let (tx, mut entries) = channel();
-    let count = checks.len();
-    for (index, check) in checks.into_iter().enumerate() {
-        let (dispatch, gate, tx) = (dispatch.clone(), gate.clone(), tx.clone());
-        spawn(async move {
-            let (opens_gate, waits) = gate_role(check.id());
-            if waits {
-                gate.wait().await;
-            }
-            dispatch.dispatch(Msg::Started {
-                index,
-                at_ms: browser::now_ms(),
-            });
-            let progress: ProgressSink = {
-                let (gate, tx) = (gate.clone(), tx.clone());
-                Rc::new(move |reported| match reported {
-                    Reported::CookieJarSettled => gate.open(),
-                    Reported::Interim(check) => {
-                        let _ = tx.send(Entry::Interim(index, check));
-                    }
-                })
-            };
-            let result = driver::run_reporting(check, progress).await;
-            if opens_gate {
-                gate.open();
-            }
-            let _ = tx.send(Entry::Final(index, result));
-        });
-    }
-    drop(tx);
-
-    // Opened by sticky-session's end, or by the end of this run.
-    let sticky_ended = OpenOnDrop(Gate::default());
-    let mut first: Vec<Option<ReportCheck>> = vec![None; count];
-    let mut observing = vec![false; count];
-    let mut published = false;
-    while let Some(entry) = entries.next().await {
-        if let Entry::Final(_, check) = &entry {
-            if check.id == CheckId::StickySession {
-                sticky_ended.0.open();
-            }
-        }
-        match entry {
-            Entry::Interim(index, check) if !published => {
-                observing[index] = true;
-                dispatch.dispatch(Msg::Finished {
-                    index,
-                    check: check.clone(),
-                });
-                first[index] = Some(check);
-            }
-            Entry::Interim(..) => {}
-            Entry::Final(index, check) if published => {
-                if observing[index] {
-                    dispatch.dispatch(Msg::Observed(check));
+    let config = Rc::new(load_config(&facts.page_url).await);
+    let mut run = Run::new(
+        config,
+        &facts,
+        env!("CARGO_PKG_VERSION"),
+        browser::random_seed(),
+        browser::now_ms(),
+    );
+    let (tx, mut fed) = channel();
+    loop {
+        while let Some(todo) = run.poll() {
+            match todo {
+                Do::Start { slot, check } => spawn(perform(slot, check, tx.clone())),
+                Do::Show(msg) => dispatch.dispatch(msg),
+                Do::Stamp => {
+                    let stamp = Stamp {
+                        created_at: browser::iso_now(),
+                        environment: browser::environment(),
+                    };
+                    run.stamped(stamp, browser::now_ms());
                 }
             }
-            Entry::Final(index, check) => {
-                observing[index] = false;
-                dispatch.dispatch(Msg::Finished {
-                    index,
-                    check: check.clone(),
-                });
-                first[index] = Some(check);
-            }
         }
-        if published || first.iter().any(Option::is_none) {
-            continue;
+        if run.done() {
+            break;
         }
-        published = true;
-        let page = Page {
-            origin: page_url.origin(),
-            path: page_url.path().to_owned(),
-            secure_context: facts.secure_context,
-        };
-        let report = Report::assemble(
-            env!("CARGO_PKG_VERSION"),
-            browser::iso_now(),
-            page,
-            report_config.clone(),
-            browser::environment(),
-            first.iter().flatten().cloned().collect(),
-        );
-        dispatch.dispatch(Msg::Completed(report));
-        for (index, check) in first.iter().enumerate() {
-            if let (true, Some(check)) = (observing[index], check) {
-                dispatch.dispatch(Msg::Observing {
-                    id: check.id,
-                    at_ms: None,
-                    expected_ms: None,
-                });
-            }
-        }
-        // Neither a configured lifetime nor the cross-pod probe (as long
-        // as the pods' count makes it) holds the report back.
-        if config.lifetime_s > 0 {
-            let (check, hold_ms) = lifetime_check(&config);
-            observe(check, Some(hold_ms), None, &dispatch);
-        }
-        let handshake_passed = first.iter().flatten().any(|c| {
-            c.id == CheckId::SocketioHandshake && c.status == conncheck_core::check::Status::Pass
-        });
-        if let Some(check) = checks::cross_pod(&config, browser::random_seed(), handshake_passed) {
-            observe(check, None, Some(sticky_ended.0.clone()), &dispatch);
+        match fed.next().await {
+            Some(fed) => run.handle(fed, browser::now_ms()),
+            None => break,
         }
     }
 }
 
-/// Observes a check after the report, which it updates when it ends. The
-/// state goes back to `running` in the same turn as the report, before the
-/// page renders it, and stays there while the check waits for `after`.
-fn observe(
-    check: AnyCheck,
-    expected_ms: Option<f64>,
-    after: Option<Gate>,
-    dispatch: &UseReducerDispatcher<State>,
-) {
-    dispatch.dispatch(Msg::Observing {
-        id: check.id(),
-        at_ms: Some(browser::now_ms()),
-        expected_ms,
-    });
-    let dispatch = dispatch.clone();
-    spawn(async move {
-        if let Some(after) = after {
-            after.wait().await;
-        }
-        let result = driver::run(check).await;
-        dispatch.dispatch(Msg::Observed(result));
-    });
+/// Runs one check the run started, and feeds back what it does.
+async fn perform(slot: usize, check: AnyCheck, tx: Sender<Fed>) {
+    let check = driver::run_reporting(check, (slot, tx.clone())).await;
+    let _ = tx.send(Fed::Finished { slot, check });
 }
 
 /// The user-started connection lifetime test.

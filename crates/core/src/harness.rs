@@ -1,6 +1,7 @@
 //! Drives a check through a scripted event sequence in tests, as the page's
 //! driver would, and keeps every action it asked for.
 
+use crate::catalog::each_check;
 use crate::check::{Action, Check, Event, Millis, Outcome};
 use crate::checks::{CheckData, Facts};
 
@@ -10,25 +11,16 @@ pub trait Typed {
 }
 
 macro_rules! typed {
-    ($($check:ty => $facts:ty,)*) => {
-        $(impl Typed for $check {
-            type Facts = $facts;
+    ($($id:ident $name:literal $title:literal, $module:ident::{$check:ident, $data:ident},
+        summary($summary:expr), jar($jar:ident),
+        runs($runs:ident $($place:literal, $make:expr)?);)*) => {
+        $(impl Typed for crate::checks::$module::$check {
+            type Facts = crate::checks::$module::$data;
         })*
     };
 }
 
-typed! {
-    crate::checks::secure_context::SecureContextCheck => crate::checks::secure_context::SecureContextData,
-    crate::checks::websocket::WebSocketCheck => crate::checks::websocket::WebSocketData,
-    crate::checks::handshake::HandshakeCheck => crate::checks::handshake::HandshakeData,
-    crate::checks::upgrade::UpgradeCheck => crate::checks::upgrade::UpgradeData,
-    crate::checks::affinity_cookie::AffinityCookieCheck => crate::checks::affinity_cookie::AffinityCookieData,
-    crate::checks::sticky::StickyCheck => crate::checks::sticky::StickyData,
-    crate::checks::lifetime::LifetimeCheck => crate::checks::lifetime::LifetimeData,
-    crate::checks::media::MediaCheck => crate::checks::media::MediaData,
-    crate::checks::webrtc::WebrtcCheck => crate::checks::webrtc::WebrtcData,
-    crate::checks::cross_pod::CrossPodCheck => crate::checks::cross_pod::CrossPodData,
-}
+each_check!(typed);
 
 /// An outcome with its data read back as the check's own type.
 pub fn typed<T: Facts + Clone>(outcome: &Outcome<CheckData>) -> Outcome<T> {

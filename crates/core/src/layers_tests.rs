@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Lowest first: a module may use only modules before it.
-const LAYERS: [&str; 16] = [
+const LAYERS: [&str; 17] = [
     // Utilities and wire codecs.
     "json",
     "weburl",
@@ -29,6 +29,8 @@ const LAYERS: [&str; 16] = [
     "support_view",
     // The page's state and reducer, above everything it shows.
     "page",
+    // The automatic run, whose outputs are the page's messages.
+    "run",
 ];
 
 fn src() -> PathBuf {

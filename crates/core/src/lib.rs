@@ -20,6 +20,7 @@ pub mod json;
 pub mod page;
 pub mod privacy;
 pub mod report;
+pub mod run;
 pub mod share;
 pub mod socketio;
 pub mod support_view;

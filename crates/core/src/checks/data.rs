@@ -12,27 +12,21 @@ use std::rc::Rc;
 
 use serde::{Serialize, Serializer};
 
-use super::affinity_cookie::{self, AffinityCookieData};
-use super::cross_pod::{self, CrossPodData};
-use super::handshake::{self, HandshakeData};
-use super::lifetime::{self, LifetimeData};
-use super::media::{self, MediaData};
-use super::secure_context::{self, SecureContextData};
-use super::sticky::{self, StickyData};
 use super::unreadable;
-use super::upgrade::{self, UpgradeData};
-use super::webrtc::{self, WebrtcData};
-use super::websocket::{self, WebSocketData};
-use crate::catalog::CheckId;
+use crate::catalog::{each_check, CheckId};
 use crate::check::{Check, Millis, Outcome, Status};
 
-/// One type per check id, plus the two ways a check ends without data of
-/// its own.
+/// One type per check id (the registry's, `catalog::each_check`), plus the
+/// two ways a check ends without data of its own.
 macro_rules! check_data {
-    ($($id:ident($data:ty),)*) => {
+    ($($id:ident $name:literal $title:literal, $module:ident::{$check:ident, $data:ident},
+        summary($summary:expr), jar($jar:ident),
+        runs($runs:ident $($place:literal, $make:expr)?);)*) => {
+        $(use super::$module;)*
+
         #[derive(Debug, Clone, PartialEq)]
         pub enum CheckData {
-            $($id(Rc<$data>),)*
+            $($id(Rc<$module::$data>),)*
             /// The driver stopped a check that outlived its hard cap.
             Overran { cap_ms: Millis },
             /// Data of a shared report that does not read as its check's
@@ -49,15 +43,26 @@ macro_rules! check_data {
                 }
             }
 
+            /// The status and summary the data implies, for checks whose
+            /// data says everything their summary says; `None` for data of
+            /// neither kind (overran, unreadable), whose summary is the
+            /// report's own.
+            fn judged(&self) -> Option<(Status, String)> {
+                Some(match self {
+                    $(CheckData::$id(d) => ($summary)(&**d),)*
+                    CheckData::Overran { .. } | CheckData::Unreadable { .. } => return None,
+                })
+            }
+
             /// Reads a report entry's data by the entry's check id.
             pub fn from_json(id: CheckId, value: serde_json::Value) -> CheckData {
                 if let Some(cap_ms) = overran_cap(&value) {
                     return CheckData::Overran { cap_ms };
                 }
                 let read = match id {
-                    $(CheckId::$id => serde_json::from_value::<$data>(value.clone())
+                    $(CheckId::$id => serde_json::from_value::<$module::$data>(value.clone())
                         .map(CheckData::from)
-                        .map_err(|e| unreadable::reason::<$data>(&e)),)*
+                        .map_err(|e| unreadable::reason::<$module::$data>(&e)),)*
                 };
                 read.unwrap_or_else(|reason| CheckData::Unreadable {
                     reason,
@@ -83,13 +88,13 @@ macro_rules! check_data {
         }
 
         $(
-            impl From<$data> for CheckData {
-                fn from(data: $data) -> CheckData {
+            impl From<$module::$data> for CheckData {
+                fn from(data: $module::$data) -> CheckData {
                     CheckData::$id(Rc::new(data))
                 }
             }
 
-            impl Facts for $data {
+            impl Facts for $module::$data {
                 const ID: CheckId = CheckId::$id;
 
                 fn of(data: &CheckData) -> Option<&Self> {
@@ -103,18 +108,7 @@ macro_rules! check_data {
     };
 }
 
-check_data! {
-    SecureContext(SecureContextData),
-    Websocket(WebSocketData),
-    SocketioHandshake(HandshakeData),
-    SocketioUpgrade(UpgradeData),
-    AffinityCookie(AffinityCookieData),
-    StickySession(StickyData),
-    ConnectionLifetime(LifetimeData),
-    Media(MediaData),
-    Webrtc(WebrtcData),
-    CrossPod(CrossPodData),
-}
+each_check!(check_data);
 
 /// One check's data type, found in a [`CheckData`].
 pub trait Facts: Sized {
@@ -144,21 +138,7 @@ impl CheckData {
     /// their summary says; `None` for data of neither kind (overran,
     /// unreadable), whose summary is the report's own.
     pub fn summary(&self) -> Option<String> {
-        let (_, summary) = match self {
-            CheckData::SecureContext(d) => secure_context::summarize(d),
-            CheckData::Websocket(d) => websocket::summarize(d),
-            // The namespace's validity changes the status, never the words.
-            CheckData::SocketioHandshake(d) => handshake::summarize(d, true),
-            CheckData::SocketioUpgrade(d) => upgrade::summarize(d),
-            CheckData::AffinityCookie(d) => affinity_cookie::summarize(d),
-            CheckData::StickySession(d) => sticky::summarize(d),
-            CheckData::ConnectionLifetime(d) => lifetime::summarize(d),
-            CheckData::Media(d) => media::summarize(d),
-            CheckData::Webrtc(d) => webrtc::summarize(d),
-            CheckData::CrossPod(d) => cross_pod::summarize(d),
-            CheckData::Overran { .. } | CheckData::Unreadable { .. } => return None,
-        };
-        Some(summary)
+        self.judged().map(|(_, summary)| summary)
     }
 
     /// Why the data could not be read, for data that could not.

@@ -18,9 +18,10 @@ pub mod upgrade;
 pub mod webrtc;
 pub mod websocket;
 
+use crate::catalog::{each_check, CheckId};
 use crate::weburl::Url;
 
-use crate::check::{Action, FetchRequest, Handle, Millis, Outcome, Status};
+use crate::check::{Action, Check, FetchRequest, Handle, Millis, Outcome, Status};
 use crate::config::Config;
 
 pub use data::{any, overran, AnyCheck, CheckData, Facts};
@@ -33,20 +34,35 @@ pub struct BrowserFacts {
     pub secure_context: bool,
 }
 
-/// The automatic checks, in the order the page shows them. A configured
+/// The automatic checks (`Runs::Automatic` in the registry,
+/// `catalog::each_check`), in the order the page shows them. A configured
 /// `lifetime` is observed after them (see [`lifetime_on_demand`]): its
 /// length must never hold back the report.
 pub fn automatic(config: &Config, facts: &BrowserFacts) -> Vec<AnyCheck> {
-    vec![
-        any(secure_context::SecureContextCheck::new(facts)),
-        any(websocket::WebSocketCheck::new(config)),
-        any(handshake::HandshakeCheck::new(config)),
-        any(upgrade::UpgradeCheck::new(config)),
-        any(sticky::StickyCheck::new(config, facts)),
-        any(affinity_cookie::AffinityCookieCheck::new(config, facts)),
-        any(media::MediaCheck::new(facts.secure_context, false)),
-        any(webrtc::WebrtcCheck::new(config)),
-    ]
+    macro_rules! automatic {
+        ($($id:ident $name:literal $title:literal, $module:ident::{$check:ident, $data:ident},
+            summary($summary:expr), jar($jar:ident),
+            runs($runs:ident $($place:literal, $make:expr)?);)*) => {{
+            let mut checks = Vec::new();
+            for place in 0..CheckId::ALL.len() {
+                checks.push(match place {
+                    $($($place => made(config, facts, $make),)?)*
+                    _ => continue,
+                });
+            }
+            checks
+        }};
+    }
+    each_check!(automatic)
+}
+
+/// A check as its registry line makes it (the closure's types given).
+fn made<C: Check<Data = CheckData> + 'static>(
+    config: &Config,
+    facts: &BrowserFacts,
+    make: impl FnOnce(&Config, &BrowserFacts) -> C,
+) -> AnyCheck {
+    any(make(config, facts))
 }
 
 /// The camera and microphone test as the page's button starts it.
