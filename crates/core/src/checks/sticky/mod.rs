@@ -253,6 +253,8 @@ impl Check for StickyCheck {
 }
 
 #[cfg(test)]
+mod bound_tests;
+#[cfg(test)]
 mod pods_tests;
 #[cfg(test)]
 mod proof_tests;

@@ -160,8 +160,8 @@ impl PodCounter {
         Counted::Going(actions)
     }
 
-    /// A session's pod: counted, the session closed, and the next opened
-    /// unless the count is done.
+    /// A session's pod: counted, and the next session opened unless the
+    /// count is done.
     fn on_pod(&mut self, pod: String, mut actions: Vec<Action>) -> Counted {
         if !self.pods.contains(&pod) {
             self.pods.push(pod);
