@@ -1,8 +1,8 @@
 //! conncheck-companion for socketioxide: an opt-in namespace that tells the
 //! conncheck page an opaque id of the pod serving a session and how many
-//! servers share its adapter, and relays a short
-//! nonce through the server's adapter (e.g. `socketioxide-redis`) so a session
-//! on another pod can confirm cross-pod delivery. Same wire behaviour as the
+//! servers share its adapter, and relays a short nonce through the adapter
+//! (e.g. `socketioxide-redis`) so a session on another pod can confirm
+//! cross-pod delivery. Same wire behaviour as the
 //! Node companion in `companions/node`; docs/companion.md has the protocol.
 //!
 //! ```no_run
