@@ -1,8 +1,9 @@
 // conncheck-companion for Node socket.io: an opt-in namespace that tells the
-// conncheck page an opaque id of the pod serving a session, and relays a short
-// nonce through the server's adapter so a session on another pod can confirm
-// cross-pod delivery. The wire protocol is in docs/companion.md; the Rust
-// crate crates/companion speaks it byte for byte.
+// conncheck page an opaque id of the pod serving a session and how many
+// servers its adapter reports, and relays a short nonce through the adapter so
+// a session on another pod can confirm cross-pod delivery. The wire protocol
+// is in docs/companion.md; the Rust crate crates/companion speaks it byte for
+// byte.
 "use strict";
 const crypto = require("node:crypto");
 const os = require("node:os");
@@ -19,6 +20,29 @@ const RATE_WINDOW_MS = 10000;
 const RATE_MAX = 20;
 const NAMESPACE = /^\/[A-Za-z0-9_\-/]{1,63}$/;
 const ATTACHED = Symbol("conncheck-companion");
+
+// How long `hello` waits for the adapter's server count.
+const COUNT_BOUND_MS = 1000;
+const MAX_PODS = 1024;
+
+// How many servers the adapter reports for this namespace (socket.io-adapter's
+// serverCount(): 1 for the in-memory adapter; @socket.io/redis-adapter asks
+// Redis PUBSUB NUMSUB of the namespace's request channel), or undefined when
+// it cannot tell within COUNT_BOUND_MS.
+function serverCount(nsp) {
+  const adapter = nsp.adapter;
+  if (!adapter || typeof adapter.serverCount !== "function") return Promise.resolve(undefined);
+  let timer;
+  const bound = new Promise((resolve) => {
+    timer = setTimeout(resolve, COUNT_BOUND_MS);
+  });
+  return Promise.race([Promise.resolve().then(() => adapter.serverCount()), bound])
+    .then(
+      (n) => (Number.isInteger(n) && n >= 1 && n <= MAX_PODS ? n : undefined),
+      () => undefined,
+    )
+    .finally(() => clearTimeout(timer));
+}
 
 // The opaque pod id: HMAC-SHA256 of the process's identity under a key that
 // is random per process unless the operator gives one, cut to 64 bits. Never
@@ -92,14 +116,23 @@ function attach(io, options = {}) {
         const ack = args.length > 0 && typeof args[args.length - 1] === "function" ? args.pop() : null;
         if (!ack) return;
         if (!allow()) return ack({ ok: false, error: "rate-limited" });
-        const [reply, then] = answer(args);
-        ack(reply);
-        // After the ack, so a session listening to its own room sees the
-        // ack first, as with the Rust companion.
-        if (then) then();
+        const answered = ([reply, then]) => {
+          ack(reply);
+          // After the ack, so a session listening to its own room sees the
+          // ack first, as with the Rust companion.
+          if (then) then();
+        };
+        const result = answer(args);
+        // `hello` waits on the adapter; every other answer is immediate.
+        if (result instanceof Promise) result.then(answered);
+        else answered(result);
       });
     };
-    handle("hello", () => [{ ok: true, v: PROTOCOL_VERSION, pod }]);
+    handle("hello", () =>
+      serverCount(nsp).then((pods) => [
+        pods === undefined ? { ok: true, v: PROTOCOL_VERSION, pod } : { ok: true, v: PROTOCOL_VERSION, pod, pods },
+      ]),
+    );
     handle("listen", (args) => {
       const arg = readArg(args, ["room"]);
       if (arg.error) return [{ ok: false, error: arg.error }];

@@ -36,12 +36,15 @@ async function probe(cluster) {
   const far2 = await open(p2);
   const near = await open(p1);
   const sender = await open(p1);
-  const ids = await Promise.all([far0, sender, far2].map(async (s) => (await request(s, "hello")).pod));
+  const hellos = await Promise.all([far0, sender, far2].map((s) => request(s, "hello")));
+  const ids = hellos.map((h) => h.pod);
   assert.equal(new Set(ids).size, 3, "each pod has its own id");
   const got = { far0: collectProbes(far0), far2: collectProbes(far2), near: collectProbes(near) };
   for (const s of [far0, far2, near]) assert.deepEqual(await request(s, "listen", { room }), { ok: true });
   return {
     ids,
+    counts: hellos.map((h) => h.pods),
+    hello: () => request(sender, "hello"),
     got,
     async send() {
       assert.deepEqual(await request(sender, "send", { room, nonce }), { ok: true });
@@ -55,6 +58,7 @@ test("with Redis the nonce reaches sessions on every other pod", async () => {
   const redis = await startRedis();
   children.push(redis.child);
   const run = await probe(await pods(3, redis.url));
+  assert.deepEqual(run.counts, [3, 3, 3], "every pod's adapter reports the three");
   const nonce = await run.send();
   assert.ok(await waitFor(() => run.got.far0.length === 1 && run.got.far2.length === 1), "arrived on both other pods");
   for (const list of Object.values(run.got)) assert.deepEqual(list, [{ nonce, from: run.ids[1] }]);
@@ -62,6 +66,7 @@ test("with Redis the nonce reaches sessions on every other pod", async () => {
 
 test("without an adapter the nonce stays on the sender's pod", async () => {
   const run = await probe(await pods(3, undefined));
+  assert.deepEqual(run.counts, [1, 1, 1], "each pod's in-memory adapter reports itself only");
   await run.send();
   await waitFor(() => false, DELIVERY_BOUND_MS);
   assert.deepEqual(run.got.far0, []);
@@ -75,6 +80,12 @@ test("once Redis is killed after the pods connected, the nonce stays on the send
   const exited = new Promise((r) => redis.child.once("exit", r));
   redis.child.kill("SIGKILL");
   await exited;
+  // The adapter cannot count without Redis: hello leaves the number out,
+  // within its bound.
+  const started = Date.now();
+  const hello = await run.hello();
+  assert.deepEqual(Object.keys(hello), ["ok", "v", "pod"]);
+  assert.ok(Date.now() - started < 3000, "hello answered within its bound");
   await run.send();
   await waitFor(() => false, DELIVERY_BOUND_MS);
   assert.deepEqual(run.got.far0, []);

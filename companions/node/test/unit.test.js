@@ -31,10 +31,12 @@ async function open() {
   return s;
 }
 
-test("hello tells the same opaque 64-bit pod id to every session", async () => {
+test("hello tells the same opaque 64-bit pod id to every session, and the adapter's server count", async () => {
   const a = await request(await open(), "hello");
   const b = await request(await open(), "hello");
-  assert.deepEqual(Object.keys(a), ["ok", "v", "pod"]);
+  assert.deepEqual(Object.keys(a), ["ok", "v", "pod", "pods"]);
+  // The in-memory adapter: this server alone.
+  assert.equal(a.pods, 1);
   assert.equal(a.ok, true);
   assert.equal(a.v, 1);
   assert.match(a.pod, /^[0-9a-f]{16}$/);

@@ -1,7 +1,8 @@
 //! conncheck-companion for socketioxide: an opt-in namespace that tells the
-//! conncheck page an opaque id of the pod serving a session, and relays a short
-//! nonce through the server's adapter (e.g. `socketioxide-redis`) so a session
-//! on another pod can confirm cross-pod delivery. Same wire behaviour as the
+//! conncheck page an opaque id of the pod serving a session and how many
+//! servers share its adapter, and relays a short nonce through the adapter
+//! (e.g. `socketioxide-redis`) so a session on another pod can confirm
+//! cross-pod delivery. Same wire behaviour as the
 //! Node companion in `companions/node`; docs/companion.md has the protocol.
 //!
 //! ```no_run
@@ -18,14 +19,16 @@ use hmac::{Hmac, KeyInit, Mac};
 use protocol::{Done, Hello, Probe, RateLimiter, Refused, ROOM_PREFIX};
 use serde_json::Value;
 use sha2::Sha256;
-use socketioxide::adapter::Adapter;
+use socketioxide::adapter::{Adapter, LocalAdapter};
 use socketioxide::extract::{AckSender, SocketRef};
 use socketioxide::handler::FromMessageParts;
 use socketioxide::SocketIo;
 use socketioxide_core::adapter::DefinedAdapter;
+use std::any::TypeId;
 use std::borrow::Cow;
 use std::convert::Infallible;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -40,6 +43,10 @@ pub struct Options {
     pub namespace: Cow<'static, str>,
     /// HMAC key of the pod id (at least 16 bytes); random per process when `None`.
     pub key: Option<Vec<u8>>,
+    /// How many servers share the adapter, told in `hello`. With the local
+    /// adapter the companion knows (1); socketioxide 0.18 keeps another
+    /// adapter's `server_count` to itself, so give it here (docs/companion.md).
+    pub server_count: Option<ServerCount>,
 }
 
 impl Default for Options {
@@ -47,7 +54,39 @@ impl Default for Options {
         Self {
             namespace: Cow::Borrowed(protocol::DEFAULT_NAMESPACE),
             key: None,
+            server_count: None,
         }
+    }
+}
+
+type CountFuture = Pin<Box<dyn Future<Output = Option<u16>> + Send>>;
+
+/// Asks how many servers share the adapter; `None` when it cannot tell.
+#[derive(Clone)]
+pub struct ServerCount(Arc<dyn Fn() -> CountFuture + Send + Sync>);
+
+impl ServerCount {
+    pub fn new<F, Fut>(count: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Option<u16>> + Send + 'static,
+    {
+        Self(Arc::new(move || Box::pin(count()) as CountFuture))
+    }
+
+    /// The count, within [`protocol::COUNT_BOUND`] and 1 to [`protocol::MAX_PODS`].
+    async fn ask(&self) -> Option<u16> {
+        let count = tokio::time::timeout(protocol::COUNT_BOUND, (self.0)()).await;
+        count
+            .ok()
+            .flatten()
+            .filter(|n| (1..=protocol::MAX_PODS).contains(n))
+    }
+}
+
+impl std::fmt::Debug for ServerCount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ServerCount")
     }
 }
 
@@ -99,8 +138,13 @@ pub fn attach<A: Adapter + DefinedAdapter>(
     };
     let pod: Arc<str> = pod_id(&key, &hostname(), std::process::id()).into();
     let id = pod.to_string();
+    let local = TypeId::of::<A>() == TypeId::of::<LocalAdapter>();
+    let count = match options.server_count {
+        None if local => Some(ServerCount::new(|| std::future::ready(Some(1)))),
+        count => count,
+    };
     let init = io.ns(options.namespace, move |socket: SocketRef<A>| {
-        on_connect(socket, pod.clone())
+        on_connect(socket, pod.clone(), count.clone())
     });
     Ok(Companion { pod: id, init })
 }
@@ -161,8 +205,13 @@ impl<A: Adapter> FromMessageParts<A> for Args {
 }
 
 // socketioxide 0.18 handlers are async; the work is done before the returned
-// future so answers leave in request order, and only the broadcast awaits.
-fn on_connect<A: Adapter>(socket: SocketRef<A>, pod: Arc<str>) -> impl Future<Output = ()> {
+// future so answers leave in request order, and only the broadcast and
+// `hello`'s count await.
+fn on_connect<A: Adapter>(
+    socket: SocketRef<A>,
+    pod: Arc<str>,
+    count: Option<ServerCount>,
+) -> impl Future<Output = ()> {
     let limiter = Arc::new(Mutex::new(RateLimiter::default()));
     // The ack to answer with when the request may be served; a request
     // without an ack is dropped, one over the rate limit refused.
@@ -183,16 +232,23 @@ fn on_connect<A: Adapter>(socket: SocketRef<A>, pod: Arc<str>) -> impl Future<Ou
     };
 
     let (hello_pod, hello_admit) = (pod.clone(), admit.clone());
+    // The one answer that waits: on the adapter's count.
     socket.on("hello", move |id: AckId, ack: AckSender<A>| {
-        if let Some(ack) = hello_admit(id, ack) {
+        let (ack, pod, count) = (hello_admit(id, ack), hello_pod.clone(), count.clone());
+        async move {
+            let Some(ack) = ack else { return };
+            let pods = match count {
+                Some(count) => count.ask().await,
+                None => None,
+            };
             let v = protocol::PROTOCOL_VERSION;
             let _ = ack.send(&Hello {
                 ok: true,
                 v,
-                pod: &hello_pod,
+                pod: &pod,
+                pods,
             });
         }
-        std::future::ready(())
     });
 
     let listen_admit = admit.clone();

@@ -15,6 +15,10 @@ pub const ROOM_PREFIX: &str = "conncheck-probe:";
 /// Answered requests per connection per window: the page needs about five.
 pub const RATE_MAX: u32 = 20;
 pub const RATE_WINDOW: Duration = Duration::from_secs(10);
+/// How long `hello` waits for the adapter's server count.
+pub const COUNT_BOUND: Duration = Duration::from_secs(1);
+/// A server count beyond this is no count.
+pub const MAX_PODS: u16 = 1024;
 
 /// Room names and nonces: 8 to 32 base64url characters, so nothing a client
 /// sends is echoed with markup, separators or unbounded length.
@@ -63,12 +67,15 @@ pub fn read_arg<const N: usize>(
     Ok(out)
 }
 
-/// The answer to `hello`. Field order is the wire order.
+/// The answer to `hello`. Field order is the wire order; `pods` only when
+/// the adapter told its server count in time.
 #[derive(Serialize)]
 pub struct Hello<'a> {
     pub ok: bool,
     pub v: u32,
     pub pod: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pods: Option<u16>,
 }
 
 /// The answer to a successful `listen` or `send`.

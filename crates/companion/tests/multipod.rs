@@ -13,6 +13,8 @@ struct Run {
     near: Client,
     sender: Client,
     sender_pod: String,
+    /// The servers each hello said the adapter reports.
+    counts: Vec<serde_json::Value>,
 }
 
 async fn prepare(ports: &[u16], room: &str) -> Result<Run, Error> {
@@ -22,11 +24,13 @@ async fn prepare(ports: &[u16], room: &str) -> Result<Run, Error> {
     ];
     let mut near = Client::connect(addr(ports[1]), NS).await?;
     let mut sender = Client::connect(addr(ports[1]), NS).await?;
-    let ids = [
-        far[0].hello().await?,
-        sender.hello().await?,
-        far[1].hello().await?,
+    let hellos = [
+        far[0].hello_answer().await?,
+        sender.hello_answer().await?,
+        far[1].hello_answer().await?,
     ];
+    let ids = hellos.clone().map(|h| h["pod"].to_string());
+    let counts = hellos.iter().map(|h| h["pods"].clone()).collect();
     assert!(
         ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2],
         "each pod has its own id: {ids:?}"
@@ -39,12 +43,13 @@ async fn prepare(ports: &[u16], room: &str) -> Result<Run, Error> {
             r#"[{"ok":true}]"#
         );
     }
-    let sender_pod = ids[1].clone();
+    let sender_pod = hellos[1]["pod"].as_str().unwrap_or_default().to_owned();
     Ok(Run {
         far,
         near,
         sender,
         sender_pod,
+        counts,
     })
 }
 
@@ -65,6 +70,11 @@ async fn with_redis_the_nonce_reaches_sessions_on_every_other_pod() -> Result<()
         ports.push(redis_pod(&redis.url()).await?.0);
     }
     let mut run = prepare(&ports, "room-redis-ok").await?;
+    assert_eq!(
+        run.counts,
+        [3, 3, 3],
+        "every pod's adapter reports the three"
+    );
     send(&mut run, "room-redis-ok", "nonce-redis-ok").await?;
     let want = format!(
         r#"{{"nonce":"nonce-redis-ok","from":"{}"}}"#,
@@ -90,6 +100,11 @@ async fn without_an_adapter_the_nonce_stays_on_the_senders_pod() -> Result<(), E
         ports.push(local_pod(Default::default()).await?.0);
     }
     let mut run = prepare(&ports, "room-no-adapter").await?;
+    assert_eq!(
+        run.counts,
+        [1, 1, 1],
+        "each local adapter reports itself only"
+    );
     send(&mut run, "room-no-adapter", "nonce-no-adapter").await?;
     // The sender's pod did broadcast: its local listener has it.
     assert_eq!(run.near.probes_within(ARRIVAL_BOUND, 1).await?.len(), 1);
@@ -112,6 +127,13 @@ async fn once_redis_is_killed_after_the_pods_connected_the_nonce_does_not_cross(
     }
     let mut run = prepare(&ports, "room-redis-gone").await?;
     redis.kill();
+    // Without Redis nobody can count: hello leaves the number out, within
+    // its bound.
+    let started = std::time::Instant::now();
+    let hello = run.sender.hello_answer().await?;
+    assert_eq!(hello.get("pods"), None, "{hello}");
+    assert!(hello["pod"].is_string(), "{hello}");
+    assert!(started.elapsed() < ARRIVAL_BOUND, "{:?}", started.elapsed());
     send(&mut run, "room-redis-gone", "nonce-redis-gone").await?;
     for client in &mut run.far {
         assert_eq!(

@@ -3,7 +3,8 @@
 //! request of the count is a round trip, and requests without the cookie
 //! that reach another pod than their session's are sent again, so a count
 //! that settles in seconds on loopback may meet its 60 s budget on a real
-//! network and report `at-least`. Three Node pods behind nginx (a pod at
+//! network and report `at-least`. Since issue 25 the count stops once the
+//! pods the companion's adapter reports all answered, or at 48 requests. Three Node pods behind nginx (a pod at
 //! random without the cookie) and four socketioxide pods behind HAProxy
 //! (strict round robin), servers at their defaults, headless Chromium with
 //! DevTools latency; one run per row.
@@ -75,8 +76,8 @@ async fn main() -> Result<()> {
     let mut out = vec![
         format!("`cargo run --release -p conncheck-lab --example pod_count_latency`: one run per row, DevTools latency added to every request, servers at their defaults; `sticky-session` is the whole check (sessions with cookies, then the count), \"settled\" the page's `data-conncheck-state` back to `done` after the count and the cross-pod probe."),
         String::new(),
-        "| scenario | pods there | added round trip | count | pods seen | sessions | requests (sent again) | sticky-session | page settled |".into(),
-        "|---|---:|---:|---|---:|---:|---:|---:|---:|".into(),
+        "| scenario | pods there | added round trip | adapter reports | count | pods seen | sessions | requests (sent again) | sticky-session | page settled |".into(),
+        "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|".into(),
     ];
     for r in &rows {
         let there = match r.scenario {
@@ -88,9 +89,10 @@ async fn main() -> Result<()> {
             .map(|s| format!(" ({s})"))
             .unwrap_or_default();
         out.push(format!(
-            "| `{}` | {there} | {} ms | {}{stopped} | {} | {} | {} ({}) | {:.1} s | {:.1} s |",
+            "| `{}` | {there} | {} ms | {} | {}{stopped} | {} | {} | {} ({}) | {:.1} s | {:.1} s |",
             r.scenario,
             r.rtt_ms,
+            r.pods["adapter_pods"],
             r.pods["count"].as_str().unwrap_or("?"),
             r.pods["pods_seen"],
             r.pods["count_sessions"],

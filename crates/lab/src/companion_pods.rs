@@ -143,6 +143,27 @@ async fn node_pod(redis: Option<&str>, path: &str) -> Result<(Child, u16)> {
     Ok((child, port))
 }
 
+/// The servers on socketioxide-redis, as its own `server_count` asks and an
+/// operator can (docs/companion.md): the subscribers of the companion
+/// namespace's request channel.
+async fn redis_server_count(
+    client: &redis_client::Client,
+) -> Result<conncheck_companion::ServerCount> {
+    let conn = client.get_multiplexed_async_connection().await?;
+    Ok(conncheck_companion::ServerCount::new(move || {
+        let mut conn = conn.clone();
+        async move {
+            let (_, count): (String, u16) = redis_client::cmd("PUBSUB")
+                .arg("NUMSUB")
+                .arg("socket.io-request#/conncheck#")
+                .query_async(&mut conn)
+                .await
+                .ok()?;
+            Some(count)
+        }
+    }))
+}
+
 /// The application's own namespace: it accepts everyone.
 async fn accept<A: socketioxide::adapter::Adapter>(_: socketioxide::extract::SocketRef<A>) {}
 
@@ -155,6 +176,10 @@ async fn rust_pod(redis: Option<&str>, path: &str) -> Result<(JoinHandle<()>, u1
         Some(url) => {
             let client = redis_client::Client::open(url)?;
             let adapter = RedisAdapterCtr::new_with_redis(&client).await?;
+            let options = conncheck_companion::Options {
+                server_count: Some(redis_server_count(&client).await?),
+                ..options
+            };
             let (layer, io) = SocketIo::builder()
                 .req_path(path.to_owned())
                 .with_adapter::<RedisAdapter<_>>(adapter)

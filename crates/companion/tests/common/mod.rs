@@ -105,9 +105,36 @@ pub async fn redis_pod(redis_url: &str) -> Result<(u16, String), Error> {
     let (layer, io) = SocketIo::builder()
         .with_adapter::<RedisAdapter<_>>(adapter)
         .build_layer();
-    let companion = conncheck_companion::attach(&io, conncheck_companion::Options::default())?;
+    let options = conncheck_companion::Options {
+        server_count: Some(redis_server_count(&client, "/conncheck").await?),
+        ..Default::default()
+    };
+    let companion = conncheck_companion::attach(&io, options)?;
     companion.init.await?;
     Ok((serve(layer).await?, companion.pod))
+}
+
+/// What socketioxide-redis's own `server_count` asks, asked as an operator
+/// can: the subscribers of the namespace's request channel
+/// (`{prefix}-request#{namespace}#`, prefix `socket.io` by default).
+pub async fn redis_server_count(
+    client: &redis_client::Client,
+    namespace: &str,
+) -> Result<conncheck_companion::ServerCount, Error> {
+    let conn = client.get_multiplexed_async_connection().await?;
+    let channel = format!("socket.io-request#{namespace}#");
+    Ok(conncheck_companion::ServerCount::new(move || {
+        let (mut conn, channel) = (conn.clone(), channel.clone());
+        async move {
+            let (_, count): (String, u16) = redis_client::cmd("PUBSUB")
+                .arg("NUMSUB")
+                .arg(&channel)
+                .query_async(&mut conn)
+                .await
+                .ok()?;
+            Some(count)
+        }
+    }))
 }
 
 /// A raw Socket.IO session on the companion namespace over WebSocket.
@@ -195,12 +222,17 @@ impl Client {
 
     /// The pod id this session's pod tells.
     pub async fn hello(&mut self) -> Result<String, Error> {
-        let ack = self.request("hello", "").await?;
-        let value: serde_json::Value = serde_json::from_str(&ack)?;
-        value[0]["pod"]
+        self.hello_answer().await?["pod"]
             .as_str()
             .map(String::from)
-            .ok_or_else(|| format!("bad hello answer {ack}").into())
+            .ok_or_else(|| "a hello answer without pod".into())
+    }
+
+    /// `hello`'s whole answer.
+    pub async fn hello_answer(&mut self) -> Result<serde_json::Value, Error> {
+        let ack = self.request("hello", "").await?;
+        let mut value: serde_json::Value = serde_json::from_str(&ack)?;
+        Ok(value[0].take())
     }
 
     /// The `probe` events received within `bound` (and any seen before).

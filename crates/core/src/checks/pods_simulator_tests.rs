@@ -30,6 +30,8 @@ pub(crate) struct Pods {
     hellos: usize,
     /// `hello` is never answered: something else holds the namespace.
     pub silent_hello: bool,
+    /// `hello`'s `pods`: the servers the adapter reports.
+    pub adapter_pods: Option<usize>,
     /// Each handshake on a new pod, and every request reaching it.
     pub pod_per_session: bool,
     /// Requests with cookies go round robin as well: no cookie affinity.
@@ -84,6 +86,7 @@ impl Pods {
             hellos_before_refusal: 0,
             hellos: 0,
             silent_hello: false,
+            adapter_pods: None,
             cookie_ignored: false,
             pod_per_session: false,
             omit_only: true,
@@ -190,7 +193,15 @@ impl Pods {
                     self.hellos += 1;
                     vec![(
                         sid.clone(),
-                        reply("0", &format!(r#"{{"ok":true,"v":1,"pod":"{pod_id}"}}"#)),
+                        reply(
+                            "0",
+                            &match self.adapter_pods {
+                                Some(n) => {
+                                    format!(r#"{{"ok":true,"v":1,"pod":"{pod_id}","pods":{n}}}"#)
+                                }
+                                None => format!(r#"{{"ok":true,"v":1,"pod":"{pod_id}"}}"#),
+                            },
+                        ),
                     )]
                 } else if body.contains(r#"["listen""#) {
                     let room = string_field(&body, "room");

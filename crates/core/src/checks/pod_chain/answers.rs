@@ -85,6 +85,13 @@ pub(crate) fn pod_id(answer: &Value) -> Option<&str> {
         .filter(|p| (1..=64).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// How many servers the companion's adapter reports (`hello`'s `pods`,
+/// absent from older companions): an outside number, bounded.
+pub(crate) fn adapter_pods(answer: &Value) -> Option<u32> {
+    let pods = answer.get("pods")?.as_u64()?;
+    (1..=1024).contains(&pods).then_some(pods as u32)
+}
+
 /// Text from the companion, as a report may quote it.
 pub(crate) fn bounded(text: &str) -> String {
     text.chars()

@@ -15,7 +15,7 @@ use crate::json::Value;
 use crate::weburl::Url;
 
 use answers::read_poll;
-pub(crate) use answers::{ack_result, bounded, pod_id};
+pub(crate) use answers::{ack_result, adapter_pods, bounded, pod_id};
 pub(crate) use dispatch::{dispatch, Dispatched};
 
 use super::{engineio_url, Transport};
@@ -110,6 +110,10 @@ pub(crate) struct Chain {
     answered: bool,
     /// A timer (id, delay) set again with every `AwaitProbe` poll.
     pub probe_timer: Option<(Handle, Millis)>,
+    /// Requests the chain may send; past them nothing is sent and
+    /// `exhausted` tells.
+    limit: u32,
+    pub exhausted: bool,
 }
 
 impl Chain {
@@ -125,7 +129,15 @@ impl Chain {
             retries: 0,
             answered: false,
             probe_timer: None,
+            limit: u32::MAX,
+            exhausted: false,
         }
+    }
+
+    /// A chain that sends `limit` requests at most.
+    pub fn at_most(mut self, limit: u32) -> Chain {
+        self.limit = limit;
+        self
     }
 
     /// The chain of a check whose earlier requests were answered: a 503 is
@@ -171,6 +183,10 @@ impl Chain {
     }
 
     fn issue<D>(&mut self, mut request: InFlight) -> Vec<Action<D>> {
+        if self.requests >= self.limit {
+            self.exhausted = true;
+            return Vec::new();
+        }
         self.next_id = self.next_id.saturating_add(1);
         self.requests = self.requests.saturating_add(1);
         request.id = self.next_id;

@@ -7,7 +7,7 @@ use super::pods::PodCounter;
 use super::Action;
 use super::{Step, StickyCheck, BUDGET_TIMER, SESSIONS_WITH_COOKIES};
 use crate::check::{FetchRequest, Progress};
-use crate::checks::pod_chain::{ack_result, pod_id, HELLO};
+use crate::checks::pod_chain::{ack_result, adapter_pods, pod_id, HELLO};
 use crate::checks::{engineio_url, Transport};
 use crate::engineio::{split_payload, Packet, Payload, MAX_PACKETS_PER_POLL};
 use crate::socketio::SioPacket;
@@ -52,12 +52,14 @@ impl StickyCheck {
             count_requests: 0,
             count_retries: 0,
             count_stopped: None,
+            adapter_pods: self.adapter_pods,
         });
         if !count {
             actions.push(Action::Finish(self.outcome()));
             return actions;
         }
-        let (counter, start) = PodCounter::start(endpoint, namespace, self.requests, known);
+        let (counter, start) =
+            PodCounter::start(endpoint, namespace, self.requests, known, self.adapter_pods);
         self.counter = Some(counter);
         actions.push(Action::Progress(Progress::Interim(self.outcome())));
         actions.extend(start);
@@ -73,6 +75,7 @@ impl StickyCheck {
             pods.count_retries = counter.retries();
             pods.count = count;
             pods.count_stopped = counter.stopped();
+            pods.adapter_pods = counter.adapter();
         }
         actions.push(Action::Finish(self.outcome()));
         actions
@@ -150,13 +153,17 @@ impl StickyCheck {
                 (false, false) => return Vec::new(),
             }
         } else {
-            match ack.as_ref().map(|a| ack_result(a.as_ref()).map(pod_id)) {
-                Some(Ok(Some(pod))) => {
+            match ack
+                .as_ref()
+                .map(|a| ack_result(a.as_ref()).map(|a| (pod_id(a), a)))
+            {
+                Some(Ok((Some(pod), a))) => {
                     session.pod = Some(pod.to_owned());
+                    self.adapter_pods = self.adapter_pods.max(adapter_pods(a));
                     CompanionAnswer::Answered
                 }
                 Some(Err(_)) => CompanionAnswer::Refused,
-                Some(Ok(None)) | None => CompanionAnswer::NoAnswer,
+                Some(Ok((None, _))) | None => CompanionAnswer::NoAnswer,
             }
         };
         // The worst answer stays: absent, refused, none, answered.

@@ -164,6 +164,10 @@ pub struct PodsData {
     /// Why the count stopped before it settled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_stopped: Option<CountStopped>,
+    /// The servers the companion's adapter reports (`hello`'s `pods`): an
+    /// outside number, 1 to 1024; absent from older companions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adapter_pods: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,8 +190,8 @@ pub enum CompanionAnswer {
 pub enum PodCount {
     /// The first report's: the count goes on after it.
     Counting,
-    /// Settled: sessions without cookies found no new pod many times in a
-    /// row (`settle_after`).
+    /// Every pod the adapter reports answered a session without cookies,
+    /// and no request showed more.
     Exact,
     /// Stopped before it settled: at least `pods_seen`.
     AtLeast,
@@ -198,8 +202,10 @@ pub enum PodCount {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CountStopped {
-    /// Its bounded number of sessions.
+    /// Its bounded number of sessions (reports before the request bound).
     MaxSessions,
+    /// Its bounded number of requests.
+    MaxRequests,
     /// Its time budget.
     Budget,
     /// A rate limit answered: the companion's, HTTP 429, `Retry-After`,

@@ -44,7 +44,7 @@ pub use data::{
     Affinity, CompanionAnswer, CountStopped, LimitSignal, ModeReport, PodCount, PodsData,
     StickyData, Stopped,
 };
-pub use pods::{COUNT_BUDGET_MS, MAX_COUNT_SESSIONS};
+pub use pods::{COUNT_BUDGET_MS, MAX_COUNT_REQUESTS};
 pub(crate) use summary::summarize;
 
 use super::pod_chain::{dispatch, Dispatched};
@@ -101,6 +101,8 @@ pub struct StickyCheck {
     /// The companion's namespace while it may answer.
     companion: Option<String>,
     companion_answer: Option<CompanionAnswer>,
+    /// The servers its adapter reports, the most a `hello` told.
+    adapter_pods: Option<u32>,
     /// Its namespace refused a session (`44`), or never answered the
     /// CONNECT or `hello` (polls with pings only, or none): no session asks
     /// again.
@@ -128,6 +130,7 @@ impl StickyCheck {
             answered: false,
             companion: config.companion.clone(),
             companion_answer: None,
+            adapter_pods: None,
             companion_absent: false,
             cookie_pods: Vec::new(),
             counter: None,
@@ -249,6 +252,8 @@ impl Check for StickyCheck {
     }
 }
 
+#[cfg(test)]
+mod bound_tests;
 #[cfg(test)]
 mod pods_tests;
 #[cfg(test)]

@@ -1,52 +1,34 @@
 //! `sticky-session`'s pod count, with the server companion, after the
 //! report: sessions without cookies, one after another (`pod_chain`: each
 //! request sent again until it reaches its session's pod), each joins the
-//! companion's namespace and asks `hello`, until enough sessions in a row
-//! bring no new pod (`settle_after`: the count is then exact), or the count
-//! meets its session limit, its time budget, a rate limit or a fault (then it is
-//! "at least"). The pod ids stay here: only their count leaves.
-//! Balancers spread requests without a cookie round robin (ingress-nginx,
-//! HAProxy) or at random (kube-proxy, the lab's nginx): the count settles
-//! once so many sessions in a row brought no new pod that one more pod,
-//! spread evenly with the others, would have stayed unseen less than once
-//! in 10,000 counts.
-//! Under strict round robin, sessions that each take the same number of
-//! requests would all land on the same pods: a session is closed (one more
-//! request) or left to the server's ping timeout by a non-periodic rule,
-//! so successive handshakes reach every pod. A request that reached another
+//! companion's namespace and asks `hello`, until every pod the server's
+//! adapter reports (`hello`'s `pods`, docs/companion.md) answered one of
+//! them (the count is then exact), or the count meets its bound of
+//! requests, its time budget, a rate limit or a fault (then it is "at
+//! least"). The pod ids stay here: only their count leaves.
+//! Without the adapter's number a browser cannot make the count exact in
+//! a bounded number of requests: it learns which pods answered, never how
+//! many there are, and ruling out one more pod spread evenly to one chance
+//! in 10,000 took 33 sessions in a row over three pods (about 450
+//! requests). The adapter's number is an outside value: it ends the count
+//! only after a session without cookies (whose requests may show a pod it
+//! does not know), and it never makes a finding.
+//! Sessions stay open until the count ends: under strict round robin a
+//! closing beacon in between takes a turn, and sessions closed alike could
+//! keep landing on every other pod; without one, each session's handshake
+//! lands on the pod after the last one's. A request that reached another
 //! pod than its session's proves a second pod: with one pod seen, the count
-//! is then never settled.
+//! is then never exact.
 
 use crate::weburl::Url;
 
 use super::data::{CountStopped, PodCount};
 use super::Action;
 use crate::check::{Event, Handle, Millis};
-use crate::checks::pod_chain::{ack_result, pod_id, Chain, Dispatched, Reply, Step};
+use crate::checks::pod_chain::{ack_result, adapter_pods, pod_id, Chain, Dispatched, Reply, Step};
 
-/// Sessions in a row without a new pod that settle the count, at least.
-pub(super) const SETTLE_AFTER: u32 = 16;
-/// The chance, with requests spread evenly, that one more pod stayed
-/// unseen when the count settles.
-const UNSEEN_POD_CHANCE: f64 = 1e-4;
-
-/// Sessions in a row without a new pod that settle a count of `pods`: with
-/// `pods + 1` pods spread evenly, one stays unseen that long with a chance
-/// under `UNSEEN_POD_CHANCE` (23 sessions for 2 pods, 33 for 3, 42 for 4).
-pub fn settle_after(pods: u32) -> u32 {
-    let pods = f64::from(pods.max(1));
-    let unseen_one = (pods / (pods + 1.0)).ln();
-    let needed = (UNSEEN_POD_CHANCE.ln() / unseen_one).ceil();
-    SETTLE_AFTER.max(needed.min(f64::from(u32::MAX)) as u32)
-}
-
-/// Whether the count closes its `session`-th session: a non-periodic
-/// sequence (the golden ratio's), so the requests per session vary.
-fn closes(session: u32) -> bool {
-    session.wrapping_mul(0x9E37_79B9) >> 31 == 0
-}
-/// Sessions the count opens at most.
-pub const MAX_COUNT_SESSIONS: u32 = 64;
+/// Requests the count sends at most.
+pub const MAX_COUNT_REQUESTS: u32 = 48;
 /// The count's bound, after the report; the driver's cap grows by it.
 pub const COUNT_BUDGET_MS: Millis = 60_000;
 /// The budget's timer (the check's own budget timer is `Handle::MAX`).
@@ -56,7 +38,8 @@ pub(super) struct PodCounter {
     chain: Chain,
     /// Opaque ids, never reported.
     pods: Vec<String>,
-    since_new: u32,
+    /// The servers the adapter reports, the most any `hello` told.
+    adapter: Option<u32>,
     sessions: u32,
     stopped: Option<CountStopped>,
 }
@@ -76,11 +59,13 @@ impl PodCounter {
         namespace: &str,
         first_id: Handle,
         known: Vec<String>,
+        adapter: Option<u32>,
     ) -> (PodCounter, Vec<Action>) {
+        let chain = Chain::new(endpoint.clone(), namespace.to_owned(), first_id);
         let mut counter = PodCounter {
-            chain: Chain::new(endpoint.clone(), namespace.to_owned(), first_id).after_answers(),
+            chain: chain.after_answers().at_most(MAX_COUNT_REQUESTS),
             pods: known,
-            since_new: 0,
+            adapter,
             sessions: 0,
             stopped: None,
         };
@@ -107,6 +92,10 @@ impl PodCounter {
     /// Requests that reached another pod than their session's.
     pub fn retries(&self) -> u32 {
         self.chain.retries
+    }
+
+    pub fn adapter(&self) -> Option<u32> {
+        self.adapter
     }
 
     pub fn stopped(&self) -> Option<CountStopped> {
@@ -137,10 +126,11 @@ impl PodCounter {
             }
             Reply::Posted => self.chain.send(req.session, Step::AwaitHello, None),
             Reply::Connected => self.chain.send(req.session, Step::Hello, None),
-            Reply::Ack(answer) => match ack_result(answer.as_ref()).map(pod_id) {
-                Ok(Some(pod)) => {
+            Reply::Ack(answer) => match ack_result(answer.as_ref()).map(|a| (pod_id(a), a)) {
+                Ok((Some(pod), a)) => {
                     let pod = pod.to_owned();
-                    return self.on_pod(req.session, pod, actions);
+                    self.adapter = self.adapter.max(adapter_pods(a));
+                    return self.on_pod(pod, actions);
                 }
                 Err(error) if error == "rate-limited" => {
                     return self.stop(CountStopped::RateLimited, actions)
@@ -159,31 +149,30 @@ impl PodCounter {
             }
         };
         actions.extend(next);
+        self.going(actions)
+    }
+
+    /// Going on, unless the chain is out of requests.
+    fn going(&mut self, actions: Vec<Action>) -> Counted {
+        if self.chain.exhausted {
+            return self.stop(CountStopped::MaxRequests, actions);
+        }
         Counted::Going(actions)
     }
 
-    /// A session's pod: counted, the session closed, and the next opened
-    /// unless the count is done.
-    fn on_pod(&mut self, session: Option<usize>, pod: String, mut actions: Vec<Action>) -> Counted {
-        if let Some(index) = session.filter(|_| closes(self.sessions)) {
-            actions.extend(self.chain.close(index));
-        }
-        if self.pods.contains(&pod) {
-            self.since_new += 1;
-        } else {
+    /// A session's pod: counted, and the next session opened unless the
+    /// count is done.
+    fn on_pod(&mut self, pod: String, mut actions: Vec<Action>) -> Counted {
+        if !self.pods.contains(&pod) {
             self.pods.push(pod);
-            self.since_new = 0;
         }
         let proven_more = self.retries() > 0 && self.pods.len() < 2;
-        if self.since_new >= settle_after(self.pods_seen()) && !proven_more {
+        if self.adapter == Some(self.pods_seen()) && !proven_more {
             actions.extend(self.end());
             return Counted::Done(actions, PodCount::Exact);
         }
-        if self.sessions >= MAX_COUNT_SESSIONS {
-            return self.stop(CountStopped::MaxSessions, actions);
-        }
         actions.extend(self.chain.send(None, Step::Handshake, None));
-        Counted::Going(actions)
+        self.going(actions)
     }
 
     fn stop(&mut self, why: CountStopped, mut actions: Vec<Action>) -> Counted {

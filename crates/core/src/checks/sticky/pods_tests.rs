@@ -5,7 +5,7 @@ use std::cell::{Cell, RefCell};
 
 use crate::weburl::Url;
 
-use super::pods::{settle_after, COUNT_TIMER, SETTLE_AFTER};
+use super::pods::COUNT_TIMER;
 use super::*;
 use crate::check::{FetchRequest, Progress, Status};
 use crate::checks::pods_simulator::{drive, Pods, Steer};
@@ -28,9 +28,11 @@ pub(super) struct Run {
     pub(super) requests: Vec<FetchRequest>,
 }
 
+/// `count` pods whose adapter reports them all.
 pub(super) fn pods(count: usize) -> Pods {
     let mut pods = Pods::new(count, true);
     pods.omit_only = false;
+    pods.adapter_pods = Some(count);
     pods
 }
 
@@ -84,8 +86,8 @@ fn the_cookie_pins_one_pod_exactly_and_three_pods_are_counted_after_the_report()
     assert_eq!(status, Status::Pass);
     assert!(p.pinned_pod_proven, "{p:?}");
     assert_eq!(
-        (p.companion, p.count, p.pods_seen),
-        (CompanionAnswer::Answered, PodCount::Counting, 1)
+        (p.companion, p.count, p.pods_seen, p.adapter_pods),
+        (CompanionAnswer::Answered, PodCount::Counting, 1, Some(3))
     );
     assert!(
         summary.contains("Proven exactly") && summary.contains("the count was still going on"),
@@ -94,40 +96,29 @@ fn the_cookie_pins_one_pod_exactly_and_three_pods_are_counted_after_the_report()
 
     let p = run.data.pods.clone().unwrap();
     assert_eq!(
-        (p.count, p.pods_seen, p.count_stopped),
-        (PodCount::Exact, 3, None)
+        (p.count, p.pods_seen, p.count_stopped, p.adapter_pods),
+        (PodCount::Exact, 3, None, Some(3))
     );
     assert!(p.pinned_pod_proven);
     assert_eq!(run.data.affinity, Affinity::Cookie);
     assert_eq!(run.status, Status::Pass);
     assert!(
-        run.summary.contains("3 pods in all (exact: 33 sessions"),
+        run.summary
+            .contains("3 pods in all: each pod the server's adapter reports answered."),
         "{}",
         run.summary
     );
-    // It stopped at its rule: no new pod in 33 sessions in a row.
-    assert!(
-        p.count_sessions >= settle_after(3) && p.count_sessions < settle_after(3) + 4,
-        "{p:?}"
+    // It stopped once the adapter's pods had all answered: under round
+    // robin each session lands on the pod after the last one's and costs
+    // 1 + 4 x 3 requests.
+    assert_eq!((p.count_sessions, p.count_requests), (3, 39), "{p:?}");
+    assert_eq!(
+        run.requests.len() - run.before_report,
+        p.count_requests as usize
     );
     // The ids never reach the report.
     let json = serde_json::to_string(&run.data).unwrap();
     assert!(!json.contains("abc"), "{json}");
-}
-
-#[test]
-fn the_count_settles_later_the_more_pods_it_has_seen() {
-    let rule: Vec<u32> = (0..=6).map(settle_after).collect();
-    assert_eq!(rule, [16, 16, 23, 33, 42, 51, 60]);
-    // One more pod spread evenly stays unseen that long less than once in
-    // 10,000 counts, and no longer than needed.
-    for pods in 1..=6u32 {
-        let unseen = |k: u32| (f64::from(pods) / f64::from(pods + 1)).powi(k as i32);
-        let k = settle_after(pods);
-        assert!(unseen(k) < 1e-4, "{pods}: {k}");
-        assert!(k == SETTLE_AFTER || unseen(k - 1) >= 1e-4, "{pods}: {k}");
-    }
-    assert!(settle_after(u32::MAX) > settle_after(6));
 }
 
 #[test]
@@ -152,20 +143,25 @@ fn sessions_kept_per_connection_are_not_the_cookies_doing_and_the_count_is_bound
     // the cookie is what keeps a session together.
     let mut pods = pods(3);
     pods.pod_per_session = true;
+    pods.adapter_pods = None;
     let run = run(COMPANION, &mut pods, None);
     let p = run.data.pods.clone().unwrap();
     assert_eq!(p.count_retries, 0, "{p:?}");
     assert_eq!(run.data.affinity, Affinity::NotNeeded);
     assert!(run.summary.contains("or connection"), "{}", run.summary);
-    assert_eq!(p.count_sessions, MAX_COUNT_SESSIONS);
+    // Five requests a session: nine sessions, and the tenth's first three.
+    assert_eq!(
+        (p.count_sessions, p.count_requests),
+        (10, MAX_COUNT_REQUESTS)
+    );
     assert_eq!(
         (p.count, p.count_stopped),
-        (PodCount::AtLeast, Some(CountStopped::MaxSessions))
+        (PodCount::AtLeast, Some(CountStopped::MaxRequests))
     );
-    assert_eq!(p.pods_seen, MAX_COUNT_SESSIONS + 1);
+    assert_eq!(p.pods_seen, 10);
     assert!(
         run.summary
-            .contains("At least 65 pod(s): the count stopped at its session limit"),
+            .contains("At least 10 pod(s): the count stopped at its request limit"),
         "{}",
         run.summary
     );
@@ -244,42 +240,4 @@ fn a_pasted_reports_pods_become_known_words_only() {
     )
     .summary()
     .is_none());
-}
-
-#[test]
-fn strict_round_robin_with_balanced_beacons_still_reaches_every_pod() {
-    // Each count session takes 1 + 4 x N requests plus its closing beacon:
-    // with the same count per session every handshake would land on the
-    // same pods, and two pods would read as one.
-    for count in [2, 3, 4, 5] {
-        let mut p = pods(count);
-        p.beacons_balanced = true;
-        let run = run(COMPANION, &mut p, None);
-        let d = run.data.pods.clone().expect("pods data");
-        assert_eq!(d.pods_seen, count as u32, "{count}: {d:?}");
-        assert_eq!(d.count, PodCount::Exact, "{count}: {d:?}");
-    }
-}
-
-#[test]
-fn one_pod_seen_is_never_exact_once_a_request_reached_another() {
-    // Every session opens on one pod, but its requests without the cookie
-    // go round robin over two: a second pod answered, though no session
-    // ever opened there.
-    let mut p = pods(2);
-    p.handshakes_to = Some(0);
-    let run = run(COMPANION, &mut p, None);
-    let d = run.data.pods.clone().expect("pods data");
-    assert_eq!(d.pods_seen, 1, "{d:?}");
-    assert!(d.count_retries > 0, "{d:?}");
-    assert_eq!(
-        (d.count, d.count_stopped),
-        (PodCount::AtLeast, Some(CountStopped::MaxSessions)),
-        "{d:?}"
-    );
-    assert!(
-        !run.summary.contains("Only one pod ever answered"),
-        "{}",
-        run.summary
-    );
 }

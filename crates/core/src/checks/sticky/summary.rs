@@ -1,7 +1,6 @@
 //! `sticky-session`'s summary, from its data alone.
 
 use super::data::{Affinity, CompanionAnswer, CountStopped, PodCount, PodsData, Stopped};
-use super::pods::settle_after;
 use super::{StickyData, BUDGET_MS, REQUEST_TIMEOUT_MS};
 use crate::check::Status;
 use crate::checks::one_decimal;
@@ -45,15 +44,17 @@ fn pods_words(p: &PodsData, affinity: Affinity) -> String {
         (PodCount::NotCounted, _) => String::new(),
         (PodCount::Counting, _) => format!("{n} pod(s) seen when this report was made; the count was still going on."),
         (PodCount::Exact, _) if n == 1 => "Only one pod ever answered: one replica, or the Service's sessionAffinity: ClientIP sends everyone to one pod (the two cannot be told apart).".into(),
-        (PodCount::Exact, _) => format!("{n} pods in all (exact: {} sessions in a row found no new one).", settle_after(n)),
+        (PodCount::Exact, _) => format!("{n} pods in all: each pod the server's adapter reports answered."),
         (PodCount::AtLeast, why) => {
             let why = match why {
                 Some(CountStopped::MaxSessions) => "its session limit",
+                Some(CountStopped::MaxRequests) => "its request limit",
                 Some(CountStopped::Budget) => "its time limit",
                 Some(CountStopped::RateLimited) => "a rate limit",
                 Some(CountStopped::Failed) | None => "an unexpected answer",
             };
-            format!("At least {n} pod(s): the count stopped at {why}.")
+            let told = p.adapter_pods.map(|a| format!(" The server's adapter reports {a}.")).unwrap_or_default();
+            format!("At least {n} pod(s): the count stopped at {why}.{told}")
         }
     };
     format!("{proof} {count}").trim().to_owned()
