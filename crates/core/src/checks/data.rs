@@ -140,10 +140,9 @@ fn overran_cap(value: &serde_json::Value) -> Option<Millis> {
 }
 
 impl CheckData {
-    /// The summary the data implies, for checks whose data says everything
-    /// their summary says; `None` for data of neither kind (overran,
-    /// unreadable), whose summary is the report's own.
-    pub fn summary(&self) -> Option<String> {
+    /// The check's summary, derived from its data alone (`crate::view`):
+    /// outside values in it are marked ([`crate::privacy::observed`]).
+    pub fn summary(&self) -> String {
         let (_, summary) = match self {
             CheckData::SecureContext(d) => secure_context::summarize(d),
             CheckData::Websocket(d) => websocket::summarize(d),
@@ -156,9 +155,12 @@ impl CheckData {
             CheckData::Media(d) => media::summarize(d),
             CheckData::Webrtc(d) => webrtc::summarize(d),
             CheckData::CrossPod(d) => cross_pod::summarize(d),
-            CheckData::Overran { .. } | CheckData::Unreadable { .. } => return None,
+            CheckData::Overran { cap_ms } => return overran_summary(*cap_ms),
+            CheckData::Unreadable { .. } => {
+                return "This page cannot read what this check observed.".into()
+            }
         };
-        Some(summary)
+        summary
     }
 
     /// Why the data could not be read, for data that could not.
@@ -175,12 +177,16 @@ impl CheckData {
 pub fn overran(cap_ms: Millis) -> Outcome<CheckData> {
     Outcome {
         status: Status::Fail,
-        summary: format!(
-            "This check did not finish within {} s and was stopped.",
-            cap_ms / 1000
-        ),
+        summary: overran_summary(cap_ms),
         data: CheckData::Overran { cap_ms },
     }
+}
+
+fn overran_summary(cap_ms: Millis) -> String {
+    format!(
+        "This check did not finish within {} s and was stopped.",
+        cap_ms / 1000
+    )
 }
 
 /// A check as the page's driver runs it: any check, its data as [`CheckData`].

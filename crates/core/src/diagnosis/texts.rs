@@ -1,6 +1,7 @@
 //! The words of every finding: title for the end user, explanation and
 //! evidence for support staff, and the fix per platform.
 
+use crate::privacy::observed;
 use crate::catalog::FindingId;
 use crate::checks::secure_context::SecureContextData;
 use crate::diagnosis::{Finding, Fix, FixBy, Platform, Severity};
@@ -81,7 +82,7 @@ pub fn insecure_context(d: &SecureContextData) -> Finding {
             browser refuses them outright, before asking the user. Live updates over ws:// may \
             still work, but are unencrypted and often blocked by proxies."),
         evidence: vec![
-            format!("The page was loaded over {}", d.protocol),
+            format!("The page was loaded over {}", observed(&d.protocol)),
             "window.isSecureContext is false".into(),
         ],
         fix_by: FixBy::Operator,
