@@ -83,7 +83,7 @@ pub fn payload(deflated: &[u8]) -> String {
 /// findings its view derives. No text of the view is shared: the support
 /// view derives its own.
 pub fn share_json(report: &Report, view: &View) -> Vec<u8> {
-    compact_json(&shared(report, view))
+    compact_json(&view.full(report, true))
 }
 
 fn shared(report: &Report, view: &View) -> Report {

@@ -74,7 +74,15 @@ impl View {
     /// `#report-json` and the download: the record with the derived texts
     /// (outside values as quoted values), indented.
     pub fn json(&self, report: &Report) -> String {
-        let full = Full {
+        // The types serialize without fail (strings, numbers, maps with
+        // string keys).
+        crate::json::to_pretty(&self.full(report, false)).unwrap_or_default()
+    }
+
+    /// The record with its view's texts (`shared`: with none, its findings
+    /// listed by id): one serializer for `#report-json` and the payload.
+    pub(crate) fn full<'a>(&'a self, report: &'a Report, shared: bool) -> Full<'a> {
+        Full {
             schema: &report.schema,
             tool: &report.tool,
             created_at: &report.created_at,
@@ -87,8 +95,8 @@ impl View {
                 .map(|c| FullCheck {
                     id: c.check.id,
                     status: c.check.status,
-                    title: c.title(),
-                    summary: plain(&c.summary),
+                    title: if shared { "" } else { c.title() },
+                    summary: if shared { String::new() } else { plain(&c.summary) },
                     duration_ms: c.check.duration_ms,
                     data: &c.check.data,
                 })
@@ -96,16 +104,16 @@ impl View {
             findings: self
                 .findings
                 .iter()
-                .map(|f| Finding {
-                    evidence: f.evidence.iter().map(|e| plain(e)).collect(),
-                    ..f.clone()
+                .map(|f| match shared {
+                    true => Out::Listed(ListedFinding { id: f.id }),
+                    false => Out::Full(Finding {
+                        evidence: f.evidence.iter().map(|e| plain(e)).collect(),
+                        ..f.clone()
+                    }),
                 })
                 .collect(),
             user_note: report.user_note.as_deref(),
-        };
-        // The types serialize without fail (strings, numbers, maps with
-        // string keys).
-        crate::json::to_pretty(&full).unwrap_or_default()
+        }
     }
 }
 
@@ -151,7 +159,7 @@ pub fn derive_shared(report: &Report, not_understood: &[String]) -> View {
 }
 
 #[derive(Serialize)]
-struct Full<'a> {
+pub(crate) struct Full<'a> {
     schema: &'a str,
     tool: &'a Tool,
     created_at: &'a str,
@@ -159,16 +167,25 @@ struct Full<'a> {
     config: &'a ReportConfig,
     environment: &'a Environment,
     checks: Vec<FullCheck<'a>>,
-    findings: Vec<Finding>,
+    findings: Vec<Out>,
     #[serde(skip_serializing_if = "Option::is_none")]
     user_note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Out {
+    Full(Finding),
+    Listed(ListedFinding),
 }
 
 #[derive(Serialize)]
 struct FullCheck<'a> {
     id: CheckId,
     status: Status,
+    #[serde(skip_serializing_if = "str::is_empty")]
     title: &'static str,
+    #[serde(skip_serializing_if = "String::is_empty")]
     summary: String,
     duration_ms: Millis,
     data: &'a CheckData,
