@@ -4,8 +4,8 @@
 //!
 //! The result is safe for reports: it never carries the session id.
 
-use crate::privacy::observed;
 use crate::json::{self, Value};
+use crate::privacy::observed;
 use serde::{Deserialize, Serialize};
 
 use crate::engineio::{split_payload, OpenPacket, Packet, Payload};

@@ -186,7 +186,14 @@ fn user_check_reruns_diagnosis() {
     let report = state.report.as_ref().unwrap();
     assert_eq!(report.checks.len(), 1);
     assert_eq!(
-        state.view.as_ref().unwrap().findings.iter().map(|f| f.id).collect::<Vec<_>>(),
+        state
+            .view
+            .as_ref()
+            .unwrap()
+            .findings
+            .iter()
+            .map(|f| f.id)
+            .collect::<Vec<_>>(),
         [FindingId::ConnectionCut]
     );
     let published = Derived::default().live(&state, PAGE).unwrap();

@@ -255,6 +255,10 @@ pub(crate) mod tests {
         assert_eq!(json["checks"][0]["id"], "websocket");
         assert_eq!(json["checks"][0]["status"], "fail");
         assert_eq!(json["checks"][0]["duration_ms"], 42);
-        assert_eq!(json["checks"][0].get("title"), None, "the record holds no words");
+        assert_eq!(
+            json["checks"][0].get("title"),
+            None,
+            "the record holds no words"
+        );
     }
 }

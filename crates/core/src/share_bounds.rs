@@ -98,7 +98,8 @@ pub(super) fn drop_unknown(value: &mut Value) -> Vec<String> {
     // carry its severity and who fixes it too.
     let known_finding = |f: &Value| {
         parses::<FindingId>(f.get("id"))
-            && f.get("severity").is_none_or(|s| parses::<Severity>(Some(s)))
+            && f.get("severity")
+                .is_none_or(|s| parses::<Severity>(Some(s)))
             && f.get("fix_by").is_none_or(|s| parses::<FixBy>(Some(s)))
     };
     if let Some(Value::Array(checks)) = value.get_mut("checks") {

@@ -88,17 +88,29 @@ fn a_shared_record_lists_finding_ids_and_carries_no_words() {
         0,
     );
     let record = sample(vec![check]);
-    assert!(record.findings.is_empty(), "the record lists none of its own");
+    assert!(
+        record.findings.is_empty(),
+        "the record lists none of its own"
+    );
     let view = crate::view::derive(&record);
     let json: serde_json::Value = serde_json::from_slice(&share_json(&record, &view)).unwrap();
-    assert_eq!(json["findings"], serde_json::json!([{"id": "insecure-context"}]));
+    assert_eq!(
+        json["findings"],
+        serde_json::json!([{"id": "insecure-context"}])
+    );
     let check = json["checks"][0].as_object().unwrap();
     let mut keys: Vec<&str> = check.keys().map(String::as_str).collect();
     keys.sort_unstable();
     assert_eq!(keys, ["data", "duration_ms", "id", "status"]);
     let shared = decode(&line(&record)).unwrap();
     assert_eq!(shared.findings, view.listed());
-    assert_eq!(Report { findings: Vec::new(), ..shared }, record);
+    assert_eq!(
+        Report {
+            findings: Vec::new(),
+            ..shared
+        },
+        record
+    );
 }
 
 #[test]

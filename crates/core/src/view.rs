@@ -68,15 +68,21 @@ impl View {
 
     /// What a record lists of its findings when shared: their ids.
     pub fn listed(&self) -> Vec<ListedFinding> {
-        self.findings.iter().map(|f| ListedFinding { id: f.id }).collect()
+        self.findings
+            .iter()
+            .map(|f| ListedFinding { id: f.id })
+            .collect()
     }
 
     /// `#report-json` and the download: the record with the derived texts
-    /// (outside values as quoted values), indented.
+    /// (outside values as quoted values, [`plain`]), indented.
     pub fn json(&self, report: &Report) -> String {
         // The types serialize without fail (strings, numbers, maps with
-        // string keys).
-        crate::json::to_pretty(&self.full(report, false)).unwrap_or_default()
+        // string keys). The marks of outside values go from the whole text
+        // at once: a value's own mark characters were escaped by `quoted`,
+        // and the record's data never carries them (a raw one there would
+        // be dropped here, invisible as it is).
+        plain(&crate::json::to_pretty(&self.full(report, false)).unwrap_or_default())
     }
 
     /// The record with its view's texts (`shared`: with none, its findings
@@ -96,7 +102,7 @@ impl View {
                     id: c.check.id,
                     status: c.check.status,
                     title: if shared { "" } else { c.title() },
-                    summary: if shared { String::new() } else { plain(&c.summary) },
+                    summary: if shared { "" } else { &c.summary },
                     duration_ms: c.check.duration_ms,
                     data: &c.check.data,
                 })
@@ -106,10 +112,7 @@ impl View {
                 .iter()
                 .map(|f| match shared {
                     true => Out::Listed(ListedFinding { id: f.id }),
-                    false => Out::Full(Finding {
-                        evidence: f.evidence.iter().map(|e| plain(e)).collect(),
-                        ..f.clone()
-                    }),
+                    false => Out::Full(f),
                 })
                 .collect(),
             user_note: report.user_note.as_deref(),
@@ -167,15 +170,15 @@ pub(crate) struct Full<'a> {
     config: &'a ReportConfig,
     environment: &'a Environment,
     checks: Vec<FullCheck<'a>>,
-    findings: Vec<Out>,
+    findings: Vec<Out<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     user_note: Option<&'a str>,
 }
 
 #[derive(Serialize)]
 #[serde(untagged)]
-enum Out {
-    Full(Finding),
+enum Out<'a> {
+    Full(&'a Finding),
     Listed(ListedFinding),
 }
 
@@ -185,8 +188,8 @@ struct FullCheck<'a> {
     status: Status,
     #[serde(skip_serializing_if = "str::is_empty")]
     title: &'static str,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    summary: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    summary: &'a str,
     duration_ms: Millis,
     data: &'a CheckData,
 }

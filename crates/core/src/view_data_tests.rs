@@ -18,7 +18,10 @@ fn a_records_own_summary_is_never_read() {
     r["checks"][0]["summary"] = json!("Call +1 555 0100");
     let shared = decode_shared(&payload(&r)).unwrap();
     let view = derive_shared(&shared.report, &[]);
-    assert_eq!(view.checks[0].summary, "This page cannot read what this check observed.");
+    assert_eq!(
+        view.checks[0].summary,
+        "This page cannot read what this check observed."
+    );
 }
 
 /// Every number of a real lab report (`fixtures/lab_report.json`, a run of

@@ -19,8 +19,7 @@ const MARKER: &str = "ZQXMARK";
 /// that carry outside values (a refused namespace, a cut connection behind
 /// proxies, a visible affinity cookie).
 pub(super) fn records() -> Vec<Value> {
-    let healthy: Value =
-        serde_json::from_str(include_str!("fixtures/lab_report.json")).unwrap();
+    let healthy: Value = serde_json::from_str(include_str!("fixtures/lab_report.json")).unwrap();
     let no_upgrade: Value =
         serde_json::from_str(include_str!("fixtures/lab_report_no_upgrade.json")).unwrap();
     let mut failing = healthy.clone();
@@ -49,7 +48,8 @@ pub(super) fn records() -> Vec<Value> {
                 data["cross_origin"] = json!(true);
             }
             "secure-context" => {
-                *data = json!({"loopback_host": false, "protocol": "http:", "secure_context": false});
+                *data =
+                    json!({"loopback_host": false, "protocol": "http:", "secure_context": false});
             }
             "media" => {
                 data["tested"] = json!(true);
@@ -98,9 +98,17 @@ fn string_paths(value: &Value, path: &mut Vec<Value>, out: &mut Vec<Vec<Value>>)
 pub(super) fn planted_fields(record: &Value) -> Vec<Vec<Value>> {
     let mut out = Vec::new();
     for (i, check) in record["checks"].as_array().unwrap().iter().enumerate() {
-        string_paths(&check["data"], &mut vec![json!("checks"), json!(i), json!("data")], &mut out);
+        string_paths(
+            &check["data"],
+            &mut vec![json!("checks"), json!(i), json!("data")],
+            &mut out,
+        );
     }
-    string_paths(&record["config"]["errors"], &mut vec![json!("config"), json!("errors")], &mut out);
+    string_paths(
+        &record["config"]["errors"],
+        &mut vec![json!("config"), json!("errors")],
+        &mut out,
+    );
     out
 }
 
@@ -120,11 +128,18 @@ fn only_marked(text: &str) -> bool {
 }
 
 fn assert_speaks_only_its_own_words(view: &View, what: &str) {
-    assert!(!view.verdict.headline.contains(MARKER), "{what}: verdict {}", view.verdict.headline);
+    assert!(
+        !view.verdict.headline.contains(MARKER),
+        "{what}: verdict {}",
+        view.verdict.headline
+    );
     for f in &view.findings {
         assert!(!f.title.contains(MARKER), "{what}: title {}", f.title);
         assert!(!f.explanation.contains(MARKER), "{what}: explanation");
-        assert!(f.fixes.iter().all(|x| !x.text.contains(MARKER)), "{what}: fixes");
+        assert!(
+            f.fixes.iter().all(|x| !x.text.contains(MARKER)),
+            "{what}: fixes"
+        );
         for e in &f.evidence {
             assert!(only_marked(e), "{what}: evidence {e}");
         }
@@ -140,7 +155,11 @@ fn a_marker_in_any_string_field_never_speaks_in_the_pages_voice() {
     let mut reached_text = 0;
     for record in records() {
         let fields = planted_fields(&record);
-        assert!(fields.len() >= 20, "a real record has many string fields: {}", fields.len());
+        assert!(
+            fields.len() >= 20,
+            "a real record has many string fields: {}",
+            fields.len()
+        );
         for path in fields {
             let mut forged = record.clone();
             let value = at(&mut forged, &path);
@@ -158,9 +177,11 @@ fn a_marker_in_any_string_field_never_speaks_in_the_pages_voice() {
             };
             let view = derive_shared(&shared.report, &shared.not_understood);
             assert_speaks_only_its_own_words(&view, &what);
-            let texts = view.checks.iter().map(|c| c.summary.clone()).chain(
-                view.findings.iter().flat_map(|f| f.evidence.clone()),
-            );
+            let texts = view
+                .checks
+                .iter()
+                .map(|c| c.summary.clone())
+                .chain(view.findings.iter().flat_map(|f| f.evidence.clone()));
             reached_text += usize::from(texts.into_iter().any(|t| t.contains(MARKER)));
             planted += 1;
         }
@@ -168,7 +189,10 @@ fn a_marker_in_any_string_field_never_speaks_in_the_pages_voice() {
     assert!(planted >= 100, "{planted} fields planted");
     // Namespaces, messages, header tokens, cookie names, ICE URLs: shown,
     // marked.
-    assert!(reached_text >= 16, "{reached_text} planted values shown (marked)");
+    assert!(
+        reached_text >= 16,
+        "{reached_text} planted values shown (marked)"
+    );
 }
 
 #[test]
@@ -197,12 +221,42 @@ fn data_the_checks_cannot_have_observed_marks_the_record_altered() {
         check("affinity-cookie"),
     );
     let cases: [(&str, &[&str], Value, &str); 6] = [
-        ("a limit not in the table", &["checks", "", "data", "matched_limit", "limit"], json!("the moon"), "connection-lifetime: matched_limit"),
-        ("a limit not of this duration", &["checks", "", "data", "lifetime_ms"], json!(180_000), "connection-lifetime: matched_limit"),
-        ("a namespace that is none", &["checks", "", "data", "namespace", "namespace"], json!("/). Call +1 555 0100 ("), "socketio-handshake: namespace"),
-        ("a Server header that is no product token", &["checks", "", "data", "hints", "server"], json!("nginx, call us"), "connection-lifetime: server"),
-        ("a cookie name no cookie can have", &["checks", "", "data", "found", "0", "name"], json!("a b;c"), "affinity-cookie: name"),
-        ("a platform not ours", &["checks", "", "data", "found", "0", "platform"], json!("Evil Corp"), "affinity-cookie: found.platform"),
+        (
+            "a limit not in the table",
+            &["checks", "", "data", "matched_limit", "limit"],
+            json!("the moon"),
+            "connection-lifetime: matched_limit",
+        ),
+        (
+            "a limit not of this duration",
+            &["checks", "", "data", "lifetime_ms"],
+            json!(180_000),
+            "connection-lifetime: matched_limit",
+        ),
+        (
+            "a namespace that is none",
+            &["checks", "", "data", "namespace", "namespace"],
+            json!("/). Call +1 555 0100 ("),
+            "socketio-handshake: namespace",
+        ),
+        (
+            "a Server header that is no product token",
+            &["checks", "", "data", "hints", "server"],
+            json!("nginx, call us"),
+            "connection-lifetime: server",
+        ),
+        (
+            "a cookie name no cookie can have",
+            &["checks", "", "data", "found", "0", "name"],
+            json!("a b;c"),
+            "affinity-cookie: name",
+        ),
+        (
+            "a platform not ours",
+            &["checks", "", "data", "found", "0", "platform"],
+            json!("Evil Corp"),
+            "affinity-cookie: found.platform",
+        ),
     ];
     for (what, path, value, doubt) in cases {
         let index = match path[3] {
@@ -224,7 +278,11 @@ fn data_the_checks_cannot_have_observed_marks_the_record_altered() {
         let shared = open_json(&serde_json::to_vec(&forged).unwrap()).unwrap();
         let view = derive_shared(&shared.report, &[]);
         assert!(view.altered(), "{what}");
-        assert!(view.implausible.iter().any(|d| d == doubt), "{what}: {:?}", view.implausible);
+        assert!(
+            view.implausible.iter().any(|d| d == doubt),
+            "{what}: {:?}",
+            view.implausible
+        );
     }
 }
 
@@ -243,7 +301,40 @@ fn the_matched_limit_is_derived_from_the_numbers_not_the_stored_name() {
         .iter()
         .find(|f| f.id == FindingId::ConnectionCut)
         .expect("connection-cut");
-    let all: Vec<&String> = cut.evidence.iter().chain(view.checks.iter().map(|c| &c.summary)).collect();
+    let all: Vec<&String> = cut
+        .evidence
+        .iter()
+        .chain(view.checks.iter().map(|c| &c.summary))
+        .collect();
     assert!(all.iter().all(|t| !t.contains("locked")), "{all:?}");
-    assert!(cut.evidence.iter().any(|e| e.contains("60 s idle timeout")), "{:?}", cut.evidence);
+    assert!(
+        cut.evidence.iter().any(|e| e.contains("60 s idle timeout")),
+        "{:?}",
+        cut.evidence
+    );
+}
+
+#[test]
+fn report_json_and_the_copy_text_keep_outside_values_quoted_without_marks() {
+    let failing = records().pop().unwrap();
+    let shared = open_json(&serde_json::to_vec(&failing).unwrap()).unwrap();
+    let view = derive(&shared.report);
+    let json = view.json(&shared.report);
+    let text = crate::share::copy_text_of(&shared.report, &view, "p");
+    for out in [&json, &text] {
+        assert!(!out.contains([crate::privacy::OPEN, crate::privacy::CLOSE]));
+    }
+    let back: Value = serde_json::from_str(&json).unwrap();
+    let summaries: Vec<&str> = back["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["summary"].as_str())
+        .collect();
+    assert!(
+        summaries
+            .iter()
+            .any(|s| s.contains("namespace \"/chat\" refused the connection: \"unauthorized\"")),
+        "{summaries:?}"
+    );
 }

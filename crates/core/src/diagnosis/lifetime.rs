@@ -3,10 +3,10 @@
 
 use super::texts::{self, fixes};
 use crate::catalog::FindingId;
+use crate::checks::lifetime::match_limit;
 use crate::checks::lifetime::LifetimeData;
 use crate::checks::seconds;
 use crate::diagnosis::{Finding, FixBy, Platform, Severity};
-use crate::checks::lifetime::match_limit;
 use crate::privacy::observed;
 
 /// Cuts sooner than this break realtime apps visibly; later ones are routine.
@@ -118,7 +118,10 @@ mod tests {
             "Live updates will keep dropping: the connection is cut after about 3 s."
         );
         assert_eq!(f.evidence[0], "The Socket.IO WebSocket was cut after 3.0 s of the 20 s it was held (close code 1006, not clean)");
-        assert!(f.evidence.iter().any(|e| crate::privacy::plain(e) == "Server: \"nginx/1.22.1\""));
+        assert!(f
+            .evidence
+            .iter()
+            .any(|e| crate::privacy::plain(e) == "Server: \"nginx/1.22.1\""));
         assert!(f
             .evidence
             .last()

@@ -200,7 +200,11 @@ fn refused_namespace() {
         [FindingId::NamespaceRejected]
     );
     assert_eq!(
-        found[0].evidence.iter().map(|e| crate::privacy::plain(e)).collect::<Vec<_>>(),
+        found[0]
+            .evidence
+            .iter()
+            .map(|e| crate::privacy::plain(e))
+            .collect::<Vec<_>>(),
         ["CONNECT \"/\" answered with a connect error: \"not authorized\""]
     );
 }

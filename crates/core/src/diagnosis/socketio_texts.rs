@@ -1,10 +1,10 @@
 //! The words of the Socket.IO findings: title for the end user,
 //! explanation for support staff, who can fix it and the fix per platform.
 
-use crate::privacy::observed;
 use super::texts::{finding, fixes};
 use crate::catalog::FindingId;
 use crate::diagnosis::{Finding, FixBy, Platform, Severity};
+use crate::privacy::observed;
 
 pub fn websocket_blocked(evidence: Vec<String>) -> Finding {
     finding(

@@ -1,10 +1,10 @@
 //! The words of every finding: title for the end user, explanation and
 //! evidence for support staff, and the fix per platform.
 
-use crate::privacy::observed;
 use crate::catalog::FindingId;
 use crate::checks::secure_context::SecureContextData;
 use crate::diagnosis::{Finding, Fix, FixBy, Platform, Severity};
+use crate::privacy::observed;
 
 /// One per-platform fix.
 fn fix(platform: Platform, text: &str) -> Fix {

@@ -25,7 +25,12 @@ pub struct Published {
 
 impl Published {
     /// With the payload of `report` made elsewhere ([`Deflated`]).
-    pub fn with_payload(report: Report, view: Rc<View>, page_url: &str, payload: &str) -> Published {
+    pub fn with_payload(
+        report: Report,
+        view: Rc<View>,
+        page_url: &str,
+        payload: &str,
+    ) -> Published {
         Published {
             json: view.json(&report).into(),
             text: share::copy_text_of(&report, &view, payload).into(),
@@ -120,7 +125,9 @@ impl Derived {
                 let (report, view) = state.published()?;
                 let payload =
                     share::payload(&share::stored_deflate(&share::share_json(&report, &view)));
-                Some(Rc::new(Published::with_payload(report, view, page_url, &payload)))
+                Some(Rc::new(Published::with_payload(
+                    report, view, page_url, &payload,
+                )))
             }
         }
     }

@@ -23,7 +23,10 @@ fn note_keeps_the_description_and_leaves_the_derived_values_until_typing_pauses(
         assert!(Rc::ptr_eq(&shown, &before), "no rebuild at {end} keys");
     }
     assert_eq!(&*state.note, words);
-    assert_eq!(state.published().unwrap().0.user_note.as_deref(), Some(words));
+    assert_eq!(
+        state.published().unwrap().0.user_note.as_deref(),
+        Some(words)
+    );
     assert_eq!(
         state.report.as_ref().unwrap().user_note,
         None,

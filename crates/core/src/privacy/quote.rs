@@ -139,7 +139,10 @@ mod tests {
         );
         assert_eq!(plain(&text), "Server: \"a\\u{e001} our words\\u{e000}\".");
         let long = observed(&"x".repeat(500));
-        assert_eq!(parts(&long), [(true, format!("{}…", "x".repeat(80)).as_str())]);
+        assert_eq!(
+            parts(&long),
+            [(true, format!("{}…", "x".repeat(80)).as_str())]
+        );
         assert_eq!(parts("only ours"), [(false, "only ours")]);
     }
 

@@ -91,7 +91,7 @@ fn namespace(text: &str) -> bool {
 fn cookie_name(text: &str) -> bool {
     !text.is_empty()
         && text.len() <= 256
-        && text.bytes().all(|b| {
-            b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b)
-        })
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
 }

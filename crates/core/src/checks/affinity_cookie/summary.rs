@@ -1,8 +1,8 @@
 //! `affinity-cookie`'s judgement: status and summary from its data.
 
-use crate::privacy::observed;
 use super::AffinityCookieData;
 use crate::check::Status;
+use crate::privacy::observed;
 
 pub(crate) fn summarize(d: &AffinityCookieData) -> (Status, String) {
     if !d.read {
@@ -17,7 +17,7 @@ pub(crate) fn summarize(d: &AffinityCookieData) -> (Status, String) {
     let names: Vec<String> = d
         .found
         .iter()
-                // The platform is this page's own, from the name: never the stored one.
+        // The platform is this page's own, from the name: never the stored one.
         .map(|f| {
             let platform = super::identify(&f.cookie.name, &d.configured).unwrap_or("unknown");
             format!("{} ({platform})", observed(&f.cookie.name))

@@ -3,8 +3,8 @@
 use super::{HandshakeData, NamespaceResult, Reachability, STEP_TIMEOUT_MS};
 use crate::check::Status;
 use crate::checks::seconds;
-use crate::privacy::observed;
 use crate::classify::{StepResult, TRANSPORT_UNKNOWN};
+use crate::privacy::observed;
 
 pub(crate) fn summarize(d: &HandshakeData, namespace_valid: bool) -> (Status, String) {
     let Some(open) = &d.open else {

@@ -1,9 +1,9 @@
 //! `webrtc`'s judgement: status and summary from its data.
 
-use crate::privacy::observed;
 use super::{GatherReport, ServerKind, WebrtcData, WsReach};
 use crate::check::Status;
 use crate::ice::CandidateType;
+use crate::privacy::observed;
 
 pub(crate) fn summarize(d: &WebrtcData) -> (Status, String) {
     let mut parts = Vec::new();
