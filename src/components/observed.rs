@@ -7,13 +7,11 @@ use conncheck_core::privacy::parts;
 use yew::prelude::*;
 
 pub fn words(text: &str) -> Html {
-    html! {
-        for (observed, part) in parts(text) {
-            if observed {
-                <q class="observed">{ part }</q>
-            } else {
-                { part }
-            }
-        }
-    }
+    parts(text)
+        .into_iter()
+        .map(|(observed, part)| match observed {
+            true => html! { <q class="observed">{ part }</q> },
+            false => Html::from(part),
+        })
+        .collect()
 }

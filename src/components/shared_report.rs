@@ -13,7 +13,7 @@ use std::rc::Rc;
 use conncheck_core::config::ConfigError;
 use conncheck_core::json;
 use conncheck_core::report::Report;
-use conncheck_core::view::{View, ViewCheck};
+use conncheck_core::view::{SharedView, ViewCheck};
 use yew::prelude::*;
 
 use super::check_card::status_class;
@@ -27,7 +27,7 @@ const MAX_CONFIG_MESSAGE_CHARS: usize = 160;
 pub struct SharedReportProps {
     pub report: Rc<Report>,
     /// Its one derivation (`view::derive_shared`).
-    pub view: Rc<View>,
+    pub view: Rc<SharedView>,
 }
 
 fn id_list(ids: &[conncheck_core::catalog::FindingId]) -> String {

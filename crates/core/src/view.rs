@@ -46,6 +46,12 @@ pub struct View {
     pub checks: Vec<ViewCheck>,
     pub findings: Vec<Finding>,
     pub verdict: Verdict,
+}
+
+/// The view of a shared record, and what in it makes the record altered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedView {
+    pub view: View,
     /// Finding ids a shared record lists that this page does not derive.
     pub only_in_report: Vec<FindingId>,
     /// Finding ids this page derives that a shared record does not list.
@@ -57,7 +63,14 @@ pub struct View {
     pub not_understood: Vec<String>,
 }
 
-impl View {
+impl std::ops::Deref for SharedView {
+    type Target = View;
+    fn deref(&self) -> &View {
+        &self.view
+    }
+}
+
+impl SharedView {
     /// A shared record's findings differ from what its checks imply, or its
     /// data cannot have come from this page's checks.
     pub fn altered(&self) -> bool {
@@ -65,7 +78,9 @@ impl View {
             || !self.only_derived.is_empty()
             || !self.implausible.is_empty()
     }
+}
 
+impl View {
     /// What a record lists of its findings when shared: their ids.
     pub fn listed(&self) -> Vec<ListedFinding> {
         self.findings
@@ -136,29 +151,30 @@ pub fn derive(report: &Report) -> View {
         checks,
         findings,
         verdict,
-        only_in_report: Vec::new(),
-        only_derived: Vec::new(),
-        implausible: Vec::new(),
-        not_understood: Vec::new(),
     }
 }
 
 /// The view of a shared record: [`derive`], then what makes it altered.
-pub fn derive_shared(report: &Report, not_understood: &[String]) -> View {
-    let mut view = derive(report);
+pub fn derive_shared(report: &Report, not_understood: &[String]) -> SharedView {
+    let view = derive(report);
     let derived_ids: Vec<FindingId> = view.findings.iter().map(|f| f.id).collect();
+    let mut only_in_report = Vec::new();
     for f in &report.findings {
-        if !derived_ids.contains(&f.id) && !view.only_in_report.contains(&f.id) {
-            view.only_in_report.push(f.id);
+        if !derived_ids.contains(&f.id) && !only_in_report.contains(&f.id) {
+            only_in_report.push(f.id);
         }
     }
-    view.only_derived = derived_ids
+    let only_derived = derived_ids
         .into_iter()
         .filter(|id| !report.findings.iter().any(|f| f.id == *id))
         .collect();
-    view.implausible = report.checks.iter().flat_map(plausible::doubts).collect();
-    view.not_understood = not_understood.to_vec();
-    view
+    SharedView {
+        view,
+        only_in_report,
+        only_derived,
+        implausible: report.checks.iter().flat_map(plausible::doubts).collect(),
+        not_understood: not_understood.to_vec(),
+    }
 }
 
 #[derive(Serialize)]
