@@ -47,6 +47,15 @@ pub(super) fn records() -> Vec<Value> {
                 data["found"] = json!([{"platform": "Traefik", "name": "_a1b2c", "same_site": "lax", "secure": false}]);
                 data["cross_origin"] = json!(true);
             }
+            "sticky-session" => {
+                data["affinity"] = json!("missing");
+                data["cross_origin"] = json!(true);
+                for mode in ["with_cookies", "without_cookies"] {
+                    data[mode]["affected"] = json!(2);
+                    data[mode]["session_unknown"] = json!(4);
+                    data[mode]["first_failures"] = json!(["namespace-connect"]);
+                }
+            }
             "secure-context" => {
                 *data =
                     json!({"loopback_host": false, "protocol": "http:", "secure_context": false});
