@@ -220,7 +220,7 @@ pub fn raw_report(json: &str) -> Html {
     html! {
         <details class="raw-report">
             <summary>{ "Full report (JSON)" }</summary>
-            <pre id="report-json">{ json }</pre>
+            <pre id="report-json" class="observed">{ json }</pre>
         </details>
     }
 }

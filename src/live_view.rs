@@ -94,11 +94,11 @@ pub fn live_view(
         <main class="conncheck">
             <header>
                 <h1>{ "Connection check" }</h1>
-                { verdict_banner(state.report.as_deref()) }
+                { verdict_banner(state.view.as_deref()) }
                 <p class="sr-only" aria-live="polite">{ progress }</p>
             </header>
             { for report_config.map(|config| provenance(&config, false)) }
-            { config_errors(state.config.as_ref().map_or(&[], |c| &c.errors)) }
+            { config_errors(state.config.as_ref().map_or(&[], |c| &c.errors), false) }
             { for published.as_ref().map(|published| share_panel(published, &state.share, &state.dispatcher(), &copy_now)) }
             <section class="note">
                 <label for="user-note">{ "Describe the problem in your own words (optional, included in the report)" }</label>
@@ -117,7 +117,7 @@ pub fn live_view(
             { media_panel(user_busy, on_media, state.preview.video.clone(), state.preview.audio.as_ref().map(|_| state.preview.mic_level)) }
             { lifetime_control(hold_s, lifetime_busy, on_lifetime) }
             { findings(
-                state.report.as_ref().map_or(&[], |r| &r.findings),
+                state.view.as_ref().map_or(&[], |v| &v.findings),
                 None,
                 published.as_ref().map(|p| &*p.link),
             ) }

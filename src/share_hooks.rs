@@ -38,12 +38,13 @@ pub fn use_share_effects(
         use_keyed_effect(
             settled << 1 | u64::from(state.report.is_some()),
             Box::new(move |_| {
-                if let Some(report) = state.published() {
+                if let Some((report, view)) = state.published() {
                     spawn(async move {
-                        let bytes = deflate_raw(&share::share_json(&report)).await;
+                        let bytes = deflate_raw(&share::share_json(&report, &view)).await;
                         dispatch.dispatch(Msg::Deflated(Deflated {
                             settled,
                             report: Rc::new(report),
+                            view,
                             bytes: bytes.into(),
                         }));
                     });

@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use conncheck_core::report::Report;
 use conncheck_core::share;
+use conncheck_core::view;
 use yew::prelude::*;
 
 use crate::components::SharedReport;
@@ -26,11 +27,16 @@ pub struct SupportAppProps {
 /// derived findings, checks, and the complete JSON (`#report-json`).
 #[component]
 pub fn SupportApp(props: &SupportAppProps) -> Html {
-    let json = use_memo(props.report.clone(), |report| report.pretty_json());
+    // The one derivation of the record's texts, once per record.
+    let view = use_memo(
+        (props.report.clone(), props.not_understood.clone()),
+        |(report, not_understood)| view::derive_shared(report, not_understood),
+    );
+    let json = view.json(&props.report);
     html! {
         <main class="conncheck">
             <h1>{ "Connection check" }</h1>
-            <SharedReport report={props.report.clone()} not_understood={props.not_understood.clone()} />
+            <SharedReport report={props.report.clone()} view={view.clone()} />
             { crate::raw_report(&json) }
         </main>
     }

@@ -4,6 +4,7 @@
 use conncheck_core::check::Status;
 use yew::prelude::*;
 
+use super::words;
 use crate::state::{CheckRow, RowState};
 
 /// The card, keyed by its check id in the list.
@@ -31,7 +32,7 @@ pub fn check_card(row: &CheckRow, now_ms: f64) -> Html {
             check.status.label().to_owned(),
             html! {
                 <>
-                    <p class="summary">{ &check.summary }</p>
+                    <p class="summary">{ words(&check.data.summary()) }</p>
                     <p class="duration">{ format!("{} ms", check.duration_ms) }</p>
                 </>
             },

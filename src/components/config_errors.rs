@@ -1,9 +1,10 @@
-//! Configuration problems, each naming the key and where it came from.
+//! Configuration problems, each naming the key and where it came from. A
+//! shared report's are its author's words: shown as reported values.
 
 use conncheck_core::config::{ConfigError, Source};
 use yew::prelude::*;
 
-pub fn config_errors(errors: &[ConfigError]) -> Html {
+pub fn config_errors(errors: &[ConfigError], reported: bool) -> Html {
     if errors.is_empty() {
         return html! {};
     }
@@ -12,6 +13,11 @@ pub fn config_errors(errors: &[ConfigError]) -> Html {
             Source::File => "conncheck.json",
             Source::Query => "the link",
         };
+        if reported {
+            return html! {
+                <li><code class="observed">{ e.key.as_str() }</code>{ format!(" (from {from}), as the report words it: ") }<q class="observed">{ &e.message }</q></li>
+            };
+        }
         html! { <li><code>{ e.key.as_str() }</code>{ format!(" (from {from}): {}", e.message) }</li> }
     };
     html! {

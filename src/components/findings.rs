@@ -4,6 +4,8 @@ use conncheck_core::json;
 use conncheck_core::report::{Finding, Platform, Severity};
 use yew::prelude::*;
 
+use super::words;
+
 /// For support staff: what follows each fix, its copy button. Evidence
 /// and fixes are then shown open. (Passed in by the support view, so that
 /// the page's own module carries no copy button.)
@@ -51,7 +53,7 @@ pub fn findings(findings: &[Finding], copy: Option<FixCopy>, support_link: Optio
                 <p class="fix-by">{ format!("Who can fix it: {}.", f.fix_by.label()) }</p>
                 <details open={copy.is_some()}>
                     <summary>{ "Evidence and fixes" }</summary>
-                    <ul class="evidence">{ for f.evidence.iter().map(|e| html! { <li>{ e }</li> }) }</ul>
+                    <ul class="evidence">{ for f.evidence.iter().map(|e| html! { <li>{ words(e) }</li> }) }</ul>
                     <dl class="fixes">
                         { for f.fixes.iter().map(|fix| html! {
                             <>

@@ -1,23 +1,24 @@
 //! A shared report, read-only, for support staff: a banner that says it is
 //! shared and from when, which browser and which page; which settings the
 //! support link chose; then the verdict, findings, explanations and fixes,
-//! all derived again from the checks' data with this page's own rules and
-//! texts (`support_view`), never the payload's words; a plain notice when
-//! the payload's findings differ (altered, or another version); the user's
-//! words; every check with its timings and raw observations. Never mixed
-//! with a live run.
+//! all derived from the record with this page's own rules and texts
+//! (`conncheck_core::view`), never the payload's words; a plain notice when
+//! the payload's findings differ or its data cannot be this page's (altered,
+//! or another version); the user's words; every check with its timings and
+//! raw observations. Outside values only as `class="observed"` elements.
+//! Never mixed with a live run.
 
 use std::rc::Rc;
 
 use conncheck_core::config::ConfigError;
 use conncheck_core::json;
 use conncheck_core::report::Report;
-use conncheck_core::support_view::{self, ViewCheck};
+use conncheck_core::view::{SharedView, ViewCheck};
 use yew::prelude::*;
 
 use super::check_card::status_class;
 use super::verdict::verdict_line;
-use super::{config_errors, findings, provenance, CopyButton};
+use super::{config_errors, findings, provenance, words, CopyButton};
 
 /// A configuration message from a payload is shown at most this long.
 const MAX_CONFIG_MESSAGE_CHARS: usize = 160;
@@ -25,9 +26,8 @@ const MAX_CONFIG_MESSAGE_CHARS: usize = 160;
 #[derive(Properties, PartialEq)]
 pub struct SharedReportProps {
     pub report: Rc<Report>,
-    /// Check and finding ids from a newer conncheck, left out.
-    #[prop_or_default]
-    pub not_understood: Vec<String>,
+    /// Its one derivation (`view::derive_shared`).
+    pub view: Rc<SharedView>,
 }
 
 fn id_list(ids: &[conncheck_core::catalog::FindingId]) -> String {
@@ -48,28 +48,24 @@ fn short(text: &str, max: usize) -> String {
 #[component]
 pub fn SharedReport(props: &SharedReportProps) -> Html {
     let r = &props.report;
-    let view = support_view::derive(r, &props.not_understood);
+    let view = &props.view;
     let check = |v: &ViewCheck| {
         let c = &v.check;
         let data = json::to_pretty(&c.data).unwrap_or_default();
         html! {
             <li ~className={status_class(c.status)} data-check={c.id.as_str()}>
                 <div class="check-head">
-                    <h3>{ &c.title }</h3>
+                    <h3>{ v.title() }</h3>
                     <span class="badge">{ c.status.label() }</span>
                 </div>
-                if v.summary_derived {
-                    <p class="summary">{ &c.summary }</p>
-                } else {
-                    <p class="summary reported">{ "As the report words it (not derived by this page): " }<q>{ &c.summary }</q></p>
-                }
+                <p class="summary">{ words(&v.summary) }</p>
                 if let Some(reason) = v.unreadable() {
                     <p class="unreadable" data-unreadable="">{ "This page cannot read this check's observations, so no finding is drawn from them: " }{ reason }</p>
                 }
                 <p class="duration">{ format!("{} ms", c.duration_ms) }</p>
                 <details>
                     <summary>{ "Observations" }</summary>
-                    <pre>{ data }</pre>
+                    <pre class="observed">{ data }</pre>
                 </details>
             </li>
         }
@@ -82,10 +78,16 @@ pub fn SharedReport(props: &SharedReportProps) -> Html {
         if !view.only_derived.is_empty() {
             parts.push(format!("it leaves out {} that its checks show", id_list(&view.only_derived)));
         }
+        if !view.implausible.is_empty() {
+            parts.push(format!(
+                "its checks cannot have observed what it holds in {}",
+                view.implausible.join(", ")
+            ));
+        }
         html! {
             <section class="altered" role="alert" data-altered="true">
                 <h2>{ "This report was altered or comes from another version of conncheck" }</h2>
-                <p>{ format!("Its findings differ from what its own checks show: {}. Below is what this page derives from the checks.", parts.join("; ")) }</p>
+                <p>{ format!("It differs from what this page's checks produce: {}. Below is what this page derives from the checks.", parts.join("; ")) }</p>
             </section>
         }
     });
@@ -133,7 +135,7 @@ pub fn SharedReport(props: &SharedReportProps) -> Html {
                 </section>
             }) }
             { findings(&view.findings, Some(|text| html! { <CopyButton {text} /> }), None) }
-            { config_errors(&shown_errors) }
+            { config_errors(&shown_errors, true) }
             <section class="checks">
                 <h2>{ "Checks" }</h2>
                 <ul>{ for view.checks.iter().map(check) }</ul>

@@ -1,18 +1,14 @@
 //! The plain-language verdict at the top of the page.
 
-use conncheck_core::diagnosis::verdict;
-use conncheck_core::report::Report;
+use conncheck_core::view::View;
 use yew::prelude::*;
 
 /// A view, not a component: it has no state of its own, and each component
 /// costs the page's wasm more than its view does.
-pub fn verdict_banner(report: Option<&Report>) -> Html {
-    let (ok, text) = match report {
+pub fn verdict_banner(view: Option<&View>) -> Html {
+    let (ok, text) = match view {
         None => (None, "Checking your connection…".to_owned()),
-        Some(report) => {
-            let v = verdict(&report.checks, &report.findings);
-            (Some(v.ok), v.headline)
-        }
+        Some(view) => (Some(view.verdict.ok), view.verdict.headline.clone()),
     };
     verdict_line(ok, text, true)
 }

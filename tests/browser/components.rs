@@ -56,8 +56,11 @@ async fn finished_check_shows_status_summary_and_duration() {
         CheckId::SecureContext,
         Outcome {
             status: Status::Fail,
-            summary: "Not secure <b>here</b>".into(),
-            data: CheckData::from_json(CheckId::SecureContext, serde_json::json!({})),
+            summary: String::new(),
+            data: CheckData::from_json(
+                CheckId::SecureContext,
+                serde_json::json!({"protocol": "ht<b>tp:</b>", "secure_context": false, "loopback_host": false}),
+            ),
         },
         7,
     );
@@ -77,8 +80,14 @@ async fn finished_check_shows_status_summary_and_duration() {
         "{text}"
     );
     assert!(
-        text.contains("Not secure <b>here</b>"),
-        "summaries are text, never markup: {text}"
+        text.contains("not a secure context"),
+        "the summary derived from the data: {text}"
+    );
+    let observed = card.query_selector("q.observed").unwrap().unwrap();
+    assert_eq!(
+        observed.text_content().unwrap(),
+        "ht<b>tp:</b>",
+        "an outside value is text, never markup, and marked"
     );
     assert!(card.query_selector("b").unwrap().is_none());
 }
@@ -90,7 +99,7 @@ async fn config_errors_name_key_and_source() {
         source: Source::Query,
         message: "must be a whole number".into(),
     }];
-    let root = render(config_errors(&errors)).await;
+    let root = render(config_errors(&errors, false)).await;
     let section = root
         .query_selector("[role=alert]")
         .unwrap()

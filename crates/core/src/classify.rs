@@ -5,6 +5,7 @@
 //! The result is safe for reports: it never carries the session id.
 
 use crate::json::{self, Value};
+use crate::privacy::observed;
 use serde::{Deserialize, Serialize};
 
 use crate::engineio::{split_payload, OpenPacket, Packet, Payload};
@@ -159,8 +160,8 @@ impl HttpObservation {
             Answer::EngineioPackets => "Engine.IO packets".to_owned(),
             Answer::Engineio3 => "an Engine.IO 3 payload (a Socket.IO 2 server)".to_owned(),
             Answer::EngineioError(e) => match e.code {
-                Some(code) => format!("Engine.IO error {code} \"{}\"", e.message),
-                None => format!("Engine.IO error \"{}\"", e.message),
+                Some(code) => format!("Engine.IO error {code} {}", observed(&e.message)),
+                None => format!("Engine.IO error {}", observed(&e.message)),
             },
             Answer::Ok => "\"ok\"".to_owned(),
             Answer::Html => "an HTML page".to_owned(),

@@ -1,10 +1,10 @@
 //! Rules from finished checks to findings, and the one-line verdict.
 //!
 //! Rules read the checks' typed report `data` ([`crate::checks::CheckData`]), so a pasted
-//! report can be diagnosed again exactly as the live run was. [`diagnose`]
-//! runs in one place per path: the report module for a live report (when it
-//! is assembled, or a check ends after it), the support view for a shared
-//! one. Data a shared report holds that cannot be read
+//! report is diagnosed exactly as the live run was. [`diagnose`] has one
+//! caller, `crate::view::derive`, for live and shared records alike. A
+//! finding's title and the verdict are the page's words only; an outside
+//! value appears only in evidence, marked ([`crate::privacy::observed`]). Data a shared report holds that cannot be read
 //! ([`crate::checks::CheckData::Unreadable`]) gives no finding; the check stays in the
 //! report and the view shows why.
 
@@ -105,7 +105,7 @@ pub fn verdict(checks: &[ReportCheck], findings: &[Finding]) -> Verdict {
     let failed: Vec<&str> = checks
         .iter()
         .filter(|c| c.status == Status::Fail)
-        .map(|c| c.title.as_str())
+        .map(|c| c.id.title())
         .collect();
     if failed.is_empty() {
         Verdict {

@@ -23,10 +23,10 @@ const LAYERS: [&str; 17] = [
     "checks",
     // Rules from checks to findings.
     "diagnosis",
-    // Report assembly, the share codec, the support view.
+    // The record, its one derivation of texts, the share codec.
     "report",
+    "view",
     "share",
-    "support_view",
     // The page's state and reducer, above everything it shows.
     "page",
     // The automatic run, whose outputs are the page's messages.

@@ -4,7 +4,7 @@
 //! time by a driver that lives in the page crate; diagnosis rules turn the
 //! finished checks into findings; [`report`] is the public report schema;
 //! [`share`] encodes and decodes it for links and copy text;
-//! [`support_view`] is what the support side shows of a shared report; and
+//! [`view`] derives every text a person reads of a record, once; and
 //! [`page`], the top layer, is the page's state and reducer. The layers and
 //! one observation's way through them: `docs/architecture.md`.
 
@@ -23,7 +23,7 @@ pub mod report;
 pub mod run;
 pub mod share;
 pub mod socketio;
-pub mod support_view;
+pub mod view;
 pub mod weburl;
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ use std::rc::Rc;
 use crate::checks::media::MediaKind;
 use crate::config::{Config, ReportConfig};
 use crate::report::Report;
+use crate::view::View;
 
 mod derived;
 mod msg;
@@ -61,6 +62,9 @@ pub struct State<S = ()> {
     /// The run's report as assembled, and as later observations update it;
     /// without the user's description, which [`State::published`] adds.
     pub report: Option<Rc<Report>>,
+    /// What the page shows and shares of `report`: derived once per record
+    /// ([`crate::view::derive`]), when the record changes.
+    pub view: Option<Rc<View>>,
     /// The user's own description, kept across runs.
     pub note: Rc<str>,
     /// Where the support view stands; once it shows a shared report, the
@@ -101,6 +105,7 @@ impl<S> Default for State<S> {
             config: None,
             checks: Vec::new(),
             report: None,
+            view: None,
             note: Rc::from(""),
             support: Support::Idle,
             import_error: None,
@@ -254,11 +259,12 @@ impl<S> State<S> {
         self.config.as_deref().map(ReportConfig::from)
     }
 
-    /// The live report as it is shared: with the user's description.
-    pub fn published(&self) -> Option<Report> {
+    /// The live report as it is shared: with the user's description, and
+    /// its view (the description changes no derived text).
+    pub fn published(&self) -> Option<(Report, Rc<View>)> {
         let mut report = (**self.report.as_ref()?).clone();
         report.set_user_note(&self.note);
-        Some(report)
+        Some((report, self.view.clone()?))
     }
 
     fn refresh_phase(&mut self) {
@@ -268,6 +274,7 @@ impl<S> State<S> {
 
     /// Stores a new live report; what is derived from it follows at once.
     fn set_report(&mut self, report: Report) {
+        self.view = Some(Rc::new(crate::view::derive(&report)));
         self.report = Some(Rc::new(report));
         self.revision += 1;
         self.settled = self.revision;

@@ -186,7 +186,14 @@ fn user_check_reruns_diagnosis() {
     let report = state.report.as_ref().unwrap();
     assert_eq!(report.checks.len(), 1);
     assert_eq!(
-        report.findings.iter().map(|f| f.id).collect::<Vec<_>>(),
+        state
+            .view
+            .as_ref()
+            .unwrap()
+            .findings
+            .iter()
+            .map(|f| f.id)
+            .collect::<Vec<_>>(),
         [FindingId::ConnectionCut]
     );
     let published = Derived::default().live(&state, PAGE).unwrap();
@@ -213,13 +220,14 @@ fn an_observation_after_the_report_keeps_it_complete_and_updates_it() {
     );
     assert!(state.checks.is_empty(), "no card restarts without at_ms");
     let ended = check(CheckId::SocketioUpgrade, Status::Pass, "pinged");
-    let state = state.reduce(Msg::Observed(ended));
+    let state = state.reduce(Msg::Observed(ended.clone()));
     assert_eq!((state.phase, state.reports), (Phase::Done, 2));
     assert_eq!(state.observing, 0);
     let report = state.report.as_ref().unwrap();
-    assert_eq!(report.checks[0].summary, "pinged");
+    assert_eq!(report.checks[0], ended);
     let published = Derived::default().live(&state, PAGE).unwrap();
-    assert!(published.json.contains("pinged"));
+    assert_eq!(published.view.checks[0].check, ended);
+    assert!(published.json.contains(&published.view.checks[0].summary));
 }
 
 #[test]

@@ -6,7 +6,7 @@
 use crate::weburl::Url;
 
 mod quote;
-pub use quote::quoted;
+pub use quote::{observed, parts, plain, quoted, CLOSE, MAX_OBSERVED_CHARS, OPEN};
 
 /// Query parameters whose values are protocol facts, never secrets.
 const SAFE_QUERY_KEYS: &[&str] = &["EIO", "transport"];

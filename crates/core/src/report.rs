@@ -1,5 +1,8 @@
-//! The report, schema `conncheck/1` (docs/contracts.md): what the page shows, what
-//! the user copies, what support staff open.
+//! The record, schema `conncheck/1` (docs/contracts.md): what the page
+//! stores, the user copies and support staff open: ids, statuses, durations,
+//! the checks' typed data, environment, config, the user's note. No word of
+//! it is shown as the page's own: every text is derived from it, once, by
+//! [`crate::view::derive`].
 
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +22,10 @@ pub struct Report {
     pub config: ReportConfig,
     pub environment: Environment,
     pub checks: Vec<ReportCheck>,
-    pub findings: Vec<Finding>,
+    /// The finding ids a shared record lists, compared with what this page
+    /// derives (`crate::view`); the page's own record lists them only in
+    /// what it shares (`crate::share::share_json`).
+    pub findings: Vec<ListedFinding>,
     /// The user's own description of the problem, if they wrote one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_note: Option<String>,
@@ -27,6 +33,13 @@ pub struct Report {
 
 /// The longest description a user can add to a report.
 pub const MAX_USER_NOTE_CHARS: usize = 2000;
+
+/// A finding as a record lists it: its id. A listed finding's other
+/// fields (reports of the page before the record) are not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListedFinding {
+    pub id: crate::catalog::FindingId,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tool {
@@ -102,7 +115,7 @@ pub struct ConnectionInfo {
 }
 
 impl Report {
-    /// A report whose findings are derived from its checks.
+    /// The record of a run: its findings are derived where it is shown.
     pub fn assemble(
         version: &str,
         created_at: String,
@@ -111,7 +124,6 @@ impl Report {
         environment: Environment,
         checks: Vec<ReportCheck>,
     ) -> Report {
-        let findings = derive_findings(&checks);
         Report {
             schema: SCHEMA.to_owned(),
             tool: Tool {
@@ -123,46 +135,18 @@ impl Report {
             config,
             environment,
             checks,
-            findings,
+            findings: Vec::new(),
             user_note: None,
         }
     }
 
-    /// The report with `check` in place of the entry of its id (added when
-    /// there is none), its findings derived again: a check that ended after
-    /// the report was assembled.
+    /// The record with `check` in place of the entry of its id (added when
+    /// there is none): a check that ended after the record was assembled.
     pub fn replace_check(&mut self, check: ReportCheck) {
         match self.checks.iter_mut().find(|c| c.id == check.id) {
             Some(existing) => *existing = check,
             None => self.checks.push(check),
         }
-        self.findings = derive_findings(&self.checks);
-    }
-
-    /// Gives findings without explanation and fixes (the compact share
-    /// form leaves them out) the ones their checks imply.
-    pub fn restore_finding_texts(&mut self) {
-        if self.findings.iter().all(|f| !f.explanation.is_empty()) {
-            return;
-        }
-        let derived = derive_findings(&self.checks);
-        for finding in self
-            .findings
-            .iter_mut()
-            .filter(|f| f.explanation.is_empty() && f.fixes.is_empty())
-        {
-            if let Some(full) = derived.iter().find(|d| d.id == finding.id) {
-                finding.explanation = full.explanation.clone();
-                finding.fixes = full.fixes.clone();
-            }
-        }
-    }
-
-    /// The report as JSON for people: indented (as serde_json indents).
-    pub fn pretty_json(&self) -> String {
-        // A report's types serialize without fail (strings, numbers, maps
-        // with string keys).
-        crate::json::to_pretty(self).unwrap_or_default()
     }
 
     /// Sets the user's description, trimmed and cut to its maximum length.
@@ -170,12 +154,6 @@ impl Report {
         let note: String = note.trim().chars().take(MAX_USER_NOTE_CHARS).collect();
         self.user_note = (!note.is_empty()).then_some(note);
     }
-}
-
-/// A report's findings from its checks: the one place a report (live, or
-/// restored from its compact share form) is diagnosed.
-fn derive_findings(checks: &[ReportCheck]) -> Vec<Finding> {
-    crate::diagnosis::diagnose(checks)
 }
 
 #[cfg(test)]
@@ -277,6 +255,10 @@ pub(crate) mod tests {
         assert_eq!(json["checks"][0]["id"], "websocket");
         assert_eq!(json["checks"][0]["status"], "fail");
         assert_eq!(json["checks"][0]["duration_ms"], 42);
-        assert_eq!(json["checks"][0]["title"], "WebSocket connection");
+        assert_eq!(
+            json["checks"][0].get("title"),
+            None,
+            "the record holds no words"
+        );
     }
 }

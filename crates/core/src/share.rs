@@ -11,8 +11,9 @@ use base64::Engine;
 use thiserror::Error;
 
 use crate::check::Status;
-use crate::diagnosis::verdict;
+use crate::privacy::plain;
 use crate::report::{Report, SCHEMA};
+use crate::view::View;
 
 pub const LINE_PREFIX: &str = "conncheck-report:";
 pub const FORMAT_VERSION: u32 = 1;
@@ -62,7 +63,8 @@ pub struct Shared {
     pub not_understood: Vec<String>,
 }
 
-/// The payload of a report: raw DEFLATE of its JSON, base64url, no padding.
+/// The payload of a record as it is: raw DEFLATE of its JSON, base64url,
+/// no padding.
 pub fn encode(report: &Report) -> String {
     payload(&miniz_oxide::deflate::compress_to_vec(
         &compact_json(report),
@@ -77,14 +79,23 @@ pub fn payload(deflated: &[u8]) -> String {
     base64url(deflated)
 }
 
-/// What a line and a link deflate: the compact form's JSON.
-pub fn share_json(report: &Report) -> Vec<u8> {
-    compact_json(&compact(report))
+/// What a line and a link deflate: the record, listing the ids of the
+/// findings its view derives. No text of the view is shared: the support
+/// view derives its own.
+pub fn share_json(report: &Report, view: &View) -> Vec<u8> {
+    compact_json(&view.full(report, true))
 }
 
-/// The `conncheck-report:1:<payload>` line, of the compact form.
+fn shared(report: &Report, view: &View) -> Report {
+    Report {
+        findings: view.listed(),
+        ..report.clone()
+    }
+}
+
+/// The `conncheck-report:1:<payload>` line of a record, as shared.
 pub fn line(report: &Report) -> String {
-    line_of(&encode(&compact(report)))
+    line_of(&encode(&shared(report, &crate::view::derive(report))))
 }
 
 /// The line of a payload made from [`share_json`].
@@ -92,10 +103,10 @@ pub fn line_of(payload: &str) -> String {
     format!("{LINE_PREFIX}{FORMAT_VERSION}:{payload}")
 }
 
-/// A link to `page` that opens the report: the payload is in the fragment,
-/// which browsers never send to a server.
+/// A link to `page` that opens the record as it is: the payload is in the
+/// fragment, which browsers never send to a server.
 pub fn link(page: &str, report: &Report) -> String {
-    link_of(page, &encode(&compact(report)))
+    link_of(page, &encode(report))
 }
 
 /// The link of a payload made from [`share_json`].
@@ -106,27 +117,28 @@ pub fn link_of(page: &str, payload: &str) -> String {
 
 /// The copy text: a short summary for people, then the line for the page.
 pub fn copy_text(report: &Report) -> String {
-    copy_text_of(report, &encode(&compact(report)))
+    let view = crate::view::derive(report);
+    copy_text_of(report, &view, &encode(&shared(report, &view)))
 }
 
-/// The copy text with the payload of `report` made from [`share_json`].
-pub fn copy_text_of(report: &Report, payload: &str) -> String {
-    let v = verdict(&report.checks, &report.findings);
+/// The copy text of a record's view, with the payload made from
+/// [`share_json`]: the view's words; outside values in quotes.
+pub fn copy_text_of(report: &Report, view: &View, payload: &str) -> String {
     let mut text = format!(
         "Connection check ({}), {}\n{}\n",
-        report.page.origin, report.created_at, v.headline
+        report.page.origin, report.created_at, view.verdict.headline
     );
-    for check in &report.checks {
-        let word = match check.status {
+    for check in &view.checks {
+        let word = match check.check.status {
             Status::Pass => "ok",
             Status::Warn => "warning",
             Status::Fail => "FAILED",
             Status::Skip => "skipped",
         };
-        text.push_str(&format!("- {}: {word}\n", check.title));
+        text.push_str(&format!("- {}: {word}\n", check.title()));
     }
-    for finding in &report.findings {
-        text.push_str(&format!("! {}\n", finding.title));
+    for finding in &view.findings {
+        text.push_str(&format!("! {}\n", plain(&finding.title)));
     }
     if let Some(note) = &report.user_note {
         text.push_str(&format!("User's description: {note}\n"));
@@ -137,43 +149,6 @@ pub fn copy_text_of(report: &Report, payload: &str) -> String {
     text.push_str(&line_of(payload));
     text.push('\n');
     text
-}
-
-/// The form links, copy lines and QR codes carry (a QR code holds 2,953
-/// bytes, a chat keeps about 2,000 characters): what the rules and the
-/// checks derive again is left out, and [`decode`] restores it. Findings
-/// keep id, severity, title, evidence and who fixes them, and lose their
-/// explanation and fixes. Checks lose their title, and their summary where
-/// their data implies exactly that summary. Still a valid `conncheck/1`
-/// report.
-pub fn compact(report: &Report) -> Report {
-    let mut compact = report.clone();
-    for finding in &mut compact.findings {
-        finding.explanation.clear();
-        finding.fixes.clear();
-    }
-    for check in &mut compact.checks {
-        if check.title == check.id.title() {
-            check.title.clear();
-        }
-        if check.data.summary().as_deref() == Some(check.summary.as_str()) {
-            check.summary.clear();
-        }
-    }
-    compact
-}
-
-/// Restores what [`compact`] left out.
-fn restore(report: &mut Report) {
-    for check in &mut report.checks {
-        if check.title.is_empty() {
-            check.title = check.id.title().to_owned();
-        }
-        if check.summary.is_empty() {
-            check.summary = check.data.summary().unwrap_or_default();
-        }
-    }
-    report.restore_finding_texts();
 }
 
 /// Reads a report from copied text, a link, a bare payload or JSON.
@@ -212,13 +187,11 @@ pub enum Found<'a> {
     Deflated(Vec<u8>),
 }
 
-/// Reads a report's JSON (at most [`MAX_REPORT_BYTES`]): bounds, ids this
-/// page does not know left out and named, what [`compact`] left out
-/// restored.
+/// Reads a record's JSON (at most [`MAX_REPORT_BYTES`]): bounds, ids this
+/// page does not know left out and named. Its words (check titles and
+/// summaries, finding texts) are not read.
 pub fn open_json(json: &[u8]) -> Result<Shared, ShareError> {
-    let mut shared = from_json(json)?;
-    restore(&mut shared.report);
-    Ok(shared)
+    from_json(json)
 }
 
 /// See [`Found`].

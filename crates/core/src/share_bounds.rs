@@ -94,10 +94,13 @@ pub(super) fn drop_unknown(value: &mut Value) -> Vec<String> {
     // left out whole and named by its id.
     let known_check =
         |c: &Value| parses::<CheckId>(c.get("id")) && parses::<Status>(c.get("status"));
+    // A record lists a finding by its id only; reports before the record
+    // carry its severity and who fixes it too.
     let known_finding = |f: &Value| {
         parses::<FindingId>(f.get("id"))
-            && parses::<Severity>(f.get("severity"))
-            && parses::<FixBy>(f.get("fix_by"))
+            && f.get("severity")
+                .is_none_or(|s| parses::<Severity>(Some(s)))
+            && f.get("fix_by").is_none_or(|s| parses::<FixBy>(Some(s)))
     };
     if let Some(Value::Array(checks)) = value.get_mut("checks") {
         retain_known(checks, known_check, &mut dropped);

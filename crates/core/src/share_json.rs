@@ -5,17 +5,19 @@
 //! payload's base64url (the page only encodes; the base64 crate's engine
 //! decodes, in the support module).
 
-use crate::report::Report;
+use serde::Serialize;
 
 /// The report's JSON exactly as `serde_json::to_vec` writes it, made from
 /// its pretty form with the whitespace between tokens taken out: the page
 /// serializes reports pretty anyway (`#report-json`), and one JSON
 /// serializer instead of two keeps about 20 KB of code out of its wasm.
-pub fn compact_json(report: &Report) -> Vec<u8> {
+pub fn compact_json<T: Serialize>(report: &T) -> Vec<u8> {
     // A report's types serialize without fail (strings, numbers, maps with
     // string keys): an empty payload here would be a bug, which opens as a
     // damaged link rather than a wrong report.
-    let pretty = report.pretty_json().into_bytes();
+    let pretty = crate::json::to_pretty(report)
+        .unwrap_or_default()
+        .into_bytes();
     debug_assert!(!pretty.is_empty(), "a report always serializes");
     let mut out = Vec::with_capacity(pretty.len());
     let (mut in_string, mut escaped) = (false, false);

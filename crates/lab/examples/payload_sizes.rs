@@ -33,12 +33,12 @@ async fn scenario(
 }
 
 fn row(name: &str, report: &Report) -> String {
-    let json = serde_json::to_string(report).unwrap_or_default().len();
+    let json = conncheck_core::view::derive(report).json(report).len();
     let payload = share::encode(report).len();
-    let compact = share::encode(&share::compact(report)).len();
+    let line = share::line(report).len();
     let link = share::link(PAGE, report).len();
     format!(
-        "| {name} | {} | {} | {json} | {payload} | {compact} | {link} |",
+        "| {name} | {} | {} | {json} | {payload} | {line} | {link} |",
         report.checks.len(),
         report.findings.len()
     )
@@ -77,9 +77,9 @@ async fn main() -> Result<()> {
         &"Nothing works for me, the chat keeps reconnecting. ".repeat(MAX_USER_NOTE_CHARS / 40),
     );
 
-    println!("Bytes of the report JSON, its share payload (raw DEFLATE, base64url), full and compact, and a link `{PAGE}#report=…`:");
+    println!("Bytes of the report JSON (`#report-json`), its record's share payload (raw DEFLATE, base64url), the copy line, and a link `{PAGE}#report=…`:");
     println!();
-    println!("| report | checks | findings | JSON | full payload | compact payload | link |");
+    println!("| report | checks | findings | JSON | payload | line | link |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
     println!(
         "{}",

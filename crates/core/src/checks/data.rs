@@ -134,11 +134,19 @@ fn overran_cap(value: &serde_json::Value) -> Option<Millis> {
 }
 
 impl CheckData {
-    /// The summary the data implies, for checks whose data says everything
-    /// their summary says; `None` for data of neither kind (overran,
-    /// unreadable), whose summary is the report's own.
-    pub fn summary(&self) -> Option<String> {
-        self.judged().map(|(_, summary)| summary)
+    /// The check's summary, derived from its data alone (`crate::view`):
+    /// outside values in it are marked ([`crate::privacy::observed`]).
+    pub fn summary(&self) -> String {
+        match self {
+            CheckData::Overran { cap_ms } => overran_summary(*cap_ms),
+            CheckData::Unreadable { .. } => {
+                "This page cannot read what this check observed.".into()
+            }
+            _ => self
+                .judged()
+                .map(|(_, summary)| summary)
+                .unwrap_or_default(),
+        }
     }
 
     /// Why the data could not be read, for data that could not.
@@ -155,12 +163,16 @@ impl CheckData {
 pub fn overran(cap_ms: Millis) -> Outcome<CheckData> {
     Outcome {
         status: Status::Fail,
-        summary: format!(
-            "This check did not finish within {} s and was stopped.",
-            cap_ms / 1000
-        ),
+        summary: overran_summary(cap_ms),
         data: CheckData::Overran { cap_ms },
     }
+}
+
+fn overran_summary(cap_ms: Millis) -> String {
+    format!(
+        "This check did not finish within {} s and was stopped.",
+        cap_ms / 1000
+    )
 }
 
 /// A check as the page's driver runs it: any check, its data as [`CheckData`].

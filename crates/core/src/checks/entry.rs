@@ -1,4 +1,5 @@
-//! A finished check as the report holds it.
+//! A finished check as the record holds it: what was observed, never
+//! words about it (its title and summary are derived: `crate::view`).
 
 use serde::{Deserialize, Serialize};
 
@@ -11,25 +12,18 @@ use crate::check::{Millis, Outcome, Status};
 pub struct ReportCheck {
     pub id: CheckId,
     pub status: Status,
-    /// Left out only by the compact share form, which restores it.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub title: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub summary: String,
     pub duration_ms: Millis,
     /// Read by `id` ([`CheckData::from_json`]).
     pub data: CheckData,
 }
 
-/// A check entry as JSON has it, before its data is read by its id.
+/// A check entry as JSON has it, before its data is read by its id. A
+/// `title` and `summary` (every report of the page before the record, and
+/// its `#report-json`) are not read: this page derives its own.
 #[derive(Deserialize)]
 struct CheckEntry {
     id: CheckId,
     status: Status,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    summary: String,
     duration_ms: Millis,
     data: serde_json::Value,
 }
@@ -39,8 +33,6 @@ impl From<CheckEntry> for ReportCheck {
         ReportCheck {
             id: e.id,
             status: e.status,
-            title: e.title,
-            summary: e.summary,
             duration_ms: e.duration_ms,
             data: CheckData::from_json(e.id, e.data),
         }
@@ -48,12 +40,11 @@ impl From<CheckEntry> for ReportCheck {
 }
 
 impl ReportCheck {
+    /// The check's summary is not kept: its data implies it.
     pub fn new(id: CheckId, outcome: Outcome<CheckData>, duration_ms: Millis) -> Self {
         ReportCheck {
             id,
             status: outcome.status,
-            title: id.title().to_owned(),
-            summary: outcome.summary,
             duration_ms,
             data: outcome.data,
         }

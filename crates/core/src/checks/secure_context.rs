@@ -1,6 +1,7 @@
 //! `secure-context`: whether the page runs in a secure context, which the
 //! browser requires before it offers camera, microphone and WebRTC.
 
+use crate::privacy::observed;
 use serde::{Deserialize, Serialize};
 
 use super::BrowserFacts;
@@ -47,13 +48,13 @@ pub(crate) fn summarize(d: &SecureContextData) -> (Status, String) {
         (true, "https:") => (Status::Pass, "The page is served over HTTPS.".to_owned()),
         (true, _) => (
             Status::Pass,
-            format!("The page is a secure context ({} on a local address).", d.protocol),
+            format!("The page is a secure context ({} on a local address).", observed(&d.protocol)),
         ),
         (false, _) => (
             Status::Fail,
             format!(
                 "The page is not a secure context ({}): the browser will refuse camera, microphone and WebRTC.",
-                d.protocol
+                observed(&d.protocol)
             ),
         ),
     }

@@ -3,9 +3,11 @@
 
 use super::texts::{self, fixes};
 use crate::catalog::FindingId;
+use crate::checks::affinity_cookie::identify;
 use crate::checks::affinity_cookie::AffinityCookieData;
 use crate::checks::sticky::{Affinity, ModeReport, StickyData};
 use crate::diagnosis::{Finding, FixBy, Platform, Severity};
+use crate::privacy::observed;
 
 pub(super) fn findings(
     sticky: Option<&StickyData>,
@@ -53,11 +55,13 @@ fn sticky_session_missing(d: &StickyData, cookie: Option<&AffinityCookieData>) -
             .flat_map(|c| &c.found)
             .filter(|f| f.cookie.same_site.as_deref().is_some_and(|s| s != "none"));
         for found in lax {
+            // The platform is this page's own, from the name.
+            let configured = cookie.map_or(&[][..], |c| &c.configured);
+            let platform = identify(&found.cookie.name, configured).unwrap_or("unknown");
             evidence.push(format!(
-                "Cookie {} ({}) has SameSite={}",
-                found.cookie.name,
-                found.platform,
-                found.cookie.same_site.as_deref().unwrap_or("?")
+                "Cookie {} ({platform}) has SameSite={}",
+                observed(&found.cookie.name),
+                observed(found.cookie.same_site.as_deref().unwrap_or("?"))
             ));
         }
         fixes.extend(texts::fixes(&[(Platform::IngressNginx, "Cross-site: nginx.ingress.kubernetes.io/session-cookie-samesite: \"None\" and session-cookie-secure: \"true\". On AWS, the ALB's AWSALBCORS cookie is the cross-site one.")]));

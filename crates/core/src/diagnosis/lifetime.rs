@@ -3,17 +3,21 @@
 
 use super::texts::{self, fixes};
 use crate::catalog::FindingId;
+use crate::checks::lifetime::match_limit;
 use crate::checks::lifetime::LifetimeData;
 use crate::checks::seconds;
 use crate::diagnosis::{Finding, FixBy, Platform, Severity};
-use crate::privacy::quoted;
+use crate::privacy::observed;
 
 /// Cuts sooner than this break realtime apps visibly; later ones are routine.
 const ROUTINE_S: u64 = 600;
 
 pub(super) fn finding(d: Option<&LifetimeData>) -> Option<Finding> {
     let d = d?;
-    let (lifetime, limit) = (d.lifetime_ms?, d.matched_limit.as_ref()?);
+    // The limit is this page's own, from the numbers: never the stored name.
+    d.matched_limit.as_ref()?;
+    let lifetime = d.lifetime_ms?;
+    let limit = match_limit(lifetime, d.ping_interval_ms, &d.hints);
     let close = d.close.as_ref().map(|c| {
         format!(
             "close code {}, {}",
@@ -42,7 +46,7 @@ pub(super) fn finding(d: Option<&LifetimeData>) -> Option<Finding> {
     }
     for (name, value) in [("Server", &d.hints.server), ("Via", &d.hints.via)] {
         if let Some(v) = value {
-            evidence.push(format!("{name}: {}", quoted(v)));
+            evidence.push(format!("{name}: {}", observed(v)));
         }
     }
     evidence.push(format!("Most likely: {}", limit.limit));
@@ -114,7 +118,10 @@ mod tests {
             "Live updates will keep dropping: the connection is cut after about 3 s."
         );
         assert_eq!(f.evidence[0], "The Socket.IO WebSocket was cut after 3.0 s of the 20 s it was held (close code 1006, not clean)");
-        assert!(f.evidence.iter().any(|e| e == "Server: \"nginx/1.22.1\""));
+        assert!(f
+            .evidence
+            .iter()
+            .any(|e| crate::privacy::plain(e) == "Server: \"nginx/1.22.1\""));
         assert!(f
             .evidence
             .last()

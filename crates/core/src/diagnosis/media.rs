@@ -4,6 +4,7 @@ use super::texts::{finding, user_fixes};
 use crate::catalog::FindingId;
 use crate::checks::media::{problem_text, MediaData, MediaKind, MediaProblem, PermissionState};
 use crate::diagnosis::{Finding, FixBy, Platform, Severity};
+use crate::privacy::observed;
 
 pub(super) fn media_findings(d: Option<&MediaData>) -> Vec<Finding> {
     // In an insecure context the browser refuses everything (and reports the
@@ -38,7 +39,12 @@ pub(super) fn media_findings(d: Option<&MediaData>) -> Vec<Finding> {
                 };
                 let error = attempt.as_ref().and_then(|a| a.error.as_ref());
                 match error {
-                    Some(e) => format!("{} ({}: {})", problem_text(*kind, *p), e.name, e.message),
+                    Some(e) => format!(
+                        "{} ({}: {})",
+                        problem_text(*kind, *p),
+                        observed(&e.name),
+                        observed(&e.message)
+                    ),
                     None => format!("{} (Permissions API: denied)", problem_text(*kind, *p)),
                 }
             })

@@ -12,7 +12,7 @@ use crate::checks::lifetime::LifetimeData;
 use crate::checks::upgrade::UpgradeData;
 use crate::classify::{HttpObservation, HttpStep, ProxyMark};
 use crate::diagnosis::{Finding, Platform};
-use crate::privacy::quoted;
+use crate::privacy::observed;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DataPlane {
@@ -173,14 +173,14 @@ fn header_clues(server: Option<&str>, via: Option<&str>) -> Vec<Clue> {
         clues.extend(plane.map(|plane| Clue {
             plane,
             strong,
-            what: format!("the Server header is {}", quoted(server)),
+            what: format!("the Server header is {}", observed(server)),
         }));
     }
     if let Some(via) = via.filter(|v| v.to_ascii_lowercase().contains("google")) {
         clues.push(Clue {
             plane: DataPlane::Gke,
             strong: false,
-            what: format!("the Via header is {}", quoted(via)),
+            what: format!("the Via header is {}", observed(via)),
         });
     }
     clues

@@ -58,7 +58,7 @@ fn envoys_server_header_names_envoy_and_orders_its_fixes_first() {
         ]
     );
     assert_eq!(
-        guess.evidence(true),
+        crate::privacy::plain(&guess.evidence(true)),
         "Data plane: most likely Envoy (Envoy Gateway, Istio, Contour, Cilium and Gloo are built on it), because the Server header is \"envoy\". Its fixes come first."
     );
 }
@@ -123,7 +123,7 @@ fn nothing_named_keeps_the_order_and_says_so() {
 #[test]
 fn a_strangers_header_is_quoted_never_spoken() {
     let hs = handshake(&[("server", "envoy\". Call +1 555 0100 \"")], 200, "");
-    let evidence = infer(Some(&hs), None, None, None).evidence(false);
+    let evidence = crate::privacy::plain(&infer(Some(&hs), None, None, None).evidence(false));
     assert!(
         evidence.contains(r#"the Server header is "envoy\". Call +1 555 0100 \"""#),
         "{evidence}"
@@ -173,8 +173,7 @@ fn envoys_own_answers_behind_istio_name_istio_only() {
     let guess = infer(Some(&hs), None, None, None);
     assert_eq!((guess.plane, guess.likely), (Some(DataPlane::Istio), true));
     assert!(
-        guess
-            .evidence(true)
+        crate::privacy::plain(&guess.evidence(true))
             .contains("the Server header is \"istio-envoy\"; Envoy's own answer to an idle stream"),
         "{}",
         guess.evidence(true)

@@ -20,7 +20,7 @@ fn dropped_upgrade_is_websocket_blocked_with_evidence() {
         found.iter().map(|f| f.id).collect::<Vec<_>>(),
         [FindingId::WebsocketBlocked]
     );
-    let evidence = found[0].evidence.join("\n");
+    let evidence = crate::privacy::plain(&found[0].evidence.join("\n"));
     for words in [
         "Polling handshake: HTTP 200 with an Engine.IO open packet",
         "code 1006",

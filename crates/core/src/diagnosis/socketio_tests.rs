@@ -200,8 +200,12 @@ fn refused_namespace() {
         [FindingId::NamespaceRejected]
     );
     assert_eq!(
-        found[0].evidence,
-        ["CONNECT / answered with a connect error: \"not authorized\""]
+        found[0]
+            .evidence
+            .iter()
+            .map(|e| crate::privacy::plain(e))
+            .collect::<Vec<_>>(),
+        ["CONNECT \"/\" answered with a connect error: \"not authorized\""]
     );
 }
 

@@ -4,6 +4,7 @@
 use super::texts::{finding, fixes};
 use crate::catalog::FindingId;
 use crate::diagnosis::{Finding, FixBy, Platform, Severity};
+use crate::privacy::observed;
 
 pub fn websocket_blocked(evidence: Vec<String>) -> Finding {
     finding(
@@ -128,11 +129,15 @@ pub fn namespace_rejected(namespace: &str, message: &str) -> Finding {
     finding(
         FindingId::NamespaceRejected,
         Severity::Critical,
-        &format!("Live updates will not work: the server refused this connection (namespace {namespace})."),
+        "Live updates will not work: the server refused this connection to its namespace.",
         "The Engine.IO session opened, but the namespace's middleware answered the CONNECT with a connect \
          error (44). This is the application's own decision: usually authentication, or a namespace name \
          the server does not know.",
-        vec![format!("CONNECT {namespace} answered with a connect error: \"{message}\"")],
+        vec![format!(
+            "CONNECT {} answered with a connect error: {}",
+            observed(namespace),
+            observed(message)
+        )],
         FixBy::Operator,
         fixes(&[(Platform::Any, "Check the namespace the client connects to and the auth payload it sends; the user may need to sign in again.")]),
     )

@@ -4,6 +4,7 @@
 use crate::catalog::FindingId;
 use crate::checks::secure_context::SecureContextData;
 use crate::diagnosis::{Finding, Fix, FixBy, Platform, Severity};
+use crate::privacy::observed;
 
 /// One per-platform fix.
 fn fix(platform: Platform, text: &str) -> Fix {
@@ -81,7 +82,7 @@ pub fn insecure_context(d: &SecureContextData) -> Finding {
             browser refuses them outright, before asking the user. Live updates over ws:// may \
             still work, but are unencrypted and often blocked by proxies."),
         evidence: vec![
-            format!("The page was loaded over {}", d.protocol),
+            format!("The page was loaded over {}", observed(&d.protocol)),
             "window.isSecureContext is false".into(),
         ],
         fix_by: FixBy::Operator,

@@ -3,9 +3,15 @@
 
 use super::texts::{finding, fixes};
 use crate::catalog::FindingId;
-use crate::checks::webrtc::{ServerKind, WebrtcData};
+use crate::checks::webrtc::{GatherReport, ServerKind, WebrtcData};
 use crate::diagnosis::{Finding, FixBy, Platform, Severity};
 use crate::ice::CandidateType;
+use crate::privacy::observed;
+
+/// An ICE server's URL as evidence shows it: an outside value.
+fn url(g: &GatherReport) -> String {
+    g.url.as_deref().map_or_else(|| "?".to_owned(), observed)
+}
 
 pub(super) fn webrtc_findings(d: Option<&WebrtcData>) -> Vec<Finding> {
     let Some(d) = d else { return Vec::new() };
@@ -21,7 +27,7 @@ pub(super) fn webrtc_findings(d: Option<&WebrtcData>) -> Vec<Finding> {
             .map(|g| {
                 format!(
                     "{}: no server-reflexive candidate{}",
-                    g.url.as_deref().unwrap_or("?"),
+                    url(g),
                     if g.complete {
                         ""
                     } else {
@@ -60,11 +66,11 @@ pub(super) fn webrtc_findings(d: Option<&WebrtcData>) -> Vec<Finding> {
                 let errors: Vec<String> = g
                     .errors
                     .iter()
-                    .map(|e| format!("{} {}", e.code, e.text))
+                    .map(|e| format!("{} {}", e.code, observed(&e.text)))
                     .collect();
                 format!(
                     "{}: no relay candidate{}",
-                    g.url.as_deref().unwrap_or("?"),
+                    url(g),
                     if errors.is_empty() {
                         String::new()
                     } else {
@@ -100,7 +106,7 @@ pub(super) fn webrtc_findings(d: Option<&WebrtcData>) -> Vec<Finding> {
             Severity::Warning,
             "Calls may fail on strict networks: the relay over TLS does not work.",
             "TURN over TLS (turns:) is the last resort on networks that only allow HTTPS-like traffic; the configured TLS relay gave no relay candidate: no TLS listener, a certificate the browser does not trust, or a blocked port.",
-            tls.iter().map(|g| format!("{}: no relay candidate", g.url.as_deref().unwrap_or("?"))).collect(),
+            tls.iter().map(|g| format!("{}: no relay candidate", url(g))).collect(),
             FixBy::Operator,
             fixes(&[(Platform::Any, "Run coturn with a trusted certificate (cert=, pkey=) on port 443 or 5349 and advertise it as turns:host:443?transport=tcp.")]),
         ));

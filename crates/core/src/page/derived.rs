@@ -6,12 +6,15 @@ use std::rc::Rc;
 use super::State;
 use crate::report::Report;
 use crate::share;
+use crate::view::View;
 
 /// What the page shows and shares of the live report.
 #[derive(Debug, PartialEq)]
 pub struct Published {
     /// The report with the user's description.
     pub report: Report,
+    /// Its texts, derived once for the record ([`State::view`]).
+    pub view: Rc<View>,
     /// Its JSON, pretty (`#report-json`, the download).
     pub json: Rc<str>,
     /// The copy text: a summary, then the `conncheck-report:1:` line.
@@ -22,12 +25,18 @@ pub struct Published {
 
 impl Published {
     /// With the payload of `report` made elsewhere ([`Deflated`]).
-    pub fn with_payload(report: Report, page_url: &str, payload: &str) -> Published {
+    pub fn with_payload(
+        report: Report,
+        view: Rc<View>,
+        page_url: &str,
+        payload: &str,
+    ) -> Published {
         Published {
-            json: report.pretty_json().into(),
-            text: share::copy_text_of(&report, payload).into(),
+            json: view.json(&report).into(),
+            text: share::copy_text_of(&report, &view, payload).into(),
             link: share::link_of(page_url, payload).into(),
             report,
+            view,
         }
     }
 }
@@ -40,6 +49,7 @@ impl Published {
 pub struct Deflated {
     pub settled: u64,
     pub report: Rc<Report>,
+    pub view: Rc<View>,
     pub bytes: Rc<[u8]>,
 }
 
@@ -58,10 +68,12 @@ impl Derived {
     /// (miniz): the page's own path, driven by the native tests.
     #[cfg(test)]
     pub(crate) fn live<S>(&mut self, state: &State<S>, page_url: &str) -> Option<Rc<Published>> {
-        let deflated = state.published().map(|report| Deflated {
+        let deflated = state.published().map(|(report, view)| Deflated {
             settled: state.settled,
-            bytes: miniz_oxide::deflate::compress_to_vec(&share::share_json(&report), 9).into(),
+            bytes: miniz_oxide::deflate::compress_to_vec(&share::share_json(&report, &view), 9)
+                .into(),
             report: Rc::new(report),
+            view,
         });
         self.live_deflated(state, page_url, deflated.as_ref())
     }
@@ -87,6 +99,7 @@ impl Derived {
             let payload = share::payload(&d.bytes);
             let published = Rc::new(Published::with_payload(
                 (*d.report).clone(),
+                d.view.clone(),
                 page_url,
                 &payload,
             ));
@@ -109,9 +122,12 @@ impl Derived {
                 Some(published.clone())
             }
             _ => {
-                let report = state.published()?;
-                let payload = share::payload(&share::stored_deflate(&share::share_json(&report)));
-                Some(Rc::new(Published::with_payload(report, page_url, &payload)))
+                let (report, view) = state.published()?;
+                let payload =
+                    share::payload(&share::stored_deflate(&share::share_json(&report, &view)));
+                Some(Rc::new(Published::with_payload(
+                    report, view, page_url, &payload,
+                )))
             }
         }
     }

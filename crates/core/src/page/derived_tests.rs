@@ -23,7 +23,10 @@ fn note_keeps_the_description_and_leaves_the_derived_values_until_typing_pauses(
         assert!(Rc::ptr_eq(&shown, &before), "no rebuild at {end} keys");
     }
     assert_eq!(&*state.note, words);
-    assert_eq!(state.published().unwrap().user_note.as_deref(), Some(words));
+    assert_eq!(
+        state.published().unwrap().0.user_note.as_deref(),
+        Some(words)
+    );
     assert_eq!(
         state.report.as_ref().unwrap().user_note,
         None,
@@ -67,11 +70,12 @@ fn a_report_arriving_while_the_user_types_takes_the_description_so_far() {
 
 /// What the page's deflate effect hands back for the state's settled revision.
 fn deflated<S>(state: &crate::page::State<S>) -> Deflated {
-    let report = state.published().unwrap();
-    let json = crate::share::share_json(&report);
+    let (report, view) = state.published().unwrap();
+    let json = crate::share::share_json(&report, &view);
     Deflated {
         settled: state.settled,
         report: Rc::new(report),
+        view,
         bytes: crate::share::stored_deflate(&json).into(),
     }
 }
@@ -89,9 +93,13 @@ fn deflated_elsewhere_the_values_wait_for_their_revision_and_keep_the_last() {
     let first = deflated(&state);
     let built = derived.live_deflated(&state, PAGE, Some(&first)).unwrap();
     assert!(derived.is_current(&state));
-    assert_eq!(crate::share::decode(&built.link), Ok(built.report.clone()));
-    assert_eq!(crate::share::decode(&built.text), Ok(built.report.clone()));
-    assert_eq!(built.json.as_ref(), built.report.pretty_json());
+    let shared = crate::report::Report {
+        findings: built.view.listed(),
+        ..built.report.clone()
+    };
+    assert_eq!(crate::share::decode(&built.link), Ok(shared.clone()));
+    assert_eq!(crate::share::decode(&built.text), Ok(shared));
+    assert_eq!(built.json.as_ref(), built.view.json(&built.report));
 
     // The description settles: the last values stay until their payload.
     let state = state

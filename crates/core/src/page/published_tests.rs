@@ -32,7 +32,7 @@ fn note_keeps_the_description_for_the_report_without_rebuilding_it_yet() {
         "the derived values wait for a pause"
     );
     assert_eq!(
-        state.published().unwrap().user_note.as_deref(),
+        state.published().unwrap().0.user_note.as_deref(),
         Some("Calls drop"),
         "the report takes it trimmed"
     );

@@ -73,9 +73,12 @@ fn run_again_forgets_the_last_copy_and_the_qr_code() {
 
 #[test]
 fn an_older_compression_never_replaces_a_newer_one() {
+    let record = crate::share::decode(include_str!("../fixtures/lab_report.json")).unwrap();
+    let view = Rc::new(crate::view::derive(&record));
     let deflated = |settled| Deflated {
         settled,
-        report: Rc::new(crate::share::decode(include_str!("../fixtures/lab_report.json")).unwrap()),
+        report: Rc::new(record.clone()),
+        view: view.clone(),
         bytes: Rc::from(&[settled as u8][..]),
     };
     let state = State::<()>::default().reduce(Msg::Deflated(deflated(2)));

@@ -2,8 +2,61 @@
 //! hide or disguise it escaped, so that a message shows exactly what was
 //! seen. Rust's `{:?}` would do much the same, but links Unicode's tables
 //! of printable characters into the page.
+//!
+//! An outside value in a text a person reads (a summary, an evidence line)
+//! is [`observed`]: quoted, bounded, and set between [`OPEN`] and [`CLOSE`],
+//! so that whoever shows the text renders it as a marked value (the page:
+//! `<q class="observed">`) and never as the page's own words ([`parts`]);
+//! JSON and the copy text keep it as the quoted value ([`plain`]).
 
 use std::fmt::Write as _;
+
+/// Opens an outside value in a text ([`observed`]): a private-use
+/// character, escaped by [`quoted`] wherever a value carries it.
+pub const OPEN: char = '\u{e000}';
+/// Closes what [`OPEN`] opened.
+pub const CLOSE: char = '\u{e001}';
+/// The most characters of an outside value a text shows.
+pub const MAX_OBSERVED_CHARS: usize = 80;
+
+/// An outside value for a text: at most [`MAX_OBSERVED_CHARS`] characters
+/// (then `…`), [`quoted`], between [`OPEN`] and [`CLOSE`].
+pub fn observed(value: &str) -> String {
+    let mut short: String = value.chars().take(MAX_OBSERVED_CHARS).collect();
+    if short.len() < value.len() {
+        short.push('…');
+    }
+    let mut out = String::with_capacity(short.len() + 8);
+    out.push(OPEN);
+    out.push_str(&quoted(&short));
+    out.push(CLOSE);
+    out
+}
+
+/// The text's parts in order, each with whether it is an outside value
+/// (its quotes left out: the page's `<q>` draws them).
+pub fn parts(text: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(OPEN) {
+        out.push((false, &rest[..open]));
+        let after = &rest[open + OPEN.len_utf8()..];
+        let close = after.find(CLOSE).unwrap_or(after.len());
+        let value = &after[..close];
+        let value = value.strip_prefix('"').unwrap_or(value);
+        out.push((true, value.strip_suffix('"').unwrap_or(value)));
+        rest = after.get(close + CLOSE.len_utf8()..).unwrap_or("");
+    }
+    out.push((false, rest));
+    out.retain(|(_, part)| !part.is_empty());
+    out
+}
+
+/// The text as JSON and the copy text carry it: its outside values as
+/// quoted values, their marks left out.
+pub fn plain(text: &str) -> String {
+    text.replace([OPEN, CLOSE], "")
+}
 
 /// `text` in double quotes: `"` and `\` escaped, control characters
 /// (C0, DEL, C1) and invisible formatting characters (zero-width ones,
@@ -47,6 +100,7 @@ fn hides(c: char) -> bool {
                 | '\u{feff}'
                 | '\u{ffa0}'
                 | '\u{fff0}'..='\u{fffb}'
+                | '\u{e000}'..='\u{e001}'
                 | '\u{e0000}'..='\u{e0fff}'
         )
 }
@@ -68,6 +122,28 @@ mod tests {
         ] {
             assert_eq!(quoted(text), format!("{text:?}"), "{text:?}");
         }
+    }
+
+    #[test]
+    fn an_observed_value_is_marked_bounded_and_cannot_close_its_mark() {
+        use super::{observed, parts, plain, CLOSE, OPEN};
+        let forged = format!("a{CLOSE} our words{OPEN}");
+        let text = format!("Server: {}.", observed(&forged));
+        assert_eq!(
+            parts(&text),
+            [
+                (false, "Server: "),
+                (true, "a\\u{e001} our words\\u{e000}"),
+                (false, ".")
+            ]
+        );
+        assert_eq!(plain(&text), "Server: \"a\\u{e001} our words\\u{e000}\".");
+        let long = observed(&"x".repeat(500));
+        assert_eq!(
+            parts(&long),
+            [(true, format!("{}…", "x".repeat(80)).as_str())]
+        );
+        assert_eq!(parts("only ours"), [(false, "only ours")]);
     }
 
     #[test]

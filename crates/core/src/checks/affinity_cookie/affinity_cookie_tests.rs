@@ -90,8 +90,8 @@ fn handshake_then_cookies_by_name_only() {
     let outcome = s.finished();
     assert_eq!(outcome.status, Status::Pass);
     assert_eq!(
-        outcome.summary,
-        "Affinity cookie visible: _1a2b3 (Traefik), myaffinity (configured)."
+        crate::privacy::plain(&outcome.summary),
+        "Affinity cookie visible: \"_1a2b3\" (Traefik), \"myaffinity\" (configured)."
     );
     let d: AffinityCookieData = outcome.data.clone();
     assert_eq!(d.visible_cookies, 3);

@@ -2,6 +2,7 @@
 
 use super::AffinityCookieData;
 use crate::check::Status;
+use crate::privacy::observed;
 
 pub(crate) fn summarize(d: &AffinityCookieData) -> (Status, String) {
     if !d.read {
@@ -16,7 +17,11 @@ pub(crate) fn summarize(d: &AffinityCookieData) -> (Status, String) {
     let names: Vec<String> = d
         .found
         .iter()
-        .map(|f| format!("{} ({})", f.cookie.name, f.platform))
+        // The platform is this page's own, from the name: never the stored one.
+        .map(|f| {
+            let platform = super::identify(&f.cookie.name, &d.configured).unwrap_or("unknown");
+            format!("{} ({platform})", observed(&f.cookie.name))
+        })
         .collect();
     let cross_site_unready = d.cross_origin
         && d.found.iter().any(|f| {

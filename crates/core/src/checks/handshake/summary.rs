@@ -4,6 +4,7 @@ use super::{HandshakeData, NamespaceResult, Reachability, STEP_TIMEOUT_MS};
 use crate::check::Status;
 use crate::checks::seconds;
 use crate::classify::{StepResult, TRANSPORT_UNKNOWN};
+use crate::privacy::observed;
 
 pub(crate) fn summarize(d: &HandshakeData, namespace_valid: bool) -> (Status, String) {
     let Some(open) = &d.open else {
@@ -15,7 +16,7 @@ pub(crate) fn summarize(d: &HandshakeData, namespace_valid: bool) -> (Status, St
                 Status::Fail,
                 "The Socket.IO server answered, but the browser was not allowed to read the answer (CORS).".into(),
             ),
-            _ => (Status::Fail, format!("Nothing answered at the Socket.IO endpoint ({message}).")),
+            _ => (Status::Fail, format!("Nothing answered at the Socket.IO endpoint ({}).", observed(message))),
         },
         (StepResult::Timeout, _, _) => (
             Status::Fail,
@@ -33,11 +34,11 @@ pub(crate) fn summarize(d: &HandshakeData, namespace_valid: bool) -> (Status, St
             match &ns.result {
                 NamespaceResult::Connected => (
                     Status::Pass,
-                    format!("{opened}; connected to namespace {} in {} ms.", ns.namespace, ns.ms),
+                    format!("{opened}; connected to namespace {} in {} ms.", observed(&ns.namespace), ns.ms),
                 ),
                 NamespaceResult::Refused { message } => (
                     Status::Fail,
-                    format!("{opened}, but namespace {} refused the connection: \"{message}\".", ns.namespace),
+                    format!("{opened}, but namespace {} refused the connection: {}.", observed(&ns.namespace), observed(message)),
                 ),
                 NamespaceResult::Failed(obs) => (
                     Status::Fail,
@@ -45,11 +46,11 @@ pub(crate) fn summarize(d: &HandshakeData, namespace_valid: bool) -> (Status, St
                 ),
                 NamespaceResult::Closed => (Status::Fail, format!("{opened}, but the server closed the session.")),
                 NamespaceResult::NetworkError { message } => {
-                    (Status::Fail, format!("{opened}, but connecting the namespace failed ({message})."))
+                    (Status::Fail, format!("{opened}, but connecting the namespace failed ({}).", observed(message)))
                 }
                 NamespaceResult::Timeout | NamespaceResult::NoAnswer => (
                     Status::Fail,
-                    format!("{opened}, but namespace {} never answered.", ns.namespace),
+                    format!("{opened}, but namespace {} never answered.", observed(&ns.namespace)),
                 ),
             }
         }

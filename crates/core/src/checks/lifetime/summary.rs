@@ -5,7 +5,13 @@ use crate::check::Status;
 use crate::checks::seconds;
 
 pub(crate) fn summarize(d: &LifetimeData) -> (Status, String) {
-    match (d.opened, d.held, d.lifetime_ms, &d.matched_limit) {
+    // The limit is this page's own, from the numbers: never the stored name.
+    let limit = d
+        .matched_limit
+        .as_ref()
+        .and(d.lifetime_ms)
+        .map(|ms| super::match_limit(ms, d.ping_interval_ms, &d.hints));
+    match (d.opened, d.held, d.lifetime_ms, limit) {
         (false, ..) => (
             Status::Fail,
             "The Socket.IO WebSocket did not open, so its lifetime could not be measured.".into(),

@@ -3,6 +3,7 @@
 use super::{GatherReport, ServerKind, WebrtcData, WsReach};
 use crate::check::Status;
 use crate::ice::CandidateType;
+use crate::privacy::observed;
 
 pub(crate) fn summarize(d: &WebrtcData) -> (Status, String) {
     let mut parts = Vec::new();
@@ -20,7 +21,7 @@ pub(crate) fn summarize(d: &WebrtcData) -> (Status, String) {
         .filter(|g| g.kind != ServerKind::Host)
         .collect();
     for g in &servers {
-        let url = g.url.as_deref().unwrap_or("?");
+        let url = g.url.as_deref().map_or_else(|| "?".to_owned(), observed);
         parts.push(match (g.kind, g.worked()) {
             (ServerKind::Stun, true) => format!("{url}: reachable over UDP"),
             (ServerKind::Stun, false) => format!("{url}: no answer over UDP"),
@@ -51,9 +52,9 @@ pub(crate) fn summarize(d: &WebrtcData) -> (Status, String) {
     }
     if let Some(lk) = &d.livekit {
         parts.push(match lk.answered {
-            Some(true) => format!("LiveKit {} answers", lk.url),
-            Some(false) => format!("LiveKit {} does not answer", lk.url),
-            None => format!("LiveKit {}: no answer in time", lk.url),
+            Some(true) => format!("LiveKit {} answers", observed(&lk.url)),
+            Some(false) => format!("LiveKit {} does not answer", observed(&lk.url)),
+            None => format!("LiveKit {}: no answer in time", observed(&lk.url)),
         });
         parts.push(match lk.websocket {
             Some(WsReach::Closed) if lk.answered == Some(true) => {

