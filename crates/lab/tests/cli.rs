@@ -12,8 +12,11 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+use conncheck_core::diagnosis::verdict;
 use conncheck_core::report::Report;
-use conncheck_lab::report_json::{compare, finding_ids, run_named};
+use conncheck_core::share;
+use conncheck_lab::browser::Browser;
+use conncheck_lab::report_json::{compare, finding_ids, open_shared, run_named};
 use conncheck_lab::scenarios::scenario;
 use conncheck_lab::topology::{Backend, Proxy, Topology};
 use serde_json::Value;
@@ -63,9 +66,9 @@ async fn cli(args: &[&str]) -> Result<Ran> {
     })
 }
 
-/// The CLI's JSON report on a fresh topology of the named scenario, and
-/// its exit status.
-async fn cli_report(name: &str) -> Result<(Value, i32)> {
+/// The CLI's JSON report on a fresh topology of the named scenario, its
+/// exit status, and the topology (which serves the page).
+async fn cli_report(name: &str) -> Result<(Value, i32, Topology)> {
     let s = scenario(name)?;
     let topology = Topology::start(s.proxy, s.backend).await?;
     let ran = cli(&[&topology.page_url(s.query), "--json", "--quiet"]).await?;
@@ -75,14 +78,14 @@ async fn cli_report(name: &str) -> Result<(Value, i32)> {
             ran.code, ran.stdout, ran.stderr
         )
     })?;
-    Ok((report, ran.code))
+    Ok((report, ran.code, topology))
 }
 
 /// The scenario through the CLI and the page at once, each on its own
 /// topology: the CLI's findings are the table's and the page's, its exit
 /// status is `code`, and its report reads as the support view reads one.
-async fn same_as_page(name: &str, code: i32) -> Result<Value> {
-    let ((report, exit), page) = tokio::try_join!(cli_report(name), run_named(name))?;
+async fn same_as_page(name: &str, code: i32) -> Result<(Value, Topology)> {
+    let ((report, exit, topology), page) = tokio::try_join!(cli_report(name), run_named(name))?;
     let (page, s) = page;
     let (alarms, misses) = compare(&report, s.expected);
     assert!(
@@ -122,12 +125,12 @@ async fn same_as_page(name: &str, code: i32) -> Result<Value> {
         !view.altered(),
         "{name}: the support view calls the CLI's report altered"
     );
-    Ok(report)
+    Ok((report, topology))
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn healthy_node_passes_like_the_page() -> Result<()> {
-    let report = same_as_page("node", 0).await?;
+    let (report, _) = same_as_page("node", 0).await?;
     for c in report["checks"].as_array().context("checks")? {
         assert_eq!(c["status"], "pass", "{c:#}");
     }
@@ -136,7 +139,24 @@ async fn healthy_node_passes_like_the_page() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn round_robin_is_sticky_session_missing_like_the_page() -> Result<()> {
-    same_as_page("round-robin", 1).await?;
+    let (report, topology) = same_as_page("round-robin", 1).await?;
+    // The support view opens it as a shared link, with the CLI's verdict
+    // and no altered-report notice.
+    let read: Report = serde_json::from_value(report)?;
+    let expected = verdict(&read.checks, &read.findings).headline;
+    let browser = Browser::start(&[]).await?;
+    open_shared(&browser, &share::link(&topology.page_root(), &read)).await?;
+    let shown = browser
+        .client()
+        .execute(
+            "const v = document.querySelector('.verdict');\
+             const a = document.querySelector('[data-altered]');\
+             return [v && v.textContent, a && a.textContent];",
+            vec![],
+        )
+        .await?;
+    browser.close().await;
+    assert_eq!(shown, serde_json::json!([expected, null]));
     Ok(())
 }
 
@@ -148,7 +168,7 @@ async fn no_upgrade_is_websocket_blocked_like_the_page() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn idle_cut_is_connection_cut_like_the_page() -> Result<()> {
-    let report = same_as_page("short-idle", 1).await?;
+    let (report, _) = same_as_page("short-idle", 1).await?;
     let lifetime = report["checks"]
         .as_array()
         .and_then(|c| c.iter().find(|c| c["id"] == "connection-lifetime"))
