@@ -23,6 +23,9 @@ use crate::progress::Progress;
 
 /// A session that could not open is tried again after this long.
 const RETRY_MS: Millis = 1_000;
+/// A session that lived this much longer than a dropped one shows the drop
+/// was no time limit.
+const OUTLIVED_MS: Millis = 2_000;
 
 /// What `--watch --json` prints (docs/contracts.md, `conncheck-watch/1`).
 #[derive(Serialize)]
@@ -49,8 +52,13 @@ struct Cut {
     code: u16,
     clean: bool,
     pings_answered: u32,
-    /// The known limit the cut matches (the core's table).
-    limit: String,
+    /// The known limit the cut matches (the core's table), unless a
+    /// session outlived it: then `null`, and `event` is true.
+    limit: Option<String>,
+    /// A session lived longer than this one without a cut: the drop was
+    /// something that happened at that moment (a pod or proxy restarting),
+    /// not a time limit on the path.
+    event: bool,
 }
 
 #[derive(Serialize)]
@@ -61,6 +69,8 @@ struct OpenFailure {
 }
 
 enum Seen {
+    /// A session opened; it lived this long (ms) when it ended.
+    Lived(Millis),
     Opened,
     Dropped(Cut),
     Failed(OpenFailure),
@@ -115,8 +125,11 @@ pub async fn run(
                 }
                 let _ = tx.send(Seen::Opened);
                 if data.held {
+                    let lived = entry.duration_ms.saturating_sub(data.open_ms.unwrap_or(0));
+                    let _ = tx.send(Seen::Lived(lived));
                     continue;
                 }
+                let _ = tx.send(Seen::Lived(data.lifetime_ms.unwrap_or_default()));
                 let close = data.close.as_ref();
                 let _ = tx.send(Seen::Dropped(Cut {
                     at_ms,
@@ -126,11 +139,8 @@ pub async fn run(
                     code: close.map_or(1006, |c| c.code.0),
                     clean: close.is_some_and(|c| c.clean),
                     pings_answered: data.pings_answered,
-                    limit: data
-                        .matched_limit
-                        .as_ref()
-                        .map(|m| m.limit.clone())
-                        .unwrap_or_default(),
+                    limit: data.matched_limit.as_ref().map(|m| m.limit.clone()),
+                    event: false,
                 }));
             }
         });
@@ -145,8 +155,10 @@ pub async fn run(
         drops: Vec::new(),
         open_failures: Vec::new(),
     };
+    let mut longest: Millis = 0;
     while let Some(seen) = rx.recv().await {
         match seen {
+            Seen::Lived(ms) => longest = longest.max(ms),
             Seen::Opened => report.opened += 1,
             Seen::Dropped(d) => {
                 if !json {
@@ -165,6 +177,12 @@ pub async fn run(
                 }
                 report.open_failures.push(f);
             }
+        }
+    }
+    for d in &mut report.drops {
+        if longest > d.lifetime_ms + OUTLIVED_MS {
+            d.event = true;
+            d.limit = None;
         }
     }
     if json {
@@ -191,13 +209,12 @@ fn drop_line(d: &Cut) -> String {
         format!("cut with code {} (no close frame)", d.code)
     };
     format!(
-        "+{}  session {} ({}) {how} after {}, {} pings answered; matches {}",
+        "+{}  session {} ({}) {how} after {}, {} pings answered",
         seconds(d.at_ms),
         d.session,
         d.transport,
         seconds(d.lifetime_ms),
-        d.pings_answered,
-        d.limit
+        d.pings_answered
     )
 }
 
@@ -212,5 +229,20 @@ fn summary(r: &WatchReport) -> String {
         r.sessions,
         r.opened
     );
+    for d in &r.drops {
+        let _ = match &d.limit {
+            Some(limit) => writeln!(
+                out,
+                "  the drop at +{} matches {limit}",
+                seconds(d.at_ms)
+            ),
+            None if d.event => writeln!(
+                out,
+                "  the drop at +{} was no time limit (a session lived longer): something on the path ended it at that moment, such as a pod or proxy restarting",
+                seconds(d.at_ms)
+            ),
+            None => Ok(()),
+        };
+    }
     out
 }

@@ -253,6 +253,12 @@ async fn watch_reports_a_pod_restarted_mid_run() -> Result<()> {
             (Some(1006), Some(false)),
             "{d:#}"
         );
+        // The sessions opened again held to the end: no time limit.
+        assert_eq!(
+            (&d["event"], &d["limit"]),
+            (&Value::Bool(true), &Value::Null),
+            "{d:#}"
+        );
     }
     let opened = report["opened"].as_u64().context("opened")?;
     assert!(
@@ -290,6 +296,10 @@ async fn watch_reports_an_idle_cut_at_its_time() -> Result<()> {
             "cut after {lifetime} ms: {d:#}"
         );
         assert_eq!(d["code"], 1006, "{d:#}");
+        assert_eq!(
+            d["event"], false,
+            "a cut after the same time each time: {d:#}"
+        );
         let limit = d["limit"].as_str().context("limit")?;
         assert!(
             limit.contains("shorter than the server's ping interval"),
