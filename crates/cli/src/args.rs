@@ -66,15 +66,15 @@ pub struct Args {
     pub json: bool,
 
     /// Instead of the checks: hold Socket.IO sessions open for DURATION
-    /// (90s, 10m, 1h; a bare number is seconds), answer the server's pings,
-    /// and report every drop with its time, close code and the limit it
-    /// matches; a dropped session is opened again. For rolling updates and
-    /// idle timeouts.
+    /// (90s, 10m, 1h; a bare number is seconds), on WebSocket and on
+    /// polling, answer the server's pings, and report every drop with its
+    /// time, close code or HTTP status, and the limit it matches; a dropped
+    /// session is opened again. For rolling updates and idle timeouts.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub watch: Option<Millis>,
 
-    /// How many sessions --watch holds at once (at most 32).
-    #[arg(long, value_name = "N", default_value_t = 2,
+    /// How many sessions --watch holds at once on each transport (at most 32).
+    #[arg(long, value_name = "N", default_value_t = 1,
           value_parser = clap::value_parser!(u32).range(1..=MAX_SESSIONS as i64))]
     pub sessions: u32,
 

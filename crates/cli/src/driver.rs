@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use conncheck_core::check::{Action, Event, Handle, Millis, Progress};
+use conncheck_core::check::{Action, Check, Event, Handle, Millis, Outcome, Progress};
 use conncheck_core::checks::{overran, AnyCheck, CheckData};
 use conncheck_core::report::ReportCheck;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
@@ -68,8 +68,31 @@ impl Drop for Held {
 
 /// Runs one check to its end and returns its report entry; `progress`
 /// hears what the check tells before it finishes.
-pub async fn run(mut check: AnyCheck, net: &Net, progress: &dyn Fn(Reported)) -> ReportCheck {
+pub async fn run(check: AnyCheck, net: &Net, progress: &dyn Fn(Reported)) -> ReportCheck {
     let cap_ms = HARD_CAP_MARGIN_MS + check.planned_ms();
+    let (id, started) = (check.id(), now());
+    let told = |p: Progress<CheckData>| match p {
+        Progress::CookieJarSettled => progress(Reported::CookieJarSettled),
+        Progress::Interim(outcome) => progress(Reported::Interim(ReportCheck::new(
+            id,
+            outcome,
+            now().saturating_sub(started),
+        ))),
+    };
+    let outcome = drive(check, net, cap_ms, &told)
+        .await
+        .unwrap_or_else(|| overran(cap_ms));
+    ReportCheck::new(id, outcome, now().saturating_sub(started))
+}
+
+/// Runs any check to its end: its outcome, or `None` when it outlived
+/// `cap_ms` and was stopped.
+pub async fn drive<D>(
+    mut check: Box<dyn Check<Data = D>>,
+    net: &Net,
+    cap_ms: Millis,
+    progress: &dyn Fn(Progress<D>),
+) -> Option<Outcome<D>> {
     let deadline = tokio::time::Instant::now() + Duration::from_millis(cap_ms);
     let (tx, mut rx) = unbounded_channel::<Input>();
     let (event_tx, mut event_rx) = unbounded_channel::<Event>();
@@ -85,9 +108,7 @@ pub async fn run(mut check: AnyCheck, net: &Net, progress: &dyn Fn(Reported)) ->
         })
     };
     let mut held = Held::default();
-    let started = now();
-    let id = check.id();
-    let mut actions = check.start(started);
+    let mut actions = check.start(now());
     let outcome = loop {
         let mut finished = None;
         for action in actions {
@@ -96,17 +117,12 @@ pub async fn run(mut check: AnyCheck, net: &Net, progress: &dyn Fn(Reported)) ->
                     finished = Some(outcome);
                     break;
                 }
-                Action::Progress(Progress::CookieJarSettled) => {
-                    progress(Reported::CookieJarSettled)
-                }
-                Action::Progress(Progress::Interim(outcome)) => progress(Reported::Interim(
-                    ReportCheck::new(id, outcome, now().saturating_sub(started)),
-                )),
+                Action::Progress(p) => progress(p),
                 action => carry_out(action, net, &mut held, &tx, &event_tx),
             }
         }
         if let Some(outcome) = finished {
-            break outcome;
+            break Some(outcome);
         }
         let input = tokio::select! {
             input = rx.recv() => input,
@@ -129,16 +145,16 @@ pub async fn run(mut check: AnyCheck, net: &Net, progress: &dyn Fn(Reported)) ->
                 }
                 _ => Vec::new(),
             },
-            None => break overran(cap_ms),
+            None => break None,
         };
     };
     drop(held); // closes sockets, aborts requests, cancels timers
     forward.abort();
-    ReportCheck::new(id, outcome, now().saturating_sub(started))
+    outcome
 }
 
-fn carry_out(
-    action: Action<CheckData>,
+fn carry_out<D>(
+    action: Action<D>,
     net: &Net,
     held: &mut Held,
     tx: &UnboundedSender<Input>,

@@ -9,6 +9,7 @@ mod clock;
 mod driver;
 mod net;
 mod output;
+mod polling;
 mod progress;
 mod run;
 mod watch;

@@ -1,31 +1,35 @@
-//! `--watch DURATION`: holds N Socket.IO WebSocket sessions for the whole
-//! duration with the core's `connection-lifetime` machine (it answers the
-//! server's pings, records the close and matches the cut against the
-//! known limits), opens a dropped session again, and reports every drop
-//! as it happens: when, after how long, the close code, and the limit it
-//! matches. A rolling update's pod restarts and an idle timeout are drops
-//! it can see; nothing here passes without a session having held.
+//! `--watch DURATION`: holds N Socket.IO sessions on each transport for the
+//! whole duration, a WebSocket one with the core's `connection-lifetime`
+//! machine and a polling one with `polling::PollingHold` (both answer the
+//! server's pings), opens a dropped session again, and reports every drop
+//! as it happens: when, after how long, how it ended. At the end each drop
+//! is matched against the core's table of known limits, unless a session
+//! of its transport lived longer: then it was an event at that moment (a
+//! pod or proxy restarting), not a time limit. Nothing here passes without
+//! a session having held.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use conncheck_core::check::Millis;
-use conncheck_core::checks::lifetime::{LifetimeCheck, LifetimeData};
+use conncheck_core::checks::lifetime::{match_limit, LifetimeCheck, LifetimeData};
 use conncheck_core::checks::{any, seconds, Facts};
 use conncheck_core::config::Config;
 use serde::Serialize;
-use tokio::sync::mpsc::unbounded_channel;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 use crate::driver::{self, now};
 use crate::net::Net;
+use crate::polling::PollingHold;
 use crate::progress::Progress;
 
 /// A session that could not open is tried again after this long.
 const RETRY_MS: Millis = 1_000;
-/// A session that lived this much longer than a dropped one shows the drop
-/// was no time limit.
+/// A session that lived this much longer than a dropped one of its
+/// transport shows the drop was no time limit.
 const OUTLIVED_MS: Millis = 2_000;
+const TRANSPORTS: [&str; 2] = ["websocket", "polling"];
 
 /// What `--watch --json` prints (docs/contracts.md, `conncheck-watch/1`).
 #[derive(Serialize)]
@@ -33,11 +37,12 @@ struct WatchReport {
     schema: &'static str,
     socketio: String,
     duration_ms: Millis,
+    /// Sessions held at once on each transport.
     sessions: u32,
     /// Sessions that opened, reopened ones included.
     opened: u32,
     drops: Vec<Cut>,
-    /// Attempts that never opened: when, and the check's summary.
+    /// Attempts that never opened: when, and why.
     open_failures: Vec<OpenFailure>,
 }
 
@@ -49,15 +54,23 @@ struct Cut {
     transport: &'static str,
     /// From the session's open to its drop.
     lifetime_ms: Millis,
-    code: u16,
+    /// A WebSocket's close code as a browser reports it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<u16>,
     clean: bool,
+    /// Polling: the HTTP status of the answer that ended the session
+    /// (absent: the request failed without one), and how long that
+    /// request had waited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waited_ms: Option<Millis>,
     pings_answered: u32,
     /// The known limit the cut matches (the core's table), unless a
     /// session outlived it: then `null`, and `event` is true.
     limit: Option<String>,
-    /// A session lived longer than this one without a cut: the drop was
-    /// something that happened at that moment (a pod or proxy restarting),
-    /// not a time limit on the path.
+    /// A session of its transport lived longer than this one without a
+    /// cut: the drop was something that happened at that moment.
     event: bool,
 }
 
@@ -65,15 +78,22 @@ struct Cut {
 struct OpenFailure {
     at_ms: Millis,
     session: u32,
+    transport: &'static str,
     summary: String,
 }
 
 enum Seen {
-    /// A session opened; it lived this long (ms) when it ended.
-    Lived(Millis),
-    Opened,
+    /// A session opened, and lived this long (ms) on its transport.
+    Lived(usize, Millis),
     Dropped(Cut),
     Failed(OpenFailure),
+}
+
+/// One session's attempt as both machines end it.
+enum Attempt {
+    NotOpened(String),
+    Held(Millis),
+    Cut(Cut),
 }
 
 pub async fn run(
@@ -92,58 +112,15 @@ pub async fn run(
         .map(|u| u.to_string())
         .unwrap_or_default();
     progress.line(&format!(
-        "watching {sessions} Socket.IO WebSocket session(s) at {socketio} for {}",
+        "watching {sessions} WebSocket and {sessions} polling Socket.IO session(s) at {socketio} for {}",
         seconds(duration_ms)
     ));
     let (tx, mut rx) = unbounded_channel();
-    for session in 1..=sessions {
-        let (config, net, tx) = (config.clone(), net.clone(), tx.clone());
-        tokio::task::spawn_local(async move {
-            while now() + RETRY_MS <= deadline {
-                let hold_s = (deadline - now()).div_ceil(1000);
-                let check = any(LifetimeCheck::new(&config, hold_s));
-                let entry = driver::run(check, &net, &|_| {}).await;
-                let at_ms = now() - start;
-                let Some(data) = LifetimeData::of(&entry.data) else {
-                    let summary = entry.summary.clone();
-                    let _ = tx.send(Seen::Failed(OpenFailure {
-                        at_ms,
-                        session,
-                        summary,
-                    }));
-                    break; // overran: the check's own bug, reported once
-                };
-                if !data.opened {
-                    let summary = entry.summary.clone();
-                    let _ = tx.send(Seen::Failed(OpenFailure {
-                        at_ms,
-                        session,
-                        summary,
-                    }));
-                    tokio::time::sleep(Duration::from_millis(RETRY_MS)).await;
-                    continue;
-                }
-                let _ = tx.send(Seen::Opened);
-                if data.held {
-                    let lived = entry.duration_ms.saturating_sub(data.open_ms.unwrap_or(0));
-                    let _ = tx.send(Seen::Lived(lived));
-                    continue;
-                }
-                let _ = tx.send(Seen::Lived(data.lifetime_ms.unwrap_or_default()));
-                let close = data.close.as_ref();
-                let _ = tx.send(Seen::Dropped(Cut {
-                    at_ms,
-                    session,
-                    transport: "websocket",
-                    lifetime_ms: data.lifetime_ms.unwrap_or_default(),
-                    code: close.map_or(1006, |c| c.code.0),
-                    clean: close.is_some_and(|c| c.clean),
-                    pings_answered: data.pings_answered,
-                    limit: data.matched_limit.as_ref().map(|m| m.limit.clone()),
-                    event: false,
-                }));
-            }
-        });
+    for transport in 0..TRANSPORTS.len() {
+        for session in 1..=sessions {
+            let (config, net, tx) = (config.clone(), net.clone(), tx.clone());
+            tokio::task::spawn_local(hold(config, net, transport, session, start, deadline, tx));
+        }
     }
     drop(tx);
     let mut report = WatchReport {
@@ -155,11 +132,13 @@ pub async fn run(
         drops: Vec::new(),
         open_failures: Vec::new(),
     };
-    let mut longest: Millis = 0;
+    let mut longest = [0; TRANSPORTS.len()];
     while let Some(seen) = rx.recv().await {
         match seen {
-            Seen::Lived(ms) => longest = longest.max(ms),
-            Seen::Opened => report.opened += 1,
+            Seen::Lived(t, ms) => {
+                report.opened += 1;
+                longest[t] = longest[t].max(ms);
+            }
             Seen::Dropped(d) => {
                 if !json {
                     println!("{}", drop_line(&d));
@@ -168,11 +147,10 @@ pub async fn run(
             }
             Seen::Failed(f) => {
                 if !json {
+                    let at = seconds(f.at_ms);
                     println!(
-                        "+{}  session {} did not open: {}",
-                        seconds(f.at_ms),
-                        f.session,
-                        f.summary
+                        "+{at}  {} session {} did not open: {}",
+                        f.transport, f.session, f.summary
                     );
                 }
                 report.open_failures.push(f);
@@ -180,7 +158,11 @@ pub async fn run(
         }
     }
     for d in &mut report.drops {
-        if longest > d.lifetime_ms + OUTLIVED_MS {
+        let t = TRANSPORTS
+            .iter()
+            .position(|t| *t == d.transport)
+            .unwrap_or(0);
+        if longest[t] > d.lifetime_ms + OUTLIVED_MS {
             d.event = true;
             d.limit = None;
         }
@@ -193,26 +175,123 @@ pub async fn run(
     } else {
         print!("{}", summary(&report));
     }
-    if report.opened == 0 {
-        ExitCode::from(2)
-    } else {
-        ExitCode::from(u8::from(
+    match report.opened {
+        0 => ExitCode::from(2),
+        _ => ExitCode::from(u8::from(
             !report.drops.is_empty() || !report.open_failures.is_empty(),
-        ))
+        )),
     }
 }
 
+/// Holds one session slot until the deadline, opening it again after a drop.
+async fn hold(
+    config: Config,
+    net: Net,
+    transport: usize,
+    session: u32,
+    start: Millis,
+    deadline: Millis,
+    tx: UnboundedSender<Seen>,
+) {
+    while now() + RETRY_MS <= deadline {
+        let left = deadline - now();
+        let attempt = if transport == 0 {
+            websocket(&config, &net, left, session).await
+        } else {
+            polling(&config, &net, left, session).await
+        };
+        let at_ms = now() - start;
+        let seen = match attempt {
+            Attempt::NotOpened(summary) => {
+                let _ = tx.send(Seen::Failed(OpenFailure {
+                    at_ms,
+                    session,
+                    transport: TRANSPORTS[transport],
+                    summary,
+                }));
+                tokio::time::sleep(Duration::from_millis(RETRY_MS)).await;
+                continue;
+            }
+            Attempt::Held(lived) => Seen::Lived(transport, lived),
+            Attempt::Cut(cut) => {
+                let _ = tx.send(Seen::Lived(transport, cut.lifetime_ms));
+                Seen::Dropped(Cut { at_ms, ..cut })
+            }
+        };
+        let _ = tx.send(seen);
+    }
+}
+
+async fn websocket(config: &Config, net: &Net, left: Millis, session: u32) -> Attempt {
+    let check = any(LifetimeCheck::new(config, left.div_ceil(1000)));
+    let entry = driver::run(check, net, &|_| {}).await;
+    let Some(data) = LifetimeData::of(&entry.data).filter(|d| d.opened) else {
+        return Attempt::NotOpened(entry.summary);
+    };
+    if data.held {
+        return Attempt::Held(entry.duration_ms.saturating_sub(data.open_ms.unwrap_or(0)));
+    }
+    let close = data.close.as_ref();
+    Attempt::Cut(Cut {
+        at_ms: 0,
+        session,
+        transport: TRANSPORTS[0],
+        lifetime_ms: data.lifetime_ms.unwrap_or_default(),
+        code: Some(close.map_or(1006, |c| c.code.0)),
+        clean: close.is_some_and(|c| c.clean),
+        status: None,
+        waited_ms: None,
+        pings_answered: data.pings_answered,
+        limit: data.matched_limit.as_ref().map(|m| m.limit.clone()),
+        event: false,
+    })
+}
+
+async fn polling(config: &Config, net: &Net, left: Millis, session: u32) -> Attempt {
+    let check = Box::new(PollingHold::new(config, left));
+    let cap = driver::HARD_CAP_MARGIN_MS + left;
+    let Some(outcome) = driver::drive(check, net, cap, &|_| {}).await else {
+        return Attempt::NotOpened(format!("did not end within {}", seconds(cap)));
+    };
+    let d = outcome.data;
+    if !d.opened {
+        return Attempt::NotOpened(d.ended_by);
+    }
+    let lifetime_ms = d.lifetime_ms.unwrap_or_default();
+    if d.held {
+        return Attempt::Held(lifetime_ms.max(left));
+    }
+    // A long-poll waits for the next ping by design: how long the one that
+    // was cut had waited is what a limit on the path is measured by.
+    let waited = d.waited_ms.unwrap_or_default();
+    let limit = match_limit(waited, d.ping_interval_ms, &d.hints).limit;
+    Attempt::Cut(Cut {
+        at_ms: 0,
+        session,
+        transport: TRANSPORTS[1],
+        lifetime_ms,
+        code: None,
+        clean: false,
+        status: d.status,
+        waited_ms: d.waited_ms,
+        pings_answered: d.pings_answered,
+        limit: Some(format!("{limit} ({})", d.ended_by)),
+        event: false,
+    })
+}
+
 fn drop_line(d: &Cut) -> String {
-    let how = if d.clean {
-        format!("closed with code {}", d.code)
-    } else {
-        format!("cut with code {} (no close frame)", d.code)
+    let how = match (d.code, d.clean, d.status) {
+        (Some(code), true, _) => format!("closed with code {code}"),
+        (Some(code), false, _) => format!("cut with code {code} (no close frame)"),
+        (None, _, Some(status)) => format!("lost: a request answered HTTP {status}"),
+        (None, _, None) => "lost: a request failed without an answer".to_owned(),
     };
     format!(
-        "+{}  session {} ({}) {how} after {}, {} pings answered",
+        "+{}  {} session {} {how} after {}, {} pings answered",
         seconds(d.at_ms),
-        d.session,
         d.transport,
+        d.session,
         seconds(d.lifetime_ms),
         d.pings_answered
     )
@@ -222,7 +301,7 @@ fn summary(r: &WatchReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} drop(s) and {} failed open(s) in {} over {} session(s) ({} opened).",
+        "{} drop(s) and {} failed open(s) in {} with {} session(s) per transport ({} opened).",
         r.drops.len(),
         r.open_failures.len(),
         seconds(r.duration_ms),
@@ -230,18 +309,14 @@ fn summary(r: &WatchReport) -> String {
         r.opened
     );
     for d in &r.drops {
+        let at = seconds(d.at_ms);
         let _ = match &d.limit {
-            Some(limit) => writeln!(
+            Some(limit) => writeln!(out, "  the {} drop at +{at} matches {limit}", d.transport),
+            None => writeln!(
                 out,
-                "  the drop at +{} matches {limit}",
-                seconds(d.at_ms)
+                "  the {} drop at +{at} was no time limit (a session lived longer): something on the path ended it at that moment, such as a pod or proxy restarting",
+                d.transport
             ),
-            None if d.event => writeln!(
-                out,
-                "  the drop at +{} was no time limit (a session lived longer): something on the path ended it at that moment, such as a pod or proxy restarting",
-                seconds(d.at_ms)
-            ),
-            None => Ok(()),
         };
     }
     out
