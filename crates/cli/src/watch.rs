@@ -8,7 +8,6 @@
 //! pod or proxy restarting), not a time limit. Nothing here passes without
 //! a session having held.
 
-use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -16,71 +15,22 @@ use conncheck_core::check::Millis;
 use conncheck_core::checks::lifetime::{match_limit, LifetimeCheck, LifetimeData};
 use conncheck_core::checks::{any, seconds, Facts};
 use conncheck_core::config::Config;
-use serde::Serialize;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 use crate::driver::{self, now};
 use crate::net::Net;
 use crate::polling::PollingHold;
 use crate::progress::Progress;
+use report::{drop_line, summary, Cut, OpenFailure, WatchReport};
+
+mod report;
 
 /// A session that could not open is tried again after this long.
 const RETRY_MS: Millis = 1_000;
 /// A session that lived this much longer than a dropped one of its
 /// transport shows the drop was no time limit.
 const OUTLIVED_MS: Millis = 2_000;
-const TRANSPORTS: [&str; 2] = ["websocket", "polling"];
-
-/// What `--watch --json` prints (docs/contracts.md, `conncheck-watch/1`).
-#[derive(Serialize)]
-struct WatchReport {
-    schema: &'static str,
-    socketio: String,
-    duration_ms: Millis,
-    /// Sessions held at once on each transport.
-    sessions: u32,
-    /// Sessions that opened, reopened ones included.
-    opened: u32,
-    drops: Vec<Cut>,
-    /// Attempts that never opened: when, and why.
-    open_failures: Vec<OpenFailure>,
-}
-
-#[derive(Serialize)]
-struct Cut {
-    /// From the start of the watch to the drop.
-    at_ms: Millis,
-    session: u32,
-    transport: &'static str,
-    /// From the session's open to its drop.
-    lifetime_ms: Millis,
-    /// A WebSocket's close code as a browser reports it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<u16>,
-    clean: bool,
-    /// Polling: the HTTP status of the answer that ended the session
-    /// (absent: the request failed without one), and how long that
-    /// request had waited.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    waited_ms: Option<Millis>,
-    pings_answered: u32,
-    /// The known limit the cut matches (the core's table), unless a
-    /// session outlived it: then `null`, and `event` is true.
-    limit: Option<String>,
-    /// A session of its transport lived longer than this one without a
-    /// cut: the drop was something that happened at that moment.
-    event: bool,
-}
-
-#[derive(Serialize)]
-struct OpenFailure {
-    at_ms: Millis,
-    session: u32,
-    transport: &'static str,
-    summary: String,
-}
+pub(crate) const TRANSPORTS: [&str; 2] = ["websocket", "polling"];
 
 enum Seen {
     /// A session opened, and lived this long (ms) on its transport.
@@ -278,46 +228,4 @@ async fn polling(config: &Config, net: &Net, left: Millis, session: u32) -> Atte
         limit: Some(format!("{limit} ({})", d.ended_by)),
         event: false,
     })
-}
-
-fn drop_line(d: &Cut) -> String {
-    let how = match (d.code, d.clean, d.status) {
-        (Some(code), true, _) => format!("closed with code {code}"),
-        (Some(code), false, _) => format!("cut with code {code} (no close frame)"),
-        (None, _, Some(status)) => format!("lost: a request answered HTTP {status}"),
-        (None, _, None) => "lost: a request failed without an answer".to_owned(),
-    };
-    format!(
-        "+{}  {} session {} {how} after {}, {} pings answered",
-        seconds(d.at_ms),
-        d.transport,
-        d.session,
-        seconds(d.lifetime_ms),
-        d.pings_answered
-    )
-}
-
-fn summary(r: &WatchReport) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} drop(s) and {} failed open(s) in {} with {} session(s) per transport ({} opened).",
-        r.drops.len(),
-        r.open_failures.len(),
-        seconds(r.duration_ms),
-        r.sessions,
-        r.opened
-    );
-    for d in &r.drops {
-        let at = seconds(d.at_ms);
-        let _ = match &d.limit {
-            Some(limit) => writeln!(out, "  the {} drop at +{at} matches {limit}", d.transport),
-            None => writeln!(
-                out,
-                "  the {} drop at +{at} was no time limit (a session lived longer): something on the path ended it at that moment, such as a pod or proxy restarting",
-                d.transport
-            ),
-        };
-    }
-    out
 }
