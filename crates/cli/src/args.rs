@@ -36,7 +36,10 @@ pub struct Args {
     pub namespace: Option<String>,
 
     /// The load balancer's affinity cookie names, comma-separated
-    /// [page default: none; the known ones are recognised].
+    /// [page default: none; the known ones are recognised]. Recorded in
+    /// the report's configuration: the check that reads them
+    /// (affinity-cookie, what a page's script sees of cookies) is a
+    /// browser's own and does not run here.
     #[arg(long, value_name = "NAMES")]
     pub cookie: Option<String>,
 

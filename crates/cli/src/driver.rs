@@ -170,13 +170,8 @@ fn carry_out<D>(
                 old.abort();
             }
         }
-        Action::Beacon(request) => {
-            let net = net.clone();
-            // Sent and forgotten: it outlives the check.
-            tokio::spawn(async move {
-                let _ = net.fetch(0, request).await;
-            });
-        }
+        // Sent and forgotten: it outlives the check.
+        Action::Beacon(request) => net.beacon(request),
         Action::OpenWs { id, url } => {
             let (commands, rx) = unbounded_channel();
             let task = tokio::spawn(ws::run(

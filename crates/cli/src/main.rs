@@ -30,6 +30,8 @@ use progress::Progress;
 
 /// What the page waits for its conncheck.json (src/run.rs).
 const CONFIG_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long the sessions' closes sent last may take before the exit.
+const BEACON_BOUND: Duration = Duration::from_secs(2);
 /// The longest local configuration file read.
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
@@ -104,6 +106,7 @@ async fn run(args: Args) -> ExitCode {
         ExitCode::from(u8::from(output::alarms(&report)))
     };
     ticker.abort();
+    net.flush(BEACON_BOUND).await;
     code
 }
 

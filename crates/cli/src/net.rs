@@ -4,13 +4,14 @@
 //! (the URL the CLI was given plays the page), response headers as a page
 //! may read them, every request bounded in time and body size.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use conncheck_core::check::{Credentials, Event, FetchMode, FetchRequest, Handle};
 use conncheck_core::privacy;
 use reqwest::cookie::Jar;
 use reqwest::header::{HeaderMap, HeaderValue, ORIGIN, USER_AGENT};
+use tokio::task::JoinHandle;
 
 /// The page's bounds (src/net_io.rs): a body is read up to this many
 /// bytes; every request ends after this long, headers and body together.
@@ -47,6 +48,9 @@ pub struct Net {
     without_cookies: reqwest::Client,
     /// The page's origin (`http://host:port`), sent as `Origin`.
     pub origin: String,
+    /// Requests sent and forgotten (a session's close), which the process
+    /// lets finish before it exits, as a page's `keepalive` does.
+    beacons: Arc<Mutex<Vec<JoinHandle<()>>>>,
 }
 
 impl Net {
@@ -67,7 +71,29 @@ impl Net {
             without_cookies: build(None)?,
             jar,
             origin,
+            beacons: Arc::default(),
         })
+    }
+
+    /// Sends `request` and forgets it; [`Net::flush`] waits for it.
+    pub fn beacon(&self, request: FetchRequest) {
+        let net = self.clone();
+        let task = tokio::spawn(async move {
+            let _ = net.fetch(0, request).await;
+        });
+        if let Ok(mut beacons) = self.beacons.lock() {
+            beacons.retain(|b| !b.is_finished());
+            beacons.push(task);
+        }
+    }
+
+    /// Waits, at most `bound`, for the beacons still on their way.
+    pub async fn flush(&self, bound: Duration) {
+        let pending: Vec<JoinHandle<()>> = match self.beacons.lock() {
+            Ok(mut beacons) => beacons.drain(..).collect(),
+            Err(_) => return,
+        };
+        let _ = tokio::time::timeout(bound, futures_util::future::join_all(pending)).await;
     }
 
     /// Carries out one request and tells the check what a page would see.
