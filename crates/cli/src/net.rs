@@ -265,3 +265,7 @@ pub fn ws_set_cookies(jar: &Jar, ws_url: &reqwest::Url, headers: &HeaderMap) {
         jar.set_cookies(&mut headers.get_all("set-cookie").iter(), &http);
     }
 }
+
+#[cfg(test)]
+#[path = "net_tests.rs"]
+mod tests;
