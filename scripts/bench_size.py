@@ -19,7 +19,7 @@ from shrink_glue import function_bodies, imported_functions, leb
 
 BUDGET_BROTLI = 150 * 1000  # issue 6: everything, brotli
 # Trunk's wasm-bindgen output, before wasm-opt: still has its name section.
-NAMED_WASM = pathlib.Path(__file__).resolve().parent.parent / "target/wasm-bindgen/release/conncheck_bg.wasm"
+NAMED_WASM = pathlib.Path(__file__).resolve().parent.parent / "target/wasm-bindgen/release/conncheck-page_bg.wasm"
 SECTION_NAMES = {10: "code", 11: "data", 2: "imports", 7: "exports"}
 TOP_CRATES = 12
 # Fetched only on demand (scripts/build.sh), outside the page's total.

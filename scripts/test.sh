@@ -12,13 +12,15 @@ step() { printf '\n== %s\n' "$*"; }
 step "format"
 cargo fmt --all --check
 step "lints"
-cargo clippy --quiet -p conncheck-core -p conncheck-lab -p conncheck-companion --all-targets -- -D warnings
+cargo clippy --quiet -p conncheck-core -p conncheck-lab -p conncheck-companion -p conncheck-cli --all-targets -- -D warnings
 cargo clippy --quiet -p conncheck --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "build the release page"
 scripts/build.sh
 step "native tests: core units and end-to-end against the lab"
+# The terminal client's binary, which crates/lab/tests/cli.rs runs.
+cargo build --quiet -p conncheck-cli
 # Every test file runs even when one fails, so a run shows all that is wrong.
-cargo test --no-fail-fast -p conncheck-core -p conncheck-lab
+cargo test --no-fail-fast -p conncheck-core -p conncheck-lab -p conncheck-cli
 step "server companions: Node (node --test) and socketioxide, with real redis-server"
 (cd companions/node && npm test)
 cargo test -p conncheck-companion

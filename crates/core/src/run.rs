@@ -84,11 +84,13 @@ impl<S> Run<S> {
         now: f64,
     ) -> Self {
         let checks = checks::automatic(&config, facts);
-        Self::of(checks, config, facts, tool_version, seed, now)
+        Self::with_checks(checks, config, facts, tool_version, seed, now)
     }
 
-    /// A run of `checks` (the automatic ones, but for tests).
-    fn of(
+    /// A run of `checks`, a subset of the automatic ones in their order:
+    /// those a driver can carry out (the terminal client has no camera,
+    /// and no `document.cookie`), or a test's.
+    pub fn with_checks(
         checks: Vec<AnyCheck>,
         config: Rc<Config>,
         facts: &BrowserFacts,

@@ -62,7 +62,7 @@ impl Driven {
     }
 
     fn with(checks: Vec<AnyCheck>, query: &str) -> Driven {
-        let run = Run::of(checks, config(query), &facts(), "0", 42, 1.0);
+        let run = Run::with_checks(checks, config(query), &facts(), "0", 42, 1.0);
         let mut driven = Driven {
             run,
             steps: Vec::new(),

@@ -7,6 +7,7 @@
 //! Every server runs its production defaults unless a scenario is about one.
 
 pub mod browser;
+pub mod cli;
 pub mod companion_pods;
 pub mod engine;
 pub mod envoy;

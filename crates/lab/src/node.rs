@@ -39,7 +39,12 @@ impl NodeMode {
 
 pub struct NodeBackend {
     pub port: u16,
-    _child: Child,
+    child: Child,
+    /// What it was started with, to start it again on the same port.
+    mode: NodeMode,
+    path: String,
+    name: String,
+    settings: NodeSettings,
 }
 
 /// What a pod runs besides its mode: socket.io's production defaults unless
@@ -54,6 +59,26 @@ pub struct NodeSettings {
 
 impl NodeBackend {
     pub async fn start(
+        mode: NodeMode,
+        path: &str,
+        name: &str,
+        settings: &NodeSettings,
+    ) -> Result<NodeBackend> {
+        Self::start_on(0, mode, path, name, settings).await
+    }
+
+    /// A pod's restart as a rolling update does it, abruptly: the process
+    /// is killed (its connections end without a close frame), then the
+    /// same server starts again on the same port.
+    pub async fn restart(&mut self) -> Result<()> {
+        self.child.kill().await.context("killing the Node server")?;
+        let settings = self.settings.clone();
+        *self = Self::start_on(self.port, self.mode, &self.path, &self.name, &settings).await?;
+        Ok(())
+    }
+
+    async fn start_on(
+        port: u16,
         mode: NodeMode,
         path: &str,
         name: &str,
@@ -77,7 +102,7 @@ impl NodeBackend {
             .arg(&script)
             .args([
                 "--port",
-                "0",
+                &port.to_string(),
                 "--mode",
                 mode.arg(),
                 "--path",
@@ -105,7 +130,11 @@ impl NodeBackend {
         };
         Ok(NodeBackend {
             port,
-            _child: child,
+            child,
+            mode,
+            path: path.to_owned(),
+            name: name.to_owned(),
+            settings: settings.clone(),
         })
     }
 }

@@ -96,7 +96,7 @@ pub struct Topology {
     // live as long as the topology.
     _front: Option<Front>,
     _site: tempfile::TempDir,
-    _nodes: Vec<NodeBackend>,
+    nodes: Vec<NodeBackend>,
     _rust: Option<Lab>,
     _companion: Option<CompanionPods>,
 }
@@ -226,7 +226,7 @@ impl Topology {
             api,
             _front: front,
             _site: site,
-            _nodes: nodes,
+            nodes,
             _rust: rust,
             _companion: companion,
         })
@@ -240,6 +240,15 @@ impl Topology {
             self.page_root(),
             self.socketio
         )
+    }
+
+    /// Restarts the Node pod `index` (0-based) as a rolling update would:
+    /// killed, then started again where the proxy expects it.
+    pub async fn restart_pod(&mut self, index: usize) -> Result<()> {
+        match self.nodes.get_mut(index) {
+            Some(node) => node.restart().await,
+            None => anyhow::bail!("no Node pod {index}: {} in this topology", self.nodes.len()),
+        }
     }
 
     /// The page's URL without a query.

@@ -1,0 +1,231 @@
+//! `--watch DURATION`: holds N Socket.IO sessions on each transport for the
+//! whole duration, a WebSocket one with the core's `connection-lifetime`
+//! machine and a polling one with `polling::PollingHold` (both answer the
+//! server's pings), opens a dropped session again, and reports every drop
+//! as it happens: when, after how long, how it ended. At the end each drop
+//! is matched against the core's table of known limits, unless a session
+//! of its transport lived longer: then it was an event at that moment (a
+//! pod or proxy restarting), not a time limit. Nothing here passes without
+//! a session having held.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use conncheck_core::check::Millis;
+use conncheck_core::checks::lifetime::{match_limit, LifetimeCheck, LifetimeData};
+use conncheck_core::checks::{any, seconds, Facts};
+use conncheck_core::config::Config;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+
+use crate::driver::{self, now};
+use crate::net::Net;
+use crate::polling::PollingHold;
+use crate::progress::Progress;
+use report::{drop_line, summary, Cut, OpenFailure, WatchReport};
+
+mod report;
+
+/// A session that could not open is tried again after this long.
+const RETRY_MS: Millis = 1_000;
+/// A session that lived this much longer than a dropped one of its
+/// transport shows the drop was no time limit.
+const OUTLIVED_MS: Millis = 2_000;
+pub(crate) const TRANSPORTS: [&str; 2] = ["websocket", "polling"];
+
+enum Seen {
+    /// A session opened, and lived this long (ms) on its transport.
+    Lived(usize, Millis),
+    Dropped(Cut),
+    Failed(OpenFailure),
+}
+
+/// One session's attempt as both machines end it.
+enum Attempt {
+    NotOpened(String),
+    Held(Millis),
+    Cut(Cut),
+}
+
+pub async fn run(
+    config: &Config,
+    net: &Net,
+    duration_ms: Millis,
+    sessions: u32,
+    json: bool,
+    progress: &Progress,
+) -> ExitCode {
+    let start = now();
+    let deadline = start + duration_ms;
+    let socketio = config
+        .socketio
+        .as_ref()
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    progress.line(&format!(
+        "watching {sessions} WebSocket and {sessions} polling Socket.IO session(s) at {socketio} for {}",
+        seconds(duration_ms)
+    ));
+    let (tx, mut rx) = unbounded_channel();
+    for transport in 0..TRANSPORTS.len() {
+        for session in 1..=sessions {
+            let (config, net, tx) = (config.clone(), net.clone(), tx.clone());
+            tokio::task::spawn_local(hold(config, net, transport, session, start, deadline, tx));
+        }
+    }
+    drop(tx);
+    let mut report = WatchReport {
+        schema: "conncheck-watch/1",
+        socketio,
+        duration_ms,
+        sessions,
+        opened: 0,
+        drops: Vec::new(),
+        open_failures: Vec::new(),
+    };
+    let mut longest = [0; TRANSPORTS.len()];
+    while let Some(seen) = rx.recv().await {
+        match seen {
+            Seen::Lived(t, ms) => {
+                report.opened += 1;
+                longest[t] = longest[t].max(ms);
+            }
+            Seen::Dropped(d) => {
+                if !json {
+                    println!("{}", drop_line(&d));
+                }
+                report.drops.push(d);
+            }
+            Seen::Failed(f) => {
+                if !json {
+                    let at = seconds(f.at_ms);
+                    println!(
+                        "+{at}  {} session {} did not open: {}",
+                        f.transport, f.session, f.summary
+                    );
+                }
+                report.open_failures.push(f);
+            }
+        }
+    }
+    for d in &mut report.drops {
+        let t = TRANSPORTS
+            .iter()
+            .position(|t| *t == d.transport)
+            .unwrap_or(0);
+        if longest[t] > d.lifetime_ms + OUTLIVED_MS {
+            d.event = true;
+            d.limit = None;
+        }
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else {
+        print!("{}", summary(&report));
+    }
+    match report.opened {
+        0 => ExitCode::from(2),
+        _ => ExitCode::from(u8::from(
+            !report.drops.is_empty() || !report.open_failures.is_empty(),
+        )),
+    }
+}
+
+/// Holds one session slot until the deadline, opening it again after a drop.
+async fn hold(
+    config: Config,
+    net: Net,
+    transport: usize,
+    session: u32,
+    start: Millis,
+    deadline: Millis,
+    tx: UnboundedSender<Seen>,
+) {
+    while now() + RETRY_MS <= deadline {
+        let left = deadline - now();
+        let attempt = if transport == 0 {
+            websocket(&config, &net, left, session).await
+        } else {
+            polling(&config, &net, left, session).await
+        };
+        let at_ms = now() - start;
+        let seen = match attempt {
+            Attempt::NotOpened(summary) => {
+                let _ = tx.send(Seen::Failed(OpenFailure {
+                    at_ms,
+                    session,
+                    transport: TRANSPORTS[transport],
+                    summary,
+                }));
+                tokio::time::sleep(Duration::from_millis(RETRY_MS)).await;
+                continue;
+            }
+            Attempt::Held(lived) => Seen::Lived(transport, lived),
+            Attempt::Cut(cut) => {
+                let _ = tx.send(Seen::Lived(transport, cut.lifetime_ms));
+                Seen::Dropped(Cut { at_ms, ..cut })
+            }
+        };
+        let _ = tx.send(seen);
+    }
+}
+
+async fn websocket(config: &Config, net: &Net, left: Millis, session: u32) -> Attempt {
+    let check = any(LifetimeCheck::new(config, left.div_ceil(1000)));
+    let entry = driver::run(check, net, &|_| {}).await;
+    let Some(data) = LifetimeData::of(&entry.data).filter(|d| d.opened) else {
+        return Attempt::NotOpened(conncheck_core::privacy::plain(&entry.data.summary()));
+    };
+    if data.held {
+        return Attempt::Held(entry.duration_ms.saturating_sub(data.open_ms.unwrap_or(0)));
+    }
+    let close = data.close.as_ref();
+    Attempt::Cut(Cut {
+        at_ms: 0,
+        session,
+        transport: TRANSPORTS[0],
+        lifetime_ms: data.lifetime_ms.unwrap_or_default(),
+        code: Some(close.map_or(1006, |c| c.code.0)),
+        clean: close.is_some_and(|c| c.clean),
+        status: None,
+        waited_ms: None,
+        pings_answered: data.pings_answered,
+        limit: data.matched_limit.as_ref().map(|m| m.limit.clone()),
+        event: false,
+    })
+}
+
+async fn polling(config: &Config, net: &Net, left: Millis, session: u32) -> Attempt {
+    let check = Box::new(PollingHold::new(config, left));
+    let cap = driver::HARD_CAP_MARGIN_MS + left;
+    let Some(outcome) = driver::drive(check, net, cap, &|_| {}).await else {
+        return Attempt::NotOpened(format!("did not end within {}", seconds(cap)));
+    };
+    let d = outcome.data;
+    if !d.opened {
+        return Attempt::NotOpened(d.ended_by);
+    }
+    let lifetime_ms = d.lifetime_ms.unwrap_or_default();
+    if d.held {
+        return Attempt::Held(lifetime_ms.max(left));
+    }
+    // A long-poll waits for the next ping by design: how long the one that
+    // was cut had waited is what a limit on the path is measured by.
+    let waited = d.waited_ms.unwrap_or_default();
+    let limit = match_limit(waited, d.ping_interval_ms, &d.hints).limit;
+    Attempt::Cut(Cut {
+        at_ms: 0,
+        session,
+        transport: TRANSPORTS[1],
+        lifetime_ms,
+        code: None,
+        clean: false,
+        status: d.status,
+        waited_ms: d.waited_ms,
+        pings_answered: d.pings_answered,
+        limit: Some(format!("{limit} ({})", d.ended_by)),
+        event: false,
+    })
+}

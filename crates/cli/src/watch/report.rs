@@ -1,0 +1,101 @@
+//! What `--watch` reports: its JSON (`conncheck-watch/1`) and its lines
+//! for people.
+
+use std::fmt::Write as _;
+
+use conncheck_core::check::Millis;
+use conncheck_core::checks::seconds;
+use serde::Serialize;
+
+/// What `--watch --json` prints (docs/contracts.md, `conncheck-watch/1`).
+#[derive(Serialize)]
+pub(super) struct WatchReport {
+    pub(super) schema: &'static str,
+    pub(super) socketio: String,
+    pub(super) duration_ms: Millis,
+    /// Sessions held at once on each transport.
+    pub(super) sessions: u32,
+    /// Sessions that opened, reopened ones included.
+    pub(super) opened: u32,
+    pub(super) drops: Vec<Cut>,
+    /// Attempts that never opened: when, and why.
+    pub(super) open_failures: Vec<OpenFailure>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Cut {
+    /// From the start of the watch to the drop.
+    pub(super) at_ms: Millis,
+    pub(super) session: u32,
+    pub(super) transport: &'static str,
+    /// From the session's open to its drop.
+    pub(super) lifetime_ms: Millis,
+    /// A WebSocket's close code as a browser reports it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) code: Option<u16>,
+    pub(super) clean: bool,
+    /// Polling: the HTTP status of the answer that ended the session
+    /// (absent: the request failed without one), and how long that
+    /// request had waited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) waited_ms: Option<Millis>,
+    pub(super) pings_answered: u32,
+    /// The known limit the cut matches (the core's table), unless a
+    /// session outlived it: then `null`, and `event` is true.
+    pub(super) limit: Option<String>,
+    /// A session of its transport lived longer than this one without a
+    /// cut: the drop was something that happened at that moment.
+    pub(super) event: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct OpenFailure {
+    pub(super) at_ms: Millis,
+    pub(super) session: u32,
+    pub(super) transport: &'static str,
+    pub(super) summary: String,
+}
+
+pub(super) fn drop_line(d: &Cut) -> String {
+    let how = match (d.code, d.clean, d.status) {
+        (Some(code), true, _) => format!("closed with code {code}"),
+        (Some(code), false, _) => format!("cut with code {code} (no close frame)"),
+        (None, _, Some(status)) => format!("lost: a request answered HTTP {status}"),
+        (None, _, None) => "lost: a request failed without an answer".to_owned(),
+    };
+    format!(
+        "+{}  {} session {} {how} after {}, {} pings answered",
+        seconds(d.at_ms),
+        d.transport,
+        d.session,
+        seconds(d.lifetime_ms),
+        d.pings_answered
+    )
+}
+
+pub(super) fn summary(r: &WatchReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} drop(s) and {} failed open(s) in {} with {} session(s) per transport ({} opened).",
+        r.drops.len(),
+        r.open_failures.len(),
+        seconds(r.duration_ms),
+        r.sessions,
+        r.opened
+    );
+    for d in &r.drops {
+        let at = seconds(d.at_ms);
+        let _ = match &d.limit {
+            Some(limit) => writeln!(out, "  the {} drop at +{at} matches {limit}", d.transport),
+            None => writeln!(
+                out,
+                "  the {} drop at +{at} was no time limit (a session lived longer): something on the path ended it at that moment, such as a pod or proxy restarting",
+                d.transport
+            ),
+        };
+    }
+    out
+}

@@ -1,0 +1,149 @@
+//! `conncheck --watch` against the lab: WebSocket and polling sessions
+//! through a pod restarted mid-run (each drop at the restart, and no time
+//! limit blamed) and through an nginx idle timeout (each cut after about
+//! its 3 s, matched to an idle timeout under the ping interval).
+
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use conncheck_lab::cli::Ran;
+use conncheck_lab::scenarios::scenario;
+use conncheck_lab::topology::{Backend, Proxy, Topology};
+use serde_json::Value;
+
+/// Bound on one watch run: its duration and the start-up.
+const CLI_TIMEOUT: Duration = Duration::from_secs(60);
+
+async fn cli(args: &[&str]) -> Result<Ran> {
+    conncheck_lab::cli::run(args, CLI_TIMEOUT).await
+}
+
+/// `--watch` output read back: its drops.
+fn drops(out: &str) -> Result<(Value, Vec<Value>)> {
+    let report: Value = serde_json::from_str(out).with_context(|| format!("not JSON: {out}"))?;
+    let drops = report["drops"].as_array().context("drops")?.clone();
+    Ok((report, drops))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn watch_reports_a_pod_restarted_mid_run() -> Result<()> {
+    let mut topology = Topology::start(
+        Proxy::Healthy,
+        Backend::Node(conncheck_lab::node::NodeMode::Healthy),
+    )
+    .await?;
+    let url = topology.page_url("");
+    let watch = tokio::spawn(async move {
+        cli(&[
+            &url,
+            "--watch",
+            "16s",
+            "--sessions",
+            "2",
+            "--json",
+            "--quiet",
+        ])
+        .await
+    });
+    let started = Instant::now();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let killed_ms = started.elapsed().as_millis() as u64;
+    topology.restart_pod(0).await?;
+    let ran = watch.await??;
+    let (report, drops) = drops(&ran.stdout)?;
+    assert_eq!(ran.code, 1, "{report:#}");
+    // Two sessions per transport, all on the one pod: each dropped once.
+    let mut transports: Vec<&str> = drops
+        .iter()
+        .filter_map(|d| d["transport"].as_str())
+        .collect();
+    transports.sort_unstable();
+    assert_eq!(
+        transports,
+        ["polling", "polling", "websocket", "websocket"],
+        "{report:#}"
+    );
+    for d in &drops {
+        let at = d["at_ms"].as_u64().context("at_ms")?;
+        // The watch started a little after `started`: at most its start-up.
+        assert!(
+            at + 1_000 >= killed_ms && at <= killed_ms + 2_000,
+            "dropped at {at} ms, the pod was killed at {killed_ms} ms: {report:#}"
+        );
+        if d["transport"] == "websocket" {
+            assert_eq!(
+                (d["code"].as_u64(), d["clean"].as_bool()),
+                (Some(1006), Some(false)),
+                "{d:#}"
+            );
+        } else {
+            // nginx answers the held long-poll: its upstream is gone.
+            assert_eq!(d["status"], 502, "{d:#}");
+        }
+        // The sessions opened again held to the end: no time limit.
+        assert_eq!(
+            (&d["event"], &d["limit"]),
+            (&Value::Bool(true), &Value::Null),
+            "{d:#}"
+        );
+    }
+    let opened = report["opened"].as_u64().context("opened")?;
+    assert!(
+        opened >= 8,
+        "every session opened again after the restart: {report:#}"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn watch_reports_an_idle_cut_at_its_time() -> Result<()> {
+    let s = scenario("short-idle")?;
+    let topology = Topology::start(s.proxy, s.backend).await?;
+    let ran = cli(&[
+        &topology.page_url(""),
+        "--watch",
+        "8s",
+        "--sessions",
+        "1",
+        "--json",
+        "--quiet",
+    ])
+    .await?;
+    let (report, drops) = drops(&ran.stdout)?;
+    assert_eq!(ran.code, 1, "{report:#}");
+    // nginx's 3 s idle timeout under a 5 s ping interval: a cut about every
+    // 3 s on each transport (a WebSocket between pings, a long-poll waiting
+    // for one), so two or three of each in 8 s.
+    for transport in ["websocket", "polling"] {
+        let of: Vec<&Value> = drops
+            .iter()
+            .filter(|d| d["transport"] == transport)
+            .collect();
+        if !(2..=3).contains(&of.len()) {
+            bail!("{} {transport} drops in 8 s: {report:#}", of.len());
+        }
+        for d in of {
+            let cut_after = if transport == "websocket" {
+                assert_eq!(d["code"], 1006, "{d:#}");
+                d["lifetime_ms"].as_u64().context("lifetime_ms")?
+            } else {
+                assert_eq!(d["status"], 504, "nginx's timeout answer: {d:#}");
+                d["waited_ms"].as_u64().context("waited_ms")?
+            };
+            assert!(
+                (2_800..=4_000).contains(&cut_after),
+                "cut after {cut_after} ms: {d:#}"
+            );
+            assert_eq!(
+                d["event"], false,
+                "a cut after the same time each time: {d:#}"
+            );
+            let limit = d["limit"].as_str().context("limit")?;
+            assert!(
+                limit.contains("shorter than the server's ping interval"),
+                "{limit}"
+            );
+        }
+    }
+    Ok(())
+}
