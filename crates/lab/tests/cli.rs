@@ -8,7 +8,6 @@
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use conncheck_core::diagnosis::verdict;
 use conncheck_core::report::Report;
 use conncheck_core::share;
 use conncheck_lab::browser::Browser;
@@ -80,7 +79,7 @@ async fn same_as_page(name: &str, code: i32) -> Result<(Value, Topology)> {
         );
     }
     let read: Report = serde_json::from_value(report.clone())?;
-    let view = conncheck_core::support_view::derive(&read, &[]);
+    let view = conncheck_core::view::derive_shared(&read, &[]);
     assert!(
         !view.altered(),
         "{name}: the support view calls the CLI's report altered"
@@ -103,7 +102,7 @@ async fn round_robin_is_sticky_session_missing_like_the_page() -> Result<()> {
     // The support view opens it as a shared link, with the CLI's verdict
     // and no altered-report notice.
     let read: Report = serde_json::from_value(report)?;
-    let expected = verdict(&read.checks, &read.findings).headline;
+    let expected = conncheck_core::view::derive(&read).verdict.headline;
     let browser = Browser::start(&[]).await?;
     open_shared(&browser, &share::link(&topology.page_root(), &read)).await?;
     let shown = browser
