@@ -26,6 +26,18 @@ pub use key::ConfigKey;
 pub use report::ReportConfig;
 pub use target::{excerpt, EXCERPT_CHARS};
 
+/// Whether `text` is a Socket.IO namespace this page accepts (the rule
+/// its configuration applies).
+pub(crate) fn is_namespace(text: &str) -> bool {
+    target::namespace(text).is_ok()
+}
+
+/// Whether `text` is a cookie name this page accepts (the rule its
+/// configuration applies).
+pub(crate) fn is_cookie_name(text: &str) -> bool {
+    values::is_cookie_name(text)
+}
+
 pub const DEFAULT_SOCKETIO_PATH: &str = "/socket.io/";
 pub const MAX_LIFETIME_S: u64 = 7200;
 /// A link's settings read at most: a support link needs a handful.

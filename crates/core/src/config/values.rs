@@ -50,15 +50,19 @@ impl Raw<'_> {
 
 pub(super) fn cookie_names(raw: &Raw) -> Result<Vec<String>, String> {
     let names = raw.as_list()?;
-    // RFC 6265 cookie-name is an RFC 2616 token.
-    let is_token = |n: &str| {
-        n.chars()
-            .all(|c| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?={}".contains(c))
-    };
-    match names.iter().find(|n| !is_token(n) || n.len() > 128) {
+    match names.iter().find(|n| !is_cookie_name(n)) {
         Some(bad) => Err(format!("{} is not a cookie name", excerpt(bad))),
         None => Ok(names),
     }
+}
+
+/// A cookie name this page accepts: RFC 6265's cookie-name, an RFC 2616
+/// token, of at most 128 bytes.
+pub(super) fn is_cookie_name(name: &str) -> bool {
+    name.len() <= 128
+        && name
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?={}".contains(c))
 }
 
 pub(super) fn lifetime(raw: &Raw) -> Result<u64, String> {

@@ -12,6 +12,7 @@ use crate::catalog::CheckId;
 use crate::checks::affinity_cookie::identify;
 use crate::checks::lifetime::match_limit;
 use crate::checks::CheckData;
+use crate::config::{is_cookie_name, is_namespace};
 use crate::privacy::{product_token, redact_url, via_tokens};
 use crate::report::ReportCheck;
 
@@ -71,27 +72,10 @@ fn fits(id: CheckId, key: &str, text: &str) -> bool {
     match key {
         "server" => product_token(text).as_deref() == Some(text),
         "via" => via_tokens(text).as_deref() == Some(text),
-        "namespace" => namespace(text),
-        // A cookie's name (RFC 6265's token), not a webrtc server's.
-        "name" if id == CheckId::AffinityCookie => cookie_name(text),
+        "namespace" => is_namespace(text),
+        // A cookie's name, not a webrtc server's.
+        "name" if id == CheckId::AffinityCookie => !text.is_empty() && is_cookie_name(text),
         "url" => redact_url(text) == text,
         _ => true,
     }
-}
-
-fn namespace(text: &str) -> bool {
-    text.starts_with('/')
-        && !text.starts_with("//")
-        && text.len() <= 256
-        && !text.chars().any(|c| {
-            c.is_whitespace() || c.is_control() || matches!(c, ',' | '\\' | '?' | '#' | '@' | ':')
-        })
-}
-
-fn cookie_name(text: &str) -> bool {
-    !text.is_empty()
-        && text.len() <= 256
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
 }
