@@ -42,6 +42,10 @@ pub(super) struct Cut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) waited_ms: Option<Millis>,
     pub(super) pings_answered: u32,
+    /// Polling: what ended the session, in our words (server values
+    /// quoted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) ended_by: Option<String>,
     /// The known limit the cut matches (the core's table), unless a
     /// session outlived it: then `null`, and `event` is true.
     pub(super) limit: Option<String>,
