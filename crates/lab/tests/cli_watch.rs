@@ -220,6 +220,14 @@ async fn watch_prints_a_servers_words_without_marks() -> Result<()> {
         .filter(|d| d["transport"] == "polling")
         .collect();
     assert!(!polling.is_empty(), "{report:#}");
+    // The terminal's drop lines say it too, quoted.
+    assert!(
+        shown
+            .stdout
+            .contains("was answered HTTP 400 with Engine.IO error 1 \"Session ID unknown\""),
+        "{}",
+        shown.stdout
+    );
     for d in polling {
         assert_eq!(d["status"], 400, "{d:#}");
         let ended_by = d["ended_by"].as_str().context("ended_by")?;
