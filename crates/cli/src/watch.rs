@@ -15,15 +15,18 @@ use conncheck_core::check::Millis;
 use conncheck_core::checks::lifetime::{match_limit, LifetimeCheck, LifetimeData};
 use conncheck_core::checks::{any, seconds, Facts};
 use conncheck_core::config::Config;
+use conncheck_core::privacy::{plain, redact_url};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 use crate::driver::{self, now};
 use crate::net::Net;
-use crate::polling::PollingHold;
+use crate::polling::{PollingData, PollingHold};
 use crate::progress::Progress;
 use report::{drop_line, summary, Cut, OpenFailure, WatchReport};
 
 mod report;
+#[cfg(test)]
+mod tests;
 
 /// A session that could not open is tried again after this long.
 const RETRY_MS: Millis = 1_000;
@@ -56,10 +59,11 @@ pub async fn run(
 ) -> ExitCode {
     let start = now();
     let deadline = start + duration_ms;
+    // As the report shows it: no credentials, no query values.
     let socketio = config
         .socketio
         .as_ref()
-        .map(|u| u.to_string())
+        .map(|u| redact_url(u.as_str()))
         .unwrap_or_default();
     progress.line(&format!(
         "watching {sessions} WebSocket and {sessions} polling Socket.IO session(s) at {socketio} for {}",
@@ -176,7 +180,7 @@ async fn websocket(config: &Config, net: &Net, left: Millis, session: u32) -> At
     let check = any(LifetimeCheck::new(config, left.div_ceil(1000)));
     let entry = driver::run(check, net, &|_| {}).await;
     let Some(data) = LifetimeData::of(&entry.data).filter(|d| d.opened) else {
-        return Attempt::NotOpened(conncheck_core::privacy::plain(&entry.data.summary()));
+        return Attempt::NotOpened(plain(&entry.data.summary()));
     };
     if data.held {
         return Attempt::Held(entry.duration_ms.saturating_sub(data.open_ms.unwrap_or(0)));
@@ -192,6 +196,7 @@ async fn websocket(config: &Config, net: &Net, left: Millis, session: u32) -> At
         status: None,
         waited_ms: None,
         pings_answered: data.pings_answered,
+        ended_by: None,
         limit: data.matched_limit.as_ref().map(|m| m.limit.clone()),
         event: false,
     })
@@ -203,9 +208,14 @@ async fn polling(config: &Config, net: &Net, left: Millis, session: u32) -> Atte
     let Some(outcome) = driver::drive(check, net, cap, &|_| {}).await else {
         return Attempt::NotOpened(format!("did not end within {}", seconds(cap)));
     };
-    let d = outcome.data;
+    polling_attempt(outcome.data, left, session)
+}
+
+/// A polling hold's end as `--watch` reports it: its words without the
+/// marks around server values (`plain`), and the limit apart from them.
+fn polling_attempt(d: PollingData, left: Millis, session: u32) -> Attempt {
     if !d.opened {
-        return Attempt::NotOpened(d.ended_by);
+        return Attempt::NotOpened(plain(&d.ended_by));
     }
     let lifetime_ms = d.lifetime_ms.unwrap_or_default();
     if d.held {
@@ -225,7 +235,8 @@ async fn polling(config: &Config, net: &Net, left: Millis, session: u32) -> Atte
         status: d.status,
         waited_ms: d.waited_ms,
         pings_answered: d.pings_answered,
-        limit: Some(format!("{limit} ({})", d.ended_by)),
+        ended_by: Some(plain(&d.ended_by)),
+        limit: Some(limit),
         event: false,
     })
 }

@@ -1,12 +1,16 @@
 //! `conncheck --watch` against the lab: WebSocket and polling sessions
+//! held across the server's 25 s ping on a healthy setup (no drop, exit 0),
 //! through a pod restarted mid-run (each drop at the restart, and no time
 //! limit blamed) and through an nginx idle timeout (each cut after about
-//! its 3 s, matched to an idle timeout under the ping interval).
+//! its 3 s, matched to an idle timeout under the ping interval); a
+//! server's words in every output without the marks around them
+//! (`cli_privacy.rs` has the secrets no run prints).
 
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use conncheck_lab::cli::Ran;
+use conncheck_lab::node::NodeMode;
 use conncheck_lab::scenarios::scenario;
 use conncheck_lab::topology::{Backend, Proxy, Topology};
 use serde_json::Value;
@@ -17,6 +21,10 @@ const CLI_TIMEOUT: Duration = Duration::from_secs(60);
 async fn cli(args: &[&str]) -> Result<Ran> {
     conncheck_lab::cli::run(args, CLI_TIMEOUT).await
 }
+
+/// The marks around an outside value in our texts (`privacy::observed`),
+/// which no printed output carries.
+const MARKS: [char; 2] = ['\u{e000}', '\u{e001}'];
 
 /// `--watch` output read back: its drops.
 fn drops(out: &str) -> Result<(Value, Vec<Value>)> {
@@ -99,18 +107,22 @@ async fn watch_reports_a_pod_restarted_mid_run() -> Result<()> {
 async fn watch_reports_an_idle_cut_at_its_time() -> Result<()> {
     let s = scenario("short-idle")?;
     let topology = Topology::start(s.proxy, s.backend).await?;
-    let ran = cli(&[
-        &topology.page_url(""),
-        "--watch",
-        "8s",
-        "--sessions",
-        "1",
-        "--json",
-        "--quiet",
-    ])
-    .await?;
+    let url = topology.page_url("");
+    let watch = ["--watch", "8s", "--sessions", "1"];
+    let json = [&[url.as_str()][..], &watch, &["--json", "--quiet"]].concat();
+    let text = [&[url.as_str()][..], &watch].concat();
+    let (ran, shown) = tokio::try_join!(cli(&json), cli(&text))?;
     let (report, drops) = drops(&ran.stdout)?;
     assert_eq!(ran.code, 1, "{report:#}");
+    assert_eq!(shown.code, 1, "{}{}", shown.stdout, shown.stderr);
+    for out in [&ran.stdout, &shown.stdout, &shown.stderr] {
+        assert!(!out.contains(MARKS), "{out}");
+    }
+    assert!(
+        shown.stdout.contains("polling drop at +"),
+        "the text run saw the cuts too: {}",
+        shown.stdout
+    );
     // nginx's 3 s idle timeout under a 5 s ping interval: a cut about every
     // 3 s on each transport (a WebSocket between pings, a long-poll waiting
     // for one), so two or three of each in 8 s.
@@ -143,7 +155,83 @@ async fn watch_reports_an_idle_cut_at_its_time() -> Result<()> {
                 limit.contains("shorter than the server's ping interval"),
                 "{limit}"
             );
+            // The limit alone; a polling session's own words apart.
+            assert!(!limit.contains("long-poll"), "{limit}");
+            if transport == "polling" {
+                let ended_by = d["ended_by"].as_str().context("ended_by")?;
+                assert!(ended_by.starts_with("A long-poll was answered"), "{d:#}");
+            }
         }
+    }
+    Ok(())
+}
+
+/// Production defaults (pingInterval 25 s): four sessions held across a
+/// ping each, none dropped or reopened.
+#[tokio::test(flavor = "multi_thread")]
+async fn watch_holds_every_session_on_a_healthy_setup() -> Result<()> {
+    let topology = Topology::start(Proxy::Healthy, Backend::Node(NodeMode::Healthy)).await?;
+    let ran = cli(&[
+        &topology.page_url(""),
+        "--watch",
+        "32s",
+        "--sessions",
+        "2",
+        "--json",
+        "--quiet",
+    ])
+    .await?;
+    let (report, drops) = drops(&ran.stdout)?;
+    assert_eq!(ran.code, 0, "{report:#}\n{}", ran.stderr);
+    assert_eq!(drops, Vec::<Value>::new(), "{report:#}");
+    assert_eq!(
+        report["open_failures"],
+        Value::Array(Vec::new()),
+        "{report:#}"
+    );
+    assert_eq!(report["opened"], 4, "each session opened once: {report:#}");
+    Ok(())
+}
+
+/// Two Node pods without affinity: each polling session is lost at once
+/// to the other pod's Engine.IO error, a server's words, which every
+/// output prints as a quoted value without the marks around it.
+#[tokio::test(flavor = "multi_thread")]
+async fn watch_prints_a_servers_words_without_marks() -> Result<()> {
+    let s = scenario("round-robin")?;
+    let topology = Topology::start(s.proxy, s.backend).await?;
+    let url = topology.page_url("");
+    let watch = ["--watch", "3s", "--sessions", "1"];
+    let json = [&[url.as_str()][..], &watch, &["--json"]].concat();
+    let text = [&[url.as_str()][..], &watch].concat();
+    let (ran, shown) = tokio::try_join!(cli(&json), cli(&text))?;
+    let (report, drops) = drops(&ran.stdout)?;
+    assert_eq!(
+        (ran.code, shown.code),
+        (1, 1),
+        "{report:#}\n{}",
+        shown.stdout
+    );
+    for out in [&ran.stdout, &ran.stderr, &shown.stdout, &shown.stderr] {
+        assert!(!out.contains(MARKS), "{out}");
+    }
+    let polling: Vec<&Value> = drops
+        .iter()
+        .filter(|d| d["transport"] == "polling")
+        .collect();
+    assert!(!polling.is_empty(), "{report:#}");
+    // The terminal's drop lines say it too, quoted.
+    assert!(
+        shown
+            .stdout
+            .contains("was answered HTTP 400 with Engine.IO error 1 \"Session ID unknown\""),
+        "{}",
+        shown.stdout
+    );
+    for d in polling {
+        assert_eq!(d["status"], 400, "{d:#}");
+        let ended_by = d["ended_by"].as_str().context("ended_by")?;
+        assert!(ended_by.contains("\"Session ID unknown\""), "{d:#}");
     }
     Ok(())
 }

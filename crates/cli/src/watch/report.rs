@@ -42,6 +42,10 @@ pub(super) struct Cut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) waited_ms: Option<Millis>,
     pub(super) pings_answered: u32,
+    /// Polling: what ended the session, in our words (server values
+    /// quoted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) ended_by: Option<String>,
     /// The known limit the cut matches (the core's table), unless a
     /// session outlived it: then `null`, and `event` is true.
     pub(super) limit: Option<String>,
@@ -65,14 +69,19 @@ pub(super) fn drop_line(d: &Cut) -> String {
         (None, _, Some(status)) => format!("lost: a request answered HTTP {status}"),
         (None, _, None) => "lost: a request failed without an answer".to_owned(),
     };
-    format!(
+    let mut line = format!(
         "+{}  {} session {} {how} after {}, {} pings answered",
         seconds(d.at_ms),
         d.transport,
         d.session,
         seconds(d.lifetime_ms),
         d.pings_answered
-    )
+    );
+    if let Some(ended_by) = &d.ended_by {
+        line.push_str(": ");
+        line.push_str(ended_by);
+    }
+    line
 }
 
 pub(super) fn summary(r: &WatchReport) -> String {
