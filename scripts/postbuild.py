@@ -56,7 +56,8 @@ const shell = app.firstElementChild;
 let kept = null;
 let dead = false;
 const failed = (why, mark = 'failed') => {
-  document.body.setAttribute('data-conncheck-boot', mark);
+  // data-conncheck-boot
+  document.body.dataset.conncheckBoot = mark;
   $('boot-reason').textContent = why;
   $('boot-failed').hidden = false;
 };
@@ -68,10 +69,11 @@ const trapped = () => {
   dead = true;
   app.replaceChildren(shell);
   $('boot-title').textContent = 'The check stopped';
+  const report = $('boot-report');
   if (kept) {
     kept.open = true;
-    $('boot-report').after(kept);
-    $('boot-report').hidden = false;
+    report.after(kept);
+    report.hidden = false;
   }
   failed('The check\\'s program stopped on an internal error: reload the page to check again.', 'stopped');
 };
@@ -90,23 +92,11 @@ const wrap = (o) => {
   for (const k in o) w[k] = typeof o[k] == 'function' ? guard(o[k]) : o[k];
   return w;
 };
-// Every call between JS and any wasm module passes a guard: its imports
-// and its exports (wasm-bindgen's glue instantiates through these two).
-const guardWasm = () => {
-  for (const k of ['instantiate', 'instantiateStreaming']) {
-    // Older engines lack instantiateStreaming: the glue then does without.
-    const real = WebAssembly[k];
-    if (real) WebAssembly[k] = async (source, imports) => {
-      const i = {};
-      for (const n in imports) i[n] = wrap(imports[n]);
-      const r = await real.call(WebAssembly, source, i);
-      return { module: r.module, instance: { exports: wrap(r.instance.exports) } };
-    };
-  }
-  new MutationObserver(() => {
-    const text = $('report-text');
-    if (text) kept = text.parentNode.cloneNode(true);
-  }).observe(document.body, { attributes: true });
+// Imports a module's glue and starts its wasm; resolves to the glue.
+const load = async (js, wasm) => {
+  const module = await import(js);
+  await module.default({ module_or_path: wasm });
+  return module;
 };
 const start = async () => {
   if (typeof WebAssembly !== 'object') {
@@ -114,10 +104,27 @@ const start = async () => {
     return;
   }
   try {
-    guardWasm();
+    // Every call between JS and any wasm module passes a guard: its imports
+    // and its exports (wasm-bindgen's glue instantiates through these two).
+    for (const k of ['instantiate', 'instantiateStreaming']) {
+      // Older engines lack instantiateStreaming: the glue then does without.
+      const real = WebAssembly[k];
+      if (real) WebAssembly[k] = async (source, imports) => {
+        const i = {};
+        for (const n in imports) i[n] = wrap(imports[n]);
+        const r = await real.call(WebAssembly, source, i);
+        // (Given a Module, instantiate gives an Instance: r.module is then
+        // undefined, and the glue takes the result's instance.)
+        return { ...r, instance: { exports: wrap(r.instance.exports) } };
+      };
+    }
+    new MutationObserver(() => {
+      const text = $('report-text');
+      if (text) kept = text.parentNode.cloneNode(true);
+    }).observe(document.body, { attributes: true });
     // Unlike Trunk's loader, no window.wasmBindings and no
     // TrunkApplicationStarted event: nothing here uses them.
-    await (await import(__JS__)).default({ module_or_path: __WASM__ });
+    await load(__JS__, __WASM__);
   } catch (e) {
     if (!dead) failed('The check\\'s program (a WebAssembly file) did not load or did not start: a proxy, firewall or security program may block it, or the download broke off.');
   }
@@ -126,11 +133,7 @@ const onDemand = (js, wasm) => {
   let started = null;
   return () => {
     if (started === null) {
-      started = (async () => {
-        const module = await import(js);
-        await module.default({ module_or_path: wasm });
-        return module;
-      })();
+      started = load(js, wasm);
       // A failed download may be tried again.
       started.catch(() => { started = null; });
     }

@@ -124,10 +124,17 @@ pub fn copy_text(report: &Report) -> String {
 /// The copy text of a record's view, with the payload made from
 /// [`share_json`]: the view's words; outside values in quotes.
 pub fn copy_text_of(report: &Report, view: &View, payload: &str) -> String {
-    let mut text = format!(
-        "Connection check ({}), {}\n{}\n",
-        report.page.origin, report.created_at, view.verdict.headline
-    );
+    // Pieces pushed as they are: no formatting machinery for plain joins.
+    let mut text = String::new();
+    text.extend([
+        "Connection check (",
+        &report.page.origin,
+        "), ",
+        &report.created_at,
+        "\n",
+        &view.verdict.headline,
+        "\n",
+    ]);
     for check in &view.checks {
         let word = match check.check.status {
             Status::Pass => "ok",
@@ -135,13 +142,13 @@ pub fn copy_text_of(report: &Report, view: &View, payload: &str) -> String {
             Status::Fail => "FAILED",
             Status::Skip => "skipped",
         };
-        text.push_str(&format!("- {}: {word}\n", check.title()));
+        text.extend(["- ", check.title(), ": ", word, "\n"]);
     }
     for finding in &view.findings {
-        text.push_str(&format!("! {}\n", plain(&finding.title)));
+        text.extend(["! ", &plain(&finding.title), "\n"]);
     }
     if let Some(note) = &report.user_note {
-        text.push_str(&format!("User's description: {note}\n"));
+        text.extend(["User's description: ", note, "\n"]);
     }
     text.push_str(
         "Support: paste this whole text into the conncheck page to see the full report.\n",

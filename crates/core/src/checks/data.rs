@@ -80,9 +80,15 @@ macro_rules! check_data {
                         cap_ms: *cap_ms,
                     }
                     .serialize(s),
-                    // As it came, already read: the page, which never
-                    // holds such data, needs no JSON parser to write it.
+                    // As it came, already read: the support module, which
+                    // reads shared reports, needs no JSON parser to write
+                    // it. The page's own module never holds such data (only
+                    // reading a shared report makes it), so it links no
+                    // writer of `serde_json::Value` for it.
+                    #[cfg(feature = "support-texts")]
                     CheckData::Unreadable { json, .. } => json.serialize(s),
+                    #[cfg(not(feature = "support-texts"))]
+                    CheckData::Unreadable { .. } => s.serialize_unit(),
                 }
             }
         }
