@@ -181,7 +181,7 @@ impl PodCounter {
         // With two or more pods seen the ids are the browser's evidence;
         // one pod needs sessions that could have shown another and did not.
         let one_shown = self.retries() == 0 && self.sessions >= ONE_POD_SESSIONS;
-        if self.adapter == Some(self.pods_seen()) && (self.pods.len() > 1 || one_shown) {
+        if self.adapter == Some(self.pods_seen()) && (one_shown || self.pods.len() > 1) {
             actions.extend(self.end());
             return Counted::Done(actions, PodCount::Exact);
         }
