@@ -17,7 +17,23 @@ use conncheck_lab::topology::{Backend, Proxy};
 
 const REPEATS: usize = 3;
 
-async fn counted_every_time(name: &str, pods_there: u32) -> Result<()> {
+/// What a scenario's count must read, by how its balancer spreads
+/// requests without the cookie.
+#[derive(Clone, Copy, Debug)]
+enum Reads {
+    /// Strict round robin over two pods: each session lands on the next
+    /// pod, so the second session proves both (9 requests a session).
+    Exact,
+    /// Strict round robin over four: showing four pods takes at least 51
+    /// requests (docs/companion.md), past the bound of 48, so the count
+    /// stops there having reached at least this many.
+    AtLeast(u64),
+    /// nginx's hash of a random key per request over three pods: within 48
+    /// requests at least this many answered; exact exactly when all did.
+    AllOrAtLeast(u64),
+}
+
+async fn counted_every_time(name: &str, pods_there: u32, reads: Reads) -> Result<()> {
     for run in 0..REPEATS {
         let report = run_as_expected(name).await?;
         let sticky = check(&report, "sticky-session");
@@ -32,23 +48,31 @@ async fn counted_every_time(name: &str, pods_there: u32) -> Result<()> {
         let requests = pods["count_requests"].as_u64().unwrap_or(u64::MAX);
         assert!(requests <= 48, "{what}");
         let seen = pods["pods_seen"].as_u64().unwrap_or(0);
+        let all = seen == u64::from(pods_there);
+        let exact = match reads {
+            Reads::Exact => true,
+            Reads::AtLeast(least) => {
+                assert!(seen >= least, "{what}");
+                false
+            }
+            Reads::AllOrAtLeast(least) => {
+                assert!(seen >= least, "{what}");
+                all
+            }
+        };
         let summary = sticky["summary"].as_str().unwrap_or_default();
         assert!(summary.contains("Proven exactly"), "{what}");
-        match pods["count"].as_str() {
-            Some("exact") => {
-                assert_eq!(seen, u64::from(pods_there), "{what}");
-                assert!(
-                    summary.contains(&format!("{pods_there} pods in all")),
-                    "{what}"
-                );
-            }
-            Some("at-least") => {
-                assert_eq!(pods["count_stopped"], "max-requests", "{what}");
-                assert!((1..u64::from(pods_there)).contains(&seen), "{what}");
-                let told = format!("The server's adapter reports {pods_there}.");
-                assert!(summary.contains(&told), "{what}");
-            }
-            _ => panic!("neither exact nor at its request limit: {what}"),
+        if exact {
+            assert_eq!(pods["count"], "exact", "{what}");
+            assert!(all, "{what}");
+            let told = format!("{pods_there} pods in all");
+            assert!(summary.contains(&told), "{what}");
+        } else {
+            assert_eq!(pods["count"], "at-least", "{what}");
+            assert_eq!(pods["count_stopped"], "max-requests", "{what}");
+            assert!(seen < u64::from(pods_there), "{what}");
+            let told = format!("The server's adapter reports {pods_there}.");
+            assert!(summary.contains(&told), "{what}");
         }
         // No false alarm: exactly no finding, not merely not this one.
         assert_eq!(finding_ids(&report), Vec::<&str>::new(), "{what}");
@@ -60,24 +84,24 @@ async fn counted_every_time(name: &str, pods_there: u32) -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn node_pods_are_counted_within_the_bound_on_every_run() -> Result<()> {
-    counted_every_time("companion-node", 3).await
+    counted_every_time("companion-node", 3, Reads::AllOrAtLeast(2)).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn socketioxide_pods_are_counted_within_the_bound_on_every_run() -> Result<()> {
-    counted_every_time("companion-rust", 3).await
+    counted_every_time("companion-rust", 3, Reads::AllOrAtLeast(2)).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_node_pods_behind_haproxy_round_robin_are_counted_within_the_bound_on_every_run(
 ) -> Result<()> {
-    counted_every_time("companion-node-haproxy", 2).await
+    counted_every_time("companion-node-haproxy", 2, Reads::Exact).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn four_socketioxide_pods_behind_haproxy_round_robin_are_counted_within_the_bound_on_every_run(
 ) -> Result<()> {
-    counted_every_time("companion-rust-haproxy", 4).await
+    counted_every_time("companion-rust-haproxy", 4, Reads::AtLeast(2)).await
 }
 
 /// Real servers without the companion: Node pods behind cookie affinity,

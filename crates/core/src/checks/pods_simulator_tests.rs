@@ -45,6 +45,13 @@ pub(crate) struct Pods {
     /// happened to bring each of its requests back; the others do not.
     pub first_omit_session_stays: bool,
     first_omit_sid: Option<String>,
+    /// The first this many sessions without cookies open on the first pod
+    /// and keep it, as random balancing may happen to bring each of their
+    /// requests there; the ones after them go round robin.
+    pub omit_sessions_on_first: usize,
+    /// Sessions without cookies opened, and those that keep the first pod.
+    omit_opened: usize,
+    on_first: Vec<String>,
     /// Every handshake (a request without a session) reaches this pod; the
     /// other requests without the cookie go round robin.
     pub handshakes_to: Option<usize>,
@@ -93,6 +100,9 @@ impl Pods {
             beacons_balanced: false,
             first_omit_session_stays: false,
             first_omit_sid: None,
+            omit_sessions_on_first: 0,
+            omit_opened: 0,
+            on_first: Vec::new(),
             handshakes_to: None,
             unavailable_after: None,
             pings: Pings::None,
@@ -131,9 +141,15 @@ impl Pods {
         }
         let sid = r.url.split("&sid=").nth(1).map(str::to_owned);
         let stays = self.first_omit_session_stays && sid.is_some() && sid == self.first_omit_sid;
+        let omit = r.credentials == Credentials::Omit;
+        let first_pod = match &sid {
+            Some(sid) => self.on_first.contains(sid),
+            None => omit && self.omit_opened < self.omit_sessions_on_first,
+        };
         let pod = match (&sid, r.credentials) {
             // Cookie affinity: the cookie's pod.
             (_, Credentials::Include) if !self.cookie_ignored => 0,
+            _ if first_pod => 0,
             (Some(sid), _) if stays => self.sessions[sid].0,
             (None, _) if self.handshakes_to.is_some() => self.handshakes_to.unwrap_or_default(),
             (Some(sid), _) if self.pod_per_session => self.sessions[sid].0,
@@ -142,6 +158,12 @@ impl Pods {
         };
         let Some(sid) = sid else {
             let sid = format!("S{}", self.sessions.len());
+            if omit {
+                self.omit_opened += 1;
+            }
+            if first_pod {
+                self.on_first.push(sid.clone());
+            }
             if r.credentials == Credentials::Omit && self.first_omit_sid.is_none() {
                 self.first_omit_sid = Some(sid.clone());
             }

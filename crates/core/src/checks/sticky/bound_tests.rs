@@ -2,6 +2,7 @@
 //! number of pods the companion's adapter reports, without it (an older
 //! companion), and with one that is wrong.
 
+use super::pods::ONE_POD_SESSIONS;
 use super::pods_tests::{pods, run, COMPANION};
 use super::*;
 use crate::check::Status;
@@ -102,4 +103,43 @@ fn one_pod_seen_is_never_exact_once_a_request_reached_another() {
         "{}",
         run.summary
     );
+}
+
+#[test]
+fn an_adapters_one_ends_the_count_only_after_sessions_that_could_show_another_pod() {
+    // Two pods that share no adapter (Node's in-memory one, socketioxide's
+    // LocalAdapter): each `hello` says 1. Random balancing may bring every
+    // request of the count's first sessions to the pod the cookie pinned
+    // (1 in 32 for one session over two pods); the sessions before the
+    // report include one without cookies, kept there too.
+    const BEFORE_COUNT: usize = 1;
+    for staying in 1..=ONE_POD_SESSIONS {
+        let mut p = pods(2);
+        p.adapter_pods = Some(1);
+        p.omit_sessions_on_first = BEFORE_COUNT + staying as usize;
+        let run = run(COMPANION, &mut p, None);
+        let d = run.data.pods.clone().expect("pods data");
+        if staying < ONE_POD_SESSIONS {
+            // The next session reached the second pod.
+            assert_eq!(
+                (d.count, d.count_stopped, d.pods_seen),
+                (PodCount::AtLeast, Some(CountStopped::MaxRequests), 2),
+                "{staying}: {d:?}"
+            );
+            assert!(
+                !run.summary.contains("Only one pod ever answered"),
+                "{}",
+                run.summary
+            );
+        } else {
+            // As many sessions alike as the rule asks: the chance it
+            // takes, 2^-15 over two pods spread evenly.
+            assert_eq!(
+                (d.count, d.pods_seen, d.count_retries),
+                (PodCount::Exact, 1, 0),
+                "{staying}: {d:?}"
+            );
+            assert_eq!((d.count_sessions, d.count_requests), (3, 15), "{d:?}");
+        }
+    }
 }

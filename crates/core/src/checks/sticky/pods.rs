@@ -11,8 +11,13 @@
 //! many there are, and ruling out one more pod spread evenly to one chance
 //! in 10,000 took 33 sessions in a row over three pods (about 450
 //! requests). The adapter's number is an outside value: it ends the count
-//! only after a session without cookies (whose requests may show a pod it
-//! does not know), and it never makes a finding.
+//! only where the browser's own sessions agree with it, and it never makes
+//! a finding. Two or more pods seen are as many distinct ids (only an
+//! adapter shared by the pods counts past 1). A 1 is what every pod says
+//! that shares no adapter (Node's in-memory one, socketioxide's
+//! `LocalAdapter`), however many there are: one pod seen ends the count
+//! only after [`ONE_POD_SESSIONS`] sessions without cookies, none of
+//! whose requests reached another pod.
 //! Sessions stay open until the count ends: under strict round robin a
 //! closing beacon in between takes a turn, and sessions closed alike could
 //! keep landing on every other pod; without one, each session's handshake
@@ -29,6 +34,13 @@ use crate::checks::pod_chain::{ack_result, adapter_pods, pod_id, Chain, Dispatch
 
 /// Requests the count sends at most.
 pub const MAX_COUNT_REQUESTS: u32 = 48;
+/// Sessions without cookies that must all land on the one pod seen, with
+/// no request reaching another, before an adapter's 1 ends the count. A
+/// session is five requests; over two pods spread evenly each lands on the
+/// one seen with chance 1/2, so three sessions miss the second pod with
+/// chance 2^-15 (one in 32,768; 3^-15 over three), where one session did
+/// in 1 of 32 and two in 1 of 1,024. One pod truly there: 15 requests.
+pub const ONE_POD_SESSIONS: u32 = 3;
 /// The count's bound, after the report; the driver's cap grows by it.
 pub const COUNT_BUDGET_MS: Millis = 60_000;
 /// The budget's timer (the check's own budget timer is `Handle::MAX`).
@@ -166,8 +178,10 @@ impl PodCounter {
         if !self.pods.contains(&pod) {
             self.pods.push(pod);
         }
-        let proven_more = self.retries() > 0 && self.pods.len() < 2;
-        if self.adapter == Some(self.pods_seen()) && !proven_more {
+        // With two or more pods seen the ids are the browser's evidence;
+        // one pod needs sessions that could have shown another and did not.
+        let one_shown = self.retries() == 0 && self.sessions >= ONE_POD_SESSIONS;
+        if self.adapter == Some(self.pods_seen()) && (one_shown || self.pods.len() > 1) {
             actions.extend(self.end());
             return Counted::Done(actions, PodCount::Exact);
         }

@@ -126,6 +126,9 @@ fn one_pod_is_one_replica_or_client_ip_affinity() {
     let run = run(COMPANION, &mut pods(1), None);
     let p = run.data.pods.clone().unwrap();
     assert_eq!((p.count, p.pods_seen), (PodCount::Exact, 1));
+    // An adapter's 1 is what every pod says that shares none: it takes
+    // `ONE_POD_SESSIONS` sessions without cookies, five requests each.
+    assert_eq!((p.count_sessions, p.count_requests), (3, 15), "{p:?}");
     assert_eq!(run.data.affinity, Affinity::NotNeeded);
     assert_eq!(run.status, Status::Pass);
     assert!(
