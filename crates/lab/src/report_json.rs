@@ -37,6 +37,19 @@ pub fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no check {id} in {report:#}"))
 }
 
+/// The `websocket` check's target whose URL starts with `prefix` (`Null`
+/// when there is none, so that an assertion on it names what it saw).
+pub fn websocket_target(report: &Value, prefix: &str) -> Value {
+    check(report, "websocket")["data"]["targets"]
+        .as_array()
+        .and_then(|t| {
+            t.iter()
+                .find(|t| t["url"].as_str().is_some_and(|u| u.starts_with(prefix)))
+        })
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// Chromium's fake camera and microphone: a user's machine has devices,
 /// this one does not. They never prompt; only the media test asks for them.
 pub const FAKE_DEVICES: &str = "--use-fake-device-for-media-stream";

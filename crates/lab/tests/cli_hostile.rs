@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use conncheck_lab::cli::Ran;
 use conncheck_lab::default_dist;
 use conncheck_lab::hostile::{Hostile, FLOOD_PINGS};
-use conncheck_lab::report_json::{check, finding_ids};
+use conncheck_lab::report_json::{finding_ids, websocket_target};
 use serde_json::{json, Value};
 
 /// Each run ends within this: the checks' own timeouts and the held
@@ -77,14 +77,7 @@ async fn every_hostile_server_gets_a_complete_report() -> Result<()> {
         .iter()
         .find(|(_, w)| *w == "loud websocket")
         .context("loud")?;
-    let target = check(report, "websocket")["data"]["targets"]
-        .as_array()
-        .and_then(|t| {
-            t.iter()
-                .find(|t| t["url"].as_str().is_some_and(|u| u.starts_with(&loud_ws)))
-        })
-        .cloned()
-        .unwrap_or_default();
+    let target = websocket_target(report, &loud_ws);
     assert_eq!(target["close"]["code"], 1009, "{target:#}");
     Ok(())
 }

@@ -15,7 +15,7 @@ use conncheck_core::checks::{affinity_cookie, handshake, sticky, upgrade, websoc
 use conncheck_core::share;
 use conncheck_lab::browser::Browser;
 use conncheck_lab::hostile::{Hostile, FLOOD_PINGS};
-use conncheck_lab::report_json::{check, finding_ids, RUN_TIMEOUT};
+use conncheck_lab::report_json::{check, finding_ids, websocket_target, RUN_TIMEOUT};
 use conncheck_lab::{default_dist, Lab, LabOptions};
 use serde_json::{json, Value};
 
@@ -171,14 +171,7 @@ async fn every_hostile_server_gets_a_complete_report() -> Result<()> {
     let report = browser.run_page(&hostile_loud.url(), RUN_TIMEOUT).await?;
     assert_complete(&report, "loud websocket");
     assert_in_time(&report, started.elapsed(), "loud websocket");
-    let loud = check(&report, "websocket")["data"]["targets"]
-        .as_array()
-        .and_then(|t| {
-            t.iter()
-                .find(|t| t["url"].as_str().is_some_and(|u| u.starts_with(&loud_ws)))
-                .cloned()
-        })
-        .unwrap_or_default();
+    let loud = websocket_target(&report, &loud_ws);
     assert_eq!(loud["close"]["code"], 1009, "{loud:#}");
     browser.close().await;
     Ok(())
