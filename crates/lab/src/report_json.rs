@@ -37,6 +37,17 @@ pub fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no check {id} in {report:#}"))
 }
 
+/// The pods a `sticky-session` count showed (its `data.pods`), as its
+/// summary words them: the distinct ids that answered, and at least two
+/// once a request reached another pod than its session's.
+pub fn pods_shown(pods: &Value) -> u64 {
+    let seen = pods["pods_seen"].as_u64().unwrap_or(0);
+    match pods["count_retries"].as_u64().unwrap_or(0) {
+        0 => seen,
+        _ => seen.max(2),
+    }
+}
+
 /// The `websocket` check's target whose URL starts with `prefix` (`Null`
 /// when there is none, so that an assertion on it names what it saw).
 pub fn websocket_target(report: &Value, prefix: &str) -> Value {

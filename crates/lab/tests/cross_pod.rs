@@ -11,7 +11,7 @@
 //! repeats the healthy ones).
 
 use anyhow::Result;
-use conncheck_lab::report_json::{check, run_as_expected};
+use conncheck_lab::report_json::{check, pods_shown, run_as_expected};
 use serde_json::{json, Value};
 
 /// sticky-session's exact proof and bounded count over the lab's three
@@ -29,8 +29,12 @@ fn three_pods_counted(name: &str, report: &Value, adapter: Option<u32>) {
     // Without the cookie nginx hashes a random key per request over the
     // three pods: the first session's five requests alone miss the other
     // two with chance 3^-5, and a count ends at its 48th request at most.
+    // A request that reached another pod shows it without its id: a count
+    // may end at its limit with one id seen (CI did), and still shows two.
     let seen = pods["pods_seen"].as_u64().unwrap_or(0);
-    assert!((2..=3).contains(&seen), "{name}: {sticky:#}");
+    assert!((1..=3).contains(&seen), "{name}: {sticky:#}");
+    let shown = pods_shown(pods);
+    assert!((2..=3).contains(&shown), "{name}: {sticky:#}");
     let requests = pods["count_requests"].as_u64().unwrap_or(u64::MAX);
     assert!(requests <= 48, "{name}: {sticky:#}");
     // Exact only when the adapter's three all answered; pods that do not
@@ -42,6 +46,11 @@ fn three_pods_counted(name: &str, report: &Value, adapter: Option<u32>) {
     };
     assert_eq!(pods["count"], count, "{name}: {sticky:#}");
     assert_eq!(pods["count_stopped"], stopped, "{name}: {sticky:#}");
+    if !exact {
+        let told = format!("At least {shown} pod(s)");
+        let summary = sticky["summary"].as_str().unwrap_or_default();
+        assert!(summary.contains(&told), "{name}: {sticky:#}");
+    }
 }
 
 async fn delivered(name: &str) -> Result<()> {

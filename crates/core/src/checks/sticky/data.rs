@@ -170,6 +170,18 @@ pub struct PodsData {
     pub adapter_pods: Option<u32>,
 }
 
+impl PodsData {
+    /// The pods shown to be there: those whose ids answered, and at least
+    /// two once a request reached another pod than its session's (that
+    /// pod's id unknown).
+    pub fn at_least(&self) -> u32 {
+        match self.count_retries {
+            0 => self.pods_seen,
+            _ => self.pods_seen.max(2),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CompanionAnswer {
@@ -193,7 +205,7 @@ pub enum PodCount {
     /// Every pod the adapter reports answered a session without cookies,
     /// and no request showed more.
     Exact,
-    /// Stopped before it settled: at least `pods_seen`.
+    /// Stopped before it settled: at least [`PodsData::at_least`].
     AtLeast,
     /// Not counted: the companion did not answer.
     NotCounted,

@@ -244,3 +244,33 @@ fn a_pasted_reports_pods_become_known_words_only() {
     .summary();
     assert!(!text.contains("<script>"), "{text}");
 }
+
+#[test]
+fn a_request_that_reached_another_pod_shows_a_second_one_whose_id_never_answered() {
+    // The lab's CI once ended a count at its request limit with one pod's
+    // id and 34 requests that had reached another pod: two pods are shown.
+    let run = run(COMPANION, &mut pods(3), None);
+    let mut value = serde_json::to_value(&run.data).unwrap();
+    value["pods"]["count"] = "at-least".into();
+    value["pods"]["count_stopped"] = "max-requests".into();
+    value["pods"]["pods_seen"] = 1.into();
+    let summary = |value: &serde_json::Value| {
+        crate::checks::data::CheckData::from_json(
+            crate::catalog::CheckId::StickySession,
+            value.clone(),
+        )
+        .summary()
+    };
+    value["pods"]["count_retries"] = 34.into();
+    let text = summary(&value);
+    assert!(
+        text.contains("At least 2 pod(s): the count stopped at its request limit"),
+        "{text}"
+    );
+    value["pods"]["count_retries"] = 0.into();
+    let text = summary(&value);
+    assert!(
+        text.contains("At least 1 pod(s): the count stopped at its request limit"),
+        "{text}"
+    );
+}

@@ -39,7 +39,10 @@ fn pods_words(p: &PodsData, affinity: Affinity) -> String {
         (CompanionAnswer::Answered, false) if affinity == Affinity::Missing => "",
         (CompanionAnswer::Answered, false) => "The companion's pod ids do not prove that the cookie pins one pod: affinity judged statistically.",
     };
-    let n = p.pods_seen;
+    // The count's retries come after the first report (`Counting`), and
+    // none keep a count exact with one pod seen: `n` is `pods_seen` but
+    // where an `at-least` count showed a pod whose id never answered.
+    let n = p.at_least();
     let count = match (p.count, p.count_stopped) {
         (PodCount::NotCounted, _) => String::new(),
         (PodCount::Counting, _) => format!("{n} pod(s) seen when this report was made; the count was still going on."),
