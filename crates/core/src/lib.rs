@@ -17,6 +17,8 @@ pub mod diagnosis;
 pub mod engineio;
 pub mod ice;
 pub mod json;
+#[cfg(any(test, feature = "test-fixtures"))]
+pub mod marker_fixture;
 pub mod page;
 pub mod privacy;
 pub mod report;

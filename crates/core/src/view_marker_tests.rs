@@ -9,124 +9,20 @@
 use serde_json::{json, Value};
 
 use super::*;
-use crate::checks::lifetime::{match_limit, PlatformHints};
+use crate::marker_fixture::{failing_variant, field_mut, string_fields};
 use crate::privacy::parts;
 use crate::share::open_json;
 
 const MARKER: &str = "ZQXMARK";
 
 /// Real records (lab runs), and the same with failure data in the fields
-/// that carry outside values (a refused namespace, a cut connection behind
-/// proxies, a visible affinity cookie).
+/// that carry outside values.
 pub(super) fn records() -> Vec<Value> {
     let healthy: Value = serde_json::from_str(include_str!("fixtures/lab_report.json")).unwrap();
     let no_upgrade: Value =
         serde_json::from_str(include_str!("fixtures/lab_report_no_upgrade.json")).unwrap();
-    let mut failing = healthy.clone();
-    let hints = PlatformHints {
-        server: Some("nginx/1.25".into()),
-        via: Some("1.1 google".into()),
-    };
-    let limit = match_limit(60_000, Some(25_000), &hints);
-    for check in failing["checks"].as_array_mut().unwrap() {
-        let id = check["id"].as_str().unwrap().to_owned();
-        let data = &mut check["data"];
-        match id.as_str() {
-            "socketio-handshake" => {
-                data["namespace"] = json!({"ms": 5, "namespace": "/chat", "result": "refused", "message": "unauthorized"});
-            }
-            "connection-lifetime" => {
-                data["held"] = json!(false);
-                data["lifetime_ms"] = json!(60_000);
-                data["ping_interval_ms"] = json!(25_000);
-                data["hints"] = serde_json::to_value(&hints).unwrap();
-                data["matched_limit"] = serde_json::to_value(&limit).unwrap();
-                data["close"] = json!({"by": "server", "clean": false, "code": 1006});
-            }
-            "affinity-cookie" => {
-                data["found"] = json!([{"platform": "Traefik", "name": "_a1b2c", "same_site": "lax", "secure": false}]);
-                data["cross_origin"] = json!(true);
-            }
-            "sticky-session" => {
-                data["affinity"] = json!("missing");
-                data["cross_origin"] = json!(true);
-                for mode in ["with_cookies", "without_cookies"] {
-                    data[mode]["affected"] = json!(2);
-                    data[mode]["session_unknown"] = json!(4);
-                    data[mode]["first_failures"] = json!(["namespace-connect"]);
-                }
-            }
-            "secure-context" => {
-                *data =
-                    json!({"loopback_host": false, "protocol": "http:", "secure_context": false});
-            }
-            "media" => {
-                data["tested"] = json!(true);
-                data["video"] = json!({"granted": false, "problem": "permission-denied",
-                    "error": {"name": "NotAllowedError", "message": "Permission denied"}});
-            }
-            "webrtc" => {
-                data["gatherings"].as_array_mut().unwrap().extend([
-                    json!({"kind": "stun", "url": "stun:stun.example.com:3478", "candidates": [], "complete": true}),
-                    json!({"kind": "turn", "url": "turn:turn.example.com:3478?transport=udp", "candidates": [],
-                        "errors": [{"code": 401, "text": "Unauthorized"}], "complete": true}),
-                    json!({"kind": "turns", "url": "turns:turn.example.com:5349", "candidates": [], "complete": true}),
-                ]);
-                data["livekit"] = json!({"url": "wss://lk.example.com/", "answered": false});
-            }
-            _ => continue,
-        }
-        // A skipped check's data leads to no finding.
-        check["status"] = json!("fail");
-    }
+    let failing = failing_variant(&healthy);
     vec![healthy, no_upgrade, failing]
-}
-
-/// Paths to every string in the checks' data and the config's errors.
-fn string_paths(value: &Value, path: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
-    match value {
-        Value::String(_) => out.push(path.clone()),
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                path.push(json!(i));
-                string_paths(v, path, out);
-                path.pop();
-            }
-        }
-        Value::Object(map) => {
-            for (k, v) in map {
-                path.push(json!(k));
-                string_paths(v, path, out);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-pub(super) fn planted_fields(record: &Value) -> Vec<Vec<Value>> {
-    let mut out = Vec::new();
-    for (i, check) in record["checks"].as_array().unwrap().iter().enumerate() {
-        string_paths(
-            &check["data"],
-            &mut vec![json!("checks"), json!(i), json!("data")],
-            &mut out,
-        );
-    }
-    string_paths(
-        &record["config"]["errors"],
-        &mut vec![json!("config"), json!("errors")],
-        &mut out,
-    );
-    out
-}
-
-fn at<'a>(value: &'a mut Value, path: &[Value]) -> &'a mut Value {
-    path.iter().fold(value, |v, key| match key {
-        Value::String(k) => &mut v[k.as_str()],
-        Value::Number(n) => &mut v[n.as_u64().unwrap() as usize],
-        _ => unreachable!(),
-    })
 }
 
 /// The marker may appear in `text` only inside a marked value.
@@ -163,7 +59,7 @@ fn a_marker_in_any_string_field_never_speaks_in_the_pages_voice() {
     let mut planted = 0;
     let mut reached_text = 0;
     for record in records() {
-        let fields = planted_fields(&record);
+        let fields = string_fields(&record);
         assert!(
             fields.len() >= 20,
             "a real record has many string fields: {}",
@@ -171,7 +67,7 @@ fn a_marker_in_any_string_field_never_speaks_in_the_pages_voice() {
         );
         for path in fields {
             let mut forged = record.clone();
-            let value = at(&mut forged, &path);
+            let value = field_mut(&mut forged, &path);
             let original = value.as_str().unwrap().to_owned();
             *value = json!(format!("{original}{MARKER}"));
             let what = format!("{path:?}");
@@ -283,7 +179,7 @@ fn data_the_checks_cannot_have_observed_marks_the_record_altered() {
             })
             .collect();
         let mut forged = failing.clone();
-        *at(&mut forged, &path) = value;
+        *field_mut(&mut forged, &path) = value;
         let shared = open_json(&serde_json::to_vec(&forged).unwrap()).unwrap();
         let view = derive_shared(&shared.report, &[]);
         assert!(view.altered(), "{what}");

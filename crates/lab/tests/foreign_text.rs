@@ -7,6 +7,7 @@
 
 use anyhow::{ensure, Context, Result};
 use base64::Engine;
+use conncheck_core::marker_fixture::{failing_variant, field_mut, string_fields};
 use conncheck_core::share::open_json;
 use conncheck_lab::browser::Browser;
 use conncheck_lab::report_json::{open_shared, RUN_TIMEOUT};
@@ -22,121 +23,18 @@ fn link_of(page: &str, report: &Value) -> String {
     format!("{page}#report={payload}")
 }
 
-/// The report with failure data where outside values are kept: a refused
-/// namespace, a cut connection behind proxies, a visible affinity cookie,
-/// ICE servers that failed, a refused camera, an insecure page.
-fn failing(report: &Value) -> Value {
-    let mut failing = report.clone();
-    for check in failing["checks"].as_array_mut().into_iter().flatten() {
-        let id = check["id"].as_str().unwrap_or("").to_owned();
-        let data = &mut check["data"];
-        match id.as_str() {
-            "socketio-handshake" => {
-                data["namespace"] = json!({"ms": 5, "namespace": "/chat", "result": "refused", "message": "unauthorized"});
-            }
-            "connection-lifetime" => {
-                data["held"] = json!(false);
-                data["lifetime_ms"] = json!(60_000);
-                data["ping_interval_ms"] = json!(25_000);
-                data["hints"] = json!({"server": "nginx/1.25", "via": "1.1 google"});
-                data["matched_limit"] = json!({"limit": "x", "expected_s": 60});
-                data["close"] = json!({"by": "server", "clean": false, "code": 1006});
-            }
-            "affinity-cookie" => {
-                data["found"] = json!([{"platform": "Traefik", "name": "_a1b2c", "same_site": "lax", "secure": false}]);
-                data["cross_origin"] = json!(true);
-            }
-            "sticky-session" => {
-                data["affinity"] = json!("missing");
-                data["cross_origin"] = json!(true);
-                for mode in ["with_cookies", "without_cookies"] {
-                    data[mode]["affected"] = json!(2);
-                    data[mode]["session_unknown"] = json!(4);
-                    data[mode]["first_failures"] = json!(["namespace-connect"]);
-                }
-            }
-            "secure-context" => {
-                *data =
-                    json!({"loopback_host": false, "protocol": "http:", "secure_context": false});
-            }
-            "media" => {
-                data["tested"] = json!(true);
-                data["video"] = json!({"granted": false, "problem": "permission-denied",
-                    "error": {"name": "NotAllowedError", "message": "Permission denied"}});
-            }
-            "webrtc" => {
-                data["gatherings"] = json!([
-                    {"kind": "stun", "url": "stun:stun.example.com:3478", "candidates": [], "complete": true},
-                    {"kind": "turn", "url": "turn:turn.example.com:3478?transport=udp", "candidates": [],
-                        "errors": [{"code": 401, "text": "Unauthorized"}], "complete": true},
-                    {"kind": "turns", "url": "turns:turn.example.com:5349", "candidates": [], "complete": true},
-                ]);
-                data["livekit"] = json!({"url": "wss://lk.example.com/", "answered": false});
-            }
-            _ => continue,
-        }
-        check["status"] = json!("fail");
-    }
-    failing
-}
-
-fn string_paths(value: &Value, path: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
-    match value {
-        Value::String(_) => out.push(path.clone()),
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                path.push(json!(i));
-                string_paths(v, path, out);
-                path.pop();
-            }
-        }
-        Value::Object(map) => {
-            for (k, v) in map {
-                path.push(json!(k));
-                string_paths(v, path, out);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-fn at<'a>(value: &'a mut Value, path: &[Value]) -> &'a mut Value {
-    path.iter().fold(value, |v, key| match key {
-        Value::String(k) => &mut v[k.as_str()],
-        Value::Number(n) => &mut v[n.as_u64().unwrap_or(0) as usize],
-        _ => v,
-    })
-}
-
 /// Every string of the checks' data and the config's errors, marked with
 /// its own marker: in one report, the fields whose check still reads with
 /// the marker (free text: namespaces, messages, header tokens, cookie
 /// names, URLs), so that the rules run on them; in another, the rest (the
 /// check's data then cannot be read, and is shown as it came).
 fn planted(report: &Value) -> Result<(Value, Value, usize)> {
-    let mut paths = Vec::new();
-    for (i, check) in report["checks"]
-        .as_array()
-        .context("checks")?
-        .iter()
-        .enumerate()
-    {
-        string_paths(
-            &check["data"],
-            &mut vec![json!("checks"), json!(i), json!("data")],
-            &mut paths,
-        );
-    }
-    string_paths(
-        &report["config"]["errors"],
-        &mut vec![json!("config"), json!("errors")],
-        &mut paths,
-    );
+    let paths = string_fields(report);
+    ensure!(report["checks"].is_array(), "a report's checks");
     let (mut free, mut rest) = (report.clone(), report.clone());
     for (n, path) in paths.iter().enumerate() {
         let mut one = report.clone();
-        let value = at(&mut one, path);
+        let value = field_mut(&mut one, path);
         let planted = json!(format!("{}{MARKER}{n}Q", value.as_str().unwrap_or("")));
         *value = planted.clone();
         let readable = open_json(&serde_json::to_vec(&one)?).is_ok_and(|s| {
@@ -149,7 +47,7 @@ fn planted(report: &Value) -> Result<(Value, Value, usize)> {
         // A config error's source is one of two words: the rest of the
         // report would be refused as a whole.
         if path.last() != Some(&json!("source")) {
-            *at(target, path) = planted;
+            *field_mut(target, path) = planted;
         }
     }
     Ok((free, rest, paths.len()))
@@ -177,7 +75,7 @@ async fn foreign_text_in_a_shared_reports_data_appears_only_as_marked_values() -
     let browser = Browser::start(&[]).await?;
     let real = browser.run_page(&lab.url(), RUN_TIMEOUT).await?;
     let mut quoted = 0;
-    for report in [real.clone(), failing(&real)] {
+    for report in [real.clone(), failing_variant(&real)] {
         let (free, rest, fields) = planted(&report)?;
         ensure!(
             fields >= 25,
