@@ -195,7 +195,8 @@ async fn watch_holds_every_session_on_a_healthy_setup() -> Result<()> {
 
 /// Two Node pods without affinity: each polling session is lost at once
 /// to the other pod's Engine.IO error, a server's words, which every
-/// output prints as a quoted value without the marks around it.
+/// output prints as a quoted value without the marks around it; that
+/// answer is no limit on the path, and the summary says what it was.
 #[tokio::test(flavor = "multi_thread")]
 async fn watch_prints_a_servers_words_without_marks() -> Result<()> {
     let s = scenario("round-robin")?;
@@ -232,6 +233,26 @@ async fn watch_prints_a_servers_words_without_marks() -> Result<()> {
         assert_eq!(d["status"], 400, "{d:#}");
         let ended_by = d["ended_by"].as_str().context("ended_by")?;
         assert!(ended_by.contains("\"Session ID unknown\""), "{d:#}");
+        // Another pod answered: no limit on the path, and no event either.
+        assert_eq!(
+            (&d["limit"], &d["event"]),
+            (&Value::Null, &Value::Bool(false)),
+            "{d:#}"
+        );
+    }
+    // The summary names what ended each polling session, and no limit.
+    let summary: Vec<&str> = shown
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("  the polling drop at +"))
+        .collect();
+    assert!(!summary.is_empty(), "{}", shown.stdout);
+    for line in summary {
+        assert!(
+            line.contains("matches no limit on the path")
+                && line.contains("\"Session ID unknown\""),
+            "{line}"
+        );
     }
     Ok(())
 }
