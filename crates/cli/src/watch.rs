@@ -100,17 +100,17 @@ pub async fn run(
             }
             Seen::Dropped(d) => {
                 if !json {
-                    println!("{}", drop_line(&d));
+                    crate::out(&format!("{}\n", drop_line(&d)));
                 }
                 report.drops.push(d);
             }
             Seen::Failed(f) => {
                 if !json {
                     let at = seconds(f.at_ms);
-                    println!(
-                        "+{at}  {} session {} did not open: {}",
+                    crate::out(&format!(
+                        "+{at}  {} session {} did not open: {}\n",
                         f.transport, f.session, f.summary
-                    );
+                    ));
                 }
                 report.open_failures.push(f);
             }
@@ -127,12 +127,10 @@ pub async fn run(
         }
     }
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
+        let json = serde_json::to_string_pretty(&report).unwrap_or_default();
+        crate::out(&format!("{json}\n"));
     } else {
-        print!("{}", summary(&report));
+        crate::out(&summary(&report));
     }
     match report.opened {
         0 => ExitCode::from(2),

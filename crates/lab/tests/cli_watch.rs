@@ -4,7 +4,8 @@
 //! limit blamed) and through an nginx idle timeout (each cut after about
 //! its 3 s, matched to an idle timeout under the ping interval); a
 //! server's words in every output without the marks around them
-//! (`cli_privacy.rs` has the secrets no run prints).
+//! (`cli_privacy.rs` has the secrets no run prints); another pod's answer
+//! matched to no limit; a closed stdout no panic.
 
 use std::time::{Duration, Instant};
 
@@ -254,5 +255,29 @@ async fn watch_prints_a_servers_words_without_marks() -> Result<()> {
             "{line}"
         );
     }
+    Ok(())
+}
+
+/// A reader that goes away (`conncheck … | head`) is no panic: the round
+/// robin's drop lines go to a closed stdout, and the run still ends with
+/// its exit status.
+#[tokio::test(flavor = "multi_thread")]
+async fn watch_survives_a_closed_stdout() -> Result<()> {
+    let s = scenario("round-robin")?;
+    let topology = Topology::start(s.proxy, s.backend).await?;
+    let mut child = tokio::process::Command::new(conncheck_lab::cli::binary()?)
+        .args([&topology.page_url(""), "--watch", "2s", "--quiet"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    drop(child.stdout.take());
+    let done = tokio::time::timeout(CLI_TIMEOUT, child.wait_with_output())
+        .await
+        .context("the watch did not end")??;
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // Drops (another pod's "Session ID unknown"): exit status 1.
+    assert_eq!(done.status.code(), Some(1), "{stderr}");
     Ok(())
 }
