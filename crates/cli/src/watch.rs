@@ -33,7 +33,8 @@ mod report;
 #[cfg(test)]
 mod tests;
 
-/// A session that could not open is tried again after this long.
+/// A session that could not open, or was lost within this long of its
+/// open, is tried again after this long.
 const RETRY_MS: Millis = 1_000;
 /// A session that lived this much longer than a dropped one of its
 /// transport shows the drop was no time limit.
@@ -171,8 +172,16 @@ async fn hold(
             }
             Attempt::Held(lived) => Seen::Lived(transport, lived),
             Attempt::Cut(cut) => {
+                let soon = cut.lifetime_ms < RETRY_MS;
                 let _ = tx.send(Seen::Lived(transport, cut.lifetime_ms));
-                Seen::Dropped(Cut { at_ms, ..cut })
+                let _ = tx.send(Seen::Dropped(Cut { at_ms, ..cut }));
+                if soon {
+                    // Lost as soon as opened (another pod's answer, say):
+                    // opened again no sooner than a failed open is, not
+                    // hundreds of times a second at the server.
+                    tokio::time::sleep(Duration::from_millis(RETRY_MS)).await;
+                }
+                continue;
             }
         };
         let _ = tx.send(seen);

@@ -221,7 +221,9 @@ async fn watch_prints_a_servers_words_without_marks() -> Result<()> {
         .iter()
         .filter(|d| d["transport"] == "polling")
         .collect();
-    assert!(!polling.is_empty(), "{report:#}");
+    // Each lost within a second of its open, then opened again a second
+    // later (not at once): at most four in 3 s.
+    assert!((1..=4).contains(&polling.len()), "{report:#}");
     // The terminal's drop lines say it too, quoted.
     assert!(
         shown
