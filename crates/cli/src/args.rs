@@ -71,8 +71,11 @@ pub struct Args {
     /// Instead of the checks: hold Socket.IO sessions open for DURATION
     /// (90s, 10m, 1h; a bare number is seconds), on WebSocket and on
     /// polling, answer the server's pings, and report every drop with its
-    /// time, close code or HTTP status, and the limit it matches; a dropped
-    /// session is opened again. For rolling updates and idle timeouts.
+    /// time, close code or HTTP status and what ended it, and the known
+    /// limit it matches when a timeout on the path may have ended it (a
+    /// gateway or timeout answer, a lost request, a WebSocket cut without
+    /// a close frame); a dropped session is opened again. For rolling
+    /// updates and idle timeouts.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub watch: Option<Millis>,
 

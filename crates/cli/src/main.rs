@@ -49,7 +49,8 @@ fn main() -> ExitCode {
 }
 
 fn could_not_run(message: &str) -> ExitCode {
-    eprintln!("conncheck: {message}");
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "conncheck: {message}");
     ExitCode::from(2)
 }
 
@@ -100,12 +101,9 @@ async fn run(args: Args) -> ExitCode {
         let report = run::run(&config, &facts, &net, seed, &progress).await;
         let view = conncheck_core::view::derive(&report);
         if args.json {
-            println!("{}", view.json(&report));
+            out(&format!("{}\n", view.json(&report)));
         } else {
-            print!(
-                "{}",
-                output::text(&report, &view, &output::Paint::for_stdout())
-            );
+            out(&output::text(&report, &view, &output::Paint::for_stdout()));
         }
         ExitCode::from(u8::from(output::alarms(&view)))
     };
@@ -179,4 +177,14 @@ async fn fetch_config(net: &Net, page: &Url) -> FileLoad {
         Ok(_) => FileLoad::Failed("no answer".into()),
         Err(_) => FileLoad::Failed(format!("no answer within {} s", CONFIG_TIMEOUT.as_secs())),
     }
+}
+
+/// Writes to stdout, whose reader may be gone (`conncheck … | head`): a
+/// write that fails is dropped, where `print!` would panic.
+pub(crate) fn out(text: &str) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
 }

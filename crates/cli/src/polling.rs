@@ -2,25 +2,29 @@
 //! client without WebSocket holds it: the handshake, the namespace's
 //! CONNECT, then one long-poll after another, each answering the server's
 //! pings, until the hold ends or the session is lost (an answer other than
-//! 200, a request that fails, or the server's close). A sans-IO machine
+//! 200, a request that fails, or the server's close). After a request that
+//! failed without an answer, one more poll asks whether the server still
+//! knows the session, as the core's `polling-cut` probe does. A sans-IO machine
 //! like the core's checks, driven by `driver::drive`; its words and data
 //! are `--watch`'s own (the page holds no polling session this long).
 
 use conncheck_core::catalog::CheckId;
-use conncheck_core::check::{Action, Check, Event, FetchRequest, Handle, Millis, Outcome, Status};
+use conncheck_core::check::{Action, Check, Event, FetchRequest, Handle, Millis};
 use conncheck_core::checks::lifetime::PlatformHints;
 use conncheck_core::checks::{engineio_url, Transport};
-use conncheck_core::classify::classify;
+use conncheck_core::classify::{classify, HttpStep, StepResult};
 use conncheck_core::config::Config;
 use conncheck_core::engineio::{split_payload, Packet, Payload};
 use conncheck_core::socketio::connect_message;
 use conncheck_core::weburl::Url;
 
 /// The long-polls go out one at a time on this handle, the posts on the other.
-const GET: Handle = 0;
-const POST: Handle = 1;
+pub(crate) const GET: Handle = 0;
+pub(crate) const POST: Handle = 1;
 const HOLD: Handle = 0;
 const OPEN: Handle = 1;
+/// The poll after a failed request, and its timer.
+pub(crate) const AFTER: Handle = 2;
 /// The handshake's bound, as the lifetime check's open.
 pub const OPEN_TIMEOUT_MS: Millis = 10_000;
 
@@ -37,6 +41,13 @@ pub struct PollingData {
     pub waited_ms: Option<Millis>,
     /// Its HTTP status (`None`: it failed without an answer).
     pub status: Option<u16>,
+    /// How long the handshake took to be answered.
+    pub handshake_ms: Option<Millis>,
+    /// The request that ended the session, as the core's `polling-cut`
+    /// judges one (`ms`: how long it was out), and after a failed one the
+    /// session's next poll.
+    pub cut: Option<HttpStep>,
+    pub after: Option<HttpStep>,
     /// What ended it, or why it never opened, in our words.
     pub ended_by: String,
     pub hints: PlatformHints,
@@ -46,6 +57,8 @@ pub struct PollingData {
 enum Phase {
     Opening,
     Holding,
+    /// A request failed: the session's next poll is out.
+    After,
     Done,
 }
 
@@ -99,46 +112,6 @@ impl PollingHold {
         }
     }
 
-    fn finish(&mut self, ended_by: String) -> Vec<Action<PollingData>> {
-        let mut actions = Vec::new();
-        if self.phase == Phase::Holding && self.data.held {
-            // Ends the server's session rather than leaving it to time out.
-            actions.push(Action::Beacon(FetchRequest::post(
-                self.url(),
-                Packet::Close.to_string(),
-            )));
-        }
-        self.phase = Phase::Done;
-        self.data.ended_by = ended_by;
-        let status = if self.data.held {
-            Status::Pass
-        } else {
-            Status::Fail
-        };
-        let summary = self.data.ended_by.clone();
-        let data = std::mem::take(&mut self.data);
-        actions.push(Action::Finish(Outcome {
-            status,
-            summary,
-            data,
-        }));
-        actions
-    }
-
-    /// The session is lost: when, after how long, by which answer.
-    fn lost(
-        &mut self,
-        sent_at: Millis,
-        status: Option<u16>,
-        why: String,
-        now: Millis,
-    ) -> Vec<Action<PollingData>> {
-        self.data.lifetime_ms = Some(now.saturating_sub(self.opened_at));
-        self.data.waited_ms = Some(now.saturating_sub(sent_at));
-        self.data.status = status;
-        self.finish(why)
-    }
-
     fn opened(
         &mut self,
         status: u16,
@@ -156,6 +129,7 @@ impl PollingHold {
         };
         self.phase = Phase::Holding;
         self.data.opened = true;
+        self.data.handshake_ms = Some(now.saturating_sub(self.get_sent_at));
         self.data.ping_interval_ms = Some(open.params.ping_interval_ms);
         self.sid = Some(open.sid);
         self.opened_at = now;
@@ -181,20 +155,22 @@ impl PollingHold {
         now: Millis,
     ) -> Vec<Action<PollingData>> {
         if status != 200 {
-            let what = classify(status, headers, body).0.describe();
+            let obs = classify(status, headers, body).0;
+            let what = obs.describe();
             let sent = self.get_sent_at;
             return self.lost(
                 sent,
-                Some(status),
+                StepResult::Answered(obs),
                 format!("A long-poll was answered {what}."),
                 now,
             );
         }
         let mut actions = Vec::new();
+        let answer = StepResult::Answered(classify(status, headers, body).0);
         let Payload::V4(packets) = split_payload(body) else {
             return self.lost(
                 self.get_sent_at,
-                Some(status),
+                answer,
                 "A long-poll's answer is not Engine.IO 4.".into(),
                 now,
             );
@@ -210,12 +186,7 @@ impl PollingHold {
                 }
                 Ok(Packet::Close) => {
                     let sent = self.get_sent_at;
-                    return self.lost(
-                        sent,
-                        Some(status),
-                        "The server closed the session.".into(),
-                        now,
-                    );
+                    return self.lost(sent, answer, "The server closed the session.".into(), now);
                 }
                 _ => {}
             }
@@ -292,33 +263,51 @@ impl Check for PollingHold {
                     body,
                 },
             ) if status != 200 => {
-                let what = classify(status, &headers, &body).0.describe();
+                let obs = classify(status, &headers, &body).0;
+                let what = obs.describe();
                 let sent = self.post_sent_at;
                 self.lost(
                     sent,
-                    Some(status),
+                    StepResult::Answered(obs),
                     format!("A post to the session was answered {what}."),
                     now,
                 )
             }
-            (Phase::Holding, Event::HttpFailed { id, .. }) => {
+            (Phase::Holding, Event::HttpFailed { id, message }) => {
                 let sent = if id == GET {
                     self.get_sent_at
                 } else {
                     self.post_sent_at
                 };
-                self.lost(
-                    sent,
-                    None,
-                    "A request of the session failed without an answer.".into(),
-                    now,
-                )
+                self.failed(sent, message, now)
+            }
+            (
+                Phase::After,
+                Event::HttpResponse {
+                    id: AFTER,
+                    status,
+                    headers,
+                    body,
+                },
+            ) => self.after(
+                StepResult::Answered(classify(status, &headers, &body).0),
+                now,
+            ),
+            (Phase::After, Event::HttpFailed { id: AFTER, message }) => {
+                self.after(StepResult::NetworkError { message }, now)
+            }
+            (Phase::After, Event::Timeout { id: AFTER }) => self.after(StepResult::Timeout, now),
+            // The hold's end before the next poll's answer: unknown.
+            (Phase::After, Event::Timeout { id: HOLD }) => {
+                let why = self.data.ended_by.clone();
+                self.finish(why)
             }
             _ => Vec::new(),
         }
     }
 }
 
+mod ending;
 #[cfg(test)]
 #[path = "polling_tests.rs"]
 mod tests;

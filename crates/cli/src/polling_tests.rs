@@ -1,7 +1,7 @@
 //! The polling hold fed scripted events: held to the end answering pings,
 //! cut by a hop, lost without an answer, never opened.
 
-use conncheck_core::check::{Action, Check, Event, FetchRequest};
+use conncheck_core::check::{Action, Check, Event, FetchRequest, Outcome, Status};
 use conncheck_core::config::{resolve, FileLoad};
 use conncheck_core::weburl::Url;
 
@@ -103,21 +103,43 @@ fn a_long_poll_cut_by_a_hop_is_a_loss_with_its_wait() {
 }
 
 #[test]
-fn a_request_without_an_answer_is_a_loss() {
+fn a_request_without_an_answer_is_a_loss_the_next_poll_explains() {
     let mut h = opened();
     h.handle(answer(GET, 200, "2"), 6_000);
-    let end = h.handle(
+    let next = h.handle(
         Event::HttpFailed {
             id: GET,
             message: "TypeError: Failed to fetch".into(),
         },
         7_500,
     );
+    assert!(finished(&next).is_none());
+    assert_eq!(
+        fetches(&next)
+            .iter()
+            .map(|r| (r.method, r.url.as_str()))
+            .collect::<Vec<_>>(),
+        [(
+            "GET",
+            "http://127.0.0.1:8080/socket.io/?EIO=4&transport=polling&sid=abc"
+        )]
+    );
+    let end = h.handle(
+        answer(AFTER, 400, r#"{"code":1,"message":"Session ID unknown"}"#),
+        7_520,
+    );
     let d = &finished(&end).expect("finished").data;
     assert_eq!(
-        (d.lifetime_ms, d.waited_ms, d.status),
-        (Some(6_500), Some(1_500), None)
+        (d.lifetime_ms, d.waited_ms, d.status, d.handshake_ms),
+        (Some(6_500), Some(1_500), None, Some(1_000))
     );
+    assert_eq!(
+        d.ended_by,
+        "A request of the session failed without an answer. Its next poll: the server no longer knew the session."
+    );
+    assert_eq!(d.after.as_ref().map(|a| a.ms), Some(20));
+    // The session is gone: no close sent for it.
+    assert!(!end.iter().any(|a| matches!(a, Action::Beacon(_))));
 }
 
 #[test]

@@ -2,17 +2,22 @@
 //! whole duration, a WebSocket one with the core's `connection-lifetime`
 //! machine and a polling one with `polling::PollingHold` (both answer the
 //! server's pings), opens a dropped session again, and reports every drop
-//! as it happens: when, after how long, how it ended. At the end each drop
-//! is matched against the core's table of known limits, unless a session
-//! of its transport lived longer: then it was an event at that moment (a
-//! pod or proxy restarting), not a time limit. Nothing here passes without
-//! a session having held.
+//! as it happens: when, after how long, how it ended. A drop that a limit
+//! on the path may have caused (polling: the core's `polling-cut` rule,
+//! `cut_confirmed`; WebSocket: `websocket_ending`, a cut without a close
+//! frame) is matched against the core's table of known limits, unless a
+//! session of its transport lived longer: then it was an event at that
+//! moment (a pod or proxy restarting), not a time limit. Any other ending
+//! (another pod's "Session ID unknown", the app's error, a close frame, the
+//! server's close packet) is reported by what ended it, with no limit.
+//! Nothing here passes without a session having held.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use conncheck_core::check::Millis;
+use conncheck_core::check::{CloseInfo, Millis};
 use conncheck_core::checks::lifetime::{match_limit, LifetimeCheck, LifetimeData};
+use conncheck_core::checks::upgrade::{cut_confirmed, CUT_AFTER_MS};
 use conncheck_core::checks::{any, seconds, Facts};
 use conncheck_core::config::Config;
 use conncheck_core::privacy::{plain, redact_url};
@@ -28,7 +33,8 @@ mod report;
 #[cfg(test)]
 mod tests;
 
-/// A session that could not open is tried again after this long.
+/// A session that could not open, or was lost within this long of its
+/// open, is tried again after this long.
 const RETRY_MS: Millis = 1_000;
 /// A session that lived this much longer than a dropped one of its
 /// transport shows the drop was no time limit.
@@ -95,23 +101,23 @@ pub async fn run(
             }
             Seen::Dropped(d) => {
                 if !json {
-                    println!("{}", drop_line(&d));
+                    crate::out(&format!("{}\n", drop_line(&d)));
                 }
                 report.drops.push(d);
             }
             Seen::Failed(f) => {
                 if !json {
                     let at = seconds(f.at_ms);
-                    println!(
-                        "+{at}  {} session {} did not open: {}",
+                    crate::out(&format!(
+                        "+{at}  {} session {} did not open: {}\n",
                         f.transport, f.session, f.summary
-                    );
+                    ));
                 }
                 report.open_failures.push(f);
             }
         }
     }
-    for d in &mut report.drops {
+    for d in report.drops.iter_mut().filter(|d| d.limit.is_some()) {
         let t = TRANSPORTS
             .iter()
             .position(|t| *t == d.transport)
@@ -122,12 +128,10 @@ pub async fn run(
         }
     }
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
+        let json = serde_json::to_string_pretty(&report).unwrap_or_default();
+        crate::out(&format!("{json}\n"));
     } else {
-        print!("{}", summary(&report));
+        crate::out(&summary(&report));
     }
     match report.opened {
         0 => ExitCode::from(2),
@@ -168,8 +172,16 @@ async fn hold(
             }
             Attempt::Held(lived) => Seen::Lived(transport, lived),
             Attempt::Cut(cut) => {
+                let soon = cut.lifetime_ms < RETRY_MS;
                 let _ = tx.send(Seen::Lived(transport, cut.lifetime_ms));
-                Seen::Dropped(Cut { at_ms, ..cut })
+                let _ = tx.send(Seen::Dropped(Cut { at_ms, ..cut }));
+                if soon {
+                    // Lost as soon as opened (another pod's answer, say):
+                    // opened again no sooner than a failed open is, not
+                    // hundreds of times a second at the server.
+                    tokio::time::sleep(Duration::from_millis(RETRY_MS)).await;
+                }
+                continue;
             }
         };
         let _ = tx.send(seen);
@@ -186,20 +198,54 @@ async fn websocket(config: &Config, net: &Net, left: Millis, session: u32) -> At
         return Attempt::Held(entry.duration_ms.saturating_sub(data.open_ms.unwrap_or(0)));
     }
     let close = data.close.as_ref();
+    let lifetime_ms = data.lifetime_ms.unwrap_or_default();
+    let (ended_by, limit_ended) = websocket_ending(close, lifetime_ms);
     Attempt::Cut(Cut {
         at_ms: 0,
         session,
         transport: TRANSPORTS[0],
-        lifetime_ms: data.lifetime_ms.unwrap_or_default(),
+        lifetime_ms,
         code: Some(close.map_or(1006, |c| c.code.0)),
         clean: close.is_some_and(|c| c.clean),
         status: None,
         waited_ms: None,
         pings_answered: data.pings_answered,
-        ended_by: None,
-        limit: data.matched_limit.as_ref().map(|m| m.limit.clone()),
+        ended_by: Some(ended_by),
+        limit: data
+            .matched_limit
+            .as_ref()
+            .filter(|_| limit_ended)
+            .map(|m| m.limit.clone()),
         event: false,
     })
+}
+
+/// What ended a held WebSocket, in our words, and whether a limit on the
+/// path may have: proxies' idle and read timeouts drop the connection
+/// without a close frame (1006); a close frame (any code) is an ending the
+/// server, the app or a hop chose, and a cut sooner than the core's
+/// `CUT_AFTER_MS` is too soon for a timeout.
+pub(crate) fn websocket_ending(close: Option<&CloseInfo>, lifetime_ms: Millis) -> (String, bool) {
+    match close.filter(|c| c.clean) {
+        Some(c) => (
+            format!(
+                "A close frame with code {} ended it: the server, the app or a hop closed it on purpose, no timeout.",
+                c.code.0
+            ),
+            false,
+        ),
+        None if lifetime_ms < CUT_AFTER_MS => (
+            format!(
+                "The connection was cut without a close frame {} after it opened, too soon for a timeout.",
+                seconds(lifetime_ms)
+            ),
+            false,
+        ),
+        None => (
+            "The connection was cut without a close frame, as a timeout or a restart on the path cuts it.".into(),
+            true,
+        ),
+    }
 }
 
 async fn polling(config: &Config, net: &Net, left: Millis, session: u32) -> Attempt {
@@ -222,9 +268,14 @@ fn polling_attempt(d: PollingData, left: Millis, session: u32) -> Attempt {
         return Attempt::Held(lifetime_ms.max(left));
     }
     // A long-poll waits for the next ping by design: how long the one that
-    // was cut had waited is what a limit on the path is measured by.
+    // was cut had waited is what a limit on the path is measured by, if the
+    // core's `polling-cut` rule says a limit ended it at all.
     let waited = d.waited_ms.unwrap_or_default();
-    let limit = match_limit(waited, d.ping_interval_ms, &d.hints).limit;
+    let limit = d
+        .cut
+        .as_ref()
+        .filter(|cut| cut_confirmed(cut, d.after.as_ref(), d.handshake_ms))
+        .map(|_| match_limit(waited, d.ping_interval_ms, &d.hints).limit);
     Attempt::Cut(Cut {
         at_ms: 0,
         session,
@@ -236,7 +287,7 @@ fn polling_attempt(d: PollingData, left: Millis, session: u32) -> Attempt {
         waited_ms: d.waited_ms,
         pings_answered: d.pings_answered,
         ended_by: Some(plain(&d.ended_by)),
-        limit: Some(limit),
+        limit,
         event: false,
     })
 }

@@ -4,7 +4,8 @@
 //! limit blamed) and through an nginx idle timeout (each cut after about
 //! its 3 s, matched to an idle timeout under the ping interval); a
 //! server's words in every output without the marks around them
-//! (`cli_privacy.rs` has the secrets no run prints).
+//! (`cli_privacy.rs` has the secrets no run prints); another pod's answer
+//! matched to no limit; a closed stdout no panic.
 
 use std::time::{Duration, Instant};
 
@@ -195,7 +196,8 @@ async fn watch_holds_every_session_on_a_healthy_setup() -> Result<()> {
 
 /// Two Node pods without affinity: each polling session is lost at once
 /// to the other pod's Engine.IO error, a server's words, which every
-/// output prints as a quoted value without the marks around it.
+/// output prints as a quoted value without the marks around it; that
+/// answer is no limit on the path, and the summary says what it was.
 #[tokio::test(flavor = "multi_thread")]
 async fn watch_prints_a_servers_words_without_marks() -> Result<()> {
     let s = scenario("round-robin")?;
@@ -219,7 +221,9 @@ async fn watch_prints_a_servers_words_without_marks() -> Result<()> {
         .iter()
         .filter(|d| d["transport"] == "polling")
         .collect();
-    assert!(!polling.is_empty(), "{report:#}");
+    // Each lost within a second of its open, then opened again a second
+    // later (not at once): at most four in 3 s.
+    assert!((1..=4).contains(&polling.len()), "{report:#}");
     // The terminal's drop lines say it too, quoted.
     assert!(
         shown
@@ -232,6 +236,50 @@ async fn watch_prints_a_servers_words_without_marks() -> Result<()> {
         assert_eq!(d["status"], 400, "{d:#}");
         let ended_by = d["ended_by"].as_str().context("ended_by")?;
         assert!(ended_by.contains("\"Session ID unknown\""), "{d:#}");
+        // Another pod answered: no limit on the path, and no event either.
+        assert_eq!(
+            (&d["limit"], &d["event"]),
+            (&Value::Null, &Value::Bool(false)),
+            "{d:#}"
+        );
     }
+    // The summary names what ended each polling session, and no limit.
+    let summary: Vec<&str> = shown
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("  the polling drop at +"))
+        .collect();
+    assert!(!summary.is_empty(), "{}", shown.stdout);
+    for line in summary {
+        assert!(
+            line.contains("matches no limit on the path")
+                && line.contains("\"Session ID unknown\""),
+            "{line}"
+        );
+    }
+    Ok(())
+}
+
+/// A reader that goes away (`conncheck … | head`) is no panic: the round
+/// robin's drop lines go to a closed stdout, and the run still ends with
+/// its exit status.
+#[tokio::test(flavor = "multi_thread")]
+async fn watch_survives_a_closed_stdout() -> Result<()> {
+    let s = scenario("round-robin")?;
+    let topology = Topology::start(s.proxy, s.backend).await?;
+    let mut child = tokio::process::Command::new(conncheck_lab::cli::binary()?)
+        .args([&topology.page_url(""), "--watch", "2s", "--quiet"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    drop(child.stdout.take());
+    let done = tokio::time::timeout(CLI_TIMEOUT, child.wait_with_output())
+        .await
+        .context("the watch did not end")??;
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // Drops (another pod's "Session ID unknown"): exit status 1.
+    assert_eq!(done.status.code(), Some(1), "{stderr}");
     Ok(())
 }

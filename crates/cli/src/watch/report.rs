@@ -42,12 +42,13 @@ pub(super) struct Cut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) waited_ms: Option<Millis>,
     pub(super) pings_answered: u32,
-    /// Polling: what ended the session, in our words (server values
-    /// quoted).
+    /// What ended the session, in our words (server values quoted).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) ended_by: Option<String>,
-    /// The known limit the cut matches (the core's table), unless a
-    /// session outlived it: then `null`, and `event` is true.
+    /// The known limit the cut matches (the core's table), only for an
+    /// ending a limit on the path may cause (`watch::websocket_ending`,
+    /// the core's `cut_confirmed`), and unless a session outlived it: then
+    /// `null`, and `event` is true.
     pub(super) limit: Option<String>,
     /// A session of its transport lived longer than this one without a
     /// cut: the drop was something that happened at that moment.
@@ -97,12 +98,18 @@ pub(super) fn summary(r: &WatchReport) -> String {
     );
     for d in &r.drops {
         let at = seconds(d.at_ms);
-        let _ = match &d.limit {
-            Some(limit) => writeln!(out, "  the {} drop at +{at} matches {limit}", d.transport),
-            None => writeln!(
+        let _ = match (&d.limit, d.event) {
+            (Some(limit), _) => writeln!(out, "  the {} drop at +{at} matches {limit}", d.transport),
+            (None, true) => writeln!(
                 out,
                 "  the {} drop at +{at} was no time limit (a session lived longer): something on the path ended it at that moment, such as a pod or proxy restarting",
                 d.transport
+            ),
+            (None, false) => writeln!(
+                out,
+                "  the {} drop at +{at} matches no limit on the path: {}",
+                d.transport,
+                d.ended_by.as_deref().unwrap_or("it ended without a cause seen")
             ),
         };
     }

@@ -1,0 +1,118 @@
+//! How a held polling session ends: held to the end, lost by an answer,
+//! or lost by a request that failed without one, after which the
+//! session's next poll tells whether the server still knew the session
+//! (what the core's `cut_confirmed` asks of a failed request).
+
+use conncheck_core::check::{Action, FetchRequest, Millis, Outcome, Status};
+use conncheck_core::checks::upgrade::STEP_TIMEOUT_MS;
+use conncheck_core::classify::{HttpStep, StepResult, SESSION_ID_UNKNOWN};
+use conncheck_core::engineio::Packet;
+
+use super::{Phase, PollingData, PollingHold, AFTER};
+
+impl PollingHold {
+    pub(super) fn finish(&mut self, ended_by: String) -> Vec<Action<PollingData>> {
+        let mut actions = Vec::new();
+        if self.phase == Phase::Holding && self.data.held {
+            // Ends the server's session rather than leaving it to time out.
+            actions.push(Action::Beacon(FetchRequest::post(
+                self.url(),
+                Packet::Close.to_string(),
+            )));
+        }
+        self.phase = Phase::Done;
+        self.data.ended_by = ended_by;
+        let status = if self.data.held {
+            Status::Pass
+        } else {
+            Status::Fail
+        };
+        let summary = self.data.ended_by.clone();
+        let data = std::mem::take(&mut self.data);
+        actions.push(Action::Finish(Outcome {
+            status,
+            summary,
+            data,
+        }));
+        actions
+    }
+
+    /// The session is lost: when, after how long, by which answer.
+    pub(super) fn lost(
+        &mut self,
+        sent_at: Millis,
+        result: StepResult,
+        why: String,
+        now: Millis,
+    ) -> Vec<Action<PollingData>> {
+        let waited = now.saturating_sub(sent_at);
+        self.data.lifetime_ms = Some(now.saturating_sub(self.opened_at));
+        self.data.waited_ms = Some(waited);
+        let step = HttpStep { ms: waited, result };
+        self.data.status = step.observation().map(|o| o.status);
+        self.data.cut = Some(step);
+        self.finish(why)
+    }
+
+    /// A request failed without an answer: lost, and the session's next
+    /// poll tells whether the server still knew the session.
+    pub(super) fn failed(
+        &mut self,
+        sent_at: Millis,
+        message: String,
+        now: Millis,
+    ) -> Vec<Action<PollingData>> {
+        let why = "A request of the session failed without an answer.";
+        let mut end = self.lost(
+            sent_at,
+            StepResult::NetworkError { message },
+            why.into(),
+            now,
+        );
+        let Some(Action::Finish(outcome)) = end.pop() else {
+            return end;
+        };
+        self.data = outcome.data;
+        self.phase = Phase::After;
+        self.get_sent_at = now;
+        vec![
+            Action::Fetch {
+                id: AFTER,
+                request: FetchRequest::get(self.url()),
+            },
+            Action::SetTimer {
+                id: AFTER,
+                after_ms: STEP_TIMEOUT_MS,
+            },
+        ]
+    }
+
+    /// The session's next poll after a failed request: whether the server
+    /// still knew the session (a timeout: the poll was held, it did).
+    pub(super) fn after(&mut self, result: StepResult, now: Millis) -> Vec<Action<PollingData>> {
+        let step = HttpStep {
+            ms: now.saturating_sub(self.get_sent_at),
+            result,
+        };
+        let gone = step
+            .observation()
+            .is_some_and(|o| o.error_code() == Some(SESSION_ID_UNKNOWN));
+        let next = if gone {
+            "the server no longer knew the session".to_owned()
+        } else {
+            step.describe()
+        };
+        let why = format!("{} Its next poll: {next}.", self.data.ended_by);
+        let mut actions = vec![Action::CancelTimer { id: AFTER }];
+        if !gone {
+            // It may still be there: ended rather than left to time out.
+            actions.push(Action::Beacon(FetchRequest::post(
+                self.url(),
+                Packet::Close.to_string(),
+            )));
+        }
+        self.data.after = Some(step);
+        actions.extend(self.finish(why));
+        actions
+    }
+}
