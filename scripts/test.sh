@@ -17,7 +17,8 @@ cargo clippy --quiet -p conncheck --target wasm32-unknown-unknown --all-targets 
 step "build the release page"
 scripts/build.sh
 step "native tests: core units and end-to-end against the lab"
-# The terminal client's binary, which crates/lab/tests/cli.rs runs.
+# The terminal client's binary, which crates/lab/tests/cli*.rs run (cli_table.rs
+# on every row of the scenario table, ~2.5 min).
 cargo build --quiet -p conncheck-cli
 # Every test file runs even when one fails, so a run shows all that is wrong.
 cargo test --no-fail-fast -p conncheck-core -p conncheck-lab -p conncheck-cli

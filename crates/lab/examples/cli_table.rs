@@ -1,89 +1,52 @@
 //! The terminal client against every row of the one scenario table, for
-//! BENCHMARKS.md (not part of `make test`): each row in a fresh topology,
-//! `conncheck URL --json` with the row's query, its finding ids compared
-//! with the table's (the page's, which `make accuracy` measures) as
-//! multisets, and its exit status with what the row implies (0 for no
-//! critical or warning finding, 1 otherwise).
+//! BENCHMARKS.md's table and for measuring how many rows may run at once:
+//! the rows of `conncheck_lab::cli_table` (which `tests/cli_table.rs`
+//! asserts in `make test`), printed as Markdown with the wall time.
 //! `cargo build -p conncheck-cli && cargo run -p conncheck-lab --example
-//! cli_table -- [--only NAME,NAME]` prints a Markdown table on stdout.
+//! cli_table -- [--jobs N] [--only NAME,NAME]` (default 1 job: each row's
+//! seconds then measure that row alone).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use anyhow::{Context, Result};
-use conncheck_lab::report_json::compare;
-use conncheck_lab::scenarios::SCENARIOS;
-use conncheck_lab::topology::Topology;
-use serde_json::Value;
-
-const CLI_TIMEOUT: Duration = Duration::from_secs(240);
+use anyhow::{bail, Context, Result};
+use conncheck_lab::cli_table::{run_rows, MARKDOWN_HEADER};
+use conncheck_lab::scenarios::{Scenario, SCENARIOS};
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let only: Option<Vec<&str>> = match args.as_slice() {
-        [flag, names] if flag == "--only" => Some(names.split(',').collect()),
-        [] => None,
-        _ => anyhow::bail!("usage: cli_table [--only NAME,NAME]"),
-    };
-    println!("| scenario | expected | the CLI's findings | exit | s |");
-    println!("|---|---|---|---:|---:|");
-    let (mut rows, mut wrong) = (0, 0);
-    for s in SCENARIOS {
-        if only.as_ref().is_some_and(|o| !o.contains(&s.name)) {
-            continue;
-        }
-        rows += 1;
-        let started = Instant::now();
-        let result = async {
-            let topology = Topology::start(s.proxy, s.backend).await?;
-            let url = topology.page_url(s.query);
-            let ran = conncheck_lab::cli::run(&[&url, "--json", "--quiet"], CLI_TIMEOUT).await?;
-            let report: Value = serde_json::from_str(&ran.stdout).context(ran.stderr)?;
-            anyhow::Ok((report, Some(ran.code)))
-        }
-        .await;
-        let secs = started.elapsed().as_secs_f64();
-        match result {
-            Ok((report, code)) => {
-                let (alarms, misses) = compare(&report, s.expected);
-                let alarming = report["findings"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .any(|f| f["severity"] != "info");
-                let failed = report["checks"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .any(|c| c["status"] == "fail");
-                let code_ok = code == Some(i32::from(alarming || failed));
-                let ok = alarms.is_empty() && misses.is_empty() && code_ok;
-                wrong += usize::from(!ok);
-                let ids: Vec<&str> = report["findings"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|f| f["id"].as_str())
-                    .collect();
-                println!(
-                    "| {}{} | {} | {} | {} | {secs:.0} |",
-                    s.name,
-                    if ok { "" } else { " **differs**" },
-                    s.expected.join(", "),
-                    ids.join(", "),
-                    code.map_or("signal".into(), |c| c.to_string()),
-                );
-            }
-            Err(e) => {
-                wrong += 1;
-                println!(
-                    "| {} **error** | {} | {e:#} | | {secs:.0} |",
-                    s.name,
-                    s.expected.join(", ")
-                );
-            }
+    let mut jobs = 1;
+    let mut only: Option<Vec<String>> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let value = args
+            .next()
+            .context("usage: cli_table [--jobs N] [--only NAME,NAME]")?;
+        match flag.as_str() {
+            "--jobs" => jobs = value.parse().context("--jobs N")?,
+            "--only" => only = Some(value.split(',').map(str::to_owned).collect()),
+            _ => bail!("usage: cli_table [--jobs N] [--only NAME,NAME]"),
         }
     }
-    println!("\n{rows} rows, {wrong} where the CLI differs from the table.");
+    let rows: Vec<&'static Scenario> = SCENARIOS
+        .iter()
+        .filter(|s| only.as_ref().is_none_or(|o| o.iter().any(|n| n == s.name)))
+        .collect();
+    let started = Instant::now();
+    let done = run_rows(&rows, jobs).await;
+    let wall = started.elapsed();
+    println!("{MARKDOWN_HEADER}");
+    for row in &done {
+        println!("{}", row.markdown());
+    }
+    let wrong: Vec<_> = done.iter().filter(|r| !r.ok()).collect();
+    println!(
+        "\n{} rows, {} where the CLI differs from the table; {jobs} at once, {:.0} s in all.",
+        done.len(),
+        wrong.len(),
+        wall.as_secs_f64()
+    );
+    for row in wrong {
+        eprintln!("{}\n", row.explain());
+    }
     Ok(())
 }

@@ -8,6 +8,7 @@
 
 pub mod browser;
 pub mod cli;
+pub mod cli_table;
 pub mod companion_pods;
 pub mod engine;
 pub mod envoy;
