@@ -39,7 +39,10 @@ pub fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
 
 /// The pods a `sticky-session` count showed (its `data.pods`), as its
 /// summary words them: the distinct ids that answered, and at least two
-/// once a request reached another pod than its session's.
+/// once a request reached another pod than its session's. The core's
+/// `PodsData::at_least` written again from the contract (docs/contracts.md),
+/// so that the lab checks the page's JSON against the contract, not
+/// against the code that wrote it.
 pub fn pods_shown(pods: &Value) -> u64 {
     let seen = pods["pods_seen"].as_u64().unwrap_or(0);
     match pods["count_retries"].as_u64().unwrap_or(0) {

@@ -12,6 +12,7 @@
 
 use std::time::Instant;
 
+use conncheck_core::catalog::FindingId;
 use conncheck_lab::cli_table::{run_rows, MARKDOWN_HEADER};
 use conncheck_lab::scenarios::{Scenario, SCENARIOS};
 
@@ -36,6 +37,11 @@ const BROWSER_ONLY: &[&str] = &[
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_row_of_the_table_reads_as_the_page_reads_it() {
+    // Each a finding id the core knows: a renamed one fails here.
+    for id in BROWSER_ONLY {
+        let known = serde_json::from_value::<FindingId>(serde_json::json!(id));
+        assert!(known.is_ok(), "{id} is no finding id of the core's catalog");
+    }
     let rows: Vec<&'static Scenario> = SCENARIOS.iter().collect();
     for s in &rows {
         for id in s.expected {
