@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Lowest first: a module may use only modules before it.
-const LAYERS: [&str; 17] = [
+const LAYERS: [&str; 18] = [
     // Utilities and wire codecs.
     "json",
     "weburl",
@@ -31,6 +31,8 @@ const LAYERS: [&str; 17] = [
     "page",
     // The automatic run, whose outputs are the page's messages.
     "run",
+    // Records with planted failure data, for tests (feature `test-fixtures`).
+    "marker_fixture",
 ];
 
 fn src() -> PathBuf {
