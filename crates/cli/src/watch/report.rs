@@ -45,10 +45,10 @@ pub(super) struct Cut {
     /// What ended the session, in our words (server values quoted).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) ended_by: Option<String>,
-    /// The known limit the cut matches (the core's table), only for an
-    /// ending a limit on the path may cause (`watch::websocket_ending`,
-    /// the core's `cut_confirmed`), and unless a session outlived it: then
-    /// `null`, and `event` is true.
+    /// The known limit the cut matches (the core's table), by the core's
+    /// rules (`watch::websocket_ending`: any WebSocket ending but
+    /// conncheck's own close; polling: `cut_confirmed`), and unless a
+    /// session outlived it: then `null`, and `event` is true.
     pub(super) limit: Option<String>,
     /// A session of its transport lived longer than this one without a
     /// cut: the drop was something that happened at that moment.
@@ -66,6 +66,7 @@ pub(super) struct OpenFailure {
 pub(super) fn drop_line(d: &Cut) -> String {
     let how = match (d.code, d.clean, d.status) {
         (Some(code), true, _) => format!("closed with code {code}"),
+        (Some(code @ crate::ws::TOO_BIG), false, _) => format!("closed by conncheck (code {code})"),
         (Some(code), false, _) => format!("cut with code {code} (no close frame)"),
         (None, _, Some(status)) => format!("lost: a request answered HTTP {status}"),
         (None, _, None) => "lost: a request failed without an answer".to_owned(),

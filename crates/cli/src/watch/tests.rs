@@ -1,15 +1,18 @@
 //! `--watch`'s reading of a drop: no marks around server values in what
-//! it prints, and a limit only for an ending a limit on the path may
-//! cause (the core's `polling-cut` rule; a WebSocket cut without a close
-//! frame), each polling ending scripted through the hold's machine.
+//! it prints, and a limit by the core's rules (polling: `polling-cut`;
+//! WebSocket: `connection-lifetime`'s, but for conncheck's own close),
+//! each ending scripted through its machine.
 
-use conncheck_core::check::{Check, CloseCode, CloseInfo, ClosedBy, Event, Handle, Millis};
+use conncheck_core::check::{Check, Event, Handle, Millis};
 use conncheck_core::checks::lifetime::match_limit;
 use conncheck_core::config::{resolve, FileLoad};
 use conncheck_core::privacy::{observed, CLOSE, OPEN};
 use conncheck_core::weburl::Url;
 
-use super::{polling_attempt, websocket_ending, Attempt, PollingData, PollingHold};
+use conncheck_core::checks::lifetime::{LifetimeCheck, LifetimeData};
+use conncheck_core::checks::Facts;
+
+use super::{drop_line, polling_attempt, websocket_cut, Attempt, PollingData, PollingHold};
 use crate::polling::{AFTER, GET, POST};
 
 const OPEN_PACKET: &str = r#"0{"sid":"abc","upgrades":["websocket"],"pingInterval":5000,"pingTimeout":5000,"maxPayload":1000000}"#;
@@ -137,29 +140,81 @@ fn a_polling_drop_matches_a_limit_only_for_a_hops_timeout_answer_or_a_lost_reque
     }
 }
 
-#[test]
-fn a_websocket_drop_matches_a_limit_only_when_cut_without_a_close_frame() {
-    let close = |code: u16, clean: bool| CloseInfo {
-        code: CloseCode(code),
-        clean,
-        by: ClosedBy::Server,
+/// A WebSocket held from 100 ms, then closed at `at` with `code`: the cut
+/// `--watch` reports, the core's own machine fed the events.
+fn websocket_drop(code: u16, clean: bool, at: Millis) -> super::Cut {
+    let page = Url::parse("http://127.0.0.1:8080/app/").unwrap();
+    let config = resolve(&page, &FileLoad::NotFound, "");
+    let mut check = LifetimeCheck::new(&config, 60);
+    check.start(0);
+    check.handle(Event::WsOpened { id: 0 }, 100);
+    let opened = Event::WsMessage {
+        id: 0,
+        text: OPEN_PACKET.into(),
     };
-    let cases = [
-        (Some(close(1006, false)), 3_000, true),
-        (None, 3_000, true),
-        (Some(close(1006, false)), 400, false),
-        (Some(close(1000, true)), 3_000, false),
-        (Some(close(1001, true)), 60_000, false),
-        (Some(close(4000, true)), 30_000, false),
-    ];
-    for (close, lifetime_ms, limit) in cases {
-        let (ended_by, may) = websocket_ending(close.as_ref(), lifetime_ms);
-        assert_eq!(may, limit, "{close:?} after {lifetime_ms} ms: {ended_by}");
+    check.handle(opened, 110);
+    let closed = Event::WsClosed {
+        id: 0,
+        code,
+        reason: String::new(),
+        clean,
+    };
+    let data = check.handle(closed, at).into_iter().find_map(|a| match a {
+        conncheck_core::check::Action::Finish(o) => LifetimeData::of(&o.data).cloned(),
+        _ => None,
+    });
+    match websocket_cut(&data.expect("the check ended"), 1) {
+        Attempt::Cut(cut) => cut,
+        _ => panic!("a socket that opened and was closed is a cut"),
     }
-    let (ended_by, _) = websocket_ending(Some(&close(1001, true)), 60_000);
+}
+
+/// As the page's `connection-lifetime`: any close while held matches the
+/// core's limit (a hop's timeout may send a close frame, 1001, and
+/// Engine.IO's ping timeout one without a code, 1005), but not conncheck's
+/// own close for a message over 1 MiB, said in our words.
+#[test]
+fn a_websocket_drop_matches_the_cores_limit_unless_conncheck_closed_it() {
+    let matched = |at: Millis| Some(match_limit(at - 100, Some(5_000), &Default::default()).limit);
+    let cases = [
+        (
+            1006,
+            false,
+            3_100,
+            "The connection was cut without a close frame.",
+        ),
+        (
+            1006,
+            false,
+            500,
+            "The connection was cut without a close frame.",
+        ),
+        (1000, true, 30_100, "A close frame with code 1000 ended it."),
+        (1001, true, 60_100, "A close frame with code 1001 ended it."),
+        (1005, true, 45_100, "A close frame without a code ended it."),
+        (4000, true, 30_100, "A close frame with code 4000 ended it."),
+        // The server's own close frame with 1009 is no close of ours.
+        (1009, true, 30_100, "A close frame with code 1009 ended it."),
+    ];
+    for (code, clean, at, ended_by) in cases {
+        let cut = websocket_drop(code, clean, at);
+        assert_eq!(cut.limit, matched(at), "{code} after {at} ms");
+        assert_eq!(cut.ended_by.as_deref(), Some(ended_by), "{code}");
+        assert_eq!((cut.code, cut.clean), (Some(code), clean));
+    }
+    let cut = websocket_drop(1009, false, 30_100);
     assert_eq!(
-        ended_by,
-        "A close frame with code 1001 ended it: the server, the app or a hop closed it on purpose, no timeout."
+        (cut.limit.as_deref(), cut.event, cut.ended_by.as_deref()),
+        (
+            None,
+            false,
+            Some("conncheck closed it: a message longer than 1 MiB arrived.")
+        )
+    );
+    assert!(
+        drop_line(&cut).contains("closed by conncheck (code 1009)"),
+        "{}",
+        drop_line(&cut)
     );
 }
 
