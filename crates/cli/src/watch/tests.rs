@@ -18,8 +18,9 @@ use crate::polling::{AFTER, GET, POST};
 const OPEN_PACKET: &str = r#"0{"sid":"abc","upgrades":["websocket"],"pingInterval":5000,"pingTimeout":5000,"maxPayload":1000000}"#;
 const UNKNOWN: &str = r#"{"code":1,"message":"Session ID unknown"}"#;
 
-/// Events after the open and when each came, and the limit the drop matches.
-type Case<'a> = (&'a str, Vec<(Event, Millis)>, Option<&'a str>);
+/// Events after the open and when each came, the limit the drop matches,
+/// and words its `ended_by` holds.
+type Case<'a> = (&'a str, Vec<(Event, Millis)>, Option<&'a str>, &'a str);
 
 fn marked(text: &str) -> bool {
     text.contains([OPEN, CLOSE])
@@ -68,46 +69,56 @@ fn drop_after(events: Vec<(Event, Millis)>) -> super::Cut {
 fn a_polling_drop_matches_a_limit_only_for_a_hops_timeout_answer_or_a_lost_request() {
     let nginx = [("server", "nginx/1.22.1")];
     let idle_3s = match_limit(3_000, Some(5_000), &Default::default()).limit;
+    let unknown = "answered HTTP 400 with Engine.IO error 1 \"Session ID unknown\"";
+    let gone = "Its next poll: the server no longer knew the session.";
     let cases: Vec<Case> = vec![
         (
             "504 after 3 s",
             vec![(answer(GET, 504, &nginx, "<html>504</html>"), 3_100)],
             Some(&idle_3s),
+            "A long-poll was answered HTTP 504 with an HTML page.",
         ),
         (
             "another pod's 400 at once",
             vec![(answer(GET, 400, &[], UNKNOWN), 150)],
             None,
+            unknown,
         ),
         (
             "another pod's 400 after 3 s",
             vec![(answer(GET, 400, &[], UNKNOWN), 3_100)],
             None,
+            unknown,
         ),
         (
             "a post's 400",
             vec![(answer(POST, 400, &[], UNKNOWN), 3_100)],
             None,
+            unknown,
         ),
         (
             "the app's 500 after 3 s",
             vec![(answer(GET, 500, &[], "oops"), 3_100)],
             None,
+            "A long-poll was answered HTTP 500 with text that is not Engine.IO.",
         ),
         (
             "a 502 sooner than 1 s",
             vec![(answer(GET, 502, &nginx, "<html>502</html>"), 600)],
             None,
+            "A long-poll was answered HTTP 502 with an HTML page.",
         ),
         (
             "a 503 with Retry-After",
             vec![(answer(GET, 503, &[("retry-after", "5")], ""), 3_100)],
             None,
+            "A long-poll was answered HTTP 503 with an empty body.",
         ),
         (
             "the server's close packet",
             vec![(answer(GET, 200, &[], "1"), 3_100)],
             None,
+            "The server closed the session.",
         ),
         (
             "a failed long-poll, then an unknown session",
@@ -116,27 +127,32 @@ fn a_polling_drop_matches_a_limit_only_for_a_hops_timeout_answer_or_a_lost_reque
                 (answer(AFTER, 400, &[], UNKNOWN), 3_110),
             ],
             Some(&idle_3s),
+            gone,
+        ),
+        (
+            "a failed post, then its long-poll finds an unknown session",
+            vec![
+                (failed(POST), 3_100),
+                (answer(GET, 400, &[], UNKNOWN), 3_110),
+            ],
+            Some(&idle_3s),
+            gone,
         ),
         (
             "a failed long-poll the session survived",
             vec![(failed(GET), 3_100), (Event::Timeout { id: AFTER }, 13_100)],
             None,
+            "Its next poll: no answer within 10 s.",
         ),
     ];
-    for (case, events, limit) in cases {
+    for (case, events, limit, words) in cases {
         let cut = drop_after(events);
         assert_eq!(cut.limit.as_deref(), limit, "{case}");
         let ended_by = cut.ended_by.as_deref().unwrap_or_default();
         assert!(
-            !ended_by.is_empty() && !marked(ended_by),
+            ended_by.contains(words) && !marked(ended_by),
             "{case}: {ended_by:?}"
         );
-        if limit.is_none() && ended_by.contains("400") {
-            assert!(
-                ended_by.contains("\"Session ID unknown\""),
-                "{case}: {ended_by}"
-            );
-        }
     }
 }
 
