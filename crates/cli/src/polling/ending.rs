@@ -12,9 +12,20 @@ use conncheck_core::engineio::Packet;
 
 use super::{Phase, PollingData, PollingHold, AFTER, GET, HOLD};
 
-/// A request of the session answered other than 200, in our words.
+/// A request of the session answered other than 200, in our words: an
+/// Engine.IO "Session ID unknown" to a session that was open says a
+/// backend without it answered, and what that most likely means.
 pub(super) fn answered(request: &str, obs: &HttpObservation) -> String {
-    format!("{request} was answered {}.", obs.describe())
+    let what = obs.describe();
+    if obs.error_code() == Some(SESSION_ID_UNKNOWN) {
+        format!(
+            "{request} was answered {what}: another backend answered the session's request. \
+             Most likely requests of one session reach different backends (sticky sessions \
+             missing; see the run's sticky-session check), or the session's backend went away."
+        )
+    } else {
+        format!("{request} was answered {what}.")
+    }
 }
 
 impl PollingHold {

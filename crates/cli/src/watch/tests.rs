@@ -69,7 +69,7 @@ fn drop_after(events: Vec<(Event, Millis)>) -> super::Cut {
 fn a_polling_drop_matches_a_limit_only_for_a_hops_timeout_answer_or_a_lost_request() {
     let nginx = [("server", "nginx/1.22.1")];
     let idle_3s = match_limit(3_000, Some(5_000), &Default::default()).limit;
-    let unknown = "answered HTTP 400 with Engine.IO error 1 \"Session ID unknown\"";
+    let unknown = "answered HTTP 400 with Engine.IO error 1 \"Session ID unknown\": another backend answered the session's request. Most likely requests of one session reach different backends (sticky sessions missing; see the run's sticky-session check)";
     let gone = "Its next poll: the server no longer knew the session.";
     let cases: Vec<Case> = vec![
         (
