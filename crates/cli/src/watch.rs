@@ -86,15 +86,7 @@ pub async fn run(
         }
     }
     drop(tx);
-    let mut report = WatchReport {
-        schema: "conncheck-watch/1",
-        socketio,
-        duration_ms,
-        sessions,
-        opened: 0,
-        drops: Vec::new(),
-        open_failures: Vec::new(),
-    };
+    let mut report = WatchReport::new(socketio, duration_ms, sessions);
     let mut longest = [0; TRANSPORTS.len()];
     while let Some(seen) = rx.recv().await {
         match seen {
@@ -106,7 +98,7 @@ pub async fn run(
                 if !json {
                     crate::out(&format!("{}\n", drop_line(&d)));
                 }
-                report.drops.push(d);
+                report.add_drop(d);
             }
             Seen::Failed(f) => {
                 if !json {
@@ -116,7 +108,7 @@ pub async fn run(
                         f.transport, f.session, f.summary
                     ));
                 }
-                report.open_failures.push(f);
+                report.add_open_failure(f);
             }
         }
     }
@@ -139,7 +131,7 @@ pub async fn run(
     match report.opened {
         0 => ExitCode::from(2),
         _ => ExitCode::from(u8::from(
-            !report.drops.is_empty() || !report.open_failures.is_empty(),
+            report.drops_total + report.open_failures_total > 0,
         )),
     }
 }

@@ -7,6 +7,11 @@ use conncheck_core::check::Millis;
 use conncheck_core::checks::seconds;
 use serde::Serialize;
 
+/// The drops, and the failed opens, of each transport the report lists;
+/// the ones after are counted only (a day's watch of many sessions would
+/// otherwise hold one a second each).
+pub(super) const LISTED: usize = 200;
+
 /// What `--watch --json` prints (docs/contracts.md, `conncheck-watch/1`).
 #[derive(Serialize)]
 pub(super) struct WatchReport {
@@ -17,9 +22,44 @@ pub(super) struct WatchReport {
     pub(super) sessions: u32,
     /// Sessions that opened, reopened ones included.
     pub(super) opened: u32,
+    /// Every drop, and the first `LISTED` of each transport.
+    pub(super) drops_total: u64,
     pub(super) drops: Vec<Cut>,
-    /// Attempts that never opened: when, and why.
+    /// Attempts that never opened: when, and why; as the drops.
+    pub(super) open_failures_total: u64,
     pub(super) open_failures: Vec<OpenFailure>,
+}
+
+impl WatchReport {
+    pub(super) fn new(socketio: String, duration_ms: Millis, sessions: u32) -> Self {
+        WatchReport {
+            schema: "conncheck-watch/1",
+            socketio,
+            duration_ms,
+            sessions,
+            opened: 0,
+            drops_total: 0,
+            drops: Vec::new(),
+            open_failures_total: 0,
+            open_failures: Vec::new(),
+        }
+    }
+
+    pub(super) fn add_drop(&mut self, d: Cut) {
+        self.drops_total += 1;
+        let of = |k: &&Cut| k.transport == d.transport;
+        if self.drops.iter().filter(of).count() < LISTED {
+            self.drops.push(d);
+        }
+    }
+
+    pub(super) fn add_open_failure(&mut self, f: OpenFailure) {
+        self.open_failures_total += 1;
+        let of = |k: &&OpenFailure| k.transport == f.transport;
+        if self.open_failures.iter().filter(of).count() < LISTED {
+            self.open_failures.push(f);
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -91,8 +131,8 @@ pub(super) fn summary(r: &WatchReport) -> String {
     let _ = writeln!(
         out,
         "{} drop(s) and {} failed open(s) in {} with {} session(s) per transport ({} opened).",
-        r.drops.len(),
-        r.open_failures.len(),
+        r.drops_total,
+        r.open_failures_total,
         seconds(r.duration_ms),
         r.sessions,
         r.opened
@@ -113,6 +153,13 @@ pub(super) fn summary(r: &WatchReport) -> String {
                 d.ended_by.as_deref().unwrap_or("it ended without a cause seen")
             ),
         };
+    }
+    let unlisted = r.drops_total.saturating_sub(r.drops.len() as u64);
+    if unlisted > 0 {
+        let _ = writeln!(
+            out,
+            "  {unlisted} more drop(s) not listed: the report lists the first {LISTED} of each transport."
+        );
     }
     out
 }
