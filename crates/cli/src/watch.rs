@@ -40,7 +40,9 @@ mod tests;
 /// open, is tried again after this long.
 const RETRY_MS: Millis = 1_000;
 /// A session that lived this much longer than a dropped one of its
-/// transport shows the drop was no time limit.
+/// transport, held or dropped later, shows the drop was no time limit: the
+/// path let a session live past it, and a limit cuts every session at
+/// about the same lifetime.
 const OUTLIVED_MS: Millis = 2_000;
 pub(crate) const TRANSPORTS: [&str; 2] = ["websocket", "polling"];
 

@@ -90,8 +90,8 @@ pub(super) struct Cut {
     /// conncheck's own close; polling: `cut_confirmed`), and unless a
     /// session outlived it: then `null`, and `event` is true.
     pub(super) limit: Option<String>,
-    /// A session of its transport lived longer than this one without a
-    /// cut: the drop was something that happened at that moment.
+    /// A session of its transport lived longer than this one (held or
+    /// dropped later): the drop was something that happened at that moment.
     pub(super) event: bool,
 }
 
