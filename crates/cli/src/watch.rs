@@ -34,16 +34,13 @@ use report::{drop_line, summary, Cut, OpenFailure, WatchReport};
 
 mod report;
 #[cfg(test)]
+mod report_tests;
+#[cfg(test)]
 mod tests;
 
 /// A session that could not open, or was lost within this long of its
 /// open, is tried again after this long.
 const RETRY_MS: Millis = 1_000;
-/// A session that lived this much longer than a dropped one of its
-/// transport, held or dropped later, shows the drop was no time limit: the
-/// path let a session live past it, and a limit cuts every session at
-/// about the same lifetime.
-const OUTLIVED_MS: Millis = 2_000;
 pub(crate) const TRANSPORTS: [&str; 2] = ["websocket", "polling"];
 
 enum Seen {
@@ -114,16 +111,7 @@ pub async fn run(
             }
         }
     }
-    for d in report.drops.iter_mut().filter(|d| d.limit.is_some()) {
-        let t = TRANSPORTS
-            .iter()
-            .position(|t| *t == d.transport)
-            .unwrap_or(0);
-        if longest[t] > d.lifetime_ms + OUTLIVED_MS {
-            d.event = true;
-            d.limit = None;
-        }
-    }
+    report.mark_events(&longest);
     if json {
         let json = serde_json::to_string_pretty(&report).unwrap_or_default();
         crate::out(&format!("{json}\n"));

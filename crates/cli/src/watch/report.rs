@@ -7,10 +7,18 @@ use conncheck_core::check::Millis;
 use conncheck_core::checks::seconds;
 use serde::Serialize;
 
+use super::TRANSPORTS;
+
 /// The drops, and the failed opens, of each transport the report lists;
 /// the ones after are counted only (a day's watch of many sessions would
 /// otherwise hold one a second each).
 pub(super) const LISTED: usize = 200;
+
+/// A session that lived this much longer than a dropped one of its
+/// transport, held or dropped later, shows the drop was no time limit: the
+/// path let a session live past it, and a limit cuts every session at
+/// about the same lifetime.
+const OUTLIVED_MS: Millis = 2_000;
 
 /// What `--watch --json` prints (docs/contracts.md, `conncheck-watch/1`).
 #[derive(Serialize)]
@@ -50,6 +58,21 @@ impl WatchReport {
         let of = |k: &&Cut| k.transport == d.transport;
         if self.drops.iter().filter(of).count() < LISTED {
             self.drops.push(d);
+        }
+    }
+
+    /// `longest`: the longest any session of each transport lived. A drop
+    /// that matched a limit is an event instead when one lived longer.
+    pub(super) fn mark_events(&mut self, longest: &[Millis; TRANSPORTS.len()]) {
+        for d in self.drops.iter_mut().filter(|d| d.limit.is_some()) {
+            let t = TRANSPORTS
+                .iter()
+                .position(|t| *t == d.transport)
+                .unwrap_or(0);
+            if longest[t] > d.lifetime_ms + OUTLIVED_MS {
+                d.event = true;
+                d.limit = None;
+            }
         }
     }
 

@@ -12,7 +12,6 @@ use conncheck_core::weburl::Url;
 use conncheck_core::checks::lifetime::{LifetimeCheck, LifetimeData};
 use conncheck_core::checks::Facts;
 
-use super::report::{summary, OpenFailure, WatchReport, LISTED};
 use super::{drop_line, polling_attempt, websocket_cut, Attempt, PollingData, PollingHold};
 use crate::polling::{AFTER, GET, POST};
 
@@ -246,47 +245,4 @@ fn a_failed_polling_open_is_plain_text() {
     };
     assert!(!marked(&summary), "{summary:?}");
     assert_eq!(summary, "The polling handshake failed: \"<html>\".");
-}
-
-/// A long watch of many sessions lists the first drops and failed opens
-/// of each transport, counts them all, and says how many it left out.
-#[test]
-fn the_report_lists_the_first_drops_of_each_transport_and_counts_all() {
-    let mut report = WatchReport::new("http://127.0.0.1:8080/socket.io/".into(), 60_000, 9);
-    for (transport, n) in [("websocket", LISTED + 5), ("polling", 3)] {
-        for at_ms in 0..n as Millis {
-            let mut cut = websocket_drop(1006, false, 3_100);
-            (cut.at_ms, cut.transport) = (at_ms, transport);
-            report.add_drop(cut);
-            report.add_open_failure(OpenFailure {
-                at_ms,
-                session: 1,
-                transport,
-                summary: "refused".into(),
-            });
-        }
-    }
-    let listed = |t: &str| report.drops.iter().filter(|d| d.transport == t).count();
-    assert_eq!((listed("websocket"), listed("polling")), (LISTED, 3));
-    assert_eq!(report.open_failures.len(), LISTED + 3);
-    assert_eq!((report.drops_total, report.open_failures_total), (208, 208));
-    // The first ones, in order.
-    let last = report.drops.iter().rfind(|d| d.transport == "websocket");
-    assert_eq!(last.map(|d| d.at_ms), Some(LISTED as Millis - 1));
-    let text = summary(&report);
-    assert!(
-        text.starts_with("208 drop(s) and 208 failed open(s) in 60 s"),
-        "{text}"
-    );
-    assert!(
-        text.ends_with(
-            "  5 more drop(s) not listed: the report lists the first 200 of each transport.\n"
-        ),
-        "{text}"
-    );
-    let json = serde_json::to_value(&report).unwrap();
-    assert_eq!(
-        (&json["drops_total"], &json["open_failures_total"]),
-        (&208.into(), &208.into())
-    );
 }
