@@ -30,7 +30,8 @@ pub(super) struct WatchReport {
     pub(super) sessions: u32,
     /// Sessions that opened, reopened ones included.
     pub(super) opened: u32,
-    /// Every drop, and the first `LISTED` of each transport.
+    /// How many drops there were; `drops` lists the first `LISTED` of
+    /// each transport.
     pub(super) drops_total: u64,
     pub(super) drops: Vec<Cut>,
     /// Attempts that never opened: when, and why; as the drops.
