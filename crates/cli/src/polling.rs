@@ -3,8 +3,11 @@
 //! CONNECT, then one long-poll after another, each answering the server's
 //! pings, until the hold ends or the session is lost (an answer other than
 //! 200, a request that fails, or the server's close). After a request that
-//! failed without an answer, one more poll asks whether the server still
-//! knows the session, as the core's `polling-cut` probe does. A sans-IO machine
+//! failed without an answer, the session's next poll tells whether the
+//! server still knew the session, as the core's `polling-cut` probe does:
+//! after a failed long-poll a new one, after a failed post the long-poll
+//! still out (a second one beside it would end the session: Engine.IO
+//! answers an overlapping poll 400). A sans-IO machine
 //! like the core's checks, driven by `driver::drive`; its words and data
 //! are `--watch`'s own (the page holds no polling session this long).
 
@@ -23,7 +26,7 @@ pub(crate) const GET: Handle = 0;
 pub(crate) const POST: Handle = 1;
 const HOLD: Handle = 0;
 const OPEN: Handle = 1;
-/// The poll after a failed request, and its timer.
+/// The poll sent after a failed long-poll, and the timer of the next poll.
 pub(crate) const AFTER: Handle = 2;
 /// The handshake's bound, as the lifetime check's open.
 pub const OPEN_TIMEOUT_MS: Millis = 10_000;
@@ -57,8 +60,9 @@ pub struct PollingData {
 enum Phase {
     Opening,
     Holding,
-    /// A request failed: the session's next poll is out.
-    After,
+    /// A request failed: the session's next poll is out on this handle
+    /// (`AFTER`, or `GET` when a post failed beside a long-poll).
+    After(Handle),
     Done,
 }
 
@@ -156,14 +160,9 @@ impl PollingHold {
     ) -> Vec<Action<PollingData>> {
         if status != 200 {
             let obs = classify(status, headers, body).0;
-            let what = obs.describe();
+            let why = answered("A long-poll", &obs);
             let sent = self.get_sent_at;
-            return self.lost(
-                sent,
-                StepResult::Answered(obs),
-                format!("A long-poll was answered {what}."),
-                now,
-            );
+            return self.lost(sent, StepResult::Answered(obs), why, now);
         }
         let mut actions = Vec::new();
         let answer = StepResult::Answered(classify(status, headers, body).0);
@@ -264,50 +263,24 @@ impl Check for PollingHold {
                 },
             ) if status != 200 => {
                 let obs = classify(status, &headers, &body).0;
-                let what = obs.describe();
+                let why = answered("A post to the session", &obs);
                 let sent = self.post_sent_at;
-                self.lost(
-                    sent,
-                    StepResult::Answered(obs),
-                    format!("A post to the session was answered {what}."),
-                    now,
-                )
+                self.lost(sent, StepResult::Answered(obs), why, now)
             }
-            (Phase::Holding, Event::HttpFailed { id, message }) => {
-                let sent = if id == GET {
-                    self.get_sent_at
-                } else {
-                    self.post_sent_at
-                };
-                self.failed(sent, message, now)
+            (Phase::Holding, Event::HttpFailed { id: GET, message }) => {
+                self.failed(self.get_sent_at, message, AFTER, now)
             }
-            (
-                Phase::After,
-                Event::HttpResponse {
-                    id: AFTER,
-                    status,
-                    headers,
-                    body,
-                },
-            ) => self.after(
-                StepResult::Answered(classify(status, &headers, &body).0),
-                now,
-            ),
-            (Phase::After, Event::HttpFailed { id: AFTER, message }) => {
-                self.after(StepResult::NetworkError { message }, now)
+            (Phase::Holding, Event::HttpFailed { id: POST, message }) => {
+                self.failed(self.post_sent_at, message, GET, now)
             }
-            (Phase::After, Event::Timeout { id: AFTER }) => self.after(StepResult::Timeout, now),
-            // The hold's end before the next poll's answer: unknown.
-            (Phase::After, Event::Timeout { id: HOLD }) => {
-                let why = self.data.ended_by.clone();
-                self.finish(why)
-            }
+            (Phase::After(next), event) => self.next_poll(next, event, now),
             _ => Vec::new(),
         }
     }
 }
 
 mod ending;
+use ending::answered;
 #[cfg(test)]
 #[path = "polling_tests.rs"]
 mod tests;

@@ -1,5 +1,6 @@
 //! The polling hold fed scripted events: held to the end answering pings,
-//! cut by a hop, lost without an answer, never opened.
+//! cut by a hop, lost without an answer (a long-poll's or a post's),
+//! never opened.
 
 use conncheck_core::check::{Action, Check, Event, FetchRequest, Outcome, Status};
 use conncheck_core::config::{resolve, FileLoad};
@@ -140,6 +141,64 @@ fn a_request_without_an_answer_is_a_loss_the_next_poll_explains() {
     assert_eq!(d.after.as_ref().map(|a| a.ms), Some(20));
     // The session is gone: no close sent for it.
     assert!(!end.iter().any(|a| matches!(a, Action::Beacon(_))));
+}
+
+/// A second long-poll beside the one out would end the session (Engine.IO
+/// answers an overlapping poll 400): after a failed post, the long-poll
+/// still out is the session's next poll.
+#[test]
+fn after_a_failed_post_the_long_poll_still_out_is_the_next_poll() {
+    let unknown = r#"{"code":1,"message":"Session ID unknown"}"#;
+    let fail = |id| Event::HttpFailed {
+        id,
+        message: "connection reset".into(),
+    };
+    let mut h = opened();
+    h.handle(answer(GET, 200, "2"), 6_000);
+    let next = h.handle(fail(POST), 6_500);
+    assert!(finished(&next).is_none());
+    assert_eq!(fetches(&next), [], "no poll beside the one out");
+    let end = h.handle(answer(GET, 400, unknown), 7_000);
+    let d = &finished(&end).expect("finished").data;
+    assert_eq!(
+        (d.lifetime_ms, d.waited_ms, d.status),
+        (Some(5_500), Some(500), None)
+    );
+    assert_eq!(
+        d.ended_by,
+        "A request of the session failed without an answer. Its next poll: the server no longer knew the session."
+    );
+    // The long-poll sent at 6,000 ms, answered at 7,000.
+    assert_eq!(d.after.as_ref().map(|a| a.ms), Some(1_000));
+    // Answered with packets: the server still knew it.
+    let mut h = opened();
+    h.handle(answer(GET, 200, "2"), 6_000);
+    assert_eq!(fetches(&h.handle(fail(POST), 6_500)), []);
+    let end = h.handle(answer(GET, 200, "2"), 31_000);
+    let d = &finished(&end).expect("finished").data;
+    assert_eq!(
+        d.ended_by,
+        "A request of the session failed without an answer. Its next poll: HTTP 200 with Engine.IO packets."
+    );
+    // The long-poll failed too: then, with nothing out, a poll of its own.
+    let mut h = opened();
+    h.handle(answer(GET, 200, "2"), 6_000);
+    assert_eq!(fetches(&h.handle(fail(POST), 6_500)), []);
+    let probe = h.handle(fail(GET), 6_510);
+    assert!(finished(&probe).is_none());
+    assert_eq!(
+        fetches(&probe)
+            .iter()
+            .map(|r| (r.method, r.url.as_str()))
+            .collect::<Vec<_>>(),
+        [(
+            "GET",
+            "http://127.0.0.1:8080/socket.io/?EIO=4&transport=polling&sid=abc"
+        )]
+    );
+    let end = h.handle(answer(AFTER, 400, unknown), 6_530);
+    let d = &finished(&end).expect("finished").data;
+    assert_eq!(d.after.as_ref().map(|a| a.ms), Some(20));
 }
 
 #[test]

@@ -2,22 +2,24 @@
 //! whole duration, a WebSocket one with the core's `connection-lifetime`
 //! machine and a polling one with `polling::PollingHold` (both answer the
 //! server's pings), opens a dropped session again, and reports every drop
-//! as it happens: when, after how long, how it ended. A drop that a limit
-//! on the path may have caused (polling: the core's `polling-cut` rule,
-//! `cut_confirmed`; WebSocket: `websocket_ending`, a cut without a close
-//! frame) is matched against the core's table of known limits, unless a
-//! session of its transport lived longer: then it was an event at that
-//! moment (a pod or proxy restarting), not a time limit. Any other ending
-//! (another pod's "Session ID unknown", the app's error, a close frame, the
-//! server's close packet) is reported by what ended it, with no limit.
-//! Nothing here passes without a session having held.
+//! as it happens: when, after how long, how it ended. A drop is matched
+//! against the core's table of known limits by the core's rules: on
+//! WebSocket any drop while held, as the page's `connection-lifetime` does
+//! (a close frame too: some hops send one when their timeout fires),
+//! except conncheck's own close for a message over its bound; on polling
+//! the `polling-cut` rule (`cut_confirmed`). A matched drop is an event at
+//! that moment (a pod or proxy restarting), not a time limit, when a
+//! session of its transport lived longer. Any other ending (another
+//! backend's "Session ID unknown", the app's error, the server's close
+//! packet) is reported by what ended it, with no limit. Nothing here
+//! passes without a session having held.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use conncheck_core::check::{CloseInfo, Millis};
 use conncheck_core::checks::lifetime::{match_limit, LifetimeCheck, LifetimeData};
-use conncheck_core::checks::upgrade::{cut_confirmed, CUT_AFTER_MS};
+use conncheck_core::checks::upgrade::cut_confirmed;
 use conncheck_core::checks::{any, seconds, Facts};
 use conncheck_core::config::Config;
 use conncheck_core::privacy::{plain, redact_url};
@@ -27,18 +29,18 @@ use crate::driver::{self, now};
 use crate::net::Net;
 use crate::polling::{PollingData, PollingHold};
 use crate::progress::Progress;
+use crate::ws;
 use report::{drop_line, summary, Cut, OpenFailure, WatchReport};
 
 mod report;
+#[cfg(test)]
+mod report_tests;
 #[cfg(test)]
 mod tests;
 
 /// A session that could not open, or was lost within this long of its
 /// open, is tried again after this long.
 const RETRY_MS: Millis = 1_000;
-/// A session that lived this much longer than a dropped one of its
-/// transport shows the drop was no time limit.
-const OUTLIVED_MS: Millis = 2_000;
 pub(crate) const TRANSPORTS: [&str; 2] = ["websocket", "polling"];
 
 enum Seen {
@@ -83,15 +85,7 @@ pub async fn run(
         }
     }
     drop(tx);
-    let mut report = WatchReport {
-        schema: "conncheck-watch/1",
-        socketio,
-        duration_ms,
-        sessions,
-        opened: 0,
-        drops: Vec::new(),
-        open_failures: Vec::new(),
-    };
+    let mut report = WatchReport::new(socketio, duration_ms, sessions);
     let mut longest = [0; TRANSPORTS.len()];
     while let Some(seen) = rx.recv().await {
         match seen {
@@ -103,7 +97,7 @@ pub async fn run(
                 if !json {
                     crate::out(&format!("{}\n", drop_line(&d)));
                 }
-                report.drops.push(d);
+                report.add_drop(d);
             }
             Seen::Failed(f) => {
                 if !json {
@@ -113,20 +107,11 @@ pub async fn run(
                         f.transport, f.session, f.summary
                     ));
                 }
-                report.open_failures.push(f);
+                report.add_open_failure(f);
             }
         }
     }
-    for d in report.drops.iter_mut().filter(|d| d.limit.is_some()) {
-        let t = TRANSPORTS
-            .iter()
-            .position(|t| *t == d.transport)
-            .unwrap_or(0);
-        if longest[t] > d.lifetime_ms + OUTLIVED_MS {
-            d.event = true;
-            d.limit = None;
-        }
-    }
+    report.mark_events(&longest);
     if json {
         let json = serde_json::to_string_pretty(&report).unwrap_or_default();
         crate::out(&format!("{json}\n"));
@@ -136,7 +121,7 @@ pub async fn run(
     match report.opened {
         0 => ExitCode::from(2),
         _ => ExitCode::from(u8::from(
-            !report.drops.is_empty() || !report.open_failures.is_empty(),
+            report.drops_total + report.open_failures_total > 0,
         )),
     }
 }
@@ -197,14 +182,19 @@ async fn websocket(config: &Config, net: &Net, left: Millis, session: u32) -> At
     if data.held {
         return Attempt::Held(entry.duration_ms.saturating_sub(data.open_ms.unwrap_or(0)));
     }
+    websocket_cut(data, session)
+}
+
+/// A held WebSocket's drop as `--watch` reports it: the core's matched
+/// limit, unless conncheck itself closed it.
+fn websocket_cut(data: &LifetimeData, session: u32) -> Attempt {
     let close = data.close.as_ref();
-    let lifetime_ms = data.lifetime_ms.unwrap_or_default();
-    let (ended_by, limit_ended) = websocket_ending(close, lifetime_ms);
+    let (ended_by, limit_stands) = websocket_ending(close);
     Attempt::Cut(Cut {
         at_ms: 0,
         session,
         transport: TRANSPORTS[0],
-        lifetime_ms,
+        lifetime_ms: data.lifetime_ms.unwrap_or_default(),
         code: Some(close.map_or(1006, |c| c.code.0)),
         clean: close.is_some_and(|c| c.clean),
         status: None,
@@ -214,37 +204,35 @@ async fn websocket(config: &Config, net: &Net, left: Millis, session: u32) -> At
         limit: data
             .matched_limit
             .as_ref()
-            .filter(|_| limit_ended)
+            .filter(|_| limit_stands)
             .map(|m| m.limit.clone()),
         event: false,
     })
 }
 
-/// What ended a held WebSocket, in our words, and whether a limit on the
-/// path may have: proxies' idle and read timeouts drop the connection
-/// without a close frame (1006); a close frame (any code) is an ending the
-/// server, the app or a hop chose, and a cut sooner than the core's
-/// `CUT_AFTER_MS` is too soon for a timeout.
-pub(crate) fn websocket_ending(close: Option<&CloseInfo>, lifetime_ms: Millis) -> (String, bool) {
-    match close.filter(|c| c.clean) {
-        Some(c) => (
+/// How a held WebSocket ended, in our words, and whether the limit the
+/// core matched stands. It does for every ending the page's
+/// `connection-lifetime` matches (any close while held: a hop's timeout
+/// may cut without a close frame or send one, 1001 say, and Engine.IO's
+/// ping timeout sends one without a code, 1005), but not for conncheck's
+/// own close of a socket whose message was over its bound (`ws.rs`).
+pub(crate) fn websocket_ending(close: Option<&CloseInfo>) -> (String, bool) {
+    match close {
+        Some(c) if !c.clean && c.code.0 == ws::TOO_BIG => (
             format!(
-                "A close frame with code {} ended it: the server, the app or a hop closed it on purpose, no timeout.",
-                c.code.0
+                "conncheck closed it: a message longer than {} MiB arrived.",
+                ws::MAX_WS_MESSAGE >> 20
             ),
             false,
         ),
-        None if lifetime_ms < CUT_AFTER_MS => (
-            format!(
-                "The connection was cut without a close frame {} after it opened, too soon for a timeout.",
-                seconds(lifetime_ms)
-            ),
-            false,
-        ),
-        None => (
-            "The connection was cut without a close frame, as a timeout or a restart on the path cuts it.".into(),
+        Some(c) if c.clean && c.code.0 == 1005 => {
+            ("A close frame without a code ended it.".into(), true)
+        }
+        Some(c) if c.clean => (
+            format!("A close frame with code {} ended it.", c.code.0),
             true,
         ),
+        _ => ("The connection was cut without a close frame.".into(), true),
     }
 }
 

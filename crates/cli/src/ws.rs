@@ -22,6 +22,10 @@ use crate::net::{user_agent, ws_cookie, ws_set_cookies};
 /// The page's bound on one message (src/net_io.rs).
 pub const MAX_WS_MESSAGE: usize = 1024 * 1024;
 
+/// The code of the close this side reports for a message over that bound
+/// (a browser's "message too big"): conncheck's own, never a close frame.
+pub const TOO_BIG: u16 = 1009;
+
 /// How long a close this side started waits for the server's answer.
 const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -135,7 +139,7 @@ async fn drive(
                 }
                 Some(Ok(_)) => {}
                 Some(Err(Error::Capacity(_))) => {
-                    return closed(id, 1009, &format!("a message longer than {MAX_WS_MESSAGE} bytes"), false);
+                    return closed(id, TOO_BIG, &format!("a message longer than {MAX_WS_MESSAGE} bytes"), false);
                 }
                 Some(Err(_)) | None => return abnormal(""),
             },

@@ -5,7 +5,8 @@
 //! its 3 s, matched to an idle timeout under the ping interval); a
 //! server's words in every output without the marks around them
 //! (`cli_privacy.rs` has the secrets no run prints); another pod's answer
-//! matched to no limit; a closed stdout no panic.
+//! under round robin matched to no limit, and said what it means; a closed
+//! stdout no panic.
 
 use std::time::{Duration, Instant};
 
@@ -194,19 +195,28 @@ async fn watch_holds_every_session_on_a_healthy_setup() -> Result<()> {
     Ok(())
 }
 
-/// Two Node pods without affinity: each polling session is lost at once
-/// to the other pod's Engine.IO error, a server's words, which every
-/// output prints as a quoted value without the marks around it; that
-/// answer is no limit on the path, and the summary says what it was.
-#[tokio::test(flavor = "multi_thread")]
-async fn watch_prints_a_servers_words_without_marks() -> Result<()> {
+/// What a round-robin drop means, in the watch's words.
+const ANOTHER: &str = "another backend answered the session's request. Most likely requests of one session reach different backends (sticky sessions missing; see the run's sticky-session check)";
+
+/// `--watch 30s`, a session per transport, through two Node pods without
+/// affinity of its own (another client's requests could keep a session's
+/// all on its pod).
+async fn round_robin_watch(more: &[&str]) -> Result<Ran> {
     let s = scenario("round-robin")?;
     let topology = Topology::start(s.proxy, s.backend).await?;
     let url = topology.page_url("");
-    let watch = ["--watch", "3s", "--sessions", "1"];
-    let json = [&[url.as_str()][..], &watch, &["--json"]].concat();
-    let text = [&[url.as_str()][..], &watch].concat();
-    let (ran, shown) = tokio::try_join!(cli(&json), cli(&text))?;
+    let watch = [url.as_str(), "--watch", "30s", "--sessions", "1"];
+    cli(&[&watch[..], more].concat()).await
+}
+
+/// Each polling session is lost to the other pod's Engine.IO error, which
+/// every output quotes without marks: no limit on the path, and the words
+/// say what it means. Certain in 30 s: a session whose first requests all
+/// reached its pod sends its pong and next long-poll at its first ping
+/// (25 s) with nothing else out, and the round robin splits the two.
+#[tokio::test(flavor = "multi_thread")]
+async fn watch_prints_a_servers_words_without_marks() -> Result<()> {
+    let (ran, shown) = tokio::try_join!(round_robin_watch(&["--json"]), round_robin_watch(&[]))?;
     let (report, drops) = drops(&ran.stdout)?;
     assert_eq!(
         (ran.code, shown.code),
@@ -222,20 +232,19 @@ async fn watch_prints_a_servers_words_without_marks() -> Result<()> {
         .filter(|d| d["transport"] == "polling")
         .collect();
     // Each lost within a second of its open, then opened again a second
-    // later (not at once): at most four in 3 s.
-    assert!((1..=4).contains(&polling.len()), "{report:#}");
+    // later (not at once): at most one a second.
+    assert!((1..=30).contains(&polling.len()), "{report:#}");
     // The terminal's drop lines say it too, quoted.
-    assert!(
-        shown
-            .stdout
-            .contains("was answered HTTP 400 with Engine.IO error 1 \"Session ID unknown\""),
-        "{}",
-        shown.stdout
-    );
+    let line =
+        format!("answered HTTP 400 with Engine.IO error 1 \"Session ID unknown\": {ANOTHER}");
+    assert!(shown.stdout.contains(&line), "{}", shown.stdout);
     for d in polling {
         assert_eq!(d["status"], 400, "{d:#}");
         let ended_by = d["ended_by"].as_str().context("ended_by")?;
-        assert!(ended_by.contains("\"Session ID unknown\""), "{d:#}");
+        assert!(
+            ended_by.contains(&format!("\"Session ID unknown\": {ANOTHER}")),
+            "{d:#}"
+        );
         // Another pod answered: no limit on the path, and no event either.
         assert_eq!(
             (&d["limit"], &d["event"]),
@@ -253,22 +262,23 @@ async fn watch_prints_a_servers_words_without_marks() -> Result<()> {
     for line in summary {
         assert!(
             line.contains("matches no limit on the path")
-                && line.contains("\"Session ID unknown\""),
+                && line.contains("\"Session ID unknown\"")
+                && line.contains(ANOTHER),
             "{line}"
         );
     }
     Ok(())
 }
 
-/// A reader that goes away (`conncheck … | head`) is no panic: the round
-/// robin's drop lines go to a closed stdout, and the run still ends with
-/// its exit status.
+/// A reader that goes away (`conncheck … | head`) is no panic: the drop
+/// lines of nginx's 3 s idle cut (under a 5 s ping interval, certain in
+/// 5 s) go to a closed stdout, and the run still ends with its exit status.
 #[tokio::test(flavor = "multi_thread")]
 async fn watch_survives_a_closed_stdout() -> Result<()> {
-    let s = scenario("round-robin")?;
+    let s = scenario("short-idle")?;
     let topology = Topology::start(s.proxy, s.backend).await?;
     let mut child = tokio::process::Command::new(conncheck_lab::cli::binary()?)
-        .args([&topology.page_url(""), "--watch", "2s", "--quiet"])
+        .args([&topology.page_url(""), "--watch", "5s", "--quiet"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true)
@@ -279,7 +289,7 @@ async fn watch_survives_a_closed_stdout() -> Result<()> {
         .context("the watch did not end")??;
     let stderr = String::from_utf8_lossy(&done.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
-    // Drops (another pod's "Session ID unknown"): exit status 1.
+    // The idle cuts: exit status 1.
     assert_eq!(done.status.code(), Some(1), "{stderr}");
     Ok(())
 }

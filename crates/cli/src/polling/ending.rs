@@ -3,12 +3,30 @@
 //! session's next poll tells whether the server still knew the session
 //! (what the core's `cut_confirmed` asks of a failed request).
 
-use conncheck_core::check::{Action, FetchRequest, Millis, Outcome, Status};
+use conncheck_core::check::{Action, Event, FetchRequest, Handle, Millis, Outcome, Status};
 use conncheck_core::checks::upgrade::STEP_TIMEOUT_MS;
-use conncheck_core::classify::{HttpStep, StepResult, SESSION_ID_UNKNOWN};
+use conncheck_core::classify::{
+    classify, HttpObservation, HttpStep, StepResult, SESSION_ID_UNKNOWN,
+};
 use conncheck_core::engineio::Packet;
 
-use super::{Phase, PollingData, PollingHold, AFTER};
+use super::{Phase, PollingData, PollingHold, AFTER, GET, HOLD};
+
+/// A request of the session answered other than 200, in our words: an
+/// Engine.IO "Session ID unknown" to a session that was open says a
+/// backend without it answered, and what that most likely means.
+pub(super) fn answered(request: &str, obs: &HttpObservation) -> String {
+    let what = obs.describe();
+    if obs.error_code() == Some(SESSION_ID_UNKNOWN) {
+        format!(
+            "{request} was answered {what}: another backend answered the session's request. \
+             Most likely requests of one session reach different backends (sticky sessions \
+             missing; see the run's sticky-session check), or the session's backend went away."
+        )
+    } else {
+        format!("{request} was answered {what}.")
+    }
+}
 
 impl PollingHold {
     pub(super) fn finish(&mut self, ended_by: String) -> Vec<Action<PollingData>> {
@@ -55,11 +73,14 @@ impl PollingHold {
     }
 
     /// A request failed without an answer: lost, and the session's next
-    /// poll tells whether the server still knew the session.
+    /// poll (`next`) tells whether the server still knew the session: a
+    /// new one (`AFTER`) after a failed long-poll, the long-poll still out
+    /// (`GET`) after a failed post.
     pub(super) fn failed(
         &mut self,
         sent_at: Millis,
         message: String,
+        next: Handle,
         now: Millis,
     ) -> Vec<Action<PollingData>> {
         let why = "A request of the session failed without an answer.";
@@ -73,18 +94,69 @@ impl PollingHold {
             return end;
         };
         self.data = outcome.data;
-        self.phase = Phase::After;
+        self.phase = Phase::After(next);
+        let timer = Action::SetTimer {
+            id: AFTER,
+            after_ms: STEP_TIMEOUT_MS,
+        };
+        if next != AFTER {
+            return vec![timer];
+        }
         self.get_sent_at = now;
         vec![
             Action::Fetch {
                 id: AFTER,
                 request: FetchRequest::get(self.url()),
             },
-            Action::SetTimer {
-                id: AFTER,
-                after_ms: STEP_TIMEOUT_MS,
-            },
+            timer,
         ]
+    }
+
+    /// What reaches a session lost by a failed request while its next poll
+    /// (on `next`) is out.
+    pub(super) fn next_poll(
+        &mut self,
+        next: Handle,
+        event: Event,
+        now: Millis,
+    ) -> Vec<Action<PollingData>> {
+        match event {
+            Event::HttpResponse {
+                id,
+                status,
+                headers,
+                body,
+            } if id == next => {
+                let obs = classify(status, &headers, &body).0;
+                self.after(StepResult::Answered(obs), now)
+            }
+            // The long-poll beside a failed post failed too: a poll of its
+            // own asks now, with nothing else out.
+            Event::HttpFailed { id: GET, .. } if next == GET => {
+                self.phase = Phase::After(AFTER);
+                self.get_sent_at = now;
+                vec![
+                    Action::Fetch {
+                        id: AFTER,
+                        request: FetchRequest::get(self.url()),
+                    },
+                    Action::SetTimer {
+                        id: AFTER,
+                        after_ms: STEP_TIMEOUT_MS,
+                    },
+                ]
+            }
+            Event::HttpFailed { id, message } if id == next => {
+                self.after(StepResult::NetworkError { message }, now)
+            }
+            Event::Timeout { id: AFTER } => self.after(StepResult::Timeout, now),
+            // The hold's end before the next poll's answer: unknown.
+            Event::Timeout { id: HOLD } => {
+                let why = self.data.ended_by.clone();
+                self.finish(why)
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// The session's next poll after a failed request: whether the server
