@@ -2,7 +2,9 @@
 //! to a cap, proxy headers cut to product tokens) and browser WebSockets
 //! (oversized messages refused, close reasons redacted).
 
-use conncheck_core::check::{Credentials, Event, FetchMode, FetchRequest, Handle};
+use conncheck_core::check::{
+    CloseCode, Credentials, Event, FetchMode, FetchRequest, Handle, MAX_WS_MESSAGE,
+};
 use conncheck_core::privacy;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -18,9 +20,6 @@ use crate::driver::Input;
 /// A response body is read up to this many bytes, then the stream is
 /// cancelled; every Engine.IO answer a check needs is far smaller.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
-/// A WebSocket message longer than this (UTF-16 units) ends the socket as
-/// "message too big" (1009) instead of reaching a check.
-pub const MAX_WS_MESSAGE: u32 = 1024 * 1024;
 /// Every request is aborted after this long, headers and body together:
 /// above an Engine.IO long poll's longest legitimate wait (production
 /// pingInterval 25 s + pingTimeout 20 s).
@@ -113,14 +112,16 @@ impl Socket {
 
 fn message_event(id: Handle, e: &MessageEvent) -> Event {
     let data = e.data();
-    // Measured before it is copied into the page's memory.
+    // Measured before it is copied into the page's memory, in UTF-16
+    // units: longer ends the socket as "message too big" instead of
+    // reaching a check.
     let too_big = data
         .dyn_ref::<js_sys::JsString>()
         .is_some_and(|s| s.length() > MAX_WS_MESSAGE);
     if too_big {
         return Event::WsClosed {
             id,
-            code: 1009,
+            code: CloseCode::MESSAGE_TOO_BIG.0,
             reason: format!("a message longer than {MAX_WS_MESSAGE} characters"),
             clean: false,
         };

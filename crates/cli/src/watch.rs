@@ -17,7 +17,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use conncheck_core::check::{CloseInfo, Millis};
+use conncheck_core::check::{CloseCode, CloseInfo, Millis};
 use conncheck_core::checks::lifetime::{match_limit, LifetimeCheck, LifetimeData};
 use conncheck_core::checks::upgrade::cut_confirmed;
 use conncheck_core::checks::{any, seconds, Facts};
@@ -218,14 +218,14 @@ fn websocket_cut(data: &LifetimeData, session: u32) -> Attempt {
 /// own close of a socket whose message was over its bound (`ws.rs`).
 pub(crate) fn websocket_ending(close: Option<&CloseInfo>) -> (String, bool) {
     match close {
-        Some(c) if !c.clean && c.code.0 == ws::TOO_BIG => (
+        Some(c) if !c.clean && c.code == CloseCode::MESSAGE_TOO_BIG => (
             format!(
                 "conncheck closed it: a message longer than {} MiB arrived.",
                 ws::MAX_WS_MESSAGE >> 20
             ),
             false,
         ),
-        Some(c) if c.clean && c.code.0 == 1005 => {
+        Some(c) if c.clean && c.code == CloseCode::NO_STATUS => {
             ("A close frame without a code ended it.".into(), true)
         }
         Some(c) if c.clean => (

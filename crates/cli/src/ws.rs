@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use conncheck_core::check::{Event, Handle};
+use conncheck_core::check::{CloseCode as Reported, Event, Handle};
 use conncheck_core::privacy;
 use futures_util::{SinkExt, StreamExt};
 use reqwest::cookie::Jar;
@@ -19,12 +19,8 @@ use tokio_tungstenite::tungstenite::{Error, Message};
 
 use crate::net::{user_agent, ws_cookie, ws_set_cookies};
 
-/// The page's bound on one message (src/net_io.rs).
-pub const MAX_WS_MESSAGE: usize = 1024 * 1024;
-
-/// The code of the close this side reports for a message over that bound
-/// (a browser's "message too big"): conncheck's own, never a close frame.
-pub const TOO_BIG: u16 = 1009;
+/// The page's bound on one message (the core's), in bytes here.
+pub const MAX_WS_MESSAGE: usize = conncheck_core::check::MAX_WS_MESSAGE as usize;
 
 /// How long a close this side started waits for the server's answer.
 const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
@@ -132,14 +128,14 @@ async fn drive(
                     // once the handshake is done, with the server's code.
                     let (code, reason) = match frame {
                         Some(f) => (u16::from(f.code), f.reason.to_string()),
-                        None => (1005, String::new()),
+                        None => (Reported::NO_STATUS.0, String::new()),
                     };
                     drain(&mut socket).await;
                     return closed(id, code, &reason, true);
                 }
                 Some(Ok(_)) => {}
                 Some(Err(Error::Capacity(_))) => {
-                    return closed(id, TOO_BIG, &format!("a message longer than {MAX_WS_MESSAGE} bytes"), false);
+                    return closed(id, Reported::MESSAGE_TOO_BIG.0, &format!("a message longer than {MAX_WS_MESSAGE} bytes"), false);
                 }
                 Some(Err(_)) | None => return abnormal(""),
             },

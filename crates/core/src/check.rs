@@ -14,7 +14,7 @@ mod close;
 mod event;
 mod fetch;
 mod media;
-pub use close::{CloseCode, CloseInfo, ClosedBy};
+pub use close::{CloseCode, CloseInfo, ClosedBy, MAX_WS_MESSAGE};
 pub use event::{Event, VisibleCookie};
 pub use fetch::{Credentials, FetchMode, FetchRequest};
 pub use media::{MediaError, MediaFacts, MediaKind, PermissionState, TrackFacts};

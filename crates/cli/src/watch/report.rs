@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use conncheck_core::check::Millis;
+use conncheck_core::check::{CloseCode, Millis};
 use conncheck_core::checks::seconds;
 use serde::Serialize;
 
@@ -130,7 +130,9 @@ pub(super) struct OpenFailure {
 pub(super) fn drop_line(d: &Cut) -> String {
     let how = match (d.code, d.clean, d.status) {
         (Some(code), true, _) => format!("closed with code {code}"),
-        (Some(code @ crate::ws::TOO_BIG), false, _) => format!("closed by conncheck (code {code})"),
+        (Some(code), false, _) if code == CloseCode::MESSAGE_TOO_BIG.0 => {
+            format!("closed by conncheck (code {code})")
+        }
         (Some(code), false, _) => format!("cut with code {code} (no close frame)"),
         (None, _, Some(status)) => format!("lost: a request answered HTTP {status}"),
         (None, _, None) => "lost: a request failed without an answer".to_owned(),

@@ -16,7 +16,18 @@ impl CloseCode {
     /// 1006: the connection ended without a close frame (only ever
     /// reported by the browser, never sent).
     pub const ABNORMAL: CloseCode = CloseCode(1006);
+    /// 1005: a close frame without a code (reported, never sent).
+    pub const NO_STATUS: CloseCode = CloseCode(1005);
+    /// 1009, "message too big": what a driver reports when it closes a
+    /// socket itself for a message over [`MAX_WS_MESSAGE`] (not clean: no
+    /// close frame came from the other side).
+    pub const MESSAGE_TOO_BIG: CloseCode = CloseCode(1009);
 }
+
+/// The longest WebSocket message a driver takes (characters in the page,
+/// bytes natively): past it the driver closes with
+/// [`CloseCode::MESSAGE_TOO_BIG`].
+pub const MAX_WS_MESSAGE: u32 = 1024 * 1024;
 
 impl fmt::Display for CloseCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
