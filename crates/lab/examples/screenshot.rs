@@ -1,6 +1,8 @@
 //! Screenshots of the page against the lab, for a person to look at:
-//! `cargo run -p conncheck-lab --example screenshot -- OUT.png [SCENARIO|direct|no-socketio] [QUERY] [WIDTH] [dark] [shared]`
-//! `shared` opens the run's report link, as support staff would see it;
+//! `cargo run -p conncheck-lab --example screenshot -- OUT.png [SCENARIO|direct|no-socketio] [QUERY] [WIDTH] [dark] [settled] [shared]`
+//! `settled` waits until nothing is observed any more (the pods' count,
+//! the held long-poll); `shared` opens the run's report link, as support
+//! staff would see it;
 //! `media` runs the camera and microphone test with Chromium's fake devices
 //! and shoots during the preview.
 
@@ -53,6 +55,11 @@ async fn main() -> Result<()> {
         }
     };
     browser.run_page(&url, Duration::from_secs(60)).await?;
+    if args.iter().any(|a| a == "settled") {
+        browser
+            .wait_for_state("done", Duration::from_secs(120))
+            .await?;
+    }
     if args.iter().any(|a| a == "shared") {
         let link = browser
             .client()
